@@ -1,0 +1,156 @@
+//! Store benchmark: open, add, get and list on vaults of 10, 1,000 and 10,000 entries, and
+//! the peak memory of a vault process at 10,000. Prints its figures; checks nothing.
+//!
+//!     cargo bench --bench store
+//!
+//! "open" is the library call (read, decrypt, parse); add, get and list run the real binary,
+//! as a user or a script would, so they include process start and, for add, the locked
+//! read-modify-write with fsync. Targets: add < 50 ms and open < 20 ms at 10,000 entries,
+//! peak RSS < 30 MB.
+
+use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use age::secrecy::ExposeSecret;
+use vault::identity::Identities;
+use vault::secret::SecretValue;
+use vault::vault::{Document, Kind, RecipientEntry, VaultFile};
+
+const RUNS: usize = 15;
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let identity = age::x25519::Identity::generate();
+    let key = identity.to_string().expose_secret().to_owned();
+    let recipient = identity.to_public().to_string();
+
+    println!("vault store benchmark (median of {RUNS} runs; peak RSS per process)");
+    println!(
+        "{:>8}  {:>10}  {:>10}  {:>10}  {:>10}  {:>9}  {:>12}",
+        "entries", "file", "open", "add", "get", "list", "peak RSS"
+    );
+    for size in [10usize, 1_000, 10_000] {
+        let path = dir.path().join(format!("vault-{size}.age"));
+        let file = build_vault(&path, size, &recipient);
+        let bytes = std::fs::metadata(&path).expect("stat").len();
+
+        let keys = Identities::from_age(vec![identity.clone()]);
+        let open = median(RUNS, || {
+            let started = Instant::now();
+            let doc = file.open(&keys).expect("open");
+            assert_eq!(doc.entries.len(), size);
+            started.elapsed()
+        });
+
+        let mut peak = 0u64;
+        let mut n = 0;
+        let add = median(RUNS, || {
+            n += 1;
+            let (took, rss) = run_vault(
+                &path,
+                &key,
+                &[
+                    "secret",
+                    "add",
+                    &format!("NEW_{n}"),
+                    "--from-env",
+                    "BENCH_VALUE",
+                ],
+            );
+            peak = peak.max(rss);
+            took
+        });
+        let get = median(RUNS, || {
+            let (took, rss) = run_vault(&path, &key, &["get", "ENTRY_5"]);
+            peak = peak.max(rss);
+            took
+        });
+        let list = median(RUNS, || {
+            let (took, rss) = run_vault(&path, &key, &["list"]);
+            peak = peak.max(rss);
+            took
+        });
+        println!(
+            "{size:>8}  {:>8} KB  {:>10}  {:>10}  {:>10}  {:>9}  {:>9.1} MB",
+            bytes / 1024,
+            ms(open),
+            ms(add),
+            ms(get),
+            ms(list),
+            peak as f64 / 1024.0
+        );
+    }
+    println!("targets at 10,000 entries: add < 50 ms, open < 20 ms, peak RSS < 30 MB");
+}
+
+/// Writes a vault with `size` entries (every third a variable) straight through the library.
+fn build_vault(path: &Path, size: usize, recipient: &str) -> VaultFile {
+    let now = jiff::Timestamp::now();
+    let mut doc = Document::new(vec![RecipientEntry {
+        key: recipient.to_owned(),
+        label: Some("bench".into()),
+        added: now,
+    }]);
+    for i in 0..size {
+        let kind = if i % 3 == 0 {
+            Kind::Variable
+        } else {
+            Kind::Secret
+        };
+        let value = SecretValue::new(format!("sk-bench-{i:08}-{}", "x".repeat(40))).expect("value");
+        doc.add_entry(&format!("ENTRY_{i}"), kind, value, now)
+            .expect("add");
+    }
+    let file = VaultFile::new(path);
+    file.create(&doc).expect("create");
+    file
+}
+
+/// Runs the binary on `path`, returning wall time and the child's own peak RSS in KiB.
+// The child is reaped by wait4 below, which clippy cannot see.
+#[allow(clippy::zombie_processes)]
+fn run_vault(path: &Path, key: &str, args: &[&str]) -> (Duration, u64) {
+    let started = Instant::now();
+    let child = Command::new(env!("CARGO_BIN_EXE_vault"))
+        .args(args)
+        .env_clear()
+        .env("VAULT_FILE", path)
+        .env("VAULT_IDENTITY", key)
+        .env("VAULT_NO_KEYRING", "1")
+        .env("HOME", path.parent().expect("dir"))
+        .env("BENCH_VALUE", "sk-new-value")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn vault");
+    let (status, rss) = wait_with_rusage(child.id());
+    let took = started.elapsed();
+    assert!(status.success(), "vault {args:?} failed: {status:?}");
+    (took, rss)
+}
+
+/// `wait4`, which reports the peak RSS of exactly this child (std's wait does not).
+fn wait_with_rusage(pid: u32) -> (std::process::ExitStatus, u64) {
+    let mut status = 0;
+    // SAFETY: rusage is plain data that wait4 fills in; pid is our own unreaped child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let ret = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(ret, pid as libc::pid_t, "wait4 failed");
+    (
+        std::process::ExitStatus::from_raw(status),
+        usage.ru_maxrss as u64,
+    )
+}
+
+fn median(runs: usize, mut f: impl FnMut() -> Duration) -> Duration {
+    let mut times: Vec<Duration> = (0..runs).map(|_| f()).collect();
+    times.sort();
+    times[runs / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}

@@ -1,0 +1,214 @@
+//! The whole command line, defined once: it feeds parsing, `--help`, the completions in
+//! completions/ and the man pages in man/.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+const ABOUT: &str = "Secrets manager and launcher for AI agents";
+
+const LONG_ABOUT: &str = "\
+Secrets manager and launcher for AI agents.
+
+One age-encrypted file holds your provider keys, other secrets and plain variables. Each agent \
+gets only what is attached to it. Secret values are never taken from the command line: they \
+come from a hidden prompt, standard input, a file or an environment variable.";
+
+const AFTER_LONG_HELP: &str = "\
+Environment:
+  VAULT_FILE           the vault to use (like --vault)
+  VAULT_IDENTITY       an AGE-SECRET-KEY-1… string that opens the vault (for CI)
+  VAULT_IDENTITY_FILE  a file holding the identity
+  VAULT_PASSPHRASE     unlocks a passphrase-protected identity without a prompt
+  VAULT_NO_KEYRING     when set (not 0), never use the OS keyring
+  NO_COLOR             when set, no colours
+
+Identity lookup, first match wins: --identity, VAULT_IDENTITY, VAULT_IDENTITY_FILE (each of \
+these, when given, is the only one tried), then the OS keyring, the identity file in the config \
+directory, and ~/.ssh/id_ed25519 and ~/.ssh/id_rsa.
+
+Exit status:
+  0  success
+  1  failure; the message says what went wrong and what to do
+  2  usage error (unknown command or option, missing argument)";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vault",
+    version,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    after_long_help = AFTER_LONG_HELP,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// The vault file [default: ~/.local/share/vault/vault.age]
+    #[arg(
+        long,
+        global = true,
+        env = "VAULT_FILE",
+        hide_env_values = true,
+        value_name = "FILE"
+    )]
+    pub vault: Option<PathBuf>,
+
+    /// The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected
+    /// age file); when given, it is the only identity tried
+    #[arg(long, global = true, value_name = "FILE")]
+    pub identity: Option<PathBuf>,
+
+    /// Print listings as JSON
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Say more about what happens (repeat for more); never prints values
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new vault and, unless you have one, an identity to open it
+    Init(InitArgs),
+    /// Add, replace or remove secrets (values never shown in listings)
+    #[command(subcommand)]
+    Secret(SecretCommand),
+    /// Set or remove plain variables (values shown in listings)
+    #[command(subcommand)]
+    Var(VarCommand),
+    /// Print one entry's value, for `$(vault get NAME)` in scripts
+    Get(GetArgs),
+    /// List the entries: name, kind, value (variables only), last update
+    #[command(visible_alias = "ls")]
+    List,
+    /// Manage who can open the vault
+    #[command(subcommand)]
+    Recipient(RecipientCommand),
+    /// Show or export the identity that opens the vault
+    #[command(subcommand)]
+    Identity(IdentityCommand),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Protect the new identity file with a passphrase (age scrypt); asked on a terminal,
+    /// else taken from VAULT_PASSPHRASE
+    #[arg(long)]
+    pub passphrase: bool,
+
+    /// Keep the new identity in a file in the config directory, not in the OS keyring
+    #[arg(long)]
+    pub no_keyring: bool,
+}
+
+/// Where a secret value comes from. With neither flag: a hidden prompt on a terminal,
+/// otherwise standard input. There is deliberately no way to give the value itself.
+#[derive(Debug, Args)]
+pub struct ValueSource {
+    /// Read the value from this file (one trailing newline is dropped)
+    #[arg(long, value_name = "PATH", conflicts_with = "from_env")]
+    pub from_file: Option<PathBuf>,
+
+    /// Read the value from this environment variable
+    #[arg(long, value_name = "VAR")]
+    pub from_env: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretCommand {
+    /// Add a new secret: hidden prompt, standard input, --from-file or --from-env
+    Add {
+        /// The secret's name, an environment-variable name such as TELEGRAM_BOT_TOKEN
+        name: String,
+        #[command(flatten)]
+        source: ValueSource,
+    },
+    /// Replace the value of an existing secret (same sources as add)
+    Set {
+        name: String,
+        #[command(flatten)]
+        source: ValueSource,
+    },
+    /// Remove a secret (asks on a terminal; pass --yes otherwise)
+    #[command(visible_alias = "remove")]
+    Rm {
+        name: String,
+        /// Remove without asking
+        #[arg(short, long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VarCommand {
+    /// Set a plain variable, creating it if needed (not for secrets: see `vault secret add`)
+    Set {
+        /// The variable's name, such as LOG_LEVEL
+        name: String,
+        /// The value (may be empty)
+        value: String,
+    },
+    /// Remove a plain variable
+    #[command(visible_alias = "remove")]
+    Rm { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// The entry's name
+    pub name: String,
+
+    /// Do not print a newline after the value
+    #[arg(short = 'n', long)]
+    pub no_newline: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecipientCommand {
+    /// Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…"
+    Add {
+        /// The public key (an SSH public key line may keep its comment)
+        key: String,
+        /// A name to recognise it by, such as "ci" or "alice" (default: the SSH comment)
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// List the recipients; yours is marked
+    #[command(visible_alias = "ls")]
+    List,
+    /// Stop encrypting to a recipient (by key, label or unique key prefix)
+    #[command(visible_alias = "remove")]
+    Rm {
+        key: String,
+        /// Also remove your own recipient (you will no longer be able to open the vault)
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IdentityCommand {
+    /// Print your public recipient (age1…) and where the identity is kept
+    Show,
+    /// Print the secret key (AGE-SECRET-KEY-1…) to move it to CI as VAULT_IDENTITY
+    Export,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to print completions for
+    pub shell: clap_complete::Shell,
+}
+
+impl Cli {
+    /// The clap command tree, for completions and man pages.
+    pub fn command() -> clap::Command {
+        <Self as clap::CommandFactory>::command()
+    }
+}

@@ -1,0 +1,120 @@
+//! `vault secret add|set|rm`. Values come from a hidden prompt, standard input, a file or an
+//! environment variable — never from argv, where every process on the machine could read them.
+
+use std::fs;
+
+use anyhow::{Context as _, Result, bail};
+
+use super::{Context, now};
+use crate::cli::{SecretCommand, ValueSource};
+use crate::secret::SecretValue;
+use crate::vault::{Document, Kind, model};
+
+pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
+    match cmd {
+        SecretCommand::Add { name, source } => {
+            model::check_name(&name)?;
+            if ctx.ui.stdin_is_terminal() && source.from_file.is_none() && source.from_env.is_none()
+            {
+                // Say "already exists" before someone types a secret for nothing.
+                if let Ok(existing) = ctx.open()?.entry(&name) {
+                    bail!(model::ModelError::AlreadyExists {
+                        name,
+                        kind: existing.kind
+                    });
+                }
+            }
+            let value = read_value(ctx, &name, &source)?;
+            let keys = ctx.keys()?;
+            ctx.vault.update(&keys, |doc| {
+                Ok(doc.add_entry(&name, Kind::Secret, value, now())?)
+            })?;
+            ctx.ui.status(format!("Added secret {name}"));
+        }
+        SecretCommand::Set { name, source } => {
+            model::check_name(&name)?;
+            let keys = ctx.keys()?;
+            // Say "no such secret" before reading a value for nothing.
+            ensure_secret(&ctx.vault.open(&keys)?, &name)?;
+            let value = read_value(ctx, &name, &source)?;
+            ctx.vault.update(&keys, |doc| {
+                Ok(doc.replace_value(&name, Kind::Secret, value, now())?)
+            })?;
+            ctx.ui
+                .status(format!("Replaced the value of secret {name}"));
+        }
+        SecretCommand::Rm { name, yes } => {
+            model::check_name(&name)?;
+            let keys = ctx.keys()?;
+            // Check before asking, so nobody confirms the removal of something that is not there.
+            ensure_secret(&ctx.vault.open(&keys)?, &name)?;
+            if !yes && !ctx.ui.confirm(&format!("Remove secret {name}?"), "--yes")? {
+                bail!("nothing removed");
+            }
+            ctx.vault
+                .update(&keys, |doc| Ok(doc.remove_entry(&name, Kind::Secret)?))?;
+            ctx.ui.status(format!("Removed secret {name}"));
+        }
+    }
+    Ok(())
+}
+
+/// Fails unless `name` is an existing secret (not a variable).
+fn ensure_secret(doc: &Document, name: &str) -> Result<(), model::ModelError> {
+    let entry = doc.entry(name)?;
+    if entry.kind != Kind::Secret {
+        return Err(model::ModelError::WrongKind {
+            name: name.to_owned(),
+            actual: entry.kind,
+            expected: Kind::Secret,
+        });
+    }
+    Ok(())
+}
+
+/// Takes the secret from the first source that applies: --from-file, --from-env, a hidden
+/// prompt when standard input is a terminal, else standard input itself.
+fn read_value(ctx: &Context, name: &str, source: &ValueSource) -> Result<SecretValue> {
+    if let Some(path) = &source.from_file {
+        let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        return SecretValue::from_input(bytes)
+            .with_context(|| format!("the value in {} cannot be stored", path.display()));
+    }
+    if let Some(var) = &source.from_env {
+        let Some(value) = std::env::var_os(var) else {
+            bail!("the environment variable {var} is not set");
+        };
+        let value = SecretValue::from_bytes(os_bytes(value))
+            .with_context(|| format!("the value of {var} cannot be stored"))?;
+        if value.is_empty() {
+            bail!("the environment variable {var} is empty");
+        }
+        return Ok(value);
+    }
+    if ctx.ui.stdin_is_terminal() {
+        let typed = ctx
+            .ui
+            .read_secret_interactively(&format!("Value for {name} (hidden)"))?;
+        return SecretValue::new(secrecy::ExposeSecret::expose_secret(&typed).to_owned())
+            .context("the typed value cannot be stored");
+    }
+    let bytes = ctx.ui.read_stdin().context("cannot read standard input")?;
+    SecretValue::from_input(bytes).map_err(|e| match e {
+        crate::secret::ValueError::Empty => anyhow::anyhow!(
+            "no value on standard input; pipe it in (printf '%s' \"$VALUE\" | vault secret add \
+             {name}), or use --from-file PATH or --from-env VAR"
+        ),
+        other => anyhow::Error::new(other).context("the value on standard input cannot be stored"),
+    })
+}
+
+#[cfg(unix)]
+fn os_bytes(value: std::ffi::OsString) -> Vec<u8> {
+    use std::os::unix::ffi::OsStringExt;
+    value.into_vec()
+}
+
+#[cfg(not(unix))]
+fn os_bytes(value: std::ffi::OsString) -> Vec<u8> {
+    value.to_string_lossy().into_owned().into_bytes()
+}

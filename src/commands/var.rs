@@ -1,0 +1,35 @@
+//! `vault var set|rm`: plain variables, stored in the same encrypted file but shown in
+//! listings. Their values may be given on the command line because they are not secret.
+
+use anyhow::Result;
+
+use super::{Context, now};
+use crate::cli::VarCommand;
+use crate::secret::SecretValue;
+use crate::vault::{Kind, model};
+
+pub fn run(ctx: &Context, cmd: VarCommand) -> Result<()> {
+    match cmd {
+        VarCommand::Set { name, value } => {
+            model::check_name(&name)?;
+            let value = SecretValue::new(value)?;
+            let keys = ctx.keys()?;
+            let created = ctx
+                .vault
+                .update(&keys, |doc| Ok(doc.set_variable(&name, value, now())?))?;
+            ctx.ui.status(if created {
+                format!("Added variable {name}")
+            } else {
+                format!("Updated variable {name}")
+            });
+        }
+        VarCommand::Rm { name } => {
+            model::check_name(&name)?;
+            let keys = ctx.keys()?;
+            ctx.vault
+                .update(&keys, |doc| Ok(doc.remove_entry(&name, Kind::Variable)?))?;
+            ctx.ui.status(format!("Removed variable {name}"));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,13 @@
+//! vault: a secrets manager and launcher for AI agents.
+//!
+//! The library holds everything; the `vault` binary only parses, dispatches and reports.
+//! [`vault`] (format, crypto, storage) and [`identity`] work without the command line:
+//! a test or another program can open a vault with nothing but an identity.
+
+pub mod cli;
+pub mod commands;
+pub mod identity;
+pub mod paths;
+pub mod secret;
+pub mod ui;
+pub mod vault;

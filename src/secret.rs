@@ -1,0 +1,146 @@
+//! The one type every stored value travels in, from the moment it is read until it is handed
+//! to the OS. It zeroizes on drop, and its `Debug` never shows the value.
+
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Deserializer};
+use zeroize::{Zeroize, Zeroizing};
+
+/// Why bytes cannot become a stored value. Never carries the value itself.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ValueError {
+    #[error(
+        "the value is not valid UTF-8 text; vault stores text (base64-encode binary data first)"
+    )]
+    NotUtf8,
+    #[error("the value contains a NUL byte, which no environment variable can hold")]
+    ContainsNul,
+    #[error("the value is empty")]
+    Empty,
+}
+
+/// A stored value: a secret, a provider key or a plain variable. All are held the same way so
+/// that no code path has to remember which ones are sensitive.
+pub struct SecretValue(SecretString);
+
+impl SecretValue {
+    /// Accepts text that an environment variable can carry (no NUL byte).
+    pub fn new(value: String) -> Result<Self, ValueError> {
+        let value = SecretString::from(value);
+        if value.expose_secret().contains('\0') {
+            return Err(ValueError::ContainsNul);
+        }
+        Ok(Self(value))
+    }
+
+    /// Like [`SecretValue::new`] but from raw bytes (a file, stdin); the bytes are wiped
+    /// whatever the outcome.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, ValueError> {
+        match String::from_utf8(bytes) {
+            Ok(text) => Self::new(text),
+            Err(err) => {
+                err.into_bytes().zeroize();
+                Err(ValueError::NotUtf8)
+            }
+        }
+    }
+
+    /// Reads a value typed or piped by a person: one trailing line ending (what `echo` and
+    /// editors add) is dropped, and an empty result is refused.
+    pub fn from_input(bytes: Vec<u8>) -> Result<Self, ValueError> {
+        let mut bytes = Zeroizing::new(bytes);
+        if bytes.ends_with(b"\n") {
+            bytes.pop();
+            if bytes.ends_with(b"\r") {
+                bytes.pop();
+            }
+        }
+        if bytes.is_empty() {
+            return Err(ValueError::Empty);
+        }
+        Self::from_bytes(std::mem::take(&mut *bytes))
+    }
+
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.expose().is_empty()
+    }
+}
+
+impl Clone for SecretValue {
+    fn clone(&self) -> Self {
+        Self(SecretString::from(self.expose().to_owned()))
+    }
+}
+
+impl PartialEq for SecretValue {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl fmt::Debug for SecretValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+impl<'de> Deserialize<'de> for SecretValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        // The error text is fixed: serde would otherwise quote the offending value.
+        SecretValue::new(text).map_err(|_| serde::de::Error::custom("a value contains a NUL byte"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_value() {
+        let v = SecretValue::new("sk-very-secret".into()).unwrap();
+        assert_eq!(format!("{v:?}"), "[REDACTED]");
+        assert!(!format!("{:?}", Some(&v)).contains("very"));
+    }
+
+    #[test]
+    fn nul_and_bad_utf8_are_refused() {
+        assert_eq!(
+            SecretValue::new("a\0b".into()).unwrap_err(),
+            ValueError::ContainsNul
+        );
+        assert_eq!(
+            SecretValue::from_bytes(vec![0xff, 0xfe]).unwrap_err(),
+            ValueError::NotUtf8
+        );
+    }
+
+    #[test]
+    fn input_drops_one_line_ending_only() {
+        assert_eq!(
+            SecretValue::from_input(b"abc\n".to_vec()).unwrap().expose(),
+            "abc"
+        );
+        assert_eq!(
+            SecretValue::from_input(b"abc\r\n".to_vec())
+                .unwrap()
+                .expose(),
+            "abc"
+        );
+        assert_eq!(
+            SecretValue::from_input(b"abc\n\n".to_vec())
+                .unwrap()
+                .expose(),
+            "abc\n"
+        );
+        assert_eq!(
+            SecretValue::from_input(b"\n".to_vec()).unwrap_err(),
+            ValueError::Empty
+        );
+    }
+}

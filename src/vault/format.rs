@@ -1,0 +1,530 @@
+//! The document's text form: TOML.
+//!
+//! Writing emits vault's one fixed layout directly (quoting by `toml_writer`); the `toml`
+//! crate's serializer took ~20 ms for 10,000 entries with native date-times. Reading has two
+//! paths. The `toml` crate builds a spanned tree of the whole document before
+//! deserializing it, which at 10,000 entries costs ~20 ms and ~25 MB. So vault's own shape
+//! (`version`, `[[recipients]]`, `[entries.NAME]` with scalar fields) is read straight from
+//! `toml_parser`'s events into the model; anything else — other layouts a person may write,
+//! unknown keys, duplicates, any syntax error — falls back to the `toml` crate, which then
+//! decides, and reports errors with their position.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use toml_parser::decoder::{Encoding, IntegerRadix, ScalarKind};
+use toml_parser::parser::{Event, EventKind, EventReceiver};
+use toml_parser::{ErrorSink, ParseError, Source, Span};
+use zeroize::Zeroizing;
+
+use super::model::{Document, Entry, Kind, RecipientEntry};
+use crate::secret::SecretValue;
+
+/// A document that decrypts but is not a vault document. Carries only a line number: toml
+/// and serde errors quote the offending input, which may be a secret value.
+#[derive(Debug, thiserror::Error)]
+#[error("it decrypts, but line {line} of the document is not in the vault format")]
+pub struct FormatError {
+    pub line: usize,
+}
+
+/// Serialises a document in vault's own layout; the text is wiped when dropped.
+pub fn to_text(doc: &Document) -> Zeroizing<String> {
+    // Sized up front so that the buffer holding the values is not reallocated: the copies a
+    // reallocation frees would not be wiped.
+    let estimate = 64
+        + doc
+            .recipients
+            .iter()
+            .map(|r| r.key.len() + 96)
+            .sum::<usize>()
+        + doc
+            .entries
+            .iter()
+            .map(|(name, e)| 2 * (name.len() + e.value.expose().len()) + 160)
+            .sum::<usize>();
+    let mut out = Zeroizing::new(String::with_capacity(estimate));
+    // Writing to a String cannot fail; fmt::Result is only the trait's signature.
+    let _ = write_document(&mut out, doc);
+    out
+}
+
+fn write_document(out: &mut String, doc: &Document) -> std::fmt::Result {
+    use std::fmt::Write as _;
+    use toml_writer::TomlWrite as _;
+
+    let key_value = |out: &mut String, key: &str, value: &str| -> std::fmt::Result {
+        out.key(key)?;
+        out.space()?;
+        out.keyval_sep()?;
+        out.space()?;
+        out.value(value)?;
+        out.newline()
+    };
+    writeln!(out, "version = {}", doc.version)?;
+    for r in &doc.recipients {
+        out.newline()?;
+        out.open_array_of_tables_header()?;
+        out.key("recipients")?;
+        out.close_array_of_tables_header()?;
+        out.newline()?;
+        key_value(out, "key", &r.key)?;
+        if let Some(label) = &r.label {
+            key_value(out, "label", label)?;
+        }
+        // jiff prints RFC 3339, which is TOML's offset date-time syntax.
+        writeln!(out, "added = {}", r.added)?;
+    }
+    for (name, e) in &doc.entries {
+        out.newline()?;
+        out.open_table_header()?;
+        out.key("entries")?;
+        out.key_sep()?;
+        out.key(name.as_str())?;
+        out.close_table_header()?;
+        out.newline()?;
+        key_value(out, "kind", &e.kind.to_string())?;
+        key_value(out, "value", e.value.expose())?;
+        writeln!(out, "created = {}", e.created)?;
+        writeln!(out, "updated = {}", e.updated)?;
+    }
+    Ok(())
+}
+
+/// Parses a document, by the fast path when it has vault's own shape.
+pub fn from_text(text: &str) -> Result<Document, FormatError> {
+    if let Some(doc) = read_own_shape(text) {
+        return Ok(doc);
+    }
+    log::debug!("document is not in vault's own layout; reading it with the toml crate");
+    toml::from_str(text).map_err(|e| FormatError {
+        line: e
+            .span()
+            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1)
+            .unwrap_or(0),
+    })
+}
+
+fn read_own_shape(text: &str) -> Option<Document> {
+    let source = Source::new(text);
+    let tokens = source.lex().into_vec();
+    let mut reader = OwnShapeReader::new(source);
+    let mut failed = false;
+    let mut errors = |_: ParseError| failed = true;
+    toml_parser::parser::parse_document(&tokens, &mut reader, &mut errors);
+    if failed || reader.bail {
+        return None;
+    }
+    reader.finish()
+}
+
+#[derive(Default)]
+struct PartialEntry {
+    kind: Option<Kind>,
+    value: Option<SecretValue>,
+    created: Option<Timestamp>,
+    updated: Option<Timestamp>,
+}
+
+#[derive(Default)]
+struct PartialRecipient {
+    key: Option<String>,
+    label: Option<String>,
+    added: Option<Timestamp>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Header {
+    Table,
+    ArrayOfTables,
+}
+
+/// Which table the key/value lines belong to.
+enum Current {
+    Root,
+    Entries,
+    Entry(String, PartialEntry),
+    Recipient,
+}
+
+struct OwnShapeReader<'i> {
+    source: Source<'i>,
+    /// Set on anything outside vault's own shape: the `toml` crate takes over.
+    bail: bool,
+    header: Option<Header>,
+    header_path: Vec<Cow<'i, str>>,
+    entries_header_seen: bool,
+    key: Option<Cow<'i, str>>,
+    current: Current,
+    version: Option<u32>,
+    recipients: Vec<PartialRecipient>,
+    entries: BTreeMap<String, Entry>,
+}
+
+impl<'i> OwnShapeReader<'i> {
+    fn new(source: Source<'i>) -> Self {
+        Self {
+            source,
+            bail: false,
+            header: None,
+            header_path: Vec::with_capacity(2),
+            entries_header_seen: false,
+            key: None,
+            current: Current::Root,
+            version: None,
+            recipients: Vec::new(),
+            entries: BTreeMap::new(),
+        }
+    }
+
+    fn decode(&self, kind: EventKind, span: Span, encoding: Option<Encoding>) -> Option<Raw<'i>> {
+        let raw = self
+            .source
+            .get(Event::new_unchecked(kind, encoding, span))?;
+        let mut text = Cow::Borrowed("");
+        let mut failed = false;
+        let mut errors = |_: ParseError| failed = true;
+        let scalar = if kind == EventKind::SimpleKey {
+            raw.decode_key(&mut text, &mut errors);
+            ScalarKind::String
+        } else {
+            raw.decode_scalar(&mut text, &mut errors)
+        };
+        (!failed).then_some(Raw { scalar, text })
+    }
+
+    /// Moves a finished entry into the map; a second table of the same name is a duplicate.
+    fn close_entry(&mut self) {
+        if let Current::Entry(name, partial) = std::mem::replace(&mut self.current, Current::Root) {
+            let PartialEntry {
+                kind: Some(kind),
+                value: Some(value),
+                created: Some(created),
+                updated: Some(updated),
+            } = partial
+            else {
+                self.bail = true;
+                return;
+            };
+            let entry = Entry {
+                kind,
+                value,
+                created,
+                updated,
+            };
+            if self.entries.insert(name, entry).is_some() {
+                self.bail = true;
+            }
+        }
+    }
+
+    fn set_value(&mut self, key: &str, raw: Raw<'i>) -> Option<()> {
+        match &mut self.current {
+            Current::Root => match key {
+                "version" if self.version.is_none() => {
+                    self.version = Some(raw.integer()?);
+                }
+                _ => return None,
+            },
+            Current::Entry(_, entry) => match key {
+                "kind" if entry.kind.is_none() => {
+                    entry.kind = Some(match raw.string()?.as_ref() {
+                        "secret" => Kind::Secret,
+                        "variable" => Kind::Variable,
+                        _ => return None,
+                    });
+                }
+                "value" if entry.value.is_none() => {
+                    entry.value = Some(SecretValue::new(raw.string()?.into_owned()).ok()?);
+                }
+                "created" if entry.created.is_none() => entry.created = Some(raw.timestamp()?),
+                "updated" if entry.updated.is_none() => entry.updated = Some(raw.timestamp()?),
+                _ => return None,
+            },
+            Current::Recipient => {
+                let recipient = self.recipients.last_mut()?;
+                match key {
+                    "key" if recipient.key.is_none() => {
+                        recipient.key = Some(raw.string()?.into_owned());
+                    }
+                    "label" if recipient.label.is_none() => {
+                        recipient.label = Some(raw.string()?.into_owned());
+                    }
+                    "added" if recipient.added.is_none() => {
+                        recipient.added = Some(raw.timestamp()?);
+                    }
+                    _ => return None,
+                }
+            }
+            Current::Entries => return None,
+        }
+        Some(())
+    }
+
+    fn finish(mut self) -> Option<Document> {
+        self.close_entry();
+        if self.bail {
+            return None;
+        }
+        let recipients = self
+            .recipients
+            .into_iter()
+            .map(|r| {
+                Some(RecipientEntry {
+                    key: r.key?,
+                    label: r.label,
+                    added: r.added?,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Document {
+            version: self.version?,
+            recipients,
+            entries: self.entries,
+        })
+    }
+}
+
+/// A decoded scalar; strings without escapes borrow from the document.
+struct Raw<'i> {
+    scalar: ScalarKind,
+    text: Cow<'i, str>,
+}
+
+impl<'i> Raw<'i> {
+    fn string(self) -> Option<Cow<'i, str>> {
+        matches!(self.scalar, ScalarKind::String).then_some(self.text)
+    }
+
+    fn integer(self) -> Option<u32> {
+        match self.scalar {
+            ScalarKind::Integer(IntegerRadix::Dec) => self.text.replace('_', "").parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// A native TOML offset date-time, or an RFC 3339 string.
+    fn timestamp(self) -> Option<Timestamp> {
+        match self.scalar {
+            ScalarKind::DateTime | ScalarKind::String => self.text.parse().ok(),
+            _ => None,
+        }
+    }
+}
+
+impl EventReceiver for OwnShapeReader<'_> {
+    fn std_table_open(&mut self, _: Span, _: &mut dyn ErrorSink) {
+        self.close_entry();
+        self.header = Some(Header::Table);
+        self.header_path.clear();
+    }
+
+    fn std_table_close(&mut self, _: Span, _: &mut dyn ErrorSink) {
+        self.header = None;
+        self.current = match self.header_path.as_slice() {
+            [t] if t == "entries" && !self.entries_header_seen => {
+                self.entries_header_seen = true;
+                Current::Entries
+            }
+            [t, name] if t == "entries" => {
+                Current::Entry(name.to_string(), PartialEntry::default())
+            }
+            _ => {
+                self.bail = true;
+                Current::Root
+            }
+        };
+    }
+
+    fn array_table_open(&mut self, _: Span, _: &mut dyn ErrorSink) {
+        self.close_entry();
+        self.header = Some(Header::ArrayOfTables);
+        self.header_path.clear();
+    }
+
+    fn array_table_close(&mut self, _: Span, _: &mut dyn ErrorSink) {
+        self.header = None;
+        match self.header_path.as_slice() {
+            [t] if t == "recipients" && self.entries.is_empty() => {
+                self.recipients.push(PartialRecipient::default());
+                self.current = Current::Recipient;
+            }
+            _ => self.bail = true,
+        }
+    }
+
+    fn inline_table_open(&mut self, _: Span, _: &mut dyn ErrorSink) -> bool {
+        self.bail = true;
+        true
+    }
+
+    fn array_open(&mut self, _: Span, _: &mut dyn ErrorSink) -> bool {
+        self.bail = true;
+        true
+    }
+
+    fn simple_key(&mut self, span: Span, encoding: Option<Encoding>, _: &mut dyn ErrorSink) {
+        let Some(Raw { text, .. }) = self.decode(EventKind::SimpleKey, span, encoding) else {
+            self.bail = true;
+            return;
+        };
+        if self.header.is_some() {
+            self.header_path.push(text);
+        } else if self.key.is_some() {
+            self.bail = true; // a dotted key in a key/value line
+        } else {
+            self.key = Some(text);
+        }
+    }
+
+    fn key_sep(&mut self, _: Span, _: &mut dyn ErrorSink) {
+        if self.header.is_none() {
+            self.bail = true;
+        }
+    }
+
+    fn scalar(&mut self, span: Span, encoding: Option<Encoding>, _: &mut dyn ErrorSink) {
+        let key = self.key.take();
+        let raw = self.decode(EventKind::Scalar, span, encoding);
+        let stored = match (key, raw) {
+            (Some(key), Some(raw)) if self.header.is_none() => self.set_value(&key, raw),
+            _ => None,
+        };
+        if stored.is_none() {
+            self.bail = true;
+        }
+    }
+
+    fn value_sep(&mut self, _: Span, _: &mut dyn ErrorSink) {
+        self.bail = true;
+    }
+
+    fn error(&mut self, _: Span, _: &mut dyn ErrorSink) {
+        self.bail = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(n: usize) -> Document {
+        let now: Timestamp = "2026-11-23T10:00:00Z".parse().unwrap();
+        let mut doc = Document::new(vec![
+            RecipientEntry {
+                key: "age1aaa".into(),
+                label: Some("alice \"the\" admin".into()),
+                added: now,
+            },
+            RecipientEntry {
+                key: "ssh-ed25519 AAAAC3".into(),
+                label: None,
+                added: now,
+            },
+        ]);
+        let tricky = [
+            "plain",
+            "quotes \" and ' and \\ backslash",
+            "multi\nline\r\nvalue\twith tab",
+            "unicode é 🔑 \u{7f} \u{1b}[0m",
+            "$HOME ${X} #not-a-comment",
+            "",
+            "'''\"\"\"",
+        ];
+        for i in 0..n {
+            let kind = if i % 2 == 0 {
+                Kind::Secret
+            } else {
+                Kind::Variable
+            };
+            let value = SecretValue::new(format!("{}-{i}", tricky[i % tricky.len()])).unwrap();
+            doc.add_entry(&format!("NAME_{i}"), kind, value, now)
+                .unwrap();
+        }
+        doc
+    }
+
+    fn same(a: &Document, b: &Document) -> bool {
+        a.version == b.version
+            && a.recipients == b.recipients
+            && a.entries.len() == b.entries.len()
+            && a.entries
+                .iter()
+                .zip(&b.entries)
+                .all(|((na, ea), (nb, eb))| {
+                    na == nb
+                        && ea.kind == eb.kind
+                        && ea.value == eb.value
+                        && ea.created == eb.created
+                        && ea.updated == eb.updated
+                })
+    }
+
+    #[test]
+    fn own_shape_reader_agrees_with_the_toml_crate() {
+        for n in [0, 1, 7, 50] {
+            let doc = sample(n);
+            let text = to_text(&doc);
+            let fast = read_own_shape(&text).expect("vault's own output takes the fast path");
+            let slow: Document = toml::from_str(&text).unwrap();
+            assert!(
+                same(&fast, &doc),
+                "fast path differs for {n} entries:\n{}",
+                *text
+            );
+            assert!(same(&slow, &doc), "toml crate differs for {n} entries");
+        }
+    }
+
+    #[test]
+    fn timestamps_are_native_toml_datetimes() {
+        let text = to_text(&sample(1));
+        assert!(text.contains("updated = 2026-11-23T10:00:00Z"), "{}", *text);
+    }
+
+    #[test]
+    fn other_layouts_fall_back_to_the_toml_crate() {
+        let text = r#"
+            # written by hand
+            version = 1
+            recipients = [{ key = "age1aaa", added = 2026-01-01T00:00:00Z }]
+            [entries]
+            A = { kind = "variable", value = "x", created = "2026-01-01T00:00:00Z", updated = 2026-01-01T00:00:00Z }
+            [entries.'B']
+            kind = 'secret'
+            value = """multi
+            line"""
+            created = 2026-01-01T00:00:00Z
+            updated = 2026-01-01T00:00:00Z
+        "#;
+        assert!(read_own_shape(text).is_none());
+        let doc = from_text(text).unwrap();
+        assert_eq!(doc.entries["A"].value.expose(), "x");
+        assert!(doc.entries["B"].value.expose().starts_with("multi\n"));
+        assert_eq!(doc.recipients[0].key, "age1aaa");
+    }
+
+    #[test]
+    fn duplicates_and_gaps_are_left_to_the_toml_crate() {
+        let entry = "kind = \"secret\"\nvalue = \"v\"\ncreated = 2026-01-01T00:00:00Z\nupdated = 2026-01-01T00:00:00Z\n";
+        let head = "version = 1\n[[recipients]]\nkey = \"age1aaa\"\nadded = 2026-01-01T00:00:00Z\n";
+        let twice = format!("{head}[entries.A]\n{entry}[entries.A]\n{entry}");
+        assert!(read_own_shape(&twice).is_none());
+        assert!(from_text(&twice).is_err());
+        let dup_key = format!("{head}[entries.A]\n{entry}value = \"w\"\n");
+        assert!(read_own_shape(&dup_key).is_none());
+        assert!(from_text(&dup_key).is_err());
+        let missing = format!("{head}[entries.A]\nkind = \"secret\"\n");
+        assert!(read_own_shape(&missing).is_none());
+        let err = from_text(&missing).unwrap_err();
+        assert!(err.line > 0);
+    }
+
+    #[test]
+    fn errors_never_quote_the_document() {
+        let text = "version = 1\n[entries.X]\nkind = 42\nvalue = \"sk-secret-canary\"\n";
+        let err = from_text(text).unwrap_err();
+        assert!(!format!("{err} {err:?}").contains("canary"));
+    }
+}

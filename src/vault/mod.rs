@@ -1,0 +1,331 @@
+//! The vault file: an age-encrypted TOML document. Opening never locks; every change runs under
+//! the writers' lock as read → change → encrypt to all recipients → atomic replace.
+//! Usable without the command line: a test can open a vault with nothing but an identity.
+
+pub mod crypto;
+pub mod format;
+pub mod model;
+pub mod storage;
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+pub use model::{Document, Entry, Kind, ModelError, RecipientEntry};
+
+/// What can open a vault: identities to try in order, and how to describe them in errors.
+pub trait Keys {
+    fn identities(&self) -> Vec<&dyn age::Identity>;
+    /// One line per identity tried, e.g. `VAULT_IDENTITY (age1…)`.
+    fn describe(&self) -> Vec<String>;
+    /// The public recipients of these identities, where known.
+    fn recipients(&self) -> Vec<String>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    #[error("no vault at {}\n{}", .path.display(), missing_hint(.path))]
+    Missing { path: PathBuf },
+    #[error(
+        "a vault already exists at {}; nothing was changed\n  \
+         to start a second vault, choose another file with --vault FILE or VAULT_FILE",
+        .path.display()
+    )]
+    AlreadyExists { path: PathBuf },
+    #[error("cannot read {}", .path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error(
+        "{} is damaged and cannot be opened: {what}; nothing was changed{}",
+        .path.display(), backup_hint(.path)
+    )]
+    Damaged { path: PathBuf, what: String },
+    #[error(
+        "no identity found to open {}; looked at: {}\n  set VAULT_IDENTITY (an \
+         AGE-SECRET-KEY-1… string) or VAULT_IDENTITY_FILE, pass --identity FILE, or run \
+         `vault identity export` where the vault opens and bring the key here",
+        .path.display(), .looked.join(", ")
+    )]
+    NoIdentity { path: PathBuf, looked: Vec<String> },
+    #[error("{}", not_for_you(.path, .yours, .tried, *.backup_opens))]
+    NotForYou {
+        path: PathBuf,
+        yours: Vec<String>,
+        tried: Vec<String>,
+        backup_opens: bool,
+    },
+    #[error(
+        "{} was written by a newer vault (format {found}; this one knows up to {known}); \
+         upgrade vault to open it",
+        .path.display()
+    )]
+    Newer {
+        path: PathBuf,
+        found: u32,
+        known: u32,
+    },
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error(transparent)]
+    Lock(#[from] storage::LockError),
+    #[error(transparent)]
+    Encrypt(#[from] crypto::EncryptError),
+    #[error("cannot write {}; the vault is unchanged", .path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// "restore it with: cp …" when a backup exists.
+fn restore_hint(path: &Path) -> Option<String> {
+    let backup = storage::backup_path(path);
+    backup.exists().then(|| {
+        format!(
+            "the previous version is at {b}; restore it with: cp {b} {p}",
+            b = backup.display(),
+            p = path.display()
+        )
+    })
+}
+
+fn missing_hint(path: &Path) -> String {
+    restore_hint(path).map_or_else(
+        || {
+            "  create one with `vault init`, or point --vault FILE / VAULT_FILE at an existing \
+             vault"
+                .to_owned()
+        },
+        |hint| format!("  {hint}"),
+    )
+}
+
+fn backup_hint(path: &Path) -> String {
+    restore_hint(path).map_or_else(
+        || "\n  no backup exists yet (one is kept from the second save on)".to_owned(),
+        |hint| format!("\n  {hint}"),
+    )
+}
+
+fn not_for_you(path: &Path, yours: &[String], tried: &[String], backup_opens: bool) -> String {
+    let whom = match yours {
+        [] => "any of your identities".to_owned(),
+        [one] => one.clone(),
+        many => format!("any of {}", many.join(", ")),
+    };
+    let mut msg = format!(
+        "this vault is not encrypted to {whom}; identities tried: {}",
+        tried.join(", ")
+    );
+    if let Some(first) = yours.first() {
+        let _ = write!(
+            msg,
+            "\n  someone who can open {} can add you with: vault recipient add {first}",
+            path.display()
+        );
+    }
+    if backup_opens {
+        let backup = storage::backup_path(path);
+        let _ = write!(
+            msg,
+            "\n  the previous version at {b} does open with your identity; restore it with: \
+             cp {b} {p}",
+            b = backup.display(),
+            p = path.display()
+        );
+    }
+    msg
+}
+
+/// A vault at a path. Cheap to make; nothing is read until it is opened.
+#[derive(Debug, Clone)]
+pub struct VaultFile {
+    path: PathBuf,
+}
+
+impl VaultFile {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self { path: path.into() }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn backup_path(&self) -> PathBuf {
+        storage::backup_path(&self.path)
+    }
+
+    pub fn exists(&self) -> bool {
+        self.path.exists()
+    }
+
+    /// Reads and decrypts the vault. Takes no lock: a concurrent writer replaces the file
+    /// atomically, so this sees the old version or the new one.
+    pub fn open(&self, keys: &dyn Keys) -> Result<Document, VaultError> {
+        let bytes = self.read()?;
+        self.decode(&bytes, keys)
+    }
+
+    /// Writes a new vault; refuses when one exists (checked under the lock).
+    pub fn create(&self, doc: &Document) -> Result<(), VaultError> {
+        storage::create_private_dir(storage::parent_dir(&self.path)).map_err(|source| {
+            VaultError::Write {
+                path: self.path.clone(),
+                source,
+            }
+        })?;
+        let lock = storage::WriteLock::acquire(&self.path)?;
+        if self.path.exists() {
+            return Err(VaultError::AlreadyExists {
+                path: self.path.clone(),
+            });
+        }
+        self.write(&lock, doc)
+    }
+
+    /// Applies one change under the writers' lock. When `change` fails, nothing is written.
+    pub fn update<T>(
+        &self,
+        keys: &dyn Keys,
+        change: impl FnOnce(&mut Document) -> Result<T, VaultError>,
+    ) -> Result<T, VaultError> {
+        if !self.path.exists() {
+            return Err(VaultError::Missing {
+                path: self.path.clone(),
+            });
+        }
+        let lock = storage::WriteLock::acquire(&self.path)?;
+        let bytes = self.read()?;
+        let mut doc = self.decode(&bytes, keys)?;
+        let result = change(&mut doc)?;
+        self.write(&lock, &doc)?;
+        Ok(result)
+    }
+
+    fn read(&self) -> Result<Vec<u8>, VaultError> {
+        fs::read(&self.path).map_err(|source| match source.kind() {
+            io::ErrorKind::NotFound => VaultError::Missing {
+                path: self.path.clone(),
+            },
+            _ => VaultError::Read {
+                path: self.path.clone(),
+                source,
+            },
+        })
+    }
+
+    fn decode(&self, bytes: &[u8], keys: &dyn Keys) -> Result<Document, VaultError> {
+        let damaged = |what: &str| VaultError::Damaged {
+            path: self.path.clone(),
+            what: what.to_owned(),
+        };
+        if bytes.is_empty() {
+            return Err(damaged("the file is empty"));
+        }
+        if !crypto::is_age_file(bytes) {
+            return Err(damaged("it is not an age-encrypted file"));
+        }
+        let started = std::time::Instant::now();
+        let plaintext =
+            crypto::decrypt(bytes, &keys.identities()).map_err(|e| self.decrypt_error(e, keys))?;
+        log::debug!(
+            "decrypted {} ({} bytes) in {:?}",
+            self.path.display(),
+            bytes.len(),
+            started.elapsed()
+        );
+        let text = std::str::from_utf8(&plaintext)
+            .map_err(|_| damaged("its decrypted content is not text"))?;
+        let started = std::time::Instant::now();
+        let doc = format::from_text(text).map_err(|e| damaged(&e.to_string()))?;
+        log::debug!(
+            "parsed {} entries in {:?}",
+            doc.entries.len(),
+            started.elapsed()
+        );
+        if doc.version > model::FORMAT_VERSION {
+            return Err(VaultError::Newer {
+                path: self.path.clone(),
+                found: doc.version,
+                known: model::FORMAT_VERSION,
+            });
+        }
+        Ok(doc)
+    }
+
+    fn decrypt_error(&self, err: age::DecryptError, keys: &dyn Keys) -> VaultError {
+        use age::DecryptError as E;
+        let what = match err {
+            E::NoMatchingKeys if keys.identities().is_empty() => {
+                return VaultError::NoIdentity {
+                    path: self.path.clone(),
+                    looked: keys.describe(),
+                };
+            }
+            E::NoMatchingKeys => {
+                return VaultError::NotForYou {
+                    path: self.path.clone(),
+                    yours: keys.recipients(),
+                    tried: keys.describe(),
+                    backup_opens: self.backup_opens(keys),
+                };
+            }
+            E::InvalidHeader | E::UnknownFormat => "its age header is unreadable".to_owned(),
+            E::InvalidMac => {
+                "its age header fails authentication (corrupted or altered)".to_owned()
+            }
+            E::DecryptionFailed => {
+                "its content fails authentication (truncated, corrupted or altered)".to_owned()
+            }
+            E::Io(ref io) if io.kind() == io::ErrorKind::InvalidData => {
+                "its content fails authentication (truncated, corrupted or altered)".to_owned()
+            }
+            E::Io(ref io) if io.kind() == io::ErrorKind::UnexpectedEof => {
+                "the file is truncated".to_owned()
+            }
+            E::KeyDecryptionFailed => {
+                "an identity that matches it could not be unlocked (wrong passphrase?)".to_owned()
+            }
+            other => other.to_string(),
+        };
+        VaultError::Damaged {
+            path: self.path.clone(),
+            what,
+        }
+    }
+
+    fn backup_opens(&self, keys: &dyn Keys) -> bool {
+        fs::read(self.backup_path())
+            .map(|bytes| crypto::decrypt(&bytes, &keys.identities()).is_ok())
+            .unwrap_or(false)
+    }
+
+    fn write(&self, lock: &storage::WriteLock, doc: &Document) -> Result<(), VaultError> {
+        let started = std::time::Instant::now();
+        let text = format::to_text(doc);
+        let ciphertext = crypto::encrypt(
+            text.as_bytes(),
+            doc.recipients.iter().map(|r| r.key.as_str()),
+        )?;
+        storage::replace_atomically(lock, &self.path, &ciphertext).map_err(|source| {
+            VaultError::Write {
+                path: self.path.clone(),
+                source,
+            }
+        })?;
+        log::debug!(
+            "saved {} ({} entries, {} recipients) in {:?}",
+            self.path.display(),
+            doc.entries.len(),
+            doc.recipients.len(),
+            started.elapsed()
+        );
+        Ok(())
+    }
+}

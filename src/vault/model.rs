@@ -1,0 +1,391 @@
+//! The vault document as it is stored (TOML inside the age file): entries and recipients, with
+//! the rules every change must keep. Pure data: no I/O, no printing.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use crate::secret::SecretValue;
+
+/// The newest document format this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Deserialize)]
+pub struct Document {
+    pub version: u32,
+    #[serde(default)]
+    pub recipients: Vec<RecipientEntry>,
+    #[serde(default)]
+    pub entries: BTreeMap<String, Entry>,
+}
+
+/// Someone (a person, a team member, a CI runner) the vault is encrypted to.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct RecipientEntry {
+    /// `age1…`, `ssh-ed25519 AAAA…` or `ssh-rsa AAAA…`, normalised (no comment).
+    pub key: String,
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(deserialize_with = "toml_time::deserialize")]
+    pub added: Timestamp,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Entry {
+    pub kind: Kind,
+    pub value: SecretValue,
+    #[serde(deserialize_with = "toml_time::deserialize")]
+    pub created: Timestamp,
+    #[serde(deserialize_with = "toml_time::deserialize")]
+    pub updated: Timestamp,
+}
+
+/// Timestamps are native TOML offset date-times (`updated = 2026-11-22T10:00:00Z`); RFC 3339
+/// strings are read too. (Used when the `toml` crate reads a document; see `format`.)
+mod toml_time {
+    use jiff::Timestamp;
+    use serde::{Deserialize, Deserializer, de::Error as _};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Timestamp, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Native(toml::value::Datetime),
+            Text(String),
+        }
+        let text = match Either::deserialize(deserializer)? {
+            Either::Native(datetime) => datetime.to_string(),
+            Either::Text(text) => text,
+        };
+        text.parse()
+            .map_err(|_| D::Error::custom("a timestamp is not a UTC date-time"))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Secret,
+    Variable,
+}
+
+impl Kind {
+    /// The command group that manages entries of this kind (`vault secret …`, `vault var …`).
+    pub fn command(self) -> &'static str {
+        match self {
+            Kind::Secret => "secret",
+            Kind::Variable => "var",
+        }
+    }
+
+    pub fn is_sensitive(self) -> bool {
+        matches!(self, Kind::Secret)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Kind::Secret => "secret",
+            Kind::Variable => "variable",
+        })
+    }
+}
+
+/// A change the document refuses. Messages say what to do instead; none carries a value.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ModelError {
+    #[error(
+        "`{0}` is not a valid name: names are environment-variable names, a letter or _ \
+         followed by letters, digits or _ (for example OPENAI_API_KEY)"
+    )]
+    InvalidName(String),
+    #[error("{name} already exists (a {kind}); change it with `vault {} set {name}`", kind.command())]
+    AlreadyExists { name: String, kind: Kind },
+    #[error("there is no entry named {0}; `vault list` shows what the vault holds")]
+    NotFound(String),
+    #[error("{name} is a {actual}, not a {expected}; manage it with `vault {} …`", actual.command())]
+    WrongKind {
+        name: String,
+        actual: Kind,
+        expected: Kind,
+    },
+    #[error("{0} is already a recipient of this vault")]
+    RecipientExists(String),
+    #[error("no recipient matches `{0}`; `vault recipient list` shows them")]
+    RecipientNotFound(String),
+    #[error("`{0}` matches more than one recipient; give the whole key")]
+    RecipientAmbiguous(String),
+    #[error(
+        "refusing to remove the last recipient: nobody could open the vault any more \
+         (add another with `vault recipient add` first)"
+    )]
+    LastRecipient,
+    #[error(
+        "refusing to remove {0}: it is yours, and without it you could no longer open the vault \
+         (pass --force if that is what you want)"
+    )]
+    WouldLockYouOut(String),
+}
+
+/// Whether `name` can be an environment variable's name: `[A-Za-z_][A-Za-z0-9_]*`.
+pub fn check_name(name: &str) -> Result<(), ModelError> {
+    let mut chars = name.chars();
+    let valid = match chars.next() {
+        Some(first) => {
+            (first.is_ascii_alphabetic() || first == '_')
+                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        }
+        None => false,
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(ModelError::InvalidName(name.to_owned()))
+    }
+}
+
+impl Document {
+    pub fn new(recipients: Vec<RecipientEntry>) -> Self {
+        Self {
+            version: FORMAT_VERSION,
+            recipients,
+            entries: BTreeMap::new(),
+        }
+    }
+
+    /// Adds a new entry; an existing one of that name is an error, never overwritten.
+    pub fn add_entry(
+        &mut self,
+        name: &str,
+        kind: Kind,
+        value: SecretValue,
+        now: Timestamp,
+    ) -> Result<(), ModelError> {
+        check_name(name)?;
+        if let Some(existing) = self.entries.get(name) {
+            return Err(ModelError::AlreadyExists {
+                name: name.to_owned(),
+                kind: existing.kind,
+            });
+        }
+        self.entries.insert(
+            name.to_owned(),
+            Entry {
+                kind,
+                value,
+                created: now,
+                updated: now,
+            },
+        );
+        Ok(())
+    }
+
+    /// Replaces the value of an existing entry of the given kind.
+    pub fn replace_value(
+        &mut self,
+        name: &str,
+        kind: Kind,
+        value: SecretValue,
+        now: Timestamp,
+    ) -> Result<(), ModelError> {
+        let entry = self.entry_of_kind_mut(name, kind)?;
+        entry.value = value;
+        entry.updated = now;
+        Ok(())
+    }
+
+    /// Sets a variable, creating it when missing. Returns whether it was created.
+    pub fn set_variable(
+        &mut self,
+        name: &str,
+        value: SecretValue,
+        now: Timestamp,
+    ) -> Result<bool, ModelError> {
+        check_name(name)?;
+        match self.entries.get(name) {
+            None => {
+                self.add_entry(name, Kind::Variable, value, now)?;
+                Ok(true)
+            }
+            Some(_) => {
+                self.replace_value(name, Kind::Variable, value, now)?;
+                Ok(false)
+            }
+        }
+    }
+
+    /// Removes an entry of the given kind.
+    pub fn remove_entry(&mut self, name: &str, kind: Kind) -> Result<Entry, ModelError> {
+        self.entry_of_kind_mut(name, kind)?;
+        self.entries
+            .remove(name)
+            .ok_or_else(|| ModelError::NotFound(name.to_owned()))
+    }
+
+    pub fn entry(&self, name: &str) -> Result<&Entry, ModelError> {
+        check_name(name)?;
+        self.entries
+            .get(name)
+            .ok_or_else(|| ModelError::NotFound(name.to_owned()))
+    }
+
+    fn entry_of_kind_mut(&mut self, name: &str, kind: Kind) -> Result<&mut Entry, ModelError> {
+        check_name(name)?;
+        let entry = self
+            .entries
+            .get_mut(name)
+            .ok_or_else(|| ModelError::NotFound(name.to_owned()))?;
+        if entry.kind != kind {
+            return Err(ModelError::WrongKind {
+                name: name.to_owned(),
+                actual: entry.kind,
+                expected: kind,
+            });
+        }
+        Ok(entry)
+    }
+
+    /// Adds a recipient given in normalised form.
+    pub fn add_recipient(
+        &mut self,
+        key: String,
+        label: Option<String>,
+        now: Timestamp,
+    ) -> Result<(), ModelError> {
+        if self.recipients.iter().any(|r| r.key == key) {
+            return Err(ModelError::RecipientExists(key));
+        }
+        self.recipients.push(RecipientEntry {
+            key,
+            label,
+            added: now,
+        });
+        Ok(())
+    }
+
+    /// Finds the one recipient a user means: the whole key, its label, or a unique prefix.
+    pub fn find_recipient(&self, wanted: &str) -> Result<usize, ModelError> {
+        let wanted = wanted.trim();
+        if let Some(i) = self
+            .recipients
+            .iter()
+            .position(|r| r.key == wanted || r.label.as_deref() == Some(wanted))
+        {
+            return Ok(i);
+        }
+        let matches: Vec<usize> = (0..self.recipients.len())
+            .filter(|&i| !wanted.is_empty() && self.recipients[i].key.starts_with(wanted))
+            .collect();
+        match matches.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(ModelError::RecipientNotFound(wanted.to_owned())),
+            _ => Err(ModelError::RecipientAmbiguous(wanted.to_owned())),
+        }
+    }
+
+    /// Removes the recipient at `index`. The last one is never removed (nobody could open the
+    /// file, and age cannot encrypt to nobody); nor, unless `force`, the last of `yours`.
+    pub fn remove_recipient(
+        &mut self,
+        index: usize,
+        yours: &[String],
+        force: bool,
+    ) -> Result<RecipientEntry, ModelError> {
+        if self.recipients.len() <= 1 {
+            return Err(ModelError::LastRecipient);
+        }
+        let still_yours = self
+            .recipients
+            .iter()
+            .enumerate()
+            .any(|(i, r)| i != index && yours.contains(&r.key));
+        if !still_yours && !force {
+            return Err(ModelError::WouldLockYouOut(
+                self.recipients[index].key.clone(),
+            ));
+        }
+        Ok(self.recipients.remove(index))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(s: &str) -> SecretValue {
+        SecretValue::new(s.into()).unwrap()
+    }
+
+    fn doc() -> Document {
+        Document::new(vec![RecipientEntry {
+            key: "age1one".into(),
+            label: None,
+            added: Timestamp::UNIX_EPOCH,
+        }])
+    }
+
+    #[test]
+    fn names_are_environment_variable_names() {
+        for good in ["A", "_", "OPENAI_API_KEY", "a1_b2", "_x"] {
+            assert!(check_name(good).is_ok(), "{good}");
+        }
+        for bad in ["", "1A", "A-B", "A B", "É", "A.B", "A=B", "$A"] {
+            assert!(check_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn add_refuses_an_existing_name_and_keeps_the_old_value() {
+        let mut d = doc();
+        let now = Timestamp::UNIX_EPOCH;
+        d.add_entry("A", Kind::Secret, value("one"), now).unwrap();
+        let err = d
+            .add_entry("A", Kind::Secret, value("two"), now)
+            .unwrap_err();
+        assert!(matches!(err, ModelError::AlreadyExists { .. }));
+        assert_eq!(d.entries["A"].value.expose(), "one");
+    }
+
+    #[test]
+    fn kinds_are_not_mixed_up() {
+        let mut d = doc();
+        let now = Timestamp::UNIX_EPOCH;
+        d.add_entry("S", Kind::Secret, value("x"), now).unwrap();
+        assert!(matches!(
+            d.set_variable("S", value("y"), now),
+            Err(ModelError::WrongKind { .. })
+        ));
+        assert!(matches!(
+            d.remove_entry("S", Kind::Variable),
+            Err(ModelError::WrongKind { .. })
+        ));
+        assert_eq!(d.entries["S"].value.expose(), "x");
+    }
+
+    #[test]
+    fn the_last_recipient_stays() {
+        let mut d = doc();
+        let mine = vec!["age1one".to_owned()];
+        assert_eq!(
+            d.remove_recipient(0, &mine, true),
+            Err(ModelError::LastRecipient)
+        );
+        d.add_recipient("age1two".into(), Some("ci".into()), Timestamp::UNIX_EPOCH)
+            .unwrap();
+        assert_eq!(d.find_recipient("ci"), Ok(1));
+        assert_eq!(d.find_recipient("age1t"), Ok(1));
+        assert_eq!(
+            d.find_recipient("age1"),
+            Err(ModelError::RecipientAmbiguous("age1".into()))
+        );
+        assert_eq!(
+            d.remove_recipient(0, &mine, false),
+            Err(ModelError::WouldLockYouOut("age1one".into()))
+        );
+        d.remove_recipient(1, &mine, false).unwrap();
+        assert_eq!(d.recipients.len(), 1);
+    }
+}
