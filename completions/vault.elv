@@ -1,0 +1,438 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[vault] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'vault'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'vault'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Create a new vault and, unless you have one, an identity to open it'
+            cand secret 'Add, replace or remove secrets (values never shown in listings)'
+            cand var 'Set or remove plain variables (values shown in listings)'
+            cand get 'Print one entry''s value, for `$(vault get NAME)` in scripts'
+            cand list 'List the entries: name, kind, value (variables only), last update'
+            cand ls 'List the entries: name, kind, value (variables only), last update'
+            cand recipient 'Manage who can open the vault'
+            cand identity 'Show or export the identity that opens the vault'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vault;init'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --passphrase 'Protect the new identity file with a passphrase (age scrypt); asked on a terminal, else taken from VAULT_PASSPHRASE'
+            cand --no-keyring 'Keep the new identity in a file in the config directory, not in the OS keyring'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;secret'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add a new secret: hidden prompt, standard input, --from-file or --from-env'
+            cand set 'Replace the value of an existing secret (same sources as add)'
+            cand rm 'Remove a secret (asks on a terminal; pass --yes otherwise)'
+            cand remove 'Remove a secret (asks on a terminal; pass --yes otherwise)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vault;secret;add'= {
+            cand --from-file 'Read the value from this file (one trailing newline is dropped)'
+            cand --from-env 'Read the value from this environment variable'
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;secret;set'= {
+            cand --from-file 'Read the value from this file (one trailing newline is dropped)'
+            cand --from-env 'Read the value from this environment variable'
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;secret;rm'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand -y 'Remove without asking'
+            cand --yes 'Remove without asking'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;secret;remove'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand -y 'Remove without asking'
+            cand --yes 'Remove without asking'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;secret;help'= {
+            cand add 'Add a new secret: hidden prompt, standard input, --from-file or --from-env'
+            cand set 'Replace the value of an existing secret (same sources as add)'
+            cand rm 'Remove a secret (asks on a terminal; pass --yes otherwise)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vault;secret;help;add'= {
+        }
+        &'vault;secret;help;set'= {
+        }
+        &'vault;secret;help;rm'= {
+        }
+        &'vault;secret;help;help'= {
+        }
+        &'vault;var'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand set 'Set a plain variable, creating it if needed (not for secrets: see `vault secret add`)'
+            cand rm 'Remove a plain variable'
+            cand remove 'Remove a plain variable'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vault;var;set'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;var;rm'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;var;remove'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;var;help'= {
+            cand set 'Set a plain variable, creating it if needed (not for secrets: see `vault secret add`)'
+            cand rm 'Remove a plain variable'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vault;var;help;set'= {
+        }
+        &'vault;var;help;rm'= {
+        }
+        &'vault;var;help;help'= {
+        }
+        &'vault;get'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand -n 'Do not print a newline after the value'
+            cand --no-newline 'Do not print a newline after the value'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;list'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;ls'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;recipient'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…"'
+            cand list 'List the recipients; yours is marked'
+            cand ls 'List the recipients; yours is marked'
+            cand rm 'Stop encrypting to a recipient (by key, label or unique key prefix)'
+            cand remove 'Stop encrypting to a recipient (by key, label or unique key prefix)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vault;recipient;add'= {
+            cand --label 'A name to recognise it by, such as "ci" or "alice" (default: the SSH comment)'
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;recipient;list'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;recipient;ls'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;recipient;rm'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --force 'Also remove your own recipient (you will no longer be able to open the vault)'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;recipient;remove'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --force 'Also remove your own recipient (you will no longer be able to open the vault)'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;recipient;help'= {
+            cand add 'Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…"'
+            cand list 'List the recipients; yours is marked'
+            cand rm 'Stop encrypting to a recipient (by key, label or unique key prefix)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vault;recipient;help;add'= {
+        }
+        &'vault;recipient;help;list'= {
+        }
+        &'vault;recipient;help;rm'= {
+        }
+        &'vault;recipient;help;help'= {
+        }
+        &'vault;identity'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand show 'Print your public recipient (age1…) and where the identity is kept'
+            cand export 'Print the secret key (AGE-SECRET-KEY-1…) to move it to CI as VAULT_IDENTITY'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vault;identity;show'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;identity;export'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;identity;help'= {
+            cand show 'Print your public recipient (age1…) and where the identity is kept'
+            cand export 'Print the secret key (AGE-SECRET-KEY-1…) to move it to CI as VAULT_IDENTITY'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vault;identity;help;show'= {
+        }
+        &'vault;identity;help;export'= {
+        }
+        &'vault;identity;help;help'= {
+        }
+        &'vault;completions'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;help'= {
+            cand init 'Create a new vault and, unless you have one, an identity to open it'
+            cand secret 'Add, replace or remove secrets (values never shown in listings)'
+            cand var 'Set or remove plain variables (values shown in listings)'
+            cand get 'Print one entry''s value, for `$(vault get NAME)` in scripts'
+            cand list 'List the entries: name, kind, value (variables only), last update'
+            cand recipient 'Manage who can open the vault'
+            cand identity 'Show or export the identity that opens the vault'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vault;help;init'= {
+        }
+        &'vault;help;secret'= {
+            cand add 'Add a new secret: hidden prompt, standard input, --from-file or --from-env'
+            cand set 'Replace the value of an existing secret (same sources as add)'
+            cand rm 'Remove a secret (asks on a terminal; pass --yes otherwise)'
+        }
+        &'vault;help;secret;add'= {
+        }
+        &'vault;help;secret;set'= {
+        }
+        &'vault;help;secret;rm'= {
+        }
+        &'vault;help;var'= {
+            cand set 'Set a plain variable, creating it if needed (not for secrets: see `vault secret add`)'
+            cand rm 'Remove a plain variable'
+        }
+        &'vault;help;var;set'= {
+        }
+        &'vault;help;var;rm'= {
+        }
+        &'vault;help;get'= {
+        }
+        &'vault;help;list'= {
+        }
+        &'vault;help;recipient'= {
+            cand add 'Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…"'
+            cand list 'List the recipients; yours is marked'
+            cand rm 'Stop encrypting to a recipient (by key, label or unique key prefix)'
+        }
+        &'vault;help;recipient;add'= {
+        }
+        &'vault;help;recipient;list'= {
+        }
+        &'vault;help;recipient;rm'= {
+        }
+        &'vault;help;identity'= {
+            cand show 'Print your public recipient (age1…) and where the identity is kept'
+            cand export 'Print the secret key (AGE-SECRET-KEY-1…) to move it to CI as VAULT_IDENTITY'
+        }
+        &'vault;help;identity;show'= {
+        }
+        &'vault;help;identity;export'= {
+        }
+        &'vault;help;completions'= {
+        }
+        &'vault;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

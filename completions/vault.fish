@@ -1,0 +1,243 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_vault_global_optspecs
+    string join \n vault= identity= json v/verbose h/help V/version
+end
+
+function __fish_vault_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_vault_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_vault_using_subcommand
+    set -l cmd (__fish_vault_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c vault -n "__fish_vault_needs_command" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_needs_command" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_needs_command" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_needs_command" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vault -n "__fish_vault_needs_command" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_needs_command" -f -a "init" -d 'Create a new vault and, unless you have one, an identity to open it'
+complete -c vault -n "__fish_vault_needs_command" -f -a "secret" -d 'Add, replace or remove secrets (values never shown in listings)'
+complete -c vault -n "__fish_vault_needs_command" -f -a "var" -d 'Set or remove plain variables (values shown in listings)'
+complete -c vault -n "__fish_vault_needs_command" -f -a "get" -d 'Print one entry\'s value, for `$(vault get NAME)` in scripts'
+complete -c vault -n "__fish_vault_needs_command" -f -a "list" -d 'List the entries: name, kind, value (variables only), last update'
+complete -c vault -n "__fish_vault_needs_command" -f -a "ls" -d 'List the entries: name, kind, value (variables only), last update'
+complete -c vault -n "__fish_vault_needs_command" -f -a "recipient" -d 'Manage who can open the vault'
+complete -c vault -n "__fish_vault_needs_command" -f -a "identity" -d 'Show or export the identity that opens the vault'
+complete -c vault -n "__fish_vault_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c vault -n "__fish_vault_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vault -n "__fish_vault_using_subcommand init" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand init" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand init" -l passphrase -d 'Protect the new identity file with a passphrase (age scrypt); asked on a terminal, else taken from VAULT_PASSPHRASE'
+complete -c vault -n "__fish_vault_using_subcommand init" -l no-keyring -d 'Keep the new identity in a file in the config directory, not in the OS keyring'
+complete -c vault -n "__fish_vault_using_subcommand init" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand init" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand init" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand init" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -f -a "add" -d 'Add a new secret: hidden prompt, standard input, --from-file or --from-env'
+complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -f -a "set" -d 'Replace the value of an existing secret (same sources as add)'
+complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -f -a "rm" -d 'Remove a secret (asks on a terminal; pass --yes otherwise)'
+complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -f -a "remove" -d 'Remove a secret (asks on a terminal; pass --yes otherwise)'
+complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l from-file -d 'Read the value from this file (one trailing newline is dropped)' -r -F
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l from-env -d 'Read the value from this environment variable' -r
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -l from-file -d 'Read the value from this file (one trailing newline is dropped)' -r -F
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -l from-env -d 'Read the value from this environment variable' -r
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Remove without asking'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Remove without asking'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a new secret: hidden prompt, standard input, --from-file or --from-env'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "set" -d 'Replace the value of an existing secret (same sources as add)'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove a secret (asks on a terminal; pass --yes otherwise)'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -f -a "set" -d 'Set a plain variable, creating it if needed (not for secrets: see `vault secret add`)'
+complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -f -a "rm" -d 'Remove a plain variable'
+complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -f -a "remove" -d 'Remove a plain variable'
+complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from help" -f -a "set" -d 'Set a plain variable, creating it if needed (not for secrets: see `vault secret add`)'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove a plain variable'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vault -n "__fish_vault_using_subcommand get" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand get" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand get" -s n -l no-newline -d 'Do not print a newline after the value'
+complete -c vault -n "__fish_vault_using_subcommand get" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand get" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand get" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand get" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand list" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand list" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand list" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand list" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand list" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand list" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand ls" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand ls" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand ls" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand ls" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand ls" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand ls" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -f -a "add" -d 'Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…"'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -f -a "list" -d 'List the recipients; yours is marked'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -f -a "ls" -d 'List the recipients; yours is marked'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -f -a "rm" -d 'Stop encrypting to a recipient (by key, label or unique key prefix)'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -f -a "remove" -d 'Stop encrypting to a recipient (by key, label or unique key prefix)'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -l label -d 'A name to recognise it by, such as "ci" or "alice" (default: the SSH comment)' -r
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -l force -d 'Also remove your own recipient (you will no longer be able to open the vault)'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -l force -d 'Also remove your own recipient (you will no longer be able to open the vault)'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from help" -f -a "add" -d 'Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…"'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the recipients; yours is marked'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Stop encrypting to a recipient (by key, label or unique key prefix)'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -f -a "show" -d 'Print your public recipient (age1…) and where the identity is kept'
+complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -f -a "export" -d 'Print the secret key (AGE-SECRET-KEY-1…) to move it to CI as VAULT_IDENTITY'
+complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print your public recipient (age1…) and where the identity is kept'
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from help" -f -a "export" -d 'Print the secret key (AGE-SECRET-KEY-1…) to move it to CI as VAULT_IDENTITY'
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vault -n "__fish_vault_using_subcommand completions" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand completions" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand completions" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand completions" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list recipient identity completions help" -f -a "init" -d 'Create a new vault and, unless you have one, an identity to open it'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list recipient identity completions help" -f -a "secret" -d 'Add, replace or remove secrets (values never shown in listings)'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list recipient identity completions help" -f -a "var" -d 'Set or remove plain variables (values shown in listings)'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list recipient identity completions help" -f -a "get" -d 'Print one entry\'s value, for `$(vault get NAME)` in scripts'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list recipient identity completions help" -f -a "list" -d 'List the entries: name, kind, value (variables only), last update'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list recipient identity completions help" -f -a "recipient" -d 'Manage who can open the vault'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list recipient identity completions help" -f -a "identity" -d 'Show or export the identity that opens the vault'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list recipient identity completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list recipient identity completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "add" -d 'Add a new secret: hidden prompt, standard input, --from-file or --from-env'
+complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "set" -d 'Replace the value of an existing secret (same sources as add)'
+complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "rm" -d 'Remove a secret (asks on a terminal; pass --yes otherwise)'
+complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from var" -f -a "set" -d 'Set a plain variable, creating it if needed (not for secrets: see `vault secret add`)'
+complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from var" -f -a "rm" -d 'Remove a plain variable'
+complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from recipient" -f -a "add" -d 'Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…"'
+complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from recipient" -f -a "list" -d 'List the recipients; yours is marked'
+complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from recipient" -f -a "rm" -d 'Stop encrypting to a recipient (by key, label or unique key prefix)'
+complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from identity" -f -a "show" -d 'Print your public recipient (age1…) and where the identity is kept'
+complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from identity" -f -a "export" -d 'Print the secret key (AGE-SECRET-KEY-1…) to move it to CI as VAULT_IDENTITY'

@@ -1,0 +1,219 @@
+//! Shared set-up for the end-to-end tests: a throwaway home per test, the real binary run in a
+//! clean environment (no keyring reachable unless a test starts one), and helpers to prove
+//! that nothing on disk changed.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use tempfile::TempDir;
+
+/// A secret that must never show up anywhere but where a user asked for it.
+pub const CANARY: &str = "sk-canary-7Qz9XvLm2Rt8WpYb";
+
+pub struct Env {
+    pub dir: TempDir,
+    pub home: PathBuf,
+}
+
+impl Env {
+    pub fn new() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("vault-test-")
+            .tempdir()
+            .expect("temp dir");
+        let home = dir.path().join("home");
+        for sub in ["home", "run"] {
+            std::fs::create_dir_all(dir.path().join(sub)).expect("mkdir");
+        }
+        Self { dir, home }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn vault_path(&self) -> PathBuf {
+        self.home.join(".local/share/vault/vault.age")
+    }
+
+    pub fn backup_path(&self) -> PathBuf {
+        self.home.join(".local/share/vault/vault.age.bak")
+    }
+
+    pub fn identity_path(&self) -> PathBuf {
+        self.home.join(".config/vault/identity.txt")
+    }
+
+    /// The `vault` binary with an isolated environment: its own HOME and XDG directories,
+    /// no D-Bus session (so no keyring), UTC, and nothing inherited from the developer.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_vault"));
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("XDG_DATA_HOME", self.home.join(".local/share"))
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("XDG_STATE_HOME", self.home.join(".local/state"))
+            .env("XDG_RUNTIME_DIR", self.path("run"))
+            .env("TZ", "UTC")
+            .env("USER", "tester")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// `sh -c SCRIPT` in the same isolated environment, with `$VAULT` naming the binary.
+    pub fn shell(&self, script: &str) -> Command {
+        let mut sh = Command::new("sh");
+        sh.env_clear()
+            .envs(self.cmd().get_envs().filter_map(|(k, v)| v.map(|v| (k, v))))
+            .env("VAULT", env!("CARGO_BIN_EXE_vault"))
+            .args(["-c", script])
+            .stdin(Stdio::null());
+        sh
+    }
+
+    /// Runs vault with no standard input.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().expect("run vault")
+    }
+
+    /// Runs vault with `input` on standard input.
+    pub fn run_with_stdin(&self, args: &[&str], input: &[u8]) -> Output {
+        run_piped(self.cmd().args(args), input)
+    }
+
+    /// Runs and insists on success, returning stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_success(&out, args);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn ok_with_stdin(&self, args: &[&str], input: &[u8]) -> String {
+        let out = self.run_with_stdin(args, input);
+        assert_success(&out, args);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// A vault with its identity in the config directory's identity file.
+    pub fn init(&self) -> String {
+        self.ok(&["init"])
+    }
+
+    /// A vault whose identity file is protected by `passphrase` (given via VAULT_PASSPHRASE).
+    pub fn init_with_passphrase(&self, passphrase: &str) {
+        let out = self
+            .cmd()
+            .env("VAULT_PASSPHRASE", passphrase)
+            .args(["init", "--passphrase"])
+            .output()
+            .expect("run vault");
+        assert_success(&out, &["init", "--passphrase"]);
+    }
+
+    /// Every file under the test's directory with its bytes, to prove a failed command
+    /// changed nothing. The lock file is left out: it is created empty and never written.
+    pub fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut files = BTreeMap::new();
+        collect(self.dir.path(), &mut files);
+        files.retain(|p, _| !p.to_string_lossy().ends_with(".lock"));
+        files
+    }
+}
+
+fn collect(dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, files);
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            files.insert(path, bytes);
+        }
+    }
+}
+
+pub fn run_piped(cmd: &mut Command, input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn vault");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(input).expect("write stdin");
+    drop(stdin);
+    child.wait_with_output().expect("wait vault")
+}
+
+pub fn assert_success(out: &Output, args: &[&str]) {
+    assert!(
+        out.status.success(),
+        "vault {args:?} failed ({:?})\nstdout: {}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Asserts a clean failure: exit 1 and a message on stderr containing `needle`.
+pub fn assert_fails_with(out: &Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "expected exit 1, got {:?}\nstderr: {stderr}",
+        out.status
+    );
+    assert!(
+        stderr.contains(needle),
+        "stderr lacks {needle:?}:\n{stderr}"
+    );
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Whether an outside tool the test needs is installed. On a developer's machine a missing
+/// tool skips the test with a note; under CI=true it is a failure (.ci/run installs it).
+pub fn have(tool: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .stdout(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !found {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{tool} is required under CI=true (.ci/run installs it)");
+        }
+        eprintln!("SKIPPED: {tool} is not installed (apt-get install it to run this test)");
+    }
+    found
+}
+
+/// A fresh age identity, as `vault identity export` would print it, and its recipient.
+pub fn new_age_key() -> (String, String) {
+    use age::secrecy::ExposeSecret;
+    let id = age::x25519::Identity::generate();
+    (
+        id.to_string().expose_secret().to_owned(),
+        id.to_public().to_string(),
+    )
+}
+
+/// Writes a private file (0600).
+pub fn write_private(path: &Path, contents: &[u8]) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(path, contents).expect("write");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+}

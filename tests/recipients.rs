@@ -1,0 +1,162 @@
+//! Who can open the vault: age and SSH recipients, re-encryption on every save, and the
+//! refusals that keep you from locking yourself (or everyone) out.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+#[test]
+fn an_added_recipient_can_open_the_vault() {
+    let env = Env::new();
+    env.init();
+    env.ok_with_stdin(&["secret", "add", "SHARED"], b"team-value");
+    let (ci_key, ci_recipient) = new_age_key();
+    env.ok(&["recipient", "add", &ci_recipient, "--label", "ci"]);
+
+    let open_as_ci = |args: &[&str]| {
+        env.cmd()
+            .env("VAULT_IDENTITY", &ci_key)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = open_as_ci(&["get", "SHARED"]);
+    assert_success(&out, &["get"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "team-value\n");
+
+    let list: serde_json::Value =
+        serde_json::from_str(&env.ok(&["recipient", "list", "--json"])).unwrap();
+    let items = list.as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    let ci = items.iter().find(|r| r["label"] == "ci").unwrap();
+    assert_eq!(ci["key"], ci_recipient.as_str());
+    assert_eq!(ci["yours"], false);
+    assert!(items.iter().any(|r| r["yours"] == true));
+
+    // Removing it re-encrypts: the CI key no longer opens the vault.
+    env.ok(&["recipient", "rm", "ci"]);
+    assert_fails_with(&open_as_ci(&["get", "SHARED"]), "not encrypted to");
+}
+
+#[test]
+fn duplicate_and_malformed_recipients_are_refused() {
+    let env = Env::new();
+    env.init();
+    let own = env.ok(&["identity", "show"]);
+    let before = env.snapshot();
+    assert_fails_with(
+        &env.run(&["recipient", "add", own.trim()]),
+        "already a recipient",
+    );
+    assert_fails_with(
+        &env.run(&["recipient", "add", "age1typo"]),
+        "not a valid one",
+    );
+    assert_fails_with(&env.run(&["recipient", "add", "hello"]), "not a recipient");
+    let (secret, _) = new_age_key();
+    let out = env.run(&["recipient", "add", &secret]);
+    assert_fails_with(&out, "secret key, not a public one");
+    assert!(!stderr(&out).contains(&secret));
+    assert_eq!(env.snapshot(), before);
+}
+
+#[test]
+fn removing_the_last_or_your_own_recipient_is_refused_unless_forced() {
+    let env = Env::new();
+    env.init();
+    let own = env.ok(&["identity", "show"]);
+    let own = own.trim();
+    let before = env.snapshot();
+    assert_fails_with(&env.run(&["recipient", "rm", own]), "last recipient");
+    assert_fails_with(
+        &env.run(&["recipient", "rm", own, "--force"]),
+        "last recipient",
+    );
+    assert_eq!(env.snapshot(), before);
+
+    let (other_key, other) = new_age_key();
+    env.ok(&["recipient", "add", &other]);
+    let before = env.snapshot();
+    let out = env.run(&["recipient", "rm", own]);
+    assert_fails_with(&out, "it is yours");
+    assert!(stderr(&out).contains("--force"));
+    assert_eq!(env.snapshot(), before);
+
+    env.ok(&["recipient", "rm", own, "--force"]);
+    assert_fails_with(&env.run(&["list"]), "not encrypted to");
+    // The backup is still encrypted to you, and the message says so.
+    assert!(stderr(&env.run(&["list"])).contains("does open with your identity"));
+    let out = env
+        .cmd()
+        .env("VAULT_IDENTITY", &other_key)
+        .arg("list")
+        .output()
+        .unwrap();
+    assert_success(&out, &["list"]);
+}
+
+/// Makes ~/.ssh/id_ed25519 (with this passphrase, "" for none) and returns its public line.
+fn ssh_keygen(env: &Env, passphrase: &str, comment: &str) -> String {
+    let ssh_dir = env.home.join(".ssh");
+    std::fs::create_dir_all(&ssh_dir).unwrap();
+    let status = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", passphrase, "-C", comment, "-f"])
+        .arg(ssh_dir.join("id_ed25519"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::read_to_string(ssh_dir.join("id_ed25519.pub")).unwrap()
+}
+
+/// An ssh-ed25519 recipient, and the matching key in ~/.ssh opening the vault with no
+/// other identity around.
+#[test]
+fn ssh_recipient_opens_with_the_key_in_dot_ssh() {
+    if !have("ssh-keygen") {
+        return;
+    }
+    let env = Env::new();
+    env.init();
+    env.ok(&["var", "set", "GREETING", "hello"]);
+    let public = ssh_keygen(&env, "", "alice@laptop");
+    env.ok(&["recipient", "add", public.trim()]);
+    let list = env.ok(&["recipient", "list"]);
+    assert!(
+        list.contains("ssh-ed25519") && list.contains("alice@laptop"),
+        "{list}"
+    );
+
+    // Take the age identity away: only the SSH key is left.
+    std::fs::remove_file(env.identity_path()).unwrap();
+    assert_eq!(env.ok(&["get", "GREETING"]), "hello\n");
+    let shown = env.run(&["identity", "show"]);
+    assert!(stderr(&shown).contains("SSH key"), "{}", stderr(&shown));
+}
+
+/// A passphrase-protected SSH key is only unlocked when the vault has a stanza for it, and
+/// VAULT_PASSPHRASE unlocks it without a prompt.
+#[test]
+fn passphrase_protected_ssh_key_opens_with_vault_passphrase() {
+    if !have("ssh-keygen") {
+        return;
+    }
+    let env = Env::new();
+    env.init();
+    env.ok(&["var", "set", "GREETING", "hello"]);
+    let public = ssh_keygen(&env, "ssh pass phrase", "bob@laptop");
+    env.ok(&["recipient", "add", public.trim()]);
+    std::fs::remove_file(env.identity_path()).unwrap();
+
+    let out = env.run(&["get", "GREETING"]);
+    assert_fails_with(&out, "VAULT_PASSPHRASE");
+    let out = env
+        .cmd()
+        .env("VAULT_PASSPHRASE", "ssh pass phrase")
+        .args(["get", "GREETING"])
+        .output()
+        .unwrap();
+    assert_success(&out, &["get"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "hello\n");
+}
