@@ -1,0 +1,42 @@
+#!/bin/sh
+# Quick start: builds vault and shows it at work on a throwaway vault.
+# No prompts, and nothing outside a temporary directory is read or written: your own
+# vault, identity, keyring and ~/.ssh are left alone.
+#
+#   ./examples/quickstart.sh
+#
+# VAULT_BIN=/path/to/vault skips the build (the tests use this).
+set -eu
+cd "$(dirname "$0")/.."
+
+if [ -z "${VAULT_BIN:-}" ]; then
+    echo "Building vault (cargo build --release; the first build takes a few minutes)..."
+    cargo build --release --quiet
+    VAULT_BIN="$PWD/target/release/vault"
+fi
+
+demo=$(mktemp -d)
+trap 'rm -rf "$demo"' EXIT
+export HOME="$demo/home"
+export XDG_DATA_HOME="$HOME/.local/share" XDG_CONFIG_HOME="$HOME/.config"
+export XDG_STATE_HOME="$HOME/.local/state"
+export VAULT_NO_KEYRING=1
+unset VAULT_FILE VAULT_IDENTITY VAULT_IDENTITY_FILE VAULT_PASSPHRASE
+mkdir -p "$HOME"
+
+vault() {
+    printf '\n$ vault %s\n' "$*"
+    "$VAULT_BIN" "$@"
+}
+
+vault init
+printf 'sk-demo-0123456789abcdef' | vault secret add OPENAI_API_KEY
+printf '123456:telegram-demo-token' | vault secret add TELEGRAM_BOT_TOKEN
+vault var set LOG_LEVEL debug
+vault list
+vault get LOG_LEVEL
+vault recipient list
+
+printf '\nThe vault file is age-encrypted: %s\n' "$(head -c 21 "$XDG_DATA_HOME/vault/vault.age")"
+printf 'Secret values never appear in `vault list`; `vault get NAME` prints one on request.\n'
+printf 'This demo vault lived in %s and is deleted now.\n' "$demo"

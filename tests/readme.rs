@@ -1,0 +1,61 @@
+//! The README's first two commands stay true: the quick start runs, and it is what the README
+//! says it is.
+
+use std::process::Command;
+
+#[test]
+fn readme_opens_with_the_quick_start_and_the_test_command() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let first_block: Vec<&str> = readme
+        .split("```")
+        .nth(1)
+        .expect("a code block")
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert!(
+        first_block[0].starts_with("./examples/quickstart.sh"),
+        "{first_block:?}"
+    );
+    assert!(first_block[1].starts_with("cargo test"), "{first_block:?}");
+}
+
+#[test]
+fn quick_start_runs_without_prompts_and_cleans_up() {
+    let out = Command::new("sh")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/quickstart.sh"
+        ))
+        .env("VAULT_BIN", env!("CARGO_BIN_EXE_vault"))
+        .env_remove("VAULT_IDENTITY")
+        .env_remove("VAULT_FILE")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("OPENAI_API_KEY") && stdout.contains("••••"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("sk-demo-0123456789abcdef"),
+        "the quick start shows no secret"
+    );
+    let demo = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("This demo vault lived in "))
+        .and_then(|l| l.strip_suffix(" and is deleted now."))
+        .expect("the demo names its directory");
+    assert!(
+        !std::path::Path::new(demo).exists(),
+        "the demo directory is removed"
+    );
+}
