@@ -2,12 +2,12 @@
 
 use anyhow::Result;
 
-use super::Context;
 use crate::cli::{Cli, CompletionsArgs};
+use crate::ui::Ui;
 
-pub fn run(ctx: &Context, args: &CompletionsArgs) -> Result<()> {
+pub fn run(ui: &Ui, args: &CompletionsArgs) -> Result<()> {
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), "vault", &mut out);
-    ctx.ui.print(String::from_utf8_lossy(&out))?;
+    ui.print(String::from_utf8_lossy(&out))?;
     Ok(())
 }

@@ -82,6 +82,11 @@ impl Context {
 
 /// Runs one parsed command line; the exit code is the command's own.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    // Completions need no vault, identity or home directory.
+    if let Command::Completions(args) = &cli.command {
+        completions::run(&Ui::new(cli.json), args)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let ctx = Context::from_cli(&cli)?;
     match cli.command {
         Command::Init(args) => init::run(&ctx, &args)?,
@@ -91,7 +96,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::List => entries::list(&ctx)?,
         Command::Recipient(cmd) => recipient::run(&ctx, cmd)?,
         Command::Identity(cmd) => identity::run(&ctx, cmd)?,
-        Command::Completions(args) => completions::run(&ctx, &args)?,
+        Command::Completions(_) => {} // handled above, before any vault set-up
     }
     Ok(ExitCode::SUCCESS)
 }

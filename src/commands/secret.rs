@@ -14,10 +14,12 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
     match cmd {
         SecretCommand::Add { name, source } => {
             model::check_name(&name)?;
+            // One set of identities for the whole command: a passphrase is asked once.
+            let keys = ctx.keys()?;
             if ctx.ui.stdin_is_terminal() && source.from_file.is_none() && source.from_env.is_none()
             {
                 // Say "already exists" before someone types a secret for nothing.
-                if let Ok(existing) = ctx.open()?.entry(&name) {
+                if let Ok(existing) = ctx.vault.open(&keys)?.entry(&name) {
                     bail!(model::ModelError::AlreadyExists {
                         name,
                         kind: existing.kind
@@ -25,7 +27,6 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
                 }
             }
             let value = read_value(ctx, &name, &source)?;
-            let keys = ctx.keys()?;
             ctx.vault.update(&keys, |doc| {
                 Ok(doc.add_entry(&name, Kind::Secret, value, now())?)
             })?;
