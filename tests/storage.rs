@@ -135,6 +135,7 @@ fn readers_never_see_a_half_written_vault() {
     let mut writer = env
         .shell(r#"i=0; while [ $i -lt 40 ]; do "$VAULT" var set "V$i" "$i" || exit 1; i=$((i+1)); done"#)
         .stdout(Stdio::null())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut reads = 0;

@@ -1,6 +1,34 @@
 //! The vault file: an age-encrypted TOML document. Opening never locks; every change runs under
 //! the writers' lock as read → change → encrypt to all recipients → atomic replace.
-//! Usable without the command line: a test can open a vault with nothing but an identity.
+//! Usable without the command line: a program can open a vault with nothing but an identity.
+//!
+//! ```
+//! use vault::identity::Identities;
+//! use vault::secret::SecretValue;
+//! use vault::vault::{Document, Kind, RecipientEntry, VaultFile};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let dir = tempfile::tempdir()?;
+//! let identity = age::x25519::Identity::generate();
+//! let keys = Identities::from_age(vec![identity.clone()]);
+//! let now = jiff::Timestamp::now();
+//!
+//! let file = VaultFile::new(dir.path().join("vault.age"));
+//! file.create(&Document::new(vec![RecipientEntry {
+//!     key: identity.to_public().to_string(),
+//!     label: None,
+//!     added: now,
+//! }]))?;
+//! let value = SecretValue::new("sk-example".into())?;
+//! file.update(&keys, |doc| {
+//!     Ok(doc.add_entry("OPENAI_API_KEY", Kind::Secret, value, now)?)
+//! })?;
+//!
+//! let doc = file.open(&keys)?;
+//! assert_eq!(doc.entries["OPENAI_API_KEY"].value.expose(), "sk-example");
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod crypto;
 pub mod format;
