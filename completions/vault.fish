@@ -26,7 +26,7 @@ end
 
 complete -c vault -n "__fish_vault_needs_command" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_needs_command" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_needs_command" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_needs_command" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_needs_command" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vault -n "__fish_vault_needs_command" -s V -l version -d 'Print version'
@@ -44,13 +44,13 @@ complete -c vault -n "__fish_vault_using_subcommand init" -l vault -d 'The vault
 complete -c vault -n "__fish_vault_using_subcommand init" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand init" -l passphrase -d 'Protect the new identity file with a passphrase (age scrypt); asked on a terminal, else taken from VAULT_PASSPHRASE'
 complete -c vault -n "__fish_vault_using_subcommand init" -l no-keyring -d 'Keep the new identity in a file in the config directory, not in the OS keyring'
-complete -c vault -n "__fish_vault_using_subcommand init" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand init" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand init" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand init" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand init" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -s V -l version -d 'Print version'
@@ -63,7 +63,7 @@ complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subc
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l from-env -d 'Read the value from this environment variable' -r
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
@@ -71,21 +71,21 @@ complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subc
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -l from-env -d 'Read the value from this environment variable' -r
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Remove without asking'
-complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Remove without asking'
-complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
@@ -95,7 +95,7 @@ complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subc
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -s V -l version -d 'Print version'
@@ -105,19 +105,19 @@ complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_sub
 complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
@@ -127,25 +127,25 @@ complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcomm
 complete -c vault -n "__fish_vault_using_subcommand get" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand get" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand get" -s n -l no-newline -d 'Do not print a newline after the value'
-complete -c vault -n "__fish_vault_using_subcommand get" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand get" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand get" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand get" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand get" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand list" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand list" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand list" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand list" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand list" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand list" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand list" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand ls" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand ls" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand ls" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand ls" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand ls" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand ls" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand ls" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -s V -l version -d 'Print version'
@@ -158,33 +158,33 @@ complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_se
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -l label -d 'A name to recognise it by, such as "ci" or "alice" (default: the SSH comment)' -r
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -l force -d 'Also remove your own recipient (you will no longer be able to open the vault)'
-complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -l force -d 'Remove it even when it is the last recipient you hold an identity for (you could no longer open the vault)'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -l force -d 'Also remove your own recipient (you will no longer be able to open the vault)'
-complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -l force -d 'Remove it even when it is the last recipient you hold an identity for (you could no longer open the vault)'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
@@ -194,7 +194,7 @@ complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_s
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -s V -l version -d 'Print version'
@@ -203,13 +203,13 @@ complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_see
 complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
@@ -218,7 +218,7 @@ complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_su
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand completions" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand completions" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand completions" -l json -d 'Print listings as JSON'
+complete -c vault -n "__fish_vault_using_subcommand completions" -l json -d 'Print listings as JSON (list, recipient list, identity show)'
 complete -c vault -n "__fish_vault_using_subcommand completions" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand completions" -s V -l version -d 'Print version'

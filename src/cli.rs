@@ -14,23 +14,77 @@ One age-encrypted file holds your provider keys, other secrets and plain variabl
 gets only what is attached to it. Secret values are never taken from the command line: they \
 come from a hidden prompt, standard input, a file or an environment variable.";
 
-const AFTER_LONG_HELP: &str = "\
-Environment:
-  VAULT_FILE           the vault to use (like --vault)
-  VAULT_IDENTITY       an AGE-SECRET-KEY-1… string that opens the vault (for CI)
-  VAULT_IDENTITY_FILE  a file holding the identity
-  VAULT_PASSPHRASE     unlocks a passphrase-protected identity without a prompt
-  VAULT_NO_KEYRING     when set (not 0), never use the OS keyring
-  NO_COLOR             when set, no colours
+/// The environment variables vault reads: `--help` and the man page's ENVIRONMENT section.
+pub const ENVIRONMENT: &[(&str, &str)] = &[
+    ("VAULT_FILE", "the vault to use (like --vault)"),
+    (
+        "VAULT_IDENTITY",
+        "an AGE-SECRET-KEY-1… string that opens the vault (for CI)",
+    ),
+    ("VAULT_IDENTITY_FILE", "a file holding the identity"),
+    (
+        "VAULT_PASSPHRASE",
+        "unlocks a passphrase-protected identity (file or SSH key) without a prompt",
+    ),
+    (
+        "VAULT_NO_KEYRING",
+        "when set (not 0), never use the OS keyring",
+    ),
+    ("NO_COLOR", "when set, no colours"),
+];
 
-Identity lookup, first match wins: --identity, VAULT_IDENTITY, VAULT_IDENTITY_FILE (each of \
-these, when given, is the only one tried), then the OS keyring, the identity file in the config \
-directory, and ~/.ssh/id_ed25519 and ~/.ssh/id_rsa.
+/// How the identity is found, in words.
+pub const IDENTITY_ORDER: &str = "Identity lookup, first match wins: --identity, VAULT_IDENTITY, \
+    VAULT_IDENTITY_FILE (each of these, when given, is the only one tried), then the OS keyring, \
+    the identity file in the config directory, and ~/.ssh/id_ed25519 and ~/.ssh/id_rsa.";
 
-Exit status:
-  0  success
-  1  failure; the message says what went wrong and what to do
-  2  usage error (unknown command or option, missing argument)";
+/// Where vault keeps things (Linux paths; other systems follow their own conventions).
+pub const FILES: &[(&str, &str)] = &[
+    (
+        "~/.local/share/vault/vault.age",
+        "the vault, unless --vault or VAULT_FILE names another",
+    ),
+    (
+        "VAULT.bak",
+        "the vault's version before the last change, beside it",
+    ),
+    ("VAULT.lock", "the writers' lock, beside the vault"),
+    (
+        "~/.config/vault/identity.txt",
+        "your identity, when it is not in the OS keyring (mode 0600)",
+    ),
+];
+
+/// Exit codes: `--help` and the man page's EXIT STATUS section.
+pub const EXIT_STATUS: &[(&str, &str)] = &[
+    ("0", "success"),
+    (
+        "1",
+        "failure; the message says what went wrong and what to do",
+    ),
+    (
+        "2",
+        "usage error (unknown command or option, a missing argument, a secret value on the \
+         command line)",
+    ),
+];
+
+fn after_long_help() -> String {
+    let section = |title: &str, rows: &[(&str, &str)]| {
+        let width = rows.iter().map(|(term, _)| term.len()).max().unwrap_or(0);
+        let mut text = format!("{title}:\n");
+        for (term, what) in rows {
+            text += &format!("  {term:<width$}  {what}\n");
+        }
+        text
+    };
+    format!(
+        "{}\n{IDENTITY_ORDER}\n\n{}\n{}",
+        section("Environment", ENVIRONMENT),
+        section("Files", FILES),
+        section("Exit status", EXIT_STATUS).trim_end()
+    )
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -38,7 +92,7 @@ Exit status:
     version,
     about = ABOUT,
     long_about = LONG_ABOUT,
-    after_long_help = AFTER_LONG_HELP,
+    after_long_help = after_long_help(),
     propagate_version = true,
     max_term_width = 100
 )]
@@ -58,7 +112,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub identity: Option<PathBuf>,
 
-    /// Print listings as JSON
+    /// Print listings as JSON (list, recipient list, identity show)
     #[arg(long, global = true)]
     pub json: bool,
 
@@ -118,6 +172,11 @@ pub struct ValueSource {
     /// Read the value from this environment variable
     #[arg(long, value_name = "VAR")]
     pub from_env: Option<String>,
+
+    // Anything after the name is caught here so that the refusal does not quote it back.
+    /// Refused: secret values are never taken from the command line
+    #[arg(hide = true, num_args = 0.., allow_hyphen_values = true, trailing_var_arg = true)]
+    pub stray: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -131,6 +190,7 @@ pub enum SecretCommand {
     },
     /// Replace the value of an existing secret (same sources as add)
     Set {
+        /// The secret's name
         name: String,
         #[command(flatten)]
         source: ValueSource,
@@ -138,6 +198,7 @@ pub enum SecretCommand {
     /// Remove a secret (asks on a terminal; pass --yes otherwise)
     #[command(visible_alias = "remove")]
     Rm {
+        /// The secret's name
         name: String,
         /// Remove without asking
         #[arg(short, long)]
@@ -156,7 +217,10 @@ pub enum VarCommand {
     },
     /// Remove a plain variable
     #[command(visible_alias = "remove")]
-    Rm { name: String },
+    Rm {
+        /// The variable's name
+        name: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -185,8 +249,10 @@ pub enum RecipientCommand {
     /// Stop encrypting to a recipient (by key, label or unique key prefix)
     #[command(visible_alias = "remove")]
     Rm {
+        /// The recipient's key, label, or a unique start of its key
         key: String,
-        /// Also remove your own recipient (you will no longer be able to open the vault)
+        /// Remove it even when it is the last recipient you hold an identity for (you could
+        /// no longer open the vault)
         #[arg(long)]
         force: bool,
     },

@@ -158,13 +158,17 @@ impl Candidate<'_> {
         }
     }
 
-    fn describe(&self) -> String {
-        let note = match &self.held {
+    /// Why this identity could not be used, once that is known (a passphrase problem).
+    fn note(&self) -> Option<String> {
+        match &self.held {
             Held::LockedFile(l) => l.note.borrow().clone(),
             Held::LockedSsh(l) => l.note.borrow().clone(),
             _ => None,
-        };
-        match (self.recipient(), note) {
+        }
+    }
+
+    fn describe(&self) -> String {
+        match (self.recipient(), self.note()) {
             (_, Some(note)) => format!("{} ({note})", self.source),
             (Some(r), None) => format!("{} ({r})", self.source),
             (None, None) => self.source.to_string(),
@@ -360,9 +364,12 @@ impl Keys for Identities<'_> {
             .collect()
     }
 
+    /// Recipients of the identities that are usable: one that could not be unlocked (no or a
+    /// wrong passphrase) is left out, so errors do not blame the vault for a locked key.
     fn recipients(&self) -> Vec<String> {
         self.candidates
             .iter()
+            .filter(|c| c.note().is_none())
             .filter_map(Candidate::recipient)
             .collect()
     }
@@ -412,6 +419,7 @@ pub fn resolve<'p>(
                 log::debug!("keyring: {e}");
                 let why = match e {
                     keyring::KeyringError::Unavailable(_) => "not reachable".to_owned(),
+                    keyring::KeyringError::Failed(why) => why,
                     other => other.to_string(),
                 };
                 found.looked.push(format!("{} ({why})", Source::Keyring));
@@ -442,7 +450,16 @@ pub fn resolve<'p>(
             match load_ssh_key(Source::Ssh(path.clone()), &path, settings, prompter) {
                 Ok(Some(candidate)) => found.candidates.push(candidate),
                 Ok(None) => {}
-                Err(e) => log::debug!("skipping {}: {e}", path.display()),
+                Err(e) => {
+                    log::debug!("skipping {}: {e}", path.display());
+                    let why = match e {
+                        IdentityError::TooOpen { mode, .. } => {
+                            format!("skipped: readable by others, mode {mode:03o}")
+                        }
+                        _ => "skipped: not readable as an SSH key".to_owned(),
+                    };
+                    found.looked.push(format!("{} ({why})", Source::Ssh(path)));
+                }
             }
         }
     }

@@ -13,7 +13,11 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             vault::ui::Ui::new(json).error(&err);
-            ExitCode::FAILURE
+            if err.is::<vault::commands::UsageError>() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ use std::io::{self, IsTerminal, Read, Write};
 
 use comfy_table::{Table, presets};
 use secrecy::SecretString;
+use zeroize::Zeroizing;
 
 use crate::identity::Prompter;
 
@@ -116,13 +117,11 @@ impl Ui {
             .map_err(|e| CannotPrompt(format!("could not read from the terminal: {e}")))
     }
 
-    /// Asks yes/no on a terminal; where nobody can answer, says which flag to pass.
-    pub fn confirm(&self, question: &str, flag: &str) -> Result<bool, CannotPrompt> {
+    /// Asks yes/no on a terminal. Where nobody can answer, fails with `refusal`, which should
+    /// say what was not done and which flag does it without asking.
+    pub fn confirm(&self, question: &str, refusal: &str) -> Result<bool, CannotPrompt> {
         if !self.can_prompt() {
-            return Err(CannotPrompt(format!(
-                "{question} — not asking, because standard input is not a terminal; pass {flag} \
-                 to go ahead"
-            )));
+            return Err(CannotPrompt(refusal.to_owned()));
         }
         dialoguer::Confirm::new()
             .with_prompt(question)
@@ -131,11 +130,26 @@ impl Ui {
             .map_err(|e| CannotPrompt(format!("could not read from the terminal: {e}")))
     }
 
-    /// Reads all of standard input (for values piped in). Never called on a terminal.
-    pub fn read_stdin(&self) -> io::Result<Vec<u8>> {
-        let mut bytes = Vec::new();
-        io::stdin().lock().read_to_end(&mut bytes)?;
-        Ok(bytes)
+    /// Reads all of standard input (for values piped in), until it is closed. Never called on
+    /// a terminal. Grows its buffer by hand so that every outgrown copy is wiped.
+    pub fn read_stdin(&self) -> io::Result<Zeroizing<Vec<u8>>> {
+        let mut input = io::stdin().lock();
+        let mut bytes = Zeroizing::new(Vec::with_capacity(4096));
+        let mut chunk = Zeroizing::new([0u8; 4096]);
+        loop {
+            let n = match input.read(&mut chunk[..]) {
+                Ok(0) => return Ok(bytes),
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if bytes.len() + n > bytes.capacity() {
+                let mut bigger = Zeroizing::new(Vec::with_capacity(2 * (bytes.len() + n)));
+                bigger.extend_from_slice(&bytes);
+                bytes = bigger; // the old buffer is wiped as it drops
+            }
+            bytes.extend_from_slice(&chunk[..n]);
+        }
     }
 
     /// Prints an error and its causes to stderr.

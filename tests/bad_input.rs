@@ -21,10 +21,15 @@ fn bad_names_change_nothing() {
     for name in ["1ABC", "WITH-DASH", "has space", "", "É"] {
         let out = env.run_with_stdin(&["secret", "add", name], b"value");
         assert_fails_with(&out, "not a valid name");
+        assert!(
+            name.is_empty() || !stderr(&out).contains(name),
+            "{}",
+            stderr(&out)
+        );
         let out = env.run(&["var", "set", name, "v"]);
         assert_fails_with(&out, "not a valid name");
     }
-    assert_eq!(env.snapshot(), before);
+    env.assert_unchanged(&before);
 }
 
 #[test]
@@ -46,7 +51,7 @@ fn a_value_with_a_nul_byte_changes_nothing() {
     let out = env.run_with_stdin(&["secret", "add", "BIN"], &[0xff, 0xfe, 0x41]);
     assert_fails_with(&out, "not valid UTF-8");
     std::fs::remove_file(&file).unwrap();
-    assert_eq!(env.snapshot(), before);
+    env.assert_unchanged(&before);
 }
 
 #[test]
@@ -56,7 +61,7 @@ fn empty_stdin_is_refused_at_once() {
     let out = env.run(&["secret", "add", "EMPTY"]);
     assert_fails_with(&out, "no value on standard input");
     assert!(stderr(&out).contains("--from-file"));
-    assert_eq!(env.snapshot(), before);
+    env.assert_unchanged(&before);
 }
 
 #[test]
@@ -99,7 +104,7 @@ fn a_wrong_identity_names_it_and_changes_nothing() {
         assert!(stderr(&out).contains("identities tried: VAULT_IDENTITY"));
         assert!(!stderr(&out).contains(&key));
     }
-    assert_eq!(env.snapshot(), before);
+    env.assert_unchanged(&before);
 }
 
 #[test]
@@ -118,7 +123,7 @@ fn a_truncated_vault_is_reported_with_its_backup_and_left_alone() {
                 stderr(&out)
             );
         }
-        assert_eq!(env.snapshot(), before, "truncated to {len}");
+        env.assert_unchanged(&before);
     }
 }
 
@@ -136,7 +141,7 @@ fn a_corrupted_vault_is_reported_and_left_alone() {
         assert_ne!(out.status.code(), Some(0), "flip at {at}");
         assert!(stderr(&out).contains("damaged") || stderr(&out).contains("not encrypted"));
         assert!(!stderr(&out).contains(CANARY));
-        assert_eq!(env.snapshot(), before);
+        env.assert_unchanged(&before);
     }
     // Restoring the backup as the message says works.
     std::fs::copy(env.backup_path(), env.vault_path()).unwrap();
@@ -169,6 +174,28 @@ fn a_decryptable_but_malformed_document_never_echoes_its_content() {
 }
 
 #[test]
+fn fields_this_version_does_not_know_are_refused_not_dropped() {
+    let env = vault_with_backup();
+    let recipient = env.ok(&["identity", "show"]);
+    let doc = format!(
+        "version = 1\n[[recipients]]\nkey = \"{}\"\nadded = 2026-01-01T00:00:00Z\n\
+         [entries.A]\nkind = \"secret\"\nvalue = \"v\"\ncreated = 2026-01-01T00:00:00Z\n\
+         updated = 2026-01-01T00:00:00Z\n[agents.agent-x]\nimage = \"python:3.12\"\n",
+        recipient.trim()
+    );
+    let ct = vault::vault::crypto::encrypt(doc.as_bytes(), [recipient.trim()]).unwrap();
+    std::fs::write(env.vault_path(), ct).unwrap();
+    let before = env.snapshot();
+    let out = env.run(&["var", "set", "LOG_LEVEL", "debug"]);
+    assert_fails_with(
+        &out,
+        "line 10 of the document holds a field this version of vault does not know",
+    );
+    assert_fails_with(&env.run(&["list"]), "does not know");
+    env.assert_unchanged(&before);
+}
+
+#[test]
 fn a_vault_from_a_newer_version_is_not_rewritten() {
     let env = vault_with_backup();
     let recipient = env.ok(&["identity", "show"]);
@@ -180,7 +207,7 @@ fn a_vault_from_a_newer_version_is_not_rewritten() {
     std::fs::write(env.vault_path(), ct).unwrap();
     let before = env.snapshot();
     assert_fails_with(&env.run(&["var", "set", "A", "1"]), "newer vault");
-    assert_eq!(env.snapshot(), before);
+    env.assert_unchanged(&before);
 }
 
 #[test]

@@ -69,8 +69,14 @@ fn secret_set_of_a_missing_name_says_so() {
     env.init();
     let before = env.snapshot();
     let out = env.run_with_stdin(&["secret", "set", "NOPE"], b"x");
-    assert_fails_with(&out, "no entry named NOPE");
-    assert_eq!(env.snapshot(), before);
+    assert_fails_with(
+        &out,
+        "no secret named NOPE; to create it: vault secret add NOPE",
+    );
+    env.assert_unchanged(&before);
+    env.ok_with_stdin(&["secret", "add", "OPENAI_API_KEY"], b"x");
+    let out = env.run(&["get", "OPENAI_APIKEY"]);
+    assert_fails_with(&out, "did you mean OPENAI_API_KEY?");
 }
 
 #[test]
@@ -81,7 +87,7 @@ fn secret_rm_needs_yes_without_a_terminal_and_never_waits() {
     let before = env.snapshot();
     let out = env.run(&["secret", "rm", "GONE"]);
     assert_fails_with(&out, "--yes");
-    assert_eq!(env.snapshot(), before);
+    env.assert_unchanged(&before);
     env.ok(&["secret", "rm", "GONE", "--yes"]);
     assert_fails_with(&env.run(&["get", "GONE"]), "no entry named GONE");
 }

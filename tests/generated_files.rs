@@ -3,9 +3,12 @@
 //!
 //! Regenerate with:  VAULT_REGENERATE=1 cargo test --test generated_files
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use clap::Command;
 use clap_complete::Shell;
 
 const REGENERATE: &str = "VAULT_REGENERATE=1 cargo test --test generated_files";
@@ -24,17 +27,60 @@ fn generate() -> BTreeMap<PathBuf, Vec<u8>> {
         clap_complete::generate(shell, &mut vault::cli::Cli::command(), "vault", &mut out);
         files.insert(Path::new("completions").join(name), out);
     }
-    let dir = tempfile::tempdir().expect("temp dir");
-    clap_mangen::generate_to(vault::cli::Cli::command(), dir.path()).expect("man pages");
-    for entry in std::fs::read_dir(dir.path()).expect("read man dir") {
-        let path = entry.expect("entry").path();
-        let name = path.file_name().expect("name").to_owned();
-        files.insert(
-            Path::new("man").join(name),
-            std::fs::read(&path).expect("read"),
-        );
-    }
+    let mut root = vault::cli::Cli::command().disable_help_subcommand(true);
+    root.build();
+    let source = format!("vault {}", root.get_version().unwrap_or_default());
+    add_man_pages(&root, &source, true, &mut files);
     files
+}
+
+/// One page per command, titled with its full name (vault-secret-add) and footed "vault X.Y".
+fn add_man_pages(cmd: &Command, source: &str, root: bool, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        add_man_pages(sub, source, false, files);
+    }
+    let man = clap_mangen::Man::new(cmd.clone()).source(source);
+    let mut page = Vec::new();
+    man.render_title(&mut page).expect("render");
+    man.render_name_section(&mut page).expect("render");
+    man.render_synopsis_section(&mut page).expect("render");
+    man.render_description_section(&mut page).expect("render");
+    if cmd.get_arguments().any(|a| !a.is_hide_set()) {
+        man.render_options_section(&mut page).expect("render");
+    }
+    if cmd.has_subcommands() {
+        man.render_subcommands_section(&mut page).expect("render");
+    }
+    if root {
+        page.extend(root_sections().as_bytes());
+    }
+    man.render_version_section(&mut page).expect("render");
+    files.insert(Path::new("man").join(man.get_filename()), page);
+}
+
+/// ENVIRONMENT, FILES and EXIT STATUS, from the same data as `vault --help`.
+fn root_sections() -> String {
+    use roff::{Roff, bold, roman};
+    let mut roff = Roff::new();
+    let mut tagged = |title: &str, rows: &[(&str, &str)], after: Option<&str>| {
+        roff.control("SH", [title]);
+        for (term, what) in rows {
+            roff.control("TP", [])
+                .text([bold(*term)])
+                .text([roman(*what)]);
+        }
+        if let Some(text) = after {
+            roff.control("PP", []).text([roman(text)]);
+        }
+    };
+    tagged(
+        "ENVIRONMENT",
+        vault::cli::ENVIRONMENT,
+        Some(vault::cli::IDENTITY_ORDER),
+    );
+    tagged("FILES", vault::cli::FILES, None);
+    tagged("EXIT STATUS", vault::cli::EXIT_STATUS, None);
+    roff.to_roff()
 }
 
 fn committed(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -67,14 +113,7 @@ fn completions_and_man_pages_are_fresh() {
         return;
     }
     let old = committed(root);
-    let stale: Vec<String> = fresh
-        .keys()
-        .chain(old.keys())
-        .filter(|rel| fresh.get(*rel) != old.get(*rel))
-        .map(|rel| rel.display().to_string())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let stale = common::changed_paths(&old, &fresh);
     assert!(
         stale.is_empty(),
         "generated files are stale: {}\nregenerate them with: {REGENERATE}",
@@ -101,8 +140,15 @@ fn there_is_a_man_page_for_every_command() {
         assert!(fresh.contains_key(&Path::new("man").join(page)), "{page}");
     }
     let main = String::from_utf8(fresh[&Path::new("man").join("vault.1")].clone()).unwrap();
+    for section in [".SH ENVIRONMENT", ".SH FILES", ".SH \"EXIT STATUS\""] {
+        assert!(main.contains(section), "vault.1 lacks {section}");
+    }
+    assert!(!main.contains("EXTRA"));
+    let sub =
+        String::from_utf8(fresh[&Path::new("man").join("vault-secret-add.1")].clone()).unwrap();
     assert!(
-        main.contains("Exit status"),
-        "the man page documents exit codes"
+        sub.contains(".TH vault-secret-add 1  \"vault "),
+        "{}",
+        &sub[..200]
     );
 }

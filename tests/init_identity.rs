@@ -37,7 +37,7 @@ fn init_refuses_to_overwrite_an_existing_vault() {
     let before = env.snapshot();
     let out = env.run(&["init"]);
     assert_fails_with(&out, "a vault already exists");
-    assert_eq!(env.snapshot(), before);
+    env.assert_unchanged(&before);
 }
 
 #[test]
@@ -123,7 +123,7 @@ fn init_passphrase_without_a_terminal_names_vault_passphrase() {
     let before = env.snapshot();
     let out = env.run(&["init", "--passphrase"]);
     assert_fails_with(&out, "VAULT_PASSPHRASE");
-    assert_eq!(env.snapshot(), before);
+    env.assert_unchanged(&before);
 }
 
 /// --identity > VAULT_IDENTITY > VAULT_IDENTITY_FILE > identity file: each explicit source,
@@ -191,7 +191,7 @@ fn identity_file_readable_by_others_is_refused_with_the_fix() {
     assert_fails_with(&out, "readable by others");
     assert!(stderr(&out).contains(&format!("chmod 600 {}", env.identity_path().display())));
     std::fs::set_permissions(env.identity_path(), std::fs::Permissions::from_mode(0o600)).unwrap();
-    assert_eq!(env.snapshot(), before);
+    env.assert_unchanged(&before);
 }
 
 #[test]
@@ -236,4 +236,14 @@ fn no_identity_anywhere_says_how_to_get_one() {
     let out = env.run(&["list"]);
     assert_fails_with(&out, "VAULT_IDENTITY");
     assert!(stderr(&out).contains("identity file"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_empty_vault_identity_is_an_error_not_a_fallback() {
+    let env = Env::new();
+    env.init();
+    for var in ["VAULT_IDENTITY", "VAULT_IDENTITY_FILE"] {
+        let out = env.cmd().env(var, "").arg("list").output().unwrap();
+        assert_fails_with(&out, &format!("{var} is set but empty"));
+    }
 }

@@ -175,3 +175,39 @@ fn no_keyring_keeps_the_identity_in_a_file_even_when_a_keyring_is_there() {
     }
     assert_eq!(lookup_item(&env, &service).unwrap_or_default().trim(), "");
 }
+
+/// Two identities (one in the keyring, one in a file), two vaults: `identity export` gives the
+/// one that opens the vault in use, so the backup init asks for is the right key.
+#[test]
+fn identity_export_gives_the_identity_that_opens_this_vault() {
+    if !tools_present() {
+        return;
+    }
+    let env = Env::new();
+    let service = SecretService::start(&env);
+    let second = env.path("second.age");
+    let second = second.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let out = env
+            .cmd()
+            .env("DBUS_SESSION_BUS_ADDRESS", &service.address)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_success(&out, args);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(&["init"]);
+    run(&["--vault", second, "init", "--no-keyring"]);
+    let first_key = run(&["identity", "export"]);
+    let second_key = run(&["--vault", second, "identity", "export"]);
+    assert_ne!(first_key, second_key);
+    // Each exported key alone opens its own vault.
+    let out = env
+        .cmd()
+        .env("VAULT_IDENTITY", second_key.trim())
+        .args(["--vault", second, "list"])
+        .output()
+        .unwrap();
+    assert_success(&out, &["list"]);
+}

@@ -98,6 +98,33 @@ fn no_command_prints_a_secret_at_the_highest_verbosity() {
     );
     assert_clean(&env.run(&[v, "completions", "bash"]), "completions");
 
+    // Secrets typed or pasted in the wrong place are refused without being repeated.
+    assert_clean(
+        &env.run(&[v, "secret", "add", "X", CANARY]),
+        "value after the name",
+    );
+    assert_clean(
+        &env.run(&[v, "secret", "set", "X", "--value", CANARY]),
+        "--value",
+    );
+    assert_clean(&env.run(&[v, "secret", "add", CANARY]), "value as the name");
+    assert_clean(
+        &env.run(&[v, "get", CANARY]),
+        "get with a value as the name",
+    );
+    assert_clean(
+        &env.run(&[v, "recipient", "rm", CANARY]),
+        "recipient rm of a value",
+    );
+    assert_clean(
+        &env.run(&[v, "recipient", "add", &format!("age1{CANARY}")]),
+        "bad age key",
+    );
+    assert_clean(
+        &env.run(&[v, "recipient", "add", CANARY]),
+        "not a recipient",
+    );
+
     // `get` prints the value it was asked for on stdout, and nothing else anywhere.
     let out = env.run(&[v, "get", "OPENAI_API_KEY"]);
     assert_eq!(String::from_utf8_lossy(&out.stdout), canary_line);

@@ -55,11 +55,40 @@ fn duplicate_and_malformed_recipients_are_refused() {
         "not a valid one",
     );
     assert_fails_with(&env.run(&["recipient", "add", "hello"]), "not a recipient");
+
     let (secret, _) = new_age_key();
-    let out = env.run(&["recipient", "add", &secret]);
-    assert_fails_with(&out, "secret key, not a public one");
-    assert!(!stderr(&out).contains(&secret));
-    assert_eq!(env.snapshot(), before);
+    // Pasted bare, as a whole identity file, or as an assignment: refused, never echoed.
+    let identity_file = std::fs::read_to_string(env.identity_path()).unwrap();
+    let own_secret = identity_file
+        .lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+        .unwrap()
+        .to_owned();
+    for pasted in [
+        secret.clone(),
+        identity_file.clone(),
+        format!("VAULT_IDENTITY={secret}"),
+    ] {
+        let out = env.run(&["recipient", "add", &pasted]);
+        assert_fails_with(&out, "secret key, not a public one");
+        assert!(!stderr(&out).contains(&secret) && !stderr(&out).contains(&own_secret));
+    }
+    env.assert_unchanged(&before);
+}
+
+#[test]
+fn labels_name_one_recipient_each() {
+    let env = Env::new();
+    env.init();
+    let (_, first) = new_age_key();
+    let (_, second) = new_age_key();
+    env.ok(&["recipient", "add", &first, "--label", "ci"]);
+    let before = env.snapshot();
+    let out = env.run(&["recipient", "add", &second, "--label", "ci"]);
+    assert_fails_with(&out, "the label `ci` is taken");
+    env.assert_unchanged(&before);
+    env.ok(&["recipient", "rm", "ci"]);
+    assert!(!env.ok(&["recipient", "list"]).contains(&first));
 }
 
 #[test]
@@ -74,7 +103,7 @@ fn removing_the_last_or_your_own_recipient_is_refused_unless_forced() {
         &env.run(&["recipient", "rm", own, "--force"]),
         "last recipient",
     );
-    assert_eq!(env.snapshot(), before);
+    env.assert_unchanged(&before);
 
     let (other_key, other) = new_age_key();
     env.ok(&["recipient", "add", &other]);
@@ -82,7 +111,7 @@ fn removing_the_last_or_your_own_recipient_is_refused_unless_forced() {
     let out = env.run(&["recipient", "rm", own]);
     assert_fails_with(&out, "it is yours");
     assert!(stderr(&out).contains("--force"));
-    assert_eq!(env.snapshot(), before);
+    env.assert_unchanged(&before);
 
     env.ok(&["recipient", "rm", own, "--force"]);
     assert_fails_with(&env.run(&["list"]), "not encrypted to");

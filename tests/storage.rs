@@ -148,3 +148,57 @@ fn readers_never_see_a_half_written_vault() {
     assert!(reads > 0);
     assert_eq!(env.ok(&["get", "V39"]), "39\n");
 }
+
+#[test]
+fn a_symlinked_vault_is_updated_where_it_really_is() {
+    let env = Env::new();
+    env.init();
+    let link = env.path("link.age");
+    std::os::unix::fs::symlink(env.vault_path(), &link).unwrap();
+    env.ok(&[
+        "--vault",
+        link.to_str().unwrap(),
+        "var",
+        "set",
+        "VIA",
+        "link",
+    ]);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(env.ok(&["get", "VIA"]), "link\n");
+    assert!(
+        env.backup_path().exists(),
+        "the backup sits beside the real file"
+    );
+    assert!(!env.path("link.age.bak").exists());
+}
+
+#[test]
+fn a_wrong_identity_fails_at_once_even_while_another_writer_holds_the_lock() {
+    let env = Env::new();
+    env.init();
+    let lock_path = env.home.join(".local/share/vault/vault.age.lock");
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&lock_path)
+        .unwrap();
+    lock.lock().unwrap();
+    let (wrong, _) = new_age_key();
+    let started = Instant::now();
+    let out = env
+        .cmd()
+        .env("VAULT_IDENTITY", wrong)
+        .args(["var", "set", "A", "1"])
+        .output()
+        .unwrap();
+    assert_fails_with(&out, "not encrypted to");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "it waited for the lock"
+    );
+    lock.unlock().unwrap();
+}

@@ -14,7 +14,9 @@ pub fn get(ctx: &Context, args: &GetArgs) -> Result<()> {
     model::check_name(&args.name)?;
     let doc = ctx.open()?;
     let entry = doc.entry(&args.name)?;
-    let mut out = zeroize::Zeroizing::new(entry.value.expose().to_owned());
+    // Sized for the newline too: growing it would leave an unwiped copy behind.
+    let mut out = zeroize::Zeroizing::new(String::with_capacity(entry.value.expose().len() + 1));
+    out.push_str(entry.value.expose());
     if !args.no_newline {
         out.push('\n');
     }

@@ -6,14 +6,12 @@ use serde_json::json;
 
 use super::Context;
 use crate::cli::IdentityCommand;
-use crate::identity::{Candidate, IdentityError};
+use crate::identity::{Candidate, Identities, IdentityError};
 use crate::vault::Keys;
 
 pub fn run(ctx: &Context, cmd: IdentityCommand) -> Result<()> {
     let keys = ctx.keys()?;
-    let Some(identity) = keys.first() else {
-        return Err(IdentityError::NoneFound(keys.describe()).into());
-    };
+    let identity = pick(ctx, &keys)?;
     match cmd {
         IdentityCommand::Show => show(ctx, identity)?,
         IdentityCommand::Export => {
@@ -30,6 +28,30 @@ pub fn run(ctx: &Context, cmd: IdentityCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The identity that matters: the one that opens the vault in use when it exists (several
+/// may be found: a keyring and an identity file, say), else the first found.
+fn pick<'k, 'p>(ctx: &Context, keys: &'k Identities<'p>) -> Result<&'k Candidate<'p>> {
+    let Some(first) = keys.first() else {
+        return Err(IdentityError::NoneFound(keys.describe()).into());
+    };
+    if ctx.vault.exists() {
+        if let Some(index) = ctx.vault.matching_identity(keys)? {
+            return Ok(&keys.candidates[index]);
+        }
+        ctx.ui.warn(format!(
+            "no identity found here opens {}; this is the first one found",
+            ctx.vault.path().display()
+        ));
+    } else if keys.candidates.len() > 1 {
+        ctx.ui.warn(format!(
+            "{} identities found and no vault at {} to choose by; this is the first one",
+            keys.candidates.len(),
+            ctx.vault.path().display()
+        ));
+    }
+    Ok(first)
 }
 
 fn show(ctx: &Context, identity: &Candidate<'_>) -> Result<()> {

@@ -45,10 +45,13 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
             let new = age::x25519::Identity::generate();
             let (stored, keyring_refusal) = identity::store_new(&new, &settings, passphrase)
                 .context("the new identity could not be kept; no vault was created")?;
-            if let Some(why) = keyring_refusal {
+            if let Some(why) = &keyring_refusal {
                 log::info!("keyring not used: {why}");
             }
-            (new.to_public().to_string(), Kept::New(stored))
+            (
+                new.to_public().to_string(),
+                Kept::New(stored, keyring_refusal),
+            )
         }
     };
 
@@ -66,14 +69,16 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
         Kept::Adopted(source) => {
             out += &format!("Identity: your existing one, from {source}\n");
         }
-        Kept::New(stored) => {
+        Kept::New(stored, keyring_refusal) => {
             out += &format!("Identity: new, kept in {stored}\n");
             out += "Back it up now: `vault identity export` prints the secret key; keep it in a \
                     password manager.\nWhoever holds it can open the vault; if it is lost, nobody \
                     can.\n";
-            if matches!(stored, StoredIn::File(_)) && ctx.identity.keyring_timeout.is_some() {
-                out += "(No persistent OS keyring was reachable, so the identity is in a file; \
-                        `vault init --passphrase` protects such a file with a passphrase.)\n";
+            if let (StoredIn::File(_), Some(why)) = (&stored, keyring_refusal) {
+                out += &format!(
+                    "(The OS keyring was not used: {why}. `vault init --passphrase` protects \
+                     an identity file with a passphrase.)\n"
+                );
             }
         }
     }
@@ -83,7 +88,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
 
 enum Kept {
     Adopted(Source),
-    New(StoredIn),
+    New(StoredIn, Option<identity::keyring::KeyringError>),
 }
 
 /// The identity to adopt: an explicit one (flag, environment) or one kept by an earlier init

@@ -23,6 +23,11 @@ use crate::paths::Locations;
 use crate::ui::Ui;
 use crate::vault::{Document, VaultFile};
 
+/// A mistake in how the command was called (exit status 2, like clap's own usage errors).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
 /// What every command needs: where the vault is, how to find the identity, how to talk.
 pub struct Context {
     pub ui: Ui,
@@ -48,6 +53,16 @@ impl Context {
         } else {
             Some(Duration::from_secs(5))
         };
+        // Set but empty is a mistake (in CI, often a secret under another name); falling back
+        // to another identity would hide it.
+        for var in ["VAULT_IDENTITY", "VAULT_IDENTITY_FILE"] {
+            if std::env::var_os(var).is_some_and(|v| v.is_empty()) {
+                anyhow::bail!(
+                    "{var} is set but empty; give it a value (in CI, check the secret's name) or \
+                     unset it to use your usual identity"
+                );
+            }
+        }
         let identity = Settings {
             flag_file: cli.identity.clone(),
             env_key: env_secret("VAULT_IDENTITY"),

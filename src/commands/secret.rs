@@ -13,6 +13,7 @@ use crate::vault::{Document, Kind, model};
 pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
     match cmd {
         SecretCommand::Add { name, source } => {
+            refuse_argv_value(&source)?;
             model::check_name(&name)?;
             // One set of identities for the whole command: a passphrase is asked once.
             let keys = ctx.keys()?;
@@ -26,18 +27,24 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
                     });
                 }
             }
-            let value = read_value(ctx, &name, &source)?;
+            let value = read_value(ctx, "add", &name, &source)?;
             ctx.vault.update(&keys, |doc| {
                 Ok(doc.add_entry(&name, Kind::Secret, value, now())?)
             })?;
             ctx.ui.status(format!("Added secret {name}"));
         }
         SecretCommand::Set { name, source } => {
+            refuse_argv_value(&source)?;
             model::check_name(&name)?;
             let keys = ctx.keys()?;
             // Say "no such secret" before reading a value for nothing.
-            ensure_secret(&ctx.vault.open(&keys)?, &name)?;
-            let value = read_value(ctx, &name, &source)?;
+            ensure_secret(&ctx.vault.open(&keys)?, &name).map_err(|e| match e {
+                model::ModelError::NotFound { similar: None, .. } => anyhow::anyhow!(
+                    "there is no secret named {name}; to create it: vault secret add {name}"
+                ),
+                other => other.into(),
+            })?;
+            let value = read_value(ctx, "set", &name, &source)?;
             ctx.vault.update(&keys, |doc| {
                 Ok(doc.replace_value(&name, Kind::Secret, value, now())?)
             })?;
@@ -49,8 +56,17 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
             let keys = ctx.keys()?;
             // Check before asking, so nobody confirms the removal of something that is not there.
             ensure_secret(&ctx.vault.open(&keys)?, &name)?;
-            if !yes && !ctx.ui.confirm(&format!("Remove secret {name}?"), "--yes")? {
-                bail!("nothing removed");
+            let refusal = format!(
+                "not removing secret {name} without confirmation: standard input is not a \
+                 terminal; pass --yes to remove it"
+            );
+            if !yes
+                && !ctx
+                    .ui
+                    .confirm(&format!("Remove secret {name}?"), &refusal)?
+            {
+                ctx.ui.status(format!("Kept secret {name}"));
+                return Ok(());
             }
             ctx.vault
                 .update(&keys, |doc| Ok(doc.remove_entry(&name, Kind::Secret)?))?;
@@ -73,9 +89,23 @@ fn ensure_secret(doc: &Document, name: &str) -> Result<(), model::ModelError> {
     Ok(())
 }
 
+/// Refuses a value typed on the command line, without repeating it.
+fn refuse_argv_value(source: &ValueSource) -> Result<()> {
+    if source.stray.is_empty() {
+        return Ok(());
+    }
+    Err(super::UsageError(
+        "secret values are never taken from the command line (any process can read it there); \
+         pipe the value in, or use --from-file PATH or --from-env VAR. What you typed is in \
+         your shell history now: if it was a real secret, rotate it."
+            .into(),
+    )
+    .into())
+}
+
 /// Takes the secret from the first source that applies: --from-file, --from-env, a hidden
 /// prompt when standard input is a terminal, else standard input itself.
-fn read_value(ctx: &Context, name: &str, source: &ValueSource) -> Result<SecretValue> {
+fn read_value(ctx: &Context, verb: &str, name: &str, source: &ValueSource) -> Result<SecretValue> {
     if let Some(path) = &source.from_file {
         let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         return SecretValue::from_input(bytes)
@@ -99,12 +129,16 @@ fn read_value(ctx: &Context, name: &str, source: &ValueSource) -> Result<SecretV
         return SecretValue::new(secrecy::ExposeSecret::expose_secret(&typed).to_owned())
             .context("the typed value cannot be stored");
     }
-    let bytes = ctx.ui.read_stdin().context("cannot read standard input")?;
-    SecretValue::from_input(bytes).map_err(|e| match e {
-        crate::secret::ValueError::Empty => anyhow::anyhow!(
-            "no value on standard input; pipe it in (printf '%s' \"$VALUE\" | vault secret add \
-             {name}), or use --from-file PATH or --from-env VAR"
+    let mut bytes = ctx.ui.read_stdin().context("cannot read standard input")?;
+    let nothing_read = bytes.is_empty();
+    SecretValue::from_input(std::mem::take(&mut *bytes)).map_err(|e| match e {
+        crate::secret::ValueError::Empty if nothing_read => anyhow::anyhow!(
+            "no value on standard input; pipe it in (printf '%s' \"$VALUE\" | vault secret \
+             {verb} {name}), or use --from-file PATH or --from-env VAR"
         ),
+        crate::secret::ValueError::Empty => {
+            anyhow::anyhow!("the value on standard input is empty (only a line ending)")
+        }
         other => anyhow::Error::new(other).context("the value on standard input cannot be stored"),
     })
 }

@@ -122,9 +122,24 @@ pub fn load(timeout: Duration) -> Result<Option<SecretString>, KeyringError> {
                 }
             }
             Err(keyring_core::Error::NoEntry) => Ok(None),
-            Err(e) => Err(KeyringError::Unavailable(describe(&e))),
+            Err(e) => Err(classify(&e)),
         }
     })
+}
+
+/// Keeps "the keyring is not there" apart from "the keyring answered, but not usefully".
+fn classify(err: &keyring_core::Error) -> KeyringError {
+    use keyring_core::Error as E;
+    match err {
+        E::PlatformFailure(_) | E::NoStorageAccess(_) | E::NoDefaultStore => {
+            KeyringError::Unavailable(describe(err))
+        }
+        E::Ambiguous(_) => KeyringError::Failed(format!(
+            "more than one item matches {}; remove the extra one with your keyring manager",
+            item_name()
+        )),
+        _ => KeyringError::Failed(describe(err)),
+    }
 }
 
 /// Stores the identity; refuses to overwrite one that is already there.
@@ -140,7 +155,7 @@ pub fn store(identity: &SecretString, timeout: Duration) -> Result<(), KeyringEr
                 ));
             }
             Err(keyring_core::Error::NoEntry) => {}
-            Err(e) => return Err(KeyringError::Unavailable(describe(&e))),
+            Err(e) => return Err(classify(&e)),
         }
         entry
             .set_secret(secret.expose_secret().as_bytes())
@@ -165,7 +180,8 @@ pub fn store(identity: &SecretString, timeout: Duration) -> Result<(), KeyringEr
     })
 }
 
-/// Secret Service's "session" collection lives in memory only.
+/// Secret Service's "session" collection lives in memory only. Anything that cannot be shown
+/// to be persistent counts as not persistent: the identity then goes to a file.
 #[cfg(all(
     unix,
     not(any(target_os = "macos", target_os = "ios", target_os = "android"))
@@ -179,7 +195,7 @@ fn is_persistent(entry: &Entry) -> bool {
                 .downcast_ref::<zbus_secret_service_keyring_store::cred::Wrapper>()
                 .map(|w| !w.get_path().contains("/collection/session/"))
         })
-        .unwrap_or(true)
+        .unwrap_or(false)
 }
 
 #[cfg(not(all(

@@ -34,20 +34,24 @@ pub struct ParsedRecipient {
     pub comment: Option<String>,
 }
 
+/// Why a recipient was refused. Never quotes the input: people paste the wrong thing, and the
+/// wrong thing is often a secret key.
 #[derive(Debug, thiserror::Error)]
 pub enum RecipientError {
     #[error(
-        "`{0}` is not a recipient vault understands: give an age public key (age1…) or an \
-         SSH public key line (ssh-ed25519 AAAA… or ssh-rsa AAAA…)"
+        "that is not a recipient vault understands: give an age public key (age1…) or an SSH \
+         public key line (ssh-ed25519 AAAA… or ssh-rsa AAAA…)"
     )]
-    Unknown(String),
-    #[error("`{0}` looks like an age public key but is not a valid one (check for a typo)")]
-    BadAge(String),
+    Unknown,
+    #[error(
+        "that looks like an age public key (age1…) but is not a valid one; check it was copied whole"
+    )]
+    BadAge,
     #[error("that SSH public key is not usable: {0}")]
     BadSsh(String),
     #[error(
         "that is a secret key, not a public one: never share it. Give the recipient \
-         (age1…) instead; `vault identity show` prints yours"
+         (age1…, or the .pub line of an SSH key) instead; `vault identity show` prints yours"
     )]
     SecretKeyGiven,
 }
@@ -55,7 +59,8 @@ pub enum RecipientError {
 /// Parses `age1…`, `ssh-ed25519 AAAA… [comment]` or `ssh-rsa AAAA… [comment]`.
 pub fn parse_recipient(text: &str) -> Result<ParsedRecipient, RecipientError> {
     let text = text.trim();
-    if text.to_ascii_uppercase().starts_with("AGE-SECRET-KEY-") {
+    let upper = text.to_ascii_uppercase();
+    if upper.contains("SECRET-KEY") || upper.contains("PRIVATE KEY") {
         return Err(RecipientError::SecretKeyGiven);
     }
     if text.starts_with("age1") {
@@ -65,16 +70,16 @@ pub fn parse_recipient(text: &str) -> Result<ParsedRecipient, RecipientError> {
                 key: r.to_string(),
                 comment: None,
             })
-            .map_err(|_| RecipientError::BadAge(text.to_owned()));
+            .map_err(|_| RecipientError::BadAge);
     }
     let mut fields = text.split_whitespace();
     let (Some(kind), Some(data)) = (fields.next(), fields.next()) else {
-        return Err(RecipientError::Unknown(text.to_owned()));
+        return Err(RecipientError::Unknown);
     };
     let kind = match kind {
         "ssh-ed25519" => RecipientKind::SshEd25519,
         "ssh-rsa" => RecipientKind::SshRsa,
-        _ => return Err(RecipientError::Unknown(text.to_owned())),
+        _ => return Err(RecipientError::Unknown),
     };
     let comment: Vec<&str> = fields.collect();
     let recipient = age::ssh::Recipient::from_str(&format!("{kind} {data}"))
@@ -102,8 +107,7 @@ fn to_age_recipient(key: &str) -> Result<Box<dyn age::Recipient + Send>, Recipie
     let parsed = parse_recipient(key)?;
     Ok(match parsed.kind {
         RecipientKind::X25519 => Box::new(
-            age::x25519::Recipient::from_str(&parsed.key)
-                .map_err(|_| RecipientError::BadAge(parsed.key.clone()))?,
+            age::x25519::Recipient::from_str(&parsed.key).map_err(|_| RecipientError::BadAge)?,
         ),
         RecipientKind::SshEd25519 | RecipientKind::SshRsa => Box::new(
             age::ssh::Recipient::from_str(&parsed.key)
@@ -157,6 +161,17 @@ pub fn decrypt(
     let mut plaintext = Zeroizing::new(Vec::with_capacity(ciphertext.len()));
     stream.read_to_end(&mut plaintext)?;
     Ok(plaintext)
+}
+
+/// Checks which file key the identities unwrap, without decrypting the content: cheap, and it
+/// is the moment a passphrase-protected identity asks for its passphrase.
+pub fn unwrap_header(
+    ciphertext: &[u8],
+    identities: &[&dyn age::Identity],
+) -> Result<(), age::DecryptError> {
+    let reader = age::armor::ArmoredReader::new(ciphertext);
+    let decryptor = age::Decryptor::new_buffered(std::io::BufReader::new(reader))?;
+    decryptor.decrypt(identities.iter().copied()).map(drop)
 }
 
 /// Encrypts with a passphrase (age scrypt), armored so that the result is a text file.
@@ -213,11 +228,25 @@ mod tests {
         ));
         assert!(matches!(
             parse_recipient("age1nope"),
-            Err(RecipientError::BadAge(_))
+            Err(RecipientError::BadAge)
         ));
         assert!(matches!(
             parse_recipient("hello"),
-            Err(RecipientError::Unknown(_))
+            Err(RecipientError::Unknown)
+        ));
+        // Secret keys wrapped in other text are still recognised, and never quoted.
+        let secret = id.to_string().expose_secret().to_owned();
+        let wrapped = format!("# created\n# public key: {public}\n{secret}");
+        for text in [wrapped, format!("VAULT_IDENTITY={secret}")] {
+            assert!(matches!(
+                parse_recipient(&text),
+                Err(RecipientError::SecretKeyGiven)
+            ));
+        }
+        let pem = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n";
+        assert!(matches!(
+            parse_recipient(pem),
+            Err(RecipientError::SecretKeyGiven)
         ));
         let ssh = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHsKLqeplhpW+uObz5dvMgjz1OxfM/XXUB+VHtZ6isGN alice@host";
         let parsed = parse_recipient(ssh).unwrap();

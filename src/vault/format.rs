@@ -21,33 +21,64 @@ use zeroize::Zeroizing;
 use super::model::{Document, Entry, Kind, RecipientEntry};
 use crate::secret::SecretValue;
 
-/// A document that decrypts but is not a vault document. Carries only a line number: toml
-/// and serde errors quote the offending input, which may be a secret value.
+/// A document that decrypts but is not one this vault can use. Carries only a line number:
+/// toml and serde errors quote the offending input, which may be a secret value.
 #[derive(Debug, thiserror::Error)]
-#[error("it decrypts, but line {line} of the document is not in the vault format")]
-pub struct FormatError {
-    pub line: usize,
+pub enum FormatError {
+    #[error("line {0} of the document is not in the vault format")]
+    Malformed(usize),
+    #[error(
+        "line {0} of the document holds a field this version of vault does not know (written \
+         by a newer vault, or by hand?)"
+    )]
+    UnknownField(usize),
+    #[error("the table ending at line {0} lacks its `{1}` field")]
+    MissingField(usize, &'static str),
 }
+
+/// The vault format's own field names, so a message can name one without quoting the input.
+const FIELDS: [&str; 8] = [
+    "version",
+    "key",
+    "added",
+    "kind",
+    "value",
+    "created",
+    "updated",
+    "recipients",
+];
 
 /// Serialises a document in vault's own layout; the text is wiped when dropped.
 pub fn to_text(doc: &Document) -> Zeroizing<String> {
-    // Sized up front so that the buffer holding the values is not reallocated: the copies a
-    // reallocation frees would not be wiped.
-    let estimate = 64
-        + doc
-            .recipients
-            .iter()
-            .map(|r| r.key.len() + 96)
-            .sum::<usize>()
-        + doc
-            .entries
-            .iter()
-            .map(|(name, e)| 2 * (name.len() + e.value.expose().len()) + 160)
-            .sum::<usize>();
-    let mut out = Zeroizing::new(String::with_capacity(estimate));
+    let mut out = Zeroizing::new(String::with_capacity(to_text_capacity(doc)));
     // Writing to a String cannot fail; fmt::Result is only the trait's signature.
     let _ = write_document(&mut out, doc);
     out
+}
+
+fn to_text_capacity(doc: &Document) -> usize {
+    // Sized up front so that the buffer holding the values is not reallocated: the copies a
+    // reallocation frees would not be wiped. The bound counts the worst quoting of each string.
+    64 + doc
+        .recipients
+        .iter()
+        .map(|r| quoted_len_bound(&r.key) + r.label.as_deref().map_or(0, quoted_len_bound) + 96)
+        .sum::<usize>()
+        + doc
+            .entries
+            .iter()
+            .map(|(name, e)| quoted_len_bound(name) * 2 + quoted_len_bound(e.value.expose()) + 128)
+            .sum::<usize>()
+}
+
+/// The most bytes `text` can take once quoted: control characters become `\uXXXX`, quotes and
+/// backslashes gain a backslash, and a multi-line string adds three quotes at each end.
+fn quoted_len_bound(text: &str) -> usize {
+    let escaped = text
+        .bytes()
+        .filter(|&b| b < 0x20 || b == 0x7f || b == b'"' || b == b'\\')
+        .count();
+    text.len() + 5 * escaped + 8
 }
 
 fn write_document(out: &mut String, doc: &Document) -> std::fmt::Result {
@@ -98,11 +129,23 @@ pub fn from_text(text: &str) -> Result<Document, FormatError> {
         return Ok(doc);
     }
     log::debug!("document is not in vault's own layout; reading it with the toml crate");
-    toml::from_str(text).map_err(|e| FormatError {
-        line: e
+    toml::from_str(text).map_err(|e| {
+        let line = e
             .span()
             .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1)
-            .unwrap_or(0),
+            .unwrap_or(0);
+        // serde's message for this case names the field, never a value; it is not shown.
+        let message = e.message();
+        if message.starts_with("unknown field") {
+            FormatError::UnknownField(line)
+        } else if let Some(field) = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| FIELDS.iter().find(|f| rest.starts_with(&format!("{f}`"))))
+        {
+            FormatError::MissingField(line, field)
+        } else {
+            FormatError::Malformed(line)
+        }
     })
 }
 
@@ -192,6 +235,25 @@ impl<'i> OwnShapeReader<'i> {
             raw.decode_scalar(&mut text, &mut errors)
         };
         (!failed).then_some(Raw { scalar, text })
+    }
+
+    fn check(&mut self, kind: EventKind, span: Span) {
+        let Some(raw) = self.source.get(Event::new_unchecked(kind, None, span)) else {
+            self.bail = true;
+            return;
+        };
+        if raw.as_str() == "\n" {
+            return; // by far the most common case, and always valid
+        }
+        let mut failed = false;
+        let mut errors = |_: ParseError| failed = true;
+        match kind {
+            EventKind::Comment => raw.decode_comment(&mut errors),
+            _ => raw.decode_newline(&mut errors),
+        }
+        if failed {
+            self.bail = true;
+        }
     }
 
     /// Moves a finished entry into the map; a second table of the same name is a duplicate.
@@ -286,6 +348,37 @@ impl<'i> OwnShapeReader<'i> {
     }
 }
 
+/// An offset date-time as TOML defines it (date, time and offset all present), as a timestamp.
+/// Built from the parsed fields: formatting and re-parsing 20,000 of them cost milliseconds.
+pub fn parse_offset_datetime(text: &str) -> Option<Timestamp> {
+    let toml_datetime::Datetime {
+        date: Some(date),
+        time: Some(time),
+        offset: Some(offset),
+    } = text.parse().ok()?
+    else {
+        return None;
+    };
+    let civil = jiff::civil::DateTime::new(
+        i16::try_from(date.year).ok()?,
+        i8::try_from(date.month).ok()?,
+        i8::try_from(date.day).ok()?,
+        i8::try_from(time.hour).ok()?,
+        i8::try_from(time.minute).ok()?,
+        i8::try_from(time.second.unwrap_or(0)).ok()?,
+        i32::try_from(time.nanosecond.unwrap_or(0)).ok()?,
+    )
+    .ok()?;
+    let minutes = match offset {
+        toml_datetime::Offset::Z => 0,
+        toml_datetime::Offset::Custom { minutes } => i32::from(minutes),
+    };
+    jiff::tz::Offset::from_seconds(minutes * 60)
+        .ok()?
+        .to_timestamp(civil)
+        .ok()
+}
+
 /// A decoded scalar; strings without escapes borrow from the document.
 struct Raw<'i> {
     scalar: ScalarKind,
@@ -304,10 +397,11 @@ impl<'i> Raw<'i> {
         }
     }
 
-    /// A native TOML offset date-time, or an RFC 3339 string.
+    /// A native TOML offset date-time, or an RFC 3339 string; checked against TOML's own
+    /// date-time grammar first (jiff alone accepts forms TOML does not).
     fn timestamp(self) -> Option<Timestamp> {
         match self.scalar {
-            ScalarKind::DateTime | ScalarKind::String => self.text.parse().ok(),
+            ScalarKind::DateTime | ScalarKind::String => parse_offset_datetime(&self.text),
             _ => None,
         }
     }
@@ -400,6 +494,16 @@ impl EventReceiver for OwnShapeReader<'_> {
         self.bail = true;
     }
 
+    // Comments and line endings have rules of their own (no control characters, no lone CR);
+    // the decoders check them.
+    fn comment(&mut self, span: Span, _: &mut dyn ErrorSink) {
+        self.check(EventKind::Comment, span);
+    }
+
+    fn newline(&mut self, span: Span, _: &mut dyn ErrorSink) {
+        self.check(EventKind::Newline, span);
+    }
+
     fn error(&mut self, _: Span, _: &mut dyn ErrorSink) {
         self.bail = true;
     }
@@ -478,6 +582,21 @@ mod tests {
     }
 
     #[test]
+    fn offset_datetimes_convert_like_jiff_reads_them() {
+        for text in [
+            "2026-11-23T10:00:00Z",
+            "2026-11-23T10:00:00.123456789Z",
+            "2026-11-23 10:00:00+02:30",
+            "1979-05-27T00:32:00.999999-07:00",
+            "2026-11-23T10:00:00z",
+        ] {
+            let expected: Timestamp = text.replace(' ', "T").parse().unwrap();
+            assert_eq!(parse_offset_datetime(text), Some(expected), "{text}");
+        }
+        assert_eq!(parse_offset_datetime("2026-02-30T00:00:00Z"), None);
+    }
+
+    #[test]
     fn timestamps_are_native_toml_datetimes() {
         let text = to_text(&sample(1));
         assert!(text.contains("updated = 2026-11-23T10:00:00Z"), "{}", *text);
@@ -518,7 +637,87 @@ mod tests {
         let missing = format!("{head}[entries.A]\nkind = \"secret\"\n");
         assert!(read_own_shape(&missing).is_none());
         let err = from_text(&missing).unwrap_err();
-        assert!(err.line > 0);
+        assert!(
+            matches!(err, FormatError::MissingField(_, "value")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_reader_is_no_more_lenient_than_toml() {
+        let head = "version = 1\n[[recipients]]\nkey = \"age1aaa\"\nadded = ";
+        for bad in [
+            "2026-01-01T00:00:00+0100",
+            "2026-01-01T00:00:00+01",
+            "2026-01-01T00Z",
+            "2026-01-01T00:00:00+01:00:30",
+            "2026-01-01T00:00:00",
+            "2026-01-01",
+        ] {
+            let text = format!("{head}{bad}\n");
+            assert!(read_own_shape(&text).is_none(), "{bad}");
+            assert!(from_text(&text).is_err(), "{bad}");
+        }
+        let good = format!("{head}2026-01-01T00:00:00Z\n");
+        for (what, text) in [
+            (
+                "control character in a comment",
+                format!("# bell \u{7}\n{good}"),
+            ),
+            ("DEL in a comment", format!("# del \u{7f}\n{good}")),
+            (
+                "lone carriage return",
+                good.replace("version = 1\n", "version = 1\r"),
+            ),
+        ] {
+            assert!(read_own_shape(&text).is_none(), "{what}");
+            assert!(toml::from_str::<toml::Table>(&text).is_err(), "{what}");
+        }
+        assert!(read_own_shape(&good).is_some());
+        assert!(read_own_shape(&good.replace('\n', "\r\n")).is_some());
+    }
+
+    #[test]
+    fn the_written_text_never_outgrows_its_first_buffer() {
+        let now: Timestamp = "2026-11-23T10:00:00Z".parse().unwrap();
+        let mut doc = Document::new(vec![RecipientEntry {
+            key: "age1aaa".into(),
+            label: Some("x".repeat(150) + "\u{1}\"\\"),
+            added: now,
+        }]);
+        let controls: String = (1u8..32).map(char::from).collect::<String>().repeat(4);
+        for (i, value) in [controls.as_str(), "\"\"\"\\\\", "plain", ""]
+            .iter()
+            .enumerate()
+        {
+            let value = SecretValue::new((*value).to_owned()).unwrap();
+            doc.add_entry(&format!("E{i}"), Kind::Secret, value, now)
+                .unwrap();
+        }
+        let text = to_text(&doc);
+        let mut first = String::new();
+        let _ = write_document(&mut first, &doc);
+        assert_eq!(*text, first);
+        // Same capacity as estimated means no reallocation happened.
+        let estimate = to_text_capacity(&doc);
+        assert_eq!(text.capacity(), estimate, "the buffer was reallocated");
+    }
+
+    #[test]
+    fn unknown_tables_and_fields_are_refused_not_dropped() {
+        let head = "version = 1\n[[recipients]]\nkey = \"age1aaa\"\nadded = 2026-01-01T00:00:00Z\n";
+        let entry = "kind = \"secret\"\nvalue = \"v\"\ncreated = 2026-01-01T00:00:00Z\nupdated = 2026-01-01T00:00:00Z\n";
+        for extra in [
+            format!("{head}[entries.A]\n{entry}provider = \"openai\"\n"),
+            format!("{head}[entries.A]\n{entry}[agents.x]\nimage = \"python\"\n"),
+            format!("flag = true\n{head}"),
+        ] {
+            let err = from_text(&extra).unwrap_err();
+            assert!(
+                matches!(err, FormatError::UnknownField(_)),
+                "{extra}: {err}"
+            );
+        }
     }
 
     #[test]

@@ -86,6 +86,11 @@ pub enum VaultError {
         tried: Vec<String>,
         backup_opens: bool,
     },
+    #[error("{} decrypts, but {source}; nothing was changed{}", .path.display(), backup_hint(.path))]
+    Format {
+        path: PathBuf,
+        source: format::FormatError,
+    },
     #[error(
         "{} was written by a newer vault (format {found}; this one knows up to {known}); \
          upgrade vault to open it",
@@ -141,15 +146,23 @@ fn backup_hint(path: &Path) -> String {
 }
 
 fn not_for_you(path: &Path, yours: &[String], tried: &[String], backup_opens: bool) -> String {
-    let whom = match yours {
-        [] => "any of your identities".to_owned(),
-        [one] => one.clone(),
-        many => format!("any of {}", many.join(", ")),
+    let mut msg = match yours {
+        // Nothing unlocked (a wrong passphrase, say): the notes in `tried` say why.
+        [] => format!(
+            "none of your identities could open {}; identities tried: {}",
+            path.display(),
+            tried.join(", ")
+        ),
+        [one] => format!(
+            "this vault is not encrypted to {one}; identities tried: {}",
+            tried.join(", ")
+        ),
+        many => format!(
+            "this vault is not encrypted to any of {}; identities tried: {}",
+            many.join(", "),
+            tried.join(", ")
+        ),
     };
-    let mut msg = format!(
-        "this vault is not encrypted to {whom}; identities tried: {}",
-        tried.join(", ")
-    );
     if let Some(first) = yours.first() {
         let _ = write!(
             msg,
@@ -161,13 +174,25 @@ fn not_for_you(path: &Path, yours: &[String], tried: &[String], backup_opens: bo
         let backup = storage::backup_path(path);
         let _ = write!(
             msg,
-            "\n  the previous version at {b} does open with your identity; restore it with: \
-             cp {b} {p}",
+            "\n  the version before the last change ({b}) does open with your identity; if that \
+             change locked you out, restore it with: cp {b} {p}",
             b = backup.display(),
             p = path.display()
         );
     }
     msg
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, VaultError> {
+    fs::read(path).map_err(|source| match source.kind() {
+        io::ErrorKind::NotFound => VaultError::Missing {
+            path: path.to_owned(),
+        },
+        _ => VaultError::Read {
+            path: path.to_owned(),
+            source,
+        },
+    })
 }
 
 /// A vault at a path. Cheap to make; nothing is read until it is opened.
@@ -214,7 +239,7 @@ impl VaultFile {
                 path: self.path.clone(),
             });
         }
-        self.write(&lock, doc)
+        self.write(&lock, &self.path, doc)
     }
 
     /// Applies one change under the writers' lock. When `change` fails, nothing is written.
@@ -223,29 +248,44 @@ impl VaultFile {
         keys: &dyn Keys,
         change: impl FnOnce(&mut Document) -> Result<T, VaultError>,
     ) -> Result<T, VaultError> {
-        if !self.path.exists() {
-            return Err(VaultError::Missing {
-                path: self.path.clone(),
-            });
-        }
-        let lock = storage::WriteLock::acquire(&self.path)?;
-        let bytes = self.read()?;
+        let target = self.write_target();
+        // Unlock the identities before taking the lock: a passphrase prompt must not keep
+        // other writers waiting, and a wrong identity fails here, before anything is touched.
+        let bytes = read_file(&target)?;
+        self.check_header(&bytes, keys)?;
+        let lock = storage::WriteLock::acquire(&target)?;
+        let bytes = read_file(&target)?;
         let mut doc = self.decode(&bytes, keys)?;
         let result = change(&mut doc)?;
-        self.write(&lock, &doc)?;
+        self.write(&lock, &target, &doc)?;
         Ok(result)
     }
 
+    /// Which of `keys`' identities opens this vault (the first that does), if any.
+    pub fn matching_identity(&self, keys: &dyn Keys) -> Result<Option<usize>, VaultError> {
+        let bytes = read_file(&self.path)?;
+        Ok(keys
+            .identities()
+            .iter()
+            .position(|id| crypto::unwrap_header(&bytes, &[*id]).is_ok()))
+    }
+
+    /// The file writes go to: a symlinked vault is updated where it really is, so the lock,
+    /// the backup and the rename all happen beside the real file.
+    fn write_target(&self) -> PathBuf {
+        fs::canonicalize(&self.path).unwrap_or_else(|_| self.path.clone())
+    }
+
+    fn check_header(&self, bytes: &[u8], keys: &dyn Keys) -> Result<(), VaultError> {
+        if !crypto::is_age_file(bytes) {
+            // decode() gives the precise message.
+            return self.decode(bytes, keys).map(drop);
+        }
+        crypto::unwrap_header(bytes, &keys.identities()).map_err(|e| self.decrypt_error(e, keys))
+    }
+
     fn read(&self) -> Result<Vec<u8>, VaultError> {
-        fs::read(&self.path).map_err(|source| match source.kind() {
-            io::ErrorKind::NotFound => VaultError::Missing {
-                path: self.path.clone(),
-            },
-            _ => VaultError::Read {
-                path: self.path.clone(),
-                source,
-            },
-        })
+        read_file(&self.path)
     }
 
     fn decode(&self, bytes: &[u8], keys: &dyn Keys) -> Result<Document, VaultError> {
@@ -271,7 +311,10 @@ impl VaultFile {
         let text = std::str::from_utf8(&plaintext)
             .map_err(|_| damaged("its decrypted content is not text"))?;
         let started = std::time::Instant::now();
-        let doc = format::from_text(text).map_err(|e| damaged(&e.to_string()))?;
+        let doc = format::from_text(text).map_err(|source| VaultError::Format {
+            path: self.path.clone(),
+            source,
+        })?;
         log::debug!(
             "parsed {} entries in {:?}",
             doc.entries.len(),
@@ -334,22 +377,27 @@ impl VaultFile {
             .unwrap_or(false)
     }
 
-    fn write(&self, lock: &storage::WriteLock, doc: &Document) -> Result<(), VaultError> {
+    fn write(
+        &self,
+        lock: &storage::WriteLock,
+        target: &Path,
+        doc: &Document,
+    ) -> Result<(), VaultError> {
         let started = std::time::Instant::now();
         let text = format::to_text(doc);
         let ciphertext = crypto::encrypt(
             text.as_bytes(),
             doc.recipients.iter().map(|r| r.key.as_str()),
         )?;
-        storage::replace_atomically(lock, &self.path, &ciphertext).map_err(|source| {
+        storage::replace_atomically(lock, target, &ciphertext).map_err(|source| {
             VaultError::Write {
-                path: self.path.clone(),
+                path: target.to_owned(),
                 source,
             }
         })?;
         log::debug!(
             "saved {} ({} entries, {} recipients) in {:?}",
-            self.path.display(),
+            target.display(),
             doc.entries.len(),
             doc.recipients.len(),
             started.elapsed()

@@ -12,7 +12,10 @@ use crate::secret::SecretValue;
 /// The newest document format this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// Unknown fields are refused, not dropped: a save would otherwise silently lose what a newer
+/// vault (or a person) wrote. Newer formats also raise `version`.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Document {
     pub version: u32,
     #[serde(default)]
@@ -23,6 +26,7 @@ pub struct Document {
 
 /// Someone (a person, a team member, a CI runner) the vault is encrypted to.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RecipientEntry {
     /// `age1…`, `ssh-ed25519 AAAA…` or `ssh-rsa AAAA…`, normalised (no comment).
     pub key: String,
@@ -33,6 +37,7 @@ pub struct RecipientEntry {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Entry {
     pub kind: Kind,
     pub value: SecretValue,
@@ -59,8 +64,8 @@ mod toml_time {
             Either::Native(datetime) => datetime.to_string(),
             Either::Text(text) => text,
         };
-        text.parse()
-            .map_err(|_| D::Error::custom("a timestamp is not a UTC date-time"))
+        super::super::format::parse_offset_datetime(&text)
+            .ok_or_else(|| D::Error::custom("a timestamp is not an offset date-time"))
     }
 }
 
@@ -97,15 +102,23 @@ impl fmt::Display for Kind {
 /// A change the document refuses. Messages say what to do instead; none carries a value.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ModelError {
+    /// The name is kept for callers but never printed: a token pasted where a name goes
+    /// would otherwise be echoed into logs.
     #[error(
-        "`{0}` is not a valid name: names are environment-variable names, a letter or _ \
-         followed by letters, digits or _ (for example OPENAI_API_KEY)"
+        "that is not a valid name ({}): names are environment-variable names, a letter or _ \
+         followed by letters, digits or _ (for example OPENAI_API_KEY)", why_bad_name(.0)
     )]
     InvalidName(String),
     #[error("{name} already exists (a {kind}); change it with `vault {} set {name}`", kind.command())]
     AlreadyExists { name: String, kind: Kind },
-    #[error("there is no entry named {0}; `vault list` shows what the vault holds")]
-    NotFound(String),
+    #[error("there is no entry named {name}; {}", match .similar {
+        Some(similar) => format!("did you mean {similar}?"),
+        None => "`vault list` shows what the vault holds".to_owned(),
+    })]
+    NotFound {
+        name: String,
+        similar: Option<String>,
+    },
     #[error("{name} is a {actual}, not a {expected}; manage it with `vault {} …`", actual.command())]
     WrongKind {
         name: String,
@@ -114,9 +127,11 @@ pub enum ModelError {
     },
     #[error("{0} is already a recipient of this vault")]
     RecipientExists(String),
-    #[error("no recipient matches `{0}`; `vault recipient list` shows them")]
+    #[error("the label `{0}` is taken; choose another with --label")]
+    LabelTaken(String),
+    #[error("no recipient has that key or label; `vault recipient list` shows them")]
     RecipientNotFound(String),
-    #[error("`{0}` matches more than one recipient; give the whole key")]
+    #[error("that matches more than one recipient; give the whole key or its label")]
     RecipientAmbiguous(String),
     #[error(
         "refusing to remove the last recipient: nobody could open the vault any more \
@@ -128,6 +143,18 @@ pub enum ModelError {
          (pass --force if that is what you want)"
     )]
     WouldLockYouOut(String),
+}
+
+/// What is wrong with a name, without repeating it.
+fn why_bad_name(name: &str) -> &'static str {
+    match name.chars().next() {
+        None => "it is empty",
+        Some(c) if c.is_ascii_digit() => "it starts with a digit",
+        _ if name.contains('-') => "it contains '-'; use '_'",
+        _ if name.contains(char::is_whitespace) => "it contains a space",
+        _ if !name.is_ascii() => "it contains a non-ASCII character",
+        _ => "it contains a character other than letters, digits and _",
+    }
 }
 
 /// Whether `name` can be an environment variable's name: `[A-Za-z_][A-Za-z0-9_]*`.
@@ -222,22 +249,46 @@ impl Document {
         self.entry_of_kind_mut(name, kind)?;
         self.entries
             .remove(name)
-            .ok_or_else(|| ModelError::NotFound(name.to_owned()))
+            .ok_or_else(|| self.not_found(name))
     }
 
     pub fn entry(&self, name: &str) -> Result<&Entry, ModelError> {
         check_name(name)?;
-        self.entries
-            .get(name)
-            .ok_or_else(|| ModelError::NotFound(name.to_owned()))
+        self.entries.get(name).ok_or_else(|| self.not_found(name))
+    }
+
+    /// "No such entry", naming the closest existing name when one is close.
+    fn not_found(&self, name: &str) -> ModelError {
+        let similar = self
+            .entries
+            .keys()
+            .map(|k| {
+                (
+                    strsim::jaro_winkler(&k.to_ascii_uppercase(), &name.to_ascii_uppercase()),
+                    k,
+                )
+            })
+            .filter(|(score, _)| *score > 0.85)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, k)| k.clone());
+        ModelError::NotFound {
+            name: name.to_owned(),
+            similar,
+        }
     }
 
     fn entry_of_kind_mut(&mut self, name: &str, kind: Kind) -> Result<&mut Entry, ModelError> {
         check_name(name)?;
+        if !self.entries.contains_key(name) {
+            return Err(self.not_found(name));
+        }
         let entry = self
             .entries
             .get_mut(name)
-            .ok_or_else(|| ModelError::NotFound(name.to_owned()))?;
+            .ok_or_else(|| ModelError::NotFound {
+                name: name.to_owned(),
+                similar: None,
+            })?;
         if entry.kind != kind {
             return Err(ModelError::WrongKind {
                 name: name.to_owned(),
@@ -258,6 +309,14 @@ impl Document {
         if self.recipients.iter().any(|r| r.key == key) {
             return Err(ModelError::RecipientExists(key));
         }
+        if let Some(label) = &label
+            && self
+                .recipients
+                .iter()
+                .any(|r| r.label.as_ref() == Some(label))
+        {
+            return Err(ModelError::LabelTaken(label.clone()));
+        }
         self.recipients.push(RecipientEntry {
             key,
             label,
@@ -266,24 +325,28 @@ impl Document {
         Ok(())
     }
 
-    /// Finds the one recipient a user means: the whole key, its label, or a unique prefix.
+    /// Finds the one recipient a user means: the whole key, its label, or a unique key prefix.
     pub fn find_recipient(&self, wanted: &str) -> Result<usize, ModelError> {
         let wanted = wanted.trim();
-        if let Some(i) = self
-            .recipients
-            .iter()
-            .position(|r| r.key == wanted || r.label.as_deref() == Some(wanted))
-        {
+        if let Some(i) = self.recipients.iter().position(|r| r.key == wanted) {
             return Ok(i);
         }
-        let matches: Vec<usize> = (0..self.recipients.len())
-            .filter(|&i| !wanted.is_empty() && self.recipients[i].key.starts_with(wanted))
-            .collect();
-        match matches.as_slice() {
-            [one] => Ok(*one),
-            [] => Err(ModelError::RecipientNotFound(wanted.to_owned())),
-            _ => Err(ModelError::RecipientAmbiguous(wanted.to_owned())),
+        let by_label = |i: &usize| self.recipients[*i].label.as_deref() == Some(wanted);
+        let by_prefix =
+            |i: &usize| !wanted.is_empty() && self.recipients[*i].key.starts_with(wanted);
+        for matches in [
+            (0..self.recipients.len())
+                .filter(by_label)
+                .collect::<Vec<_>>(),
+            (0..self.recipients.len()).filter(by_prefix).collect(),
+        ] {
+            match matches.as_slice() {
+                [] => continue,
+                [one] => return Ok(*one),
+                _ => return Err(ModelError::RecipientAmbiguous(wanted.to_owned())),
+            }
         }
+        Err(ModelError::RecipientNotFound(wanted.to_owned()))
     }
 
     /// Removes the recipient at `index`. The last one is never removed (nobody could open the
@@ -333,7 +396,8 @@ mod tests {
             assert!(check_name(good).is_ok(), "{good}");
         }
         for bad in ["", "1A", "A-B", "A B", "É", "A.B", "A=B", "$A"] {
-            assert!(check_name(bad).is_err(), "{bad}");
+            let err = check_name(bad).unwrap_err().to_string();
+            assert!(bad.is_empty() || !err.contains(bad), "{err}");
         }
     }
 
@@ -363,6 +427,41 @@ mod tests {
             Err(ModelError::WrongKind { .. })
         ));
         assert_eq!(d.entries["S"].value.expose(), "x");
+    }
+
+    #[test]
+    fn a_near_miss_names_the_entry_meant() {
+        let mut d = doc();
+        let now = Timestamp::UNIX_EPOCH;
+        d.add_entry("OPENAI_API_KEY", Kind::Secret, value("x"), now)
+            .unwrap();
+        for typo in ["OPENAI_API_KY", "openai_api_key", "OPENAI_APIKEY"] {
+            let err = d.entry(typo).unwrap_err().to_string();
+            assert!(err.contains("did you mean OPENAI_API_KEY?"), "{err}");
+        }
+        let err = d.entry("TELEGRAM").unwrap_err().to_string();
+        assert!(err.contains("vault list"), "{err}");
+    }
+
+    #[test]
+    fn labels_are_unique_and_ambiguity_is_refused() {
+        let mut d = doc();
+        let now = Timestamp::UNIX_EPOCH;
+        d.add_recipient("age1two".into(), Some("ci".into()), now)
+            .unwrap();
+        assert_eq!(
+            d.add_recipient("age1three".into(), Some("ci".into()), now),
+            Err(ModelError::LabelTaken("ci".into()))
+        );
+        d.recipients.push(RecipientEntry {
+            key: "age1four".into(),
+            label: Some("ci".into()),
+            added: now,
+        });
+        assert_eq!(
+            d.find_recipient("ci"),
+            Err(ModelError::RecipientAmbiguous("ci".into()))
+        );
     }
 
     #[test]

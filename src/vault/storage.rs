@@ -157,9 +157,17 @@ pub fn replace_atomically(lock: &WriteLock, target: &Path, contents: &[u8]) -> i
     if target.exists() {
         keep_backup(target)?;
     }
+    // The temp file is already 0600 (tempfile creates it so). After this rename the new
+    // vault is in place: nothing below may report the save as failed.
     temp.persist(target).map_err(|e| e.error)?;
-    make_private(target)?;
-    sync_dir(dir)
+    if let Err(e) = sync_dir(dir) {
+        log::warn!(
+            "saved {}, but flushing its directory failed ({e}); a crash in the next moments \
+             could still undo this change",
+            target.display()
+        );
+    }
+    Ok(())
 }
 
 /// Moves the current version of `target` to its backup path without ever leaving a moment
@@ -173,7 +181,11 @@ fn keep_backup(target: &Path) -> io::Result<()> {
         fs::copy(target, &staging)?;
     }
     fs::rename(&staging, &backup)?;
-    make_private(&backup)
+    // Best effort: some file systems (vfat, CIFS) refuse chmod, and the backup is encrypted.
+    if let Err(e) = make_private(&backup) {
+        log::debug!("could not make {} private: {e}", backup.display());
+    }
+    Ok(())
 }
 
 /// Temp files left by a writer that was killed mid-save. Only a lock holder calls this, and

@@ -113,6 +113,12 @@ impl Env {
         assert_success(&out, &["init", "--passphrase"]);
     }
 
+    /// Asserts that no file changed since `before`, naming the ones that did.
+    pub fn assert_unchanged(&self, before: &BTreeMap<PathBuf, Vec<u8>>) {
+        let changed = changed_paths(before, &self.snapshot());
+        assert!(changed.is_empty(), "files changed: {changed:?}");
+    }
+
     /// Every file under the test's directory with its bytes, to prove a failed command
     /// changed nothing. The lock file is left out: it is created empty and never written.
     pub fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -121,6 +127,20 @@ impl Env {
         files.retain(|p, _| !p.to_string_lossy().ends_with(".lock"));
         files
     }
+}
+
+/// The paths whose contents differ between two snapshots (added, removed or changed).
+pub fn changed_paths(
+    a: &BTreeMap<PathBuf, Vec<u8>>,
+    b: &BTreeMap<PathBuf, Vec<u8>>,
+) -> Vec<String> {
+    a.keys()
+        .chain(b.keys())
+        .filter(|p| a.get(*p) != b.get(*p))
+        .map(|p| p.display().to_string())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
 }
 
 fn collect(dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
@@ -146,7 +166,11 @@ pub fn run_piped(cmd: &mut Command, input: &[u8]) -> Output {
         .spawn()
         .expect("spawn vault");
     let mut stdin = child.stdin.take().expect("stdin");
-    stdin.write_all(input).expect("write stdin");
+    // vault may rightly exit before reading its input (a bad name is refused first): the
+    // broken pipe that leaves is not the test's concern.
+    if let Err(e) = stdin.write_all(input) {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {e}");
+    }
     drop(stdin);
     child.wait_with_output().expect("wait vault")
 }
