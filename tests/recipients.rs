@@ -126,42 +126,46 @@ fn removing_the_last_or_your_own_recipient_is_refused_unless_forced() {
     assert_success(&out, &["list"]);
 }
 
-/// Makes ~/.ssh/id_ed25519 (with this passphrase, "" for none) and returns its public line.
-fn ssh_keygen(env: &Env, passphrase: &str, comment: &str) -> String {
+/// Makes ~/.ssh/id_<kind> (with this passphrase, "" for none) and returns its public line.
+fn ssh_keygen(env: &Env, kind: &str, passphrase: &str, comment: &str) -> String {
     let ssh_dir = env.home.join(".ssh");
     std::fs::create_dir_all(&ssh_dir).unwrap();
-    let status = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", passphrase, "-C", comment, "-f"])
-        .arg(ssh_dir.join("id_ed25519"))
-        .status()
-        .unwrap();
-    assert!(status.success());
-    std::fs::read_to_string(ssh_dir.join("id_ed25519.pub")).unwrap()
+    let key = ssh_dir.join(format!("id_{kind}"));
+    let mut cmd = Command::new("ssh-keygen");
+    cmd.args(["-q", "-t", kind, "-N", passphrase, "-C", comment, "-f"])
+        .arg(&key);
+    if kind == "rsa" {
+        cmd.args(["-b", "2048"]);
+    }
+    assert!(cmd.status().unwrap().success());
+    std::fs::read_to_string(ssh_dir.join(format!("id_{kind}.pub"))).unwrap()
 }
 
-/// An ssh-ed25519 recipient, and the matching key in ~/.ssh opening the vault with no
-/// other identity around.
+/// ssh-ed25519 and ssh-rsa recipients, and the matching key in ~/.ssh opening the vault with
+/// no other identity around.
 #[test]
-fn ssh_recipient_opens_with_the_key_in_dot_ssh() {
+fn ssh_recipients_open_with_the_key_in_dot_ssh() {
     if !have("ssh-keygen") {
         return;
     }
-    let env = Env::new();
-    env.init();
-    env.ok(&["var", "set", "GREETING", "hello"]);
-    let public = ssh_keygen(&env, "", "alice@laptop");
-    env.ok(&["recipient", "add", public.trim()]);
-    let list = env.ok(&["recipient", "list"]);
-    assert!(
-        list.contains("ssh-ed25519") && list.contains("alice@laptop"),
-        "{list}"
-    );
+    for kind in ["ed25519", "rsa"] {
+        let env = Env::new();
+        env.init();
+        env.ok(&["var", "set", "GREETING", "hello"]);
+        let public = ssh_keygen(&env, kind, "", "alice@laptop");
+        env.ok(&["recipient", "add", public.trim()]);
+        let list = env.ok(&["recipient", "list"]);
+        assert!(
+            list.contains(&format!("ssh-{kind}")) && list.contains("alice@laptop"),
+            "{list}"
+        );
 
-    // Take the age identity away: only the SSH key is left.
-    std::fs::remove_file(env.identity_path()).unwrap();
-    assert_eq!(env.ok(&["get", "GREETING"]), "hello\n");
-    let shown = env.run(&["identity", "show"]);
-    assert!(stderr(&shown).contains("SSH key"), "{}", stderr(&shown));
+        // Take the age identity away: only the SSH key is left.
+        std::fs::remove_file(env.identity_path()).unwrap();
+        assert_eq!(env.ok(&["get", "GREETING"]), "hello\n", "{kind}");
+        let shown = env.run(&["identity", "show"]);
+        assert!(stderr(&shown).contains("SSH key"), "{}", stderr(&shown));
+    }
 }
 
 /// A passphrase-protected SSH key is only unlocked when the vault has a stanza for it, and
@@ -174,7 +178,7 @@ fn passphrase_protected_ssh_key_opens_with_vault_passphrase() {
     let env = Env::new();
     env.init();
     env.ok(&["var", "set", "GREETING", "hello"]);
-    let public = ssh_keygen(&env, "ssh pass phrase", "bob@laptop");
+    let public = ssh_keygen(&env, "ed25519", "ssh pass phrase", "bob@laptop");
     env.ok(&["recipient", "add", public.trim()]);
     std::fs::remove_file(env.identity_path()).unwrap();
 
