@@ -26,12 +26,15 @@ pub struct SecretValue(SecretString);
 
 impl SecretValue {
     /// Accepts text that an environment variable can carry (no NUL byte).
-    pub fn new(value: String) -> Result<Self, ValueError> {
-        let value = SecretString::from(value);
-        if value.expose_secret().contains('\0') {
+    pub fn new(mut value: String) -> Result<Self, ValueError> {
+        // Copied into an exactly sized box and the original wiped: letting String shrink its
+        // buffer could move the text with realloc and leave an unwiped copy behind.
+        let secret = SecretString::from(Box::<str>::from(value.as_str()));
+        value.zeroize();
+        if secret.expose_secret().contains('\0') {
             return Err(ValueError::ContainsNul);
         }
-        Ok(Self(value))
+        Ok(Self(secret))
     }
 
     /// Like [`SecretValue::new`] but from raw bytes (a file, stdin); the bytes are wiped

@@ -35,6 +35,19 @@ fn secret_add_from_file_and_from_env() {
 }
 
 #[test]
+fn a_mistyped_option_is_named_as_one() {
+    let env = Env::new();
+    env.init();
+    let out = env.run(&["secret", "add", "X", "--from-fille", "f"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unknown option --from-fille"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn secret_values_cannot_be_given_in_argv() {
     let env = Env::new();
     env.init();
@@ -71,7 +84,7 @@ fn secret_set_of_a_missing_name_says_so() {
     let out = env.run_with_stdin(&["secret", "set", "NOPE"], b"x");
     assert_fails_with(
         &out,
-        "no secret named NOPE; to create it: vault secret add NOPE",
+        "no secret by that name; to create one: vault secret add NAME",
     );
     env.assert_unchanged(&before);
     env.ok_with_stdin(&["secret", "add", "OPENAI_API_KEY"], b"x");
@@ -89,7 +102,7 @@ fn secret_rm_needs_yes_without_a_terminal_and_never_waits() {
     assert_fails_with(&out, "--yes");
     env.assert_unchanged(&before);
     env.ok(&["secret", "rm", "GONE", "--yes"]);
-    assert_fails_with(&env.run(&["get", "GONE"]), "no entry named GONE");
+    assert_fails_with(&env.run(&["get", "GONE"]), "no entry by that name");
 }
 
 #[test]
@@ -102,7 +115,7 @@ fn variables_are_set_listed_and_removed() {
     assert_eq!(env.ok(&["get", "LOG_LEVEL"]), "info\n");
     assert_eq!(env.ok(&["get", "EMPTY"]), "\n");
     env.ok(&["var", "rm", "EMPTY"]);
-    assert_fails_with(&env.run(&["get", "EMPTY"]), "no entry named EMPTY");
+    assert_fails_with(&env.run(&["get", "EMPTY"]), "no entry by that name");
 }
 
 #[test]

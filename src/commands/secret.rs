@@ -40,7 +40,7 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
             // Say "no such secret" before reading a value for nothing.
             ensure_secret(&ctx.vault.open(&keys)?, &name).map_err(|e| match e {
                 model::ModelError::NotFound { similar: None, .. } => anyhow::anyhow!(
-                    "there is no secret named {name}; to create it: vault secret add {name}"
+                    "there is no secret by that name; to create one: vault secret add NAME"
                 ),
                 other => other.into(),
             })?;
@@ -91,8 +91,21 @@ fn ensure_secret(doc: &Document, name: &str) -> Result<(), model::ModelError> {
 
 /// Refuses a value typed on the command line, without repeating it.
 fn refuse_argv_value(source: &ValueSource) -> Result<()> {
-    if source.stray.is_empty() {
+    let Some(first) = source.stray.first() else {
         return Ok(());
+    };
+    // A mistyped option (--from-fille) lands here too; it is safe to name.
+    if first.len() > 2
+        && first.starts_with("--")
+        && first[2..]
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c == '-')
+    {
+        return Err(super::UsageError(format!(
+            "unknown option {first}; the options are --from-file PATH and --from-env VAR \
+             (see --help)"
+        ))
+        .into());
     }
     Err(super::UsageError(
         "secret values are never taken from the command line (any process can read it there); \
@@ -112,13 +125,14 @@ fn read_value(ctx: &Context, verb: &str, name: &str, source: &ValueSource) -> Re
             .with_context(|| format!("the value in {} cannot be stored", path.display()));
     }
     if let Some(var) = &source.from_env {
+        // The variable's name is not repeated: a value pasted there would be echoed.
         let Some(value) = std::env::var_os(var) else {
-            bail!("the environment variable {var} is not set");
+            bail!("the environment variable named by --from-env is not set");
         };
         let value = SecretValue::from_bytes(os_bytes(value))
-            .with_context(|| format!("the value of {var} cannot be stored"))?;
+            .context("the value of the --from-env variable cannot be stored")?;
         if value.is_empty() {
-            bail!("the environment variable {var} is empty");
+            bail!("the environment variable named by --from-env is empty");
         }
         return Ok(value);
     }

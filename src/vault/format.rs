@@ -365,7 +365,8 @@ pub fn parse_offset_datetime(text: &str) -> Option<Timestamp> {
         i8::try_from(date.day).ok()?,
         i8::try_from(time.hour).ok()?,
         i8::try_from(time.minute).ok()?,
-        i8::try_from(time.second.unwrap_or(0)).ok()?,
+        // A leap second (:60) is clamped to :59, as jiff does when it parses one.
+        i8::try_from(time.second.unwrap_or(0).min(59)).ok()?,
         i32::try_from(time.nanosecond.unwrap_or(0)).ok()?,
     )
     .ok()?;
@@ -594,6 +595,10 @@ mod tests {
             assert_eq!(parse_offset_datetime(text), Some(expected), "{text}");
         }
         assert_eq!(parse_offset_datetime("2026-02-30T00:00:00Z"), None);
+        assert_eq!(
+            parse_offset_datetime("2016-12-31T23:59:60Z"),
+            "2016-12-31T23:59:59Z".parse().ok()
+        );
     }
 
     #[test]

@@ -227,19 +227,20 @@ impl VaultFile {
 
     /// Writes a new vault; refuses when one exists (checked under the lock).
     pub fn create(&self, doc: &Document) -> Result<(), VaultError> {
-        storage::create_private_dir(storage::parent_dir(&self.path)).map_err(|source| {
+        let target = storage::real_path(&self.path);
+        storage::create_private_dir(storage::parent_dir(&target)).map_err(|source| {
             VaultError::Write {
                 path: self.path.clone(),
                 source,
             }
         })?;
-        let lock = storage::WriteLock::acquire(&self.path)?;
-        if self.path.exists() {
+        let (lock, target) = self.lock_target()?;
+        if target.exists() {
             return Err(VaultError::AlreadyExists {
                 path: self.path.clone(),
             });
         }
-        self.write(&lock, &self.path, doc)
+        self.write(&lock, &target, doc)
     }
 
     /// Applies one change under the writers' lock. When `change` fails, nothing is written.
@@ -248,12 +249,11 @@ impl VaultFile {
         keys: &dyn Keys,
         change: impl FnOnce(&mut Document) -> Result<T, VaultError>,
     ) -> Result<T, VaultError> {
-        let target = self.write_target();
         // Unlock the identities before taking the lock: a passphrase prompt must not keep
         // other writers waiting, and a wrong identity fails here, before anything is touched.
-        let bytes = read_file(&target)?;
+        let bytes = read_file(&self.path)?;
         self.check_header(&bytes, keys)?;
-        let lock = storage::WriteLock::acquire(&target)?;
+        let (lock, target) = self.lock_target()?;
         let bytes = read_file(&target)?;
         let mut doc = self.decode(&bytes, keys)?;
         let result = change(&mut doc)?;
@@ -270,10 +270,23 @@ impl VaultFile {
             .position(|id| crypto::unwrap_header(&bytes, &[*id]).is_ok()))
     }
 
-    /// The file writes go to: a symlinked vault is updated where it really is, so the lock,
-    /// the backup and the rename all happen beside the real file.
-    fn write_target(&self) -> PathBuf {
-        fs::canonicalize(&self.path).unwrap_or_else(|_| self.path.clone())
+    /// Locks the file writes go to: a symlinked vault is updated where it really is, so the
+    /// lock, the backup and the rename all happen beside the real file. The link is resolved
+    /// again once locked, in case it was repointed meanwhile.
+    fn lock_target(&self) -> Result<(storage::WriteLock, PathBuf), VaultError> {
+        let mut target = storage::real_path(&self.path);
+        for _ in 0..3 {
+            let lock = storage::WriteLock::acquire(&target)?;
+            let now = storage::real_path(&self.path);
+            if now == target {
+                return Ok((lock, target));
+            }
+            target = now;
+        }
+        Err(VaultError::Write {
+            path: self.path.clone(),
+            source: io::Error::other("the vault's symlink keeps changing; try again"),
+        })
     }
 
     fn check_header(&self, bytes: &[u8], keys: &dyn Keys) -> Result<(), VaultError> {

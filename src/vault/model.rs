@@ -111,7 +111,9 @@ pub enum ModelError {
     InvalidName(String),
     #[error("{name} already exists (a {kind}); change it with `vault {} set {name}`", kind.command())]
     AlreadyExists { name: String, kind: Kind },
-    #[error("there is no entry named {name}; {}", match .similar {
+    /// The name asked for is not repeated (a token typed in place of a name would be echoed
+    /// into logs); a similar name that exists in the vault is.
+    #[error("there is no entry by that name; {}", match .similar {
         Some(similar) => format!("did you mean {similar}?"),
         None => "`vault list` shows what the vault holds".to_owned(),
     })]

@@ -66,9 +66,21 @@ pub fn sibling(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// Where the previous version of `path` is kept.
+/// Where the previous version of `path` is kept: beside the real file when `path` is a link.
 pub fn backup_path(path: &Path) -> PathBuf {
-    sibling(path, ".bak")
+    sibling(&real_path(path), ".bak")
+}
+
+/// The file `path` really names: symlinks resolved, also a dangling one (a vault link made
+/// before its target exists). Writes, locks and backups all happen there.
+pub fn real_path(path: &Path) -> PathBuf {
+    if let Ok(real) = fs::canonicalize(path) {
+        return real;
+    }
+    match fs::read_link(path) {
+        Ok(target) => parent_dir(path).join(target),
+        Err(_) => path.to_owned(),
+    }
 }
 
 /// An exclusive hold on the writers' lock of one file; released on drop.
