@@ -53,6 +53,14 @@ pub const FILES: &[(&str, &str)] = &[
         "~/.config/vault/identity.txt",
         "your identity, when it is not in the OS keyring (mode 0600)",
     ),
+    (
+        "~/.local/state/vault/audit.log",
+        "runs and changes, one JSON line each, names never values (mode 0600)",
+    ),
+    (
+        "~/.local/state/vault/launched/AGENT",
+        "when AGENT was last started on this machine",
+    ),
 ];
 
 /// Exit codes: `--help` and the man page's EXIT STATUS section.
@@ -66,6 +74,11 @@ pub const EXIT_STATUS: &[(&str, &str)] = &[
         "2",
         "usage error (unknown command or option, a missing argument, a secret value on the \
          command line)",
+    ),
+    (
+        "N",
+        "vault run: the command's own exit status; 128+N when signal N ended it; 126 when it \
+         cannot be executed, 127 when it is not found",
     ),
 ];
 
@@ -112,7 +125,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub identity: Option<PathBuf>,
 
-    /// Print listings as JSON (list, recipient list, identity show)
+    /// Print listings as JSON (list, agent list/show, audit, recipient list, identity show)
     #[arg(long, global = true)]
     pub json: bool,
 
@@ -139,6 +152,17 @@ pub enum Command {
     /// List the entries: name, kind, value (variables only), last update
     #[command(visible_alias = "ls")]
     List,
+    /// Create, list, show or remove agents
+    #[command(subcommand)]
+    Agent(AgentCommand),
+    /// Attach entries to an agent (the agent is created when it does not exist)
+    Attach(AttachArgs),
+    /// Detach entries from an agent
+    Detach(DetachArgs),
+    /// Run a command with exactly an agent's attached values added to its environment
+    Run(RunArgs),
+    /// Show the audit log: runs and changes, with names, never values
+    Audit(AuditArgs),
     /// Manage who can open the vault
     #[command(subcommand)]
     Recipient(RecipientCommand),
@@ -203,6 +227,9 @@ pub enum SecretCommand {
         /// Remove without asking
         #[arg(short, long)]
         yes: bool,
+        /// Also detach it from the agents it is attached to (otherwise that is refused)
+        #[arg(long)]
+        detach: bool,
     },
 }
 
@@ -220,6 +247,9 @@ pub enum VarCommand {
     Rm {
         /// The variable's name
         name: String,
+        /// Also detach it from the agents it is attached to (otherwise that is refused)
+        #[arg(long)]
+        detach: bool,
     },
 }
 
@@ -231,6 +261,96 @@ pub struct GetArgs {
     /// Do not print a newline after the value
     #[arg(short = 'n', long)]
     pub no_newline: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    /// Create an agent; with no name on a terminal, a short wizard asks for everything
+    Create {
+        /// The agent's name: letters, digits, _ and - (for example agent-x)
+        name: Option<String>,
+        /// A default container image for `vault run`
+        #[arg(long)]
+        image: Option<String>,
+        /// A default command for `vault run` (put it last: everything after it is the command)
+        #[arg(long, num_args = 1.., allow_hyphen_values = true, value_name = "CMD")]
+        command: Vec<String>,
+    },
+    /// List the agents
+    #[command(visible_alias = "ls")]
+    List,
+    /// Show an agent's attachments, and which changed since it was last started here
+    Show {
+        /// The agent's name
+        name: String,
+    },
+    /// Remove an agent (the entries it used stay in the vault)
+    #[command(visible_alias = "remove")]
+    Rm {
+        /// The agent's name
+        name: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AttachArgs {
+    /// The agent's name
+    pub agent: String,
+    /// The entries to attach
+    #[arg(required = true)]
+    pub names: Vec<String>,
+    /// The environment variable the agent gets the entry as (one entry only)
+    #[arg(long = "as", value_name = "ENVNAME")]
+    pub as_name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DetachArgs {
+    /// The agent's name
+    pub agent: String,
+    /// The entries to detach
+    #[arg(required = true)]
+    pub names: Vec<String>,
+}
+
+/// When secret values in the child's output are replaced by `***`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MaskMode {
+    /// On for each output stream that is not a terminal (logs, files, CI)
+    Auto,
+    /// Always
+    Always,
+    /// Never
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The agent whose attached values the command gets
+    pub agent: String,
+    /// Let inherited environment variables win over attached values of the same name
+    #[arg(long)]
+    pub keep_env: bool,
+    /// Start from a minimal environment (PATH, HOME, USER, LANG, LC_*, TERM, TZ, TMPDIR) plus
+    /// the attached values, so the command inherits no other credentials
+    #[arg(long)]
+    pub isolate: bool,
+    /// Replace attached secret values in the command's output with ***
+    #[arg(long, value_enum, default_value_t = MaskMode::Auto)]
+    pub mask: MaskMode,
+    /// The command and its arguments, after -- (default: the agent's stored command)
+    #[arg(last = true, value_name = "CMD")]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only this agent's runs
+    #[arg(long)]
+    pub agent: Option<String>,
+    /// Only what happened within this long ago, such as 30m, 2h, 7d
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,9 +4,11 @@
 //! [`vault`] (format, crypto, storage) and [`identity`] work without the command line:
 //! a test or another program can open a vault with nothing but an identity.
 
+pub mod audit;
 pub mod cli;
 pub mod commands;
 pub mod identity;
+pub mod launch;
 pub mod paths;
 pub mod secret;
 pub mod ui;

@@ -130,6 +130,36 @@ impl Ui {
             .map_err(|e| CannotPrompt(format!("could not read from the terminal: {e}")))
     }
 
+    /// Asks for a line of text on a terminal, until `valid` accepts it.
+    pub fn ask_text(
+        &self,
+        prompt: &str,
+        default: Option<&str>,
+        valid: impl FnMut(&String) -> Result<(), String>,
+    ) -> Result<String, CannotPrompt> {
+        let mut input = dialoguer::Input::<String>::new()
+            .with_prompt(prompt)
+            .validate_with(valid);
+        if let Some(default) = default {
+            input = input
+                .default(default.to_owned())
+                .allow_empty(true)
+                .show_default(false);
+        }
+        input
+            .interact_text()
+            .map_err(|e| CannotPrompt(format!("could not read from the terminal: {e}")))
+    }
+
+    /// Lets a person pick any number of `items` on a terminal; returns their positions.
+    pub fn choose_many(&self, prompt: &str, items: &[String]) -> Result<Vec<usize>, CannotPrompt> {
+        dialoguer::MultiSelect::new()
+            .with_prompt(prompt)
+            .items(items)
+            .interact()
+            .map_err(|e| CannotPrompt(format!("could not read from the terminal: {e}")))
+    }
+
     /// Reads all of standard input (for values piped in), until it is closed. Never called on
     /// a terminal. Grows its buffer by hand so that every outgrown copy is wiped.
     pub fn read_stdin(&self) -> io::Result<Zeroizing<Vec<u8>>> {

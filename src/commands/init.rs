@@ -61,6 +61,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
         added: now(),
     }]);
     ctx.vault.create(&doc)?;
+    ctx.record_change("init", Vec::new());
 
     let path = ctx.vault.path().display();
     let mut out =

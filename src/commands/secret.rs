@@ -31,6 +31,7 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
             ctx.vault.update(&keys, |doc| {
                 Ok(doc.add_entry(&name, Kind::Secret, value, now())?)
             })?;
+            ctx.record_change("secret add", vec![name.clone()]);
             ctx.ui.status(format!("Added secret {name}"));
         }
         SecretCommand::Set { name, source } => {
@@ -48,14 +49,24 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
             ctx.vault.update(&keys, |doc| {
                 Ok(doc.replace_value(&name, Kind::Secret, value, now())?)
             })?;
+            ctx.record_change("secret set", vec![name.clone()]);
             ctx.ui
                 .status(format!("Replaced the value of secret {name}"));
         }
-        SecretCommand::Rm { name, yes } => {
+        SecretCommand::Rm { name, yes, detach } => {
             model::check_name(&name)?;
             let keys = ctx.keys()?;
-            // Check before asking, so nobody confirms the removal of something that is not there.
-            ensure_secret(&ctx.vault.open(&keys)?, &name)?;
+            // Check before asking, so nobody confirms a removal that cannot happen.
+            let doc = ctx.vault.open(&keys)?;
+            ensure_secret(&doc, &name)?;
+            let users = doc.agents_using(&name);
+            if !users.is_empty() && !detach {
+                bail!(model::ModelError::EntryAttached {
+                    name,
+                    agents: users
+                });
+            }
+            drop(doc);
             let refusal = format!(
                 "not removing secret {name} without confirmation: standard input is not a \
                  terminal; pass --yes to remove it"
@@ -68,9 +79,10 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
                 ctx.ui.status(format!("Kept secret {name}"));
                 return Ok(());
             }
-            ctx.vault
-                .update(&keys, |doc| Ok(doc.remove_entry(&name, Kind::Secret)?))?;
-            ctx.ui.status(format!("Removed secret {name}"));
+            let detached = ctx.vault.update(&keys, |doc| {
+                Ok(doc.remove_entry(&name, Kind::Secret, detach, now())?)
+            })?;
+            ctx.report_removal(Kind::Secret, &name, &detached);
         }
     }
     Ok(())

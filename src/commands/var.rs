@@ -17,18 +17,20 @@ pub fn run(ctx: &Context, cmd: VarCommand) -> Result<()> {
             let created = ctx
                 .vault
                 .update(&keys, |doc| Ok(doc.set_variable(&name, value, now())?))?;
+            ctx.record_change("var set", vec![name.clone()]);
             ctx.ui.status(if created {
                 format!("Added variable {name}")
             } else {
                 format!("Updated variable {name}")
             });
         }
-        VarCommand::Rm { name } => {
+        VarCommand::Rm { name, detach } => {
             model::check_name(&name)?;
             let keys = ctx.keys()?;
-            ctx.vault
-                .update(&keys, |doc| Ok(doc.remove_entry(&name, Kind::Variable)?))?;
-            ctx.ui.status(format!("Removed variable {name}"));
+            let detached = ctx.vault.update(&keys, |doc| {
+                Ok(doc.remove_entry(&name, Kind::Variable, detach, now())?)
+            })?;
+            ctx.report_removal(Kind::Variable, &name, &detached);
         }
     }
     Ok(())

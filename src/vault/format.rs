@@ -18,6 +18,7 @@ use toml_parser::parser::{Event, EventKind, EventReceiver};
 use toml_parser::{ErrorSink, ParseError, Source, Span};
 use zeroize::Zeroizing;
 
+use super::agents::Agent;
 use super::model::{Document, Entry, Kind, RecipientEntry};
 use crate::secret::SecretValue;
 
@@ -69,6 +70,23 @@ fn to_text_capacity(doc: &Document) -> usize {
             .iter()
             .map(|(name, e)| quoted_len_bound(name) * 2 + quoted_len_bound(e.value.expose()) + 128)
             .sum::<usize>()
+        + doc
+            .agents
+            .iter()
+            .map(|(name, a)| {
+                3 * quoted_len_bound(name)
+                    + a.image.as_deref().map_or(0, quoted_len_bound)
+                    + a.command
+                        .iter()
+                        .map(|arg| quoted_len_bound(arg) + 2)
+                        .sum::<usize>()
+                    + a.attach
+                        .iter()
+                        .map(|(entry, env)| quoted_len_bound(entry) + quoted_len_bound(env) + 4)
+                        .sum::<usize>()
+                    + 160
+            })
+            .sum::<usize>()
 }
 
 /// The most bytes `text` can take once quoted: control characters become `\uXXXX`, quotes and
@@ -119,6 +137,50 @@ fn write_document(out: &mut String, doc: &Document) -> std::fmt::Result {
         key_value(out, "value", e.value.expose())?;
         writeln!(out, "created = {}", e.created)?;
         writeln!(out, "updated = {}", e.updated)?;
+    }
+    for (name, agent) in &doc.agents {
+        out.newline()?;
+        out.open_table_header()?;
+        out.key("agents")?;
+        out.key_sep()?;
+        out.key(name.as_str())?;
+        out.close_table_header()?;
+        out.newline()?;
+        if let Some(image) = &agent.image {
+            key_value(out, "image", image)?;
+        }
+        if !agent.command.is_empty() {
+            out.key("command")?;
+            out.space()?;
+            out.keyval_sep()?;
+            out.space()?;
+            out.open_array()?;
+            for (i, arg) in agent.command.iter().enumerate() {
+                if i > 0 {
+                    out.val_sep()?;
+                    out.space()?;
+                }
+                out.value(arg.as_str())?;
+            }
+            out.close_array()?;
+            out.newline()?;
+        }
+        writeln!(out, "created = {}", agent.created)?;
+        writeln!(out, "updated = {}", agent.updated)?;
+        if !agent.attach.is_empty() {
+            out.newline()?;
+            out.open_table_header()?;
+            out.key("agents")?;
+            out.key_sep()?;
+            out.key(name.as_str())?;
+            out.key_sep()?;
+            out.key("attach")?;
+            out.close_table_header()?;
+            out.newline()?;
+            for (entry, env) in &agent.attach {
+                key_value(out, entry, env)?;
+            }
+        }
     }
     Ok(())
 }
@@ -177,6 +239,15 @@ struct PartialRecipient {
     added: Option<Timestamp>,
 }
 
+#[derive(Default)]
+struct PartialAgent {
+    attach: BTreeMap<String, String>,
+    image: Option<String>,
+    command: Option<Vec<String>>,
+    created: Option<Timestamp>,
+    updated: Option<Timestamp>,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Header {
     Table,
@@ -189,6 +260,13 @@ enum Current {
     Entries,
     Entry(String, PartialEntry),
     Recipient,
+    Agents,
+    /// `[agents.NAME]`, and with `in_attach` its `[agents.NAME.attach]` sub-table.
+    Agent {
+        name: String,
+        partial: PartialAgent,
+        in_attach: bool,
+    },
 }
 
 struct OwnShapeReader<'i> {
@@ -198,11 +276,15 @@ struct OwnShapeReader<'i> {
     header: Option<Header>,
     header_path: Vec<Cow<'i, str>>,
     entries_header_seen: bool,
+    agents_header_seen: bool,
     key: Option<Cow<'i, str>>,
+    /// The strings of the array being read (only `command` has one).
+    array: Option<Vec<String>>,
     current: Current,
     version: Option<u32>,
     recipients: Vec<PartialRecipient>,
     entries: BTreeMap<String, Entry>,
+    agents: BTreeMap<String, Agent>,
 }
 
 impl<'i> OwnShapeReader<'i> {
@@ -213,11 +295,14 @@ impl<'i> OwnShapeReader<'i> {
             header: None,
             header_path: Vec::with_capacity(2),
             entries_header_seen: false,
+            agents_header_seen: false,
             key: None,
+            array: None,
             current: Current::Root,
             version: None,
             recipients: Vec::new(),
             entries: BTreeMap::new(),
+            agents: BTreeMap::new(),
         }
     }
 
@@ -256,29 +341,38 @@ impl<'i> OwnShapeReader<'i> {
         }
     }
 
-    /// Moves a finished entry into the map; a second table of the same name is a duplicate.
-    fn close_entry(&mut self) {
-        if let Current::Entry(name, partial) = std::mem::replace(&mut self.current, Current::Root) {
-            let PartialEntry {
-                kind: Some(kind),
-                value: Some(value),
-                created: Some(created),
-                updated: Some(updated),
-            } = partial
-            else {
-                self.bail = true;
-                return;
-            };
-            let entry = Entry {
-                kind,
-                value,
-                created,
-                updated,
-            };
-            if self.entries.insert(name, entry).is_some() {
-                self.bail = true;
-            }
+    /// Moves a finished entry or agent into its map; a second table of the same name is a
+    /// duplicate, and a table missing a field is left to the `toml` crate to report.
+    fn close_table(&mut self) {
+        let finished = match std::mem::replace(&mut self.current, Current::Root) {
+            Current::Entry(name, partial) => self.close_entry(name, partial),
+            Current::Agent { name, partial, .. } => self.close_agent(name, partial),
+            _ => Some(()),
+        };
+        if finished.is_none() {
+            self.bail = true;
         }
+    }
+
+    fn close_entry(&mut self, name: String, partial: PartialEntry) -> Option<()> {
+        let entry = Entry {
+            kind: partial.kind?,
+            value: partial.value?,
+            created: partial.created?,
+            updated: partial.updated?,
+        };
+        self.entries.insert(name, entry).is_none().then_some(())
+    }
+
+    fn close_agent(&mut self, name: String, partial: PartialAgent) -> Option<()> {
+        let agent = Agent {
+            attach: partial.attach,
+            image: partial.image,
+            command: partial.command.unwrap_or_default(),
+            created: partial.created?,
+            updated: partial.updated?,
+        };
+        self.agents.insert(name, agent).is_none().then_some(())
     }
 
     fn set_value(&mut self, key: &str, raw: Raw<'i>) -> Option<()> {
@@ -319,14 +413,32 @@ impl<'i> OwnShapeReader<'i> {
                     _ => return None,
                 }
             }
-            Current::Entries => return None,
+            Current::Agent {
+                partial,
+                in_attach: true,
+                ..
+            } => {
+                let env = raw.string()?.into_owned();
+                if partial.attach.insert(key.to_owned(), env).is_some() {
+                    return None;
+                }
+            }
+            Current::Agent { partial, .. } => match key {
+                "image" if partial.image.is_none() => {
+                    partial.image = Some(raw.string()?.into_owned());
+                }
+                "created" if partial.created.is_none() => partial.created = Some(raw.timestamp()?),
+                "updated" if partial.updated.is_none() => partial.updated = Some(raw.timestamp()?),
+                _ => return None,
+            },
+            Current::Entries | Current::Agents => return None,
         }
         Some(())
     }
 
     fn finish(mut self) -> Option<Document> {
-        self.close_entry();
-        if self.bail {
+        self.close_table();
+        if self.bail || self.array.is_some() {
             return None;
         }
         let recipients = self
@@ -344,6 +456,7 @@ impl<'i> OwnShapeReader<'i> {
             version: self.version?,
             recipients,
             entries: self.entries,
+            agents: self.agents,
         })
     }
 }
@@ -410,13 +523,30 @@ impl<'i> Raw<'i> {
 
 impl EventReceiver for OwnShapeReader<'_> {
     fn std_table_open(&mut self, _: Span, _: &mut dyn ErrorSink) {
-        self.close_entry();
         self.header = Some(Header::Table);
         self.header_path.clear();
     }
 
     fn std_table_close(&mut self, _: Span, _: &mut dyn ErrorSink) {
         self.header = None;
+        // `[agents.NAME.attach]` continues the agent just read; any other header ends it.
+        if let (
+            [t, name, a],
+            Current::Agent {
+                name: open,
+                in_attach,
+                ..
+            },
+        ) = (self.header_path.as_slice(), &mut self.current)
+            && t == "agents"
+            && a == "attach"
+            && name == open
+            && !*in_attach
+        {
+            *in_attach = true;
+            return;
+        }
+        self.close_table();
         self.current = match self.header_path.as_slice() {
             [t] if t == "entries" && !self.entries_header_seen => {
                 self.entries_header_seen = true;
@@ -425,6 +555,15 @@ impl EventReceiver for OwnShapeReader<'_> {
             [t, name] if t == "entries" => {
                 Current::Entry(name.to_string(), PartialEntry::default())
             }
+            [t] if t == "agents" && !self.agents_header_seen => {
+                self.agents_header_seen = true;
+                Current::Agents
+            }
+            [t, name] if t == "agents" => Current::Agent {
+                name: name.to_string(),
+                partial: PartialAgent::default(),
+                in_attach: false,
+            },
             _ => {
                 self.bail = true;
                 Current::Root
@@ -433,15 +572,15 @@ impl EventReceiver for OwnShapeReader<'_> {
     }
 
     fn array_table_open(&mut self, _: Span, _: &mut dyn ErrorSink) {
-        self.close_entry();
         self.header = Some(Header::ArrayOfTables);
         self.header_path.clear();
     }
 
     fn array_table_close(&mut self, _: Span, _: &mut dyn ErrorSink) {
         self.header = None;
+        self.close_table();
         match self.header_path.as_slice() {
-            [t] if t == "recipients" && self.entries.is_empty() => {
+            [t] if t == "recipients" && self.entries.is_empty() && self.agents.is_empty() => {
                 self.recipients.push(PartialRecipient::default());
                 self.current = Current::Recipient;
             }
@@ -454,9 +593,29 @@ impl EventReceiver for OwnShapeReader<'_> {
         true
     }
 
+    /// Only an agent's `command`, a flat array of strings, is read here.
     fn array_open(&mut self, _: Span, _: &mut dyn ErrorSink) -> bool {
-        self.bail = true;
+        let is_command = matches!(
+            &self.current,
+            Current::Agent { partial, in_attach: false, .. } if partial.command.is_none()
+        ) && self.key.as_deref() == Some("command");
+        if is_command && self.array.is_none() {
+            self.array = Some(Vec::new());
+        } else {
+            self.bail = true;
+        }
         true
+    }
+
+    fn array_close(&mut self, _: Span, _: &mut dyn ErrorSink) {
+        let (Some(items), Some(_)) = (self.array.take(), self.key.take()) else {
+            self.bail = true;
+            return;
+        };
+        match &mut self.current {
+            Current::Agent { partial, .. } => partial.command = Some(items),
+            _ => self.bail = true,
+        }
     }
 
     fn simple_key(&mut self, span: Span, encoding: Option<Encoding>, _: &mut dyn ErrorSink) {
@@ -480,6 +639,16 @@ impl EventReceiver for OwnShapeReader<'_> {
     }
 
     fn scalar(&mut self, span: Span, encoding: Option<Encoding>, _: &mut dyn ErrorSink) {
+        if self.array.is_some() {
+            let item = self
+                .decode(EventKind::Scalar, span, encoding)
+                .and_then(Raw::string);
+            match (item, self.array.as_mut()) {
+                (Some(item), Some(items)) => items.push(item.into_owned()),
+                _ => self.bail = true,
+            }
+            return;
+        }
         let key = self.key.take();
         let raw = self.decode(EventKind::Scalar, span, encoding);
         let stored = match (key, raw) {
@@ -492,7 +661,9 @@ impl EventReceiver for OwnShapeReader<'_> {
     }
 
     fn value_sep(&mut self, _: Span, _: &mut dyn ErrorSink) {
-        self.bail = true;
+        if self.array.is_none() {
+            self.bail = true;
+        }
     }
 
     // Comments and line endings have rules of their own (no control characters, no lone CR);
@@ -547,12 +718,24 @@ mod tests {
             doc.add_entry(&format!("NAME_{i}"), kind, value, now)
                 .unwrap();
         }
+        if n > 0 {
+            let command = tricky.iter().map(|t| t.to_string()).collect();
+            doc.create_agent("agent-x", Some("python:3.12".into()), command, now)
+                .unwrap();
+            doc.create_agent("bare", None, vec![], now).unwrap();
+            for i in 0..n.min(3) {
+                let env = format!("RENAMED_{i}");
+                doc.attach("agent-x", &format!("NAME_{i}"), Some(&env), now)
+                    .unwrap();
+            }
+        }
         doc
     }
 
     fn same(a: &Document, b: &Document) -> bool {
         a.version == b.version
             && a.recipients == b.recipients
+            && a.agents == b.agents
             && a.entries.len() == b.entries.len()
             && a.entries
                 .iter()
@@ -599,6 +782,25 @@ mod tests {
             parse_offset_datetime("2016-12-31T23:59:60Z"),
             "2016-12-31T23:59:59Z".parse().ok()
         );
+    }
+
+    #[test]
+    fn agents_in_other_layouts_fall_back_and_read_the_same() {
+        let head = "version = 1\n[[recipients]]\nkey = \"age1aaa\"\nadded = 2026-01-01T00:00:00Z\n";
+        let text = format!(
+            "{head}[agents.a]\ncreated = 2026-01-01T00:00:00Z\nupdated = 2026-01-01T00:00:00Z\n\
+             attach = {{ X = \"Y\" }}\ncommand = [\"sh\", \"-c\", \"echo hi\"]\n"
+        );
+        assert!(read_own_shape(&text).is_none());
+        let doc = from_text(&text).unwrap();
+        assert_eq!(doc.agents["a"].attach["X"], "Y");
+        assert_eq!(doc.agents["a"].command, ["sh", "-c", "echo hi"]);
+        let nested = format!(
+            "{head}[agents.a]\ncommand = [[\"x\"]]\ncreated = 2026-01-01T00:00:00Z\n\
+             updated = 2026-01-01T00:00:00Z\n"
+        );
+        assert!(read_own_shape(&nested).is_none());
+        assert!(from_text(&nested).is_err());
     }
 
     #[test]
@@ -714,7 +916,7 @@ mod tests {
         let entry = "kind = \"secret\"\nvalue = \"v\"\ncreated = 2026-01-01T00:00:00Z\nupdated = 2026-01-01T00:00:00Z\n";
         for extra in [
             format!("{head}[entries.A]\n{entry}provider = \"openai\"\n"),
-            format!("{head}[entries.A]\n{entry}[agents.x]\nimage = \"python\"\n"),
+            format!("{head}[entries.A]\n{entry}[hooks.x]\nrun = \"python\"\n"),
             format!("flag = true\n{head}"),
         ] {
             let err = from_text(&extra).unwrap_err();

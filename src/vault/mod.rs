@@ -30,6 +30,7 @@
 //! # }
 //! ```
 
+pub mod agents;
 pub mod crypto;
 pub mod format;
 pub mod model;
@@ -40,6 +41,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+pub use agents::{Agent, AttachOutcome, Attached};
 pub use model::{Document, Entry, Kind, ModelError, RecipientEntry};
 
 /// What can open a vault: identities to try in order, and how to describe them in errors.

@@ -1,5 +1,5 @@
 //! The vault document as it is stored (TOML inside the age file): entries and recipients, with
-//! the rules every change must keep. Pure data: no I/O, no printing.
+//! the rules every change must keep (agents are in `agents.rs`). Pure data: no I/O, no printing.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -7,6 +7,7 @@ use std::fmt;
 use jiff::Timestamp;
 use serde::Deserialize;
 
+use super::agents::Agent;
 use crate::secret::SecretValue;
 
 /// The newest document format this build reads and writes.
@@ -22,6 +23,8 @@ pub struct Document {
     pub recipients: Vec<RecipientEntry>,
     #[serde(default)]
     pub entries: BTreeMap<String, Entry>,
+    #[serde(default)]
+    pub agents: BTreeMap<String, Agent>,
 }
 
 /// Someone (a person, a team member, a CI runner) the vault is encrypted to.
@@ -49,7 +52,7 @@ pub struct Entry {
 
 /// Timestamps are native TOML offset date-times (`updated = 2026-11-22T10:00:00Z`); RFC 3339
 /// strings are read too. (Used when the `toml` crate reads a document; see `format`.)
-mod toml_time {
+pub(super) mod toml_time {
     use jiff::Timestamp;
     use serde::{Deserialize, Deserializer, de::Error as _};
 
@@ -145,6 +148,43 @@ pub enum ModelError {
          (pass --force if that is what you want)"
     )]
     WouldLockYouOut(String),
+    #[error(
+        "that is not a valid agent name: letters, digits, _ and -, starting with a letter or \
+         digit, at most 64 characters (for example agent-x)"
+    )]
+    InvalidAgentName,
+    #[error("an agent named {0} already exists; `vault agent show {0}` shows it")]
+    AgentExists(String),
+    #[error("there is no agent named {0}; `vault agent list` shows them")]
+    AgentNotFound(String),
+    #[error(
+        "agent {agent} already gets {entry} as {env_name}; two values cannot share one \
+         environment variable (choose another with --as, or detach {entry} first)"
+    )]
+    EnvNameTaken {
+        agent: String,
+        env_name: String,
+        entry: String,
+    },
+    #[error("{entry} is not attached to agent {agent}")]
+    NotAttached { agent: String, entry: String },
+    #[error(
+        "{name} is attached to {}; detach it first, or pass --detach to detach it and remove it",
+        agent_list(.agents)
+    )]
+    EntryAttached { name: String, agents: Vec<String> },
+    #[error(
+        "agent {agent} has {entry} attached, but the vault has no such entry; detach it with \
+         `vault detach {agent} {entry}`"
+    )]
+    DanglingAttachment { agent: String, entry: String },
+}
+
+fn agent_list(agents: &[String]) -> String {
+    match agents {
+        [one] => format!("agent {one}"),
+        many => format!("agents {}", many.join(", ")),
+    }
 }
 
 /// What is wrong with a name, without repeating it.
@@ -182,6 +222,7 @@ impl Document {
             version: FORMAT_VERSION,
             recipients,
             entries: BTreeMap::new(),
+            agents: BTreeMap::new(),
         }
     }
 
@@ -246,9 +287,21 @@ impl Document {
         }
     }
 
-    /// Removes an entry of the given kind.
-    pub fn remove_entry(&mut self, name: &str, kind: Kind) -> Result<Entry, ModelError> {
-        self.entry_of_kind_mut(name, kind)?;
+    /// Fails unless `name` is an existing entry of `kind`.
+    pub(super) fn check_kind(&self, name: &str, kind: Kind) -> Result<(), ModelError> {
+        let entry = self.entry(name)?;
+        if entry.kind != kind {
+            return Err(ModelError::WrongKind {
+                name: name.to_owned(),
+                actual: entry.kind,
+                expected: kind,
+            });
+        }
+        Ok(())
+    }
+
+    /// Takes an entry out; callers check kind and attachments first (see `remove_entry`).
+    pub(super) fn take_entry(&mut self, name: &str) -> Result<Entry, ModelError> {
         self.entries
             .remove(name)
             .ok_or_else(|| self.not_found(name))
@@ -280,25 +333,13 @@ impl Document {
     }
 
     fn entry_of_kind_mut(&mut self, name: &str, kind: Kind) -> Result<&mut Entry, ModelError> {
-        check_name(name)?;
-        if !self.entries.contains_key(name) {
-            return Err(self.not_found(name));
-        }
-        let entry = self
-            .entries
+        self.check_kind(name, kind)?;
+        self.entries
             .get_mut(name)
             .ok_or_else(|| ModelError::NotFound {
                 name: name.to_owned(),
                 similar: None,
-            })?;
-        if entry.kind != kind {
-            return Err(ModelError::WrongKind {
-                name: name.to_owned(),
-                actual: entry.kind,
-                expected: kind,
-            });
-        }
-        Ok(entry)
+            })
     }
 
     /// Adds a recipient given in normalised form.
@@ -425,7 +466,7 @@ mod tests {
             Err(ModelError::WrongKind { .. })
         ));
         assert!(matches!(
-            d.remove_entry("S", Kind::Variable),
+            d.remove_entry("S", Kind::Variable, false, now),
             Err(ModelError::WrongKind { .. })
         ));
         assert_eq!(d.entries["S"].value.expose(), "x");

@@ -1,0 +1,117 @@
+//! Run benchmark: what `vault run AGENT -- true` adds over running `true` directly (median of
+//! many runs), with masking off and on, for agents with 5 and 500 attachments. Prints its
+//! figures; checks nothing.
+//!
+//!     cargo bench --bench run
+//!
+//! Target: under 2 ms added at 5 attachments.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use age::secrecy::ExposeSecret;
+use vault::secret::SecretValue;
+use vault::vault::{Document, Kind, RecipientEntry, VaultFile};
+
+const RUNS: usize = 200;
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let identity = age::x25519::Identity::generate();
+    let key = identity.to_string().expose_secret().to_owned();
+    let recipient = identity.to_public().to_string();
+
+    // An agent with 5 attachments in a vault of 10 entries; one with 500 in a vault of 500.
+    let mut configs: Vec<(String, Box<dyn Fn() -> Command>)> =
+        vec![("true".into(), Box::new(|| Command::new("true")))];
+    for (attachments, entries) in [(5, 10), (500, 500)] {
+        let vault = dir.path().join(format!("vault-{entries}.age"));
+        build_vault(&vault, &recipient, entries, attachments);
+        for mask in ["never", "always"] {
+            let (vault, key, home) = (vault.clone(), key.clone(), dir.path().to_owned());
+            configs.push((
+                format!("vault run ({attachments} of {entries} entries, mask {mask})"),
+                Box::new(move || {
+                    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vault"));
+                    cmd.args(["run", "agent", "--mask", mask, "--", "true"])
+                        .env_clear()
+                        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                        .env("HOME", &home)
+                        .env("XDG_STATE_HOME", home.join("state"))
+                        .env("VAULT_FILE", &vault)
+                        .env("VAULT_IDENTITY", &key)
+                        .env("VAULT_NO_KEYRING", "1");
+                    cmd
+                }),
+            ));
+        }
+    }
+    // Round-robin, so that the machine's own ups and downs fall on every row alike.
+    let mut samples: Vec<Vec<Duration>> = vec![Vec::with_capacity(RUNS); configs.len()];
+    for _ in 0..RUNS {
+        for (i, (_, make)) in configs.iter().enumerate() {
+            samples[i].push(time(make()));
+        }
+    }
+    let medians: Vec<Duration> = samples.iter_mut().map(|s| median(s)).collect();
+    let direct = medians[0];
+    println!("vault run overhead (median of {RUNS} runs, interleaved)");
+    println!("{:<48} {:>10} {:>10} {:>8}", "", "median", "added", "ratio");
+    for ((label, _), took) in configs.iter().zip(&medians) {
+        if *took == direct {
+            println!("{label:<48} {:>10}", ms(*took));
+            continue;
+        }
+        println!(
+            "{label:<48} {:>10} {:>10} {:>7.1}x",
+            ms(*took),
+            ms(took.saturating_sub(direct)),
+            took.as_secs_f64() / direct.as_secs_f64()
+        );
+    }
+    println!("target: under 2 ms added at 5 attachments");
+}
+
+/// A vault of `entries` secrets and an agent `agent` with the first `attachments` attached.
+fn build_vault(path: &Path, recipient: &str, entries: usize, attachments: usize) {
+    let now = jiff::Timestamp::now();
+    let mut doc = Document::new(vec![RecipientEntry {
+        key: recipient.to_owned(),
+        label: None,
+        added: now,
+    }]);
+    for i in 0..entries {
+        let value = SecretValue::new(format!("sk-bench-{i:04}-{}", "x".repeat(40))).expect("value");
+        doc.add_entry(&format!("SECRET_{i}"), Kind::Secret, value, now)
+            .expect("add");
+    }
+    doc.create_agent("agent", None, Vec::new(), now)
+        .expect("agent");
+    for i in 0..attachments {
+        doc.attach("agent", &format!("SECRET_{i}"), None, now)
+            .expect("attach");
+    }
+    VaultFile::new(path).create(&doc).expect("create");
+}
+
+fn time(mut cmd: Command) -> Duration {
+    let started = Instant::now();
+    let status = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("run");
+    assert!(status.success(), "{cmd:?} failed");
+    started.elapsed()
+}
+
+fn median(times: &mut [Duration]) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}

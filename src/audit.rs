@@ -1,0 +1,168 @@
+//! What happened, on this machine: the audit log (one JSON line per run or change, names and
+//! never values) and each agent's last launch, in the state directory. Both are per machine:
+//! "restart needed" means "restarted here".
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, BufRead, Write};
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::vault::storage;
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub time: Timestamp,
+    pub event: Event,
+    /// The command as typed, without arguments (`secret add`, `run`).
+    pub command: String,
+    /// Entry, agent or recipient names the event concerns. Never values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+    /// For runs: the program started (its name only, no arguments), its pid and exit status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub program: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started: Option<Timestamp>,
+    /// The vault file the event concerns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vault: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Event {
+    Run,
+    Change,
+}
+
+/// The state directory: the audit log and the launch stamps.
+#[derive(Debug, Clone)]
+pub struct StateDir {
+    dir: PathBuf,
+}
+
+impl StateDir {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    pub fn log_path(&self) -> PathBuf {
+        self.dir.join("audit.log")
+    }
+
+    fn launch_path(&self, agent: &str) -> PathBuf {
+        self.dir.join("launched").join(agent)
+    }
+
+    /// Appends one record as one line, in one write (O_APPEND keeps concurrent lines whole).
+    pub fn append(&self, record: &Record) -> io::Result<()> {
+        let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
+        line.push(b'\n');
+        storage::create_private_dir(&self.dir)?;
+        let mut options = OpenOptions::new();
+        options.append(true).create(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        options.open(self.log_path())?.write_all(&line)
+    }
+
+    /// Every record in the log, oldest first; lines that are not records are skipped.
+    pub fn records(&self) -> io::Result<Vec<Record>> {
+        let file = match fs::File::open(self.log_path()) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mut records = Vec::new();
+        for line in io::BufReader::new(file).lines() {
+            if let Ok(record) = serde_json::from_str(&line?) {
+                records.push(record);
+            }
+        }
+        Ok(records)
+    }
+
+    /// Notes that `agent` was started at `at` (on this machine): the stamp is an empty file
+    /// whose modification time is the launch, two system calls on the path every run takes.
+    pub fn stamp_launch(&self, agent: &str, at: Timestamp) -> io::Result<()> {
+        let path = self.launch_path(agent);
+        storage::create_private_dir(storage::parent_dir(&path))?;
+        let mut options = OpenOptions::new();
+        options.write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        options.open(&path)?.set_modified(at.into())
+    }
+
+    /// When `agent` was last started here, if ever.
+    pub fn last_launch(&self, agent: &str) -> Option<Timestamp> {
+        let modified = fs::metadata(self.launch_path(agent))
+            .ok()?
+            .modified()
+            .ok()?;
+        Timestamp::try_from(modified).ok()
+    }
+
+    /// Forgets an agent's launches (it was removed).
+    pub fn forget(&self, agent: &str) {
+        let _ = fs::remove_file(self.launch_path(agent));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_round_trip_one_line_each_and_the_log_is_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = StateDir::new(dir.path().join("state"));
+        let record = Record {
+            time: Timestamp::UNIX_EPOCH,
+            event: Event::Run,
+            command: "run".into(),
+            names: vec!["TOKEN".into()],
+            agent: Some("agent-x".into()),
+            program: Some("python".into()),
+            pid: Some(42),
+            status: Some(0),
+            started: Some(Timestamp::UNIX_EPOCH),
+            vault: None,
+        };
+        state.append(&record).unwrap();
+        state.append(&record).unwrap();
+        let text = fs::read_to_string(state.log_path()).unwrap();
+        assert_eq!(text.lines().count(), 2);
+        assert_eq!(state.records().unwrap(), vec![record.clone(), record]);
+        #[cfg(unix)]
+        assert_eq!(storage::loose_permissions(&state.log_path()).unwrap(), None);
+    }
+
+    #[test]
+    fn launch_stamps_are_per_agent() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = StateDir::new(dir.path());
+        assert_eq!(state.last_launch("a"), None);
+        let at: Timestamp = "2026-11-23T10:00:00Z".parse().unwrap();
+        state.stamp_launch("a", at).unwrap();
+        assert_eq!(state.last_launch("a"), Some(at));
+        assert_eq!(state.last_launch("b"), None);
+        state.forget("a");
+        assert_eq!(state.last_launch("a"), None);
+    }
+}

@@ -1,0 +1,120 @@
+//! `vault run AGENT [-- CMD…]`: starts the command with exactly the agent's attached values
+//! added to its environment, stays in between to forward signals and mask output, and exits
+//! with the command's status. Every run is recorded (names, never values).
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Result;
+
+use super::{Context, UsageError, now};
+use crate::audit::{Event, Record};
+use crate::cli::{MaskMode, RunArgs};
+use crate::launch::env::{self, EnvOptions};
+use crate::launch::mask::Secrets;
+use crate::launch::process::{self, Launch};
+use crate::vault::agents::check_agent_name;
+
+pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
+    check_agent_name(&args.agent)?;
+    let doc = ctx.open()?;
+    let agent = doc.agent(&args.agent)?;
+    let command = if args.command.is_empty() {
+        agent.command.clone()
+    } else {
+        args.command.clone()
+    };
+    let Some((program, program_args)) = command.split_first() else {
+        return Err(UsageError(format!(
+            "no command to run: give one after -- (vault run {a} -- CMD ARGS…), or store one \
+             with vault agent create {a} --command CMD…",
+            a = args.agent
+        ))
+        .into());
+    };
+    let attached = doc.attached(&args.agent)?;
+    let names: Vec<String> = attached.iter().map(|a| a.entry_name.to_owned()).collect();
+    let mask = |is_terminal: bool| match args.mask {
+        MaskMode::Always => true,
+        MaskMode::Never => false,
+        MaskMode::Auto => !is_terminal,
+    };
+    let (mask_stdout, mask_stderr) = (
+        mask(std::io::stdout().is_terminal()),
+        mask(std::io::stderr().is_terminal()),
+    );
+    // The matcher is built only when some output is masked.
+    let secrets = (mask_stdout || mask_stderr).then(|| {
+        Arc::new(Secrets::new(
+            attached
+                .iter()
+                .filter(|a| a.entry.kind.is_sensitive())
+                .map(|a| a.entry.value.expose().as_bytes()),
+        ))
+    });
+    let launch = Launch {
+        program: OsString::from(program),
+        args: program_args.iter().map(OsString::from).collect(),
+        env: env::plan(
+            std::env::vars_os(),
+            &attached,
+            EnvOptions {
+                keep_env: args.keep_env,
+                isolate: args.isolate,
+            },
+        ),
+        mask_stdout,
+        mask_stderr,
+    };
+    log::info!(
+        "running {program} for agent {} with {} attached values",
+        args.agent,
+        attached.len()
+    );
+
+    let started = now();
+    let outcome = process::start(launch, secrets);
+    // The child has its environment: the rest of the vault need not stay in memory while
+    // it runs (which may be for days).
+    drop(attached);
+    drop(doc);
+    let (pid, result) = match outcome {
+        Ok(running) => {
+            if let Err(e) = ctx.state.stamp_launch(&args.agent, started) {
+                ctx.ui
+                    .warn(format!("could not note the launch of {}: {e}", args.agent));
+            }
+            let pid = running.pid();
+            (Some(pid), running.wait())
+        }
+        Err(e) => (None, Err(e)),
+    };
+    let code = match &result {
+        Ok(status) => process::exit_code(*status),
+        Err(e) => e.exit_code(),
+    };
+    let record = Record {
+        time: now(),
+        event: Event::Run,
+        command: "run".into(),
+        names,
+        agent: Some(args.agent.clone()),
+        program: Some(program.clone()),
+        pid,
+        status: Some(i32::from(code)),
+        started: Some(started),
+        vault: Some(ctx.vault.path().to_owned()),
+    };
+    if let Err(e) = ctx.state.append(&record) {
+        ctx.ui.warn(format!(
+            "the run is not in the audit log {}: {e}",
+            ctx.state.log_path().display()
+        ));
+    }
+    if let Err(e) = result {
+        ctx.ui.error(&anyhow::Error::new(e));
+    }
+    Ok(ExitCode::from(code))
+}

@@ -1,0 +1,169 @@
+//! The child's environment: what it inherits, what is attached, and what it must never get.
+
+use std::ffi::{OsStr, OsString};
+
+use crate::secret::SecretValue;
+use crate::vault::Attached;
+
+/// What opens the vault itself. An agent started from a CI job must not be able to decrypt
+/// everything, so these never reach a child, whatever the options.
+pub const VAULT_OWN_VARIABLES: [&str; 3] =
+    ["VAULT_IDENTITY", "VAULT_IDENTITY_FILE", "VAULT_PASSPHRASE"];
+
+/// What `--isolate` keeps from the parent's environment (plus every `LC_*`).
+pub const ISOLATED_KEEPS: [&str; 7] = ["PATH", "HOME", "USER", "LANG", "TERM", "TZ", "TMPDIR"];
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EnvOptions {
+    /// Inherited values win over attached ones of the same name.
+    pub keep_env: bool,
+    /// Start from `ISOLATED_KEEPS` instead of the whole parent environment.
+    pub isolate: bool,
+}
+
+/// One variable of the child's environment.
+#[derive(Debug)]
+pub enum EnvValue<'d> {
+    Inherited(OsString),
+    Attached(&'d SecretValue),
+}
+
+/// The child's whole environment, in a stable order (inherited first, then attached).
+pub fn plan<'d>(
+    inherited: impl IntoIterator<Item = (OsString, OsString)>,
+    attached: &[Attached<'d>],
+    options: EnvOptions,
+) -> Vec<(OsString, EnvValue<'d>)> {
+    let is_attached = |name: &OsStr| attached.iter().any(|a| OsStr::new(a.env_name) == name);
+    let mut vars: Vec<(OsString, EnvValue<'d>)> = inherited
+        .into_iter()
+        .filter(|(name, _)| {
+            !VAULT_OWN_VARIABLES
+                .iter()
+                .any(|own| OsStr::new(own) == name)
+        })
+        .filter(|(name, _)| !options.isolate || isolated_keeps(name))
+        .filter(|(name, _)| options.keep_env || !is_attached(name))
+        .map(|(name, value)| (name, EnvValue::Inherited(value)))
+        .collect();
+    for a in attached {
+        let name = OsString::from(a.env_name);
+        if vars.iter().any(|(n, _)| *n == name) {
+            continue; // --keep-env: the inherited value stays
+        }
+        vars.push((name, EnvValue::Attached(&a.entry.value)));
+    }
+    vars
+}
+
+fn isolated_keeps(name: &OsStr) -> bool {
+    ISOLATED_KEEPS.iter().any(|keep| OsStr::new(keep) == name)
+        || name.to_str().is_some_and(|n| n.starts_with("LC_"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::{Document, Kind};
+
+    fn doc() -> Document {
+        let mut d = Document::new(vec![]);
+        let now = jiff::Timestamp::UNIX_EPOCH;
+        for (name, value) in [("TOKEN", "attached-token"), ("HOME", "attached-home")] {
+            d.add_entry(
+                name,
+                Kind::Secret,
+                SecretValue::new(value.into()).unwrap(),
+                now,
+            )
+            .unwrap();
+        }
+        d.create_agent("a", None, vec![], now).unwrap();
+        d.attach("a", "TOKEN", None, now).unwrap();
+        d.attach("a", "HOME", None, now).unwrap();
+        d
+    }
+
+    fn inherited() -> Vec<(OsString, OsString)> {
+        [
+            ("PATH", "/bin"),
+            ("HOME", "/home/me"),
+            ("AWS_SECRET_ACCESS_KEY", "other-credential"),
+            ("LC_ALL", "C"),
+            ("VAULT_IDENTITY", "AGE-SECRET-KEY-1X"),
+            ("VAULT_PASSPHRASE", "pw"),
+            ("VAULT_IDENTITY_FILE", "/k"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.into(), v.into()))
+        .collect()
+    }
+
+    fn value_of(vars: &[(OsString, EnvValue<'_>)], name: &str) -> Option<String> {
+        vars.iter().find(|(n, _)| n == name).map(|(_, v)| match v {
+            EnvValue::Inherited(v) => v.to_string_lossy().into_owned(),
+            EnvValue::Attached(v) => v.expose().to_owned(),
+        })
+    }
+
+    #[test]
+    fn attached_values_win_unless_keep_env() {
+        let d = doc();
+        let attached = d.attached("a").unwrap();
+        let vars = plan(inherited(), &attached, EnvOptions::default());
+        assert_eq!(value_of(&vars, "HOME").as_deref(), Some("attached-home"));
+        assert_eq!(value_of(&vars, "TOKEN").as_deref(), Some("attached-token"));
+        assert_eq!(
+            value_of(&vars, "AWS_SECRET_ACCESS_KEY").as_deref(),
+            Some("other-credential")
+        );
+        let keep = EnvOptions {
+            keep_env: true,
+            ..Default::default()
+        };
+        let vars = plan(inherited(), &attached, keep);
+        assert_eq!(value_of(&vars, "HOME").as_deref(), Some("/home/me"));
+        assert_eq!(vars.iter().filter(|(n, _)| n == "HOME").count(), 1);
+    }
+
+    #[test]
+    fn isolate_keeps_only_the_basics_and_the_attached() {
+        let d = doc();
+        let attached = d.attached("a").unwrap();
+        let isolate = EnvOptions {
+            isolate: true,
+            ..Default::default()
+        };
+        let vars = plan(inherited(), &attached, isolate);
+        let names: Vec<_> = vars
+            .iter()
+            .map(|(n, _)| n.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["PATH", "LC_ALL", "HOME", "TOKEN"]);
+    }
+
+    #[test]
+    fn what_opens_the_vault_never_reaches_the_child() {
+        let d = doc();
+        let attached = d.attached("a").unwrap();
+        for options in [
+            EnvOptions::default(),
+            EnvOptions {
+                keep_env: true,
+                isolate: false,
+            },
+            EnvOptions {
+                keep_env: true,
+                isolate: true,
+            },
+        ] {
+            let vars = plan(inherited(), &attached, options);
+            for own in VAULT_OWN_VARIABLES {
+                assert!(
+                    value_of(&vars, own).is_none(),
+                    "{own} leaked with {options:?}"
+                );
+            }
+        }
+    }
+}

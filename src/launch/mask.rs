@@ -1,0 +1,240 @@
+//! Output masking: every attached secret value in the child's output becomes `***`, also when
+//! the child writes it a byte at a time, and also where two secrets overlap (every byte that
+//! belongs to any occurrence is hidden). Output is passed on as soon as it cannot be the start
+//! of a secret; only a tail that still could be is held back, until the next write or the end.
+
+use std::io::{self, Read, Write};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use zeroize::Zeroizing;
+
+/// What a run of masked bytes becomes.
+pub const MASK: &[u8] = b"***";
+
+/// The secrets to hide, prepared once per run and shared by the output streams.
+pub struct Secrets {
+    matcher: Option<AhoCorasick>,
+    /// The secrets sorted, to tell whether a tail of output is the start of one.
+    sorted: Vec<Zeroizing<Vec<u8>>>,
+    longest: usize,
+}
+
+impl Secrets {
+    /// Empty values are left out: they would match everywhere.
+    pub fn new<'a>(values: impl IntoIterator<Item = &'a [u8]>) -> Self {
+        let mut sorted: Vec<Zeroizing<Vec<u8>>> = values
+            .into_iter()
+            .filter(|v| !v.is_empty())
+            .map(|v| Zeroizing::new(v.to_vec()))
+            .collect();
+        sorted.sort_by(|a, b| a.as_slice().cmp(b.as_slice()));
+        sorted.dedup_by(|a, b| a.as_slice() == b.as_slice());
+        // Standard semantics report every match, overlapping ones too. A contiguous NFA: a
+        // DFA searches a little faster but takes longer to build than a run of most agents.
+        let matcher = (!sorted.is_empty())
+            .then(|| {
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(sorted.iter().map(|s| s.as_slice()))
+                    .ok()
+            })
+            .flatten();
+        let longest = sorted.iter().map(|s| s.len()).max().unwrap_or(0);
+        Self {
+            matcher,
+            sorted,
+            longest,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.matcher.is_none()
+    }
+
+    /// Whether `tail` is the beginning of some secret (and not a whole one).
+    fn starts_a_secret(&self, tail: &[u8]) -> bool {
+        let i = self.sorted.partition_point(|s| s.as_slice() < tail);
+        self.sorted
+            .get(i)
+            .is_some_and(|s| s.len() > tail.len() && s.starts_with(tail))
+    }
+}
+
+/// Masks one stream. Feed it what the child writes; it returns what may be shown now.
+pub struct Masker<'s> {
+    secrets: &'s Secrets,
+    pending: Zeroizing<Vec<u8>>,
+    masked: Vec<bool>,
+    /// Whether the last thing emitted was a mask, so that one secret split across emits
+    /// still shows as one `***`.
+    in_mask: bool,
+}
+
+impl<'s> Masker<'s> {
+    pub fn new(secrets: &'s Secrets) -> Self {
+        Self {
+            secrets,
+            pending: Zeroizing::new(Vec::new()),
+            masked: Vec::new(),
+            in_mask: false,
+        }
+    }
+
+    /// Takes a chunk of output; appends to `out` everything that can be shown already.
+    pub fn push(&mut self, data: &[u8], out: &mut Vec<u8>) {
+        let Some(matcher) = &self.secrets.matcher else {
+            out.extend_from_slice(data);
+            return;
+        };
+        self.pending.extend_from_slice(data);
+        self.masked.resize(self.pending.len(), false);
+        for m in matcher.find_overlapping_iter(self.pending.as_slice()) {
+            self.masked[m.range()].fill(true);
+        }
+        let held = self.held_tail();
+        self.emit(self.pending.len() - held, out);
+    }
+
+    /// The end of the stream: everything left is shown (masked where it matched).
+    pub fn finish(&mut self, out: &mut Vec<u8>) {
+        self.emit(self.pending.len(), out);
+    }
+
+    /// How many trailing bytes could still grow into a secret.
+    fn held_tail(&self) -> usize {
+        let len = self.pending.len();
+        let most = len.min(self.secrets.longest.saturating_sub(1));
+        (1..=most)
+            .rev()
+            .find(|&k| self.secrets.starts_a_secret(&self.pending[len - k..]))
+            .unwrap_or(0)
+    }
+
+    /// Moves the first `upto` pending bytes to `out`, each masked run as one `***`.
+    fn emit(&mut self, upto: usize, out: &mut Vec<u8>) {
+        let mut i = 0;
+        while i < upto {
+            let masked = self.masked[i];
+            let run = self.masked[i..upto]
+                .iter()
+                .position(|&m| m != masked)
+                .unwrap_or(upto - i);
+            if masked {
+                if !self.in_mask {
+                    out.extend_from_slice(MASK);
+                }
+            } else {
+                out.extend_from_slice(&self.pending[i..i + run]);
+            }
+            self.in_mask = masked;
+            i += run;
+        }
+        self.pending.drain(..upto);
+        self.masked.drain(..upto);
+    }
+}
+
+/// Copies `from` to `to` until the end, masking as it goes and flushing after every read, so
+/// an interactive child's output appears when it is written.
+pub fn pump(secrets: &Secrets, mut from: impl Read, mut to: impl Write) -> io::Result<()> {
+    let mut masker = Masker::new(secrets);
+    let mut buf = Zeroizing::new(vec![0u8; 8 * 1024]);
+    let mut out = Zeroizing::new(Vec::with_capacity(8 * 1024));
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        out.clear();
+        masker.push(&buf[..n], &mut out);
+        to.write_all(&out)?;
+        to.flush()?;
+    }
+    out.clear();
+    masker.finish(&mut out);
+    to.write_all(&out)?;
+    to.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mask_in_chunks(secrets: &[&str], output: &[u8], chunk: usize) -> Vec<u8> {
+        let secrets = Secrets::new(secrets.iter().map(|s| s.as_bytes()));
+        let mut masker = Masker::new(&secrets);
+        let mut out = Vec::new();
+        for piece in output.chunks(chunk.max(1)) {
+            masker.push(piece, &mut out);
+        }
+        masker.finish(&mut out);
+        out
+    }
+
+    #[test]
+    fn a_secret_written_a_byte_at_a_time_is_masked() {
+        let text = b"key=sk-abc123 done";
+        for chunk in [1, 2, 3, 5, 100] {
+            assert_eq!(mask_in_chunks(&["sk-abc123"], text, chunk), b"key=*** done");
+        }
+    }
+
+    #[test]
+    fn overlapping_secrets_hide_every_byte_of_both() {
+        // "abcdef" and "defghi" overlap in "def": nothing of either may show.
+        for chunk in [1, 2, 4, 64] {
+            assert_eq!(
+                mask_in_chunks(&["abcdef", "defghi"], b"<abcdefghi>", chunk),
+                b"<***>"
+            );
+            assert_eq!(
+                mask_in_chunks(&["abc", "xabcx"], b"1xabcx2abc3", chunk),
+                b"1***2***3"
+            );
+        }
+    }
+
+    #[test]
+    fn output_without_secrets_is_passed_on_at_once() {
+        let secrets = Secrets::new([b"sk-abc123".as_slice()]);
+        let mut masker = Masker::new(&secrets);
+        let mut out = Vec::new();
+        masker.push(b"hello world\n", &mut out);
+        assert_eq!(out, b"hello world\n");
+        // A tail that could start the secret waits; one that cannot goes on.
+        out.clear();
+        masker.push(b"id=sk-", &mut out);
+        assert_eq!(out, b"id=");
+        out.clear();
+        masker.push(b"x", &mut out);
+        assert_eq!(out, b"sk-x");
+    }
+
+    #[test]
+    fn binary_output_passes_byte_exact_apart_from_the_secret() {
+        let mut output: Vec<u8> = (0u8..=255).collect();
+        output.extend_from_slice(b"SECRET");
+        output.extend((0u8..=255).rev());
+        let mut expected: Vec<u8> = (0u8..=255).collect();
+        expected.extend_from_slice(MASK);
+        expected.extend((0u8..=255).rev());
+        for chunk in [1, 7, 4096] {
+            assert_eq!(mask_in_chunks(&["SECRET"], &output, chunk), expected);
+        }
+    }
+
+    #[test]
+    fn a_held_tail_is_shown_at_the_end() {
+        assert_eq!(mask_in_chunks(&["secret"], b"the sec", 1), b"the sec");
+        assert_eq!(mask_in_chunks(&[], b"anything", 3), b"anything");
+        assert_eq!(mask_in_chunks(&[""], b"anything", 3), b"anything");
+    }
+
+    #[test]
+    fn repeated_and_adjacent_secrets() {
+        assert_eq!(mask_in_chunks(&["ab"], b"ababab-ab", 1), b"***-***");
+        assert_eq!(mask_in_chunks(&["ab", "cd"], b"abcd", 2), b"***");
+    }
+}

@@ -1,0 +1,303 @@
+//! The child process: started with exactly the planned environment, stdin and the terminal
+//! inherited, signals forwarded, output masked where asked, and its exit status passed on.
+
+use std::ffi::{OsStr, OsString};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use super::env::EnvValue;
+use super::mask::{Secrets, pump};
+
+/// The signals a parent that stays in between must pass on.
+#[cfg(unix)]
+pub const FORWARDED: [i32; 7] = [
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+    signal_hook::consts::SIGQUIT,
+    signal_hook::consts::SIGUSR1,
+    signal_hook::consts::SIGUSR2,
+    signal_hook::consts::SIGWINCH,
+];
+
+/// What to start.
+pub struct Launch<'d> {
+    pub program: OsString,
+    pub args: Vec<OsString>,
+    pub env: Vec<(OsString, EnvValue<'d>)>,
+    pub mask_stdout: bool,
+    pub mask_stderr: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LaunchError {
+    #[error("command not found: {0}")]
+    NotFound(String),
+    #[error("cannot execute {0}: permission denied, or not an executable")]
+    NotExecutable(String),
+    #[error("cannot start {0}")]
+    Spawn(String, #[source] io::Error),
+    #[error("cannot forward signals to the command")]
+    Signals(#[source] io::Error),
+    #[error("waiting for the command failed")]
+    Wait(#[source] io::Error),
+}
+
+impl LaunchError {
+    /// The exit status a shell would give for this failure.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            LaunchError::NotFound(_) => 127,
+            LaunchError::NotExecutable(_) => 126,
+            _ => 1,
+        }
+    }
+}
+
+/// A started child.
+pub struct Running {
+    child: Child,
+    pumps: Vec<JoinHandle<io::Result<()>>>,
+    #[cfg(unix)]
+    signals: signal_hook::iterator::SignalsInfo<signal_hook::iterator::exfiltrator::WithOrigin>,
+}
+
+impl Running {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for the child, forwarding signals meanwhile, and for its output to be passed
+    /// on; returns its status. One loop does both: SIGCHLD says when to look for the status,
+    /// so no extra thread is needed.
+    pub fn wait(mut self) -> Result<ExitStatus, LaunchError> {
+        #[cfg(unix)]
+        let status = 'waiting: loop {
+            if let Some(status) = self.child.try_wait().map_err(LaunchError::Wait)? {
+                break 'waiting status;
+            }
+            for origin in self.signals.wait() {
+                if origin.signal != signal_hook::consts::SIGCHLD && sent_by_a_process(&origin) {
+                    forward(self.child.id(), origin.signal);
+                }
+            }
+        };
+        #[cfg(not(unix))]
+        let status = self.child.wait().map_err(LaunchError::Wait)?;
+        for pump in self.pumps.drain(..) {
+            // A reader that stopped (the terminal went away) does not change the status.
+            if let Ok(Err(e)) = pump.join() {
+                log::debug!("output pump: {e}");
+            }
+        }
+        Ok(status)
+    }
+}
+
+/// Starts the child. `secrets` are masked in the streams that `launch` says to mask; `None`
+/// when nothing is masked. Once this returns, nothing borrowed from the vault is needed any
+/// more: the caller can drop it.
+pub fn start(launch: Launch<'_>, secrets: Option<Arc<Secrets>>) -> Result<Running, LaunchError> {
+    let name = launch.program.to_string_lossy().into_owned();
+    let child_path =
+        launch
+            .env
+            .iter()
+            .find(|(key, _)| key == "PATH")
+            .map(|(_, value)| match value {
+                EnvValue::Inherited(v) => v.clone(),
+                EnvValue::Attached(v) => OsString::from(v.expose()),
+            });
+    let program = resolve_program(&launch.program, child_path.as_deref())?;
+    let mut command = Command::new(&program);
+    // argv[0] as typed, as a shell passes it (busybox-style tools look at it).
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::arg0(&mut command, &launch.program);
+    command
+        .args(&launch.args)
+        .env_clear()
+        .stdin(Stdio::inherit());
+    for (key, value) in &launch.env {
+        match value {
+            EnvValue::Inherited(v) => command.env(key, v),
+            EnvValue::Attached(v) => command.env(key, v.expose()),
+        };
+    }
+    let secrets = secrets.filter(|s| !s.is_empty());
+    let piped = |masked: bool| {
+        if masked && secrets.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::inherit()
+        }
+    };
+    command.stdout(piped(launch.mask_stdout));
+    command.stderr(piped(launch.mask_stderr));
+
+    // Handlers are in place before the child exists, so nothing sent in between is lost
+    // (SIGCHLD included); the child gets default dispositions back at exec.
+    #[cfg(unix)]
+    let signals = {
+        let mut watched = FORWARDED.to_vec();
+        watched.push(signal_hook::consts::SIGCHLD);
+        signal_hook::iterator::SignalsInfo::<signal_hook::iterator::exfiltrator::WithOrigin>::new(
+            watched,
+        )
+        .map_err(LaunchError::Signals)?
+    };
+
+    let mut child = command.spawn().map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => LaunchError::NotFound(name.clone()),
+        io::ErrorKind::PermissionDenied => LaunchError::NotExecutable(name.clone()),
+        _ if e.raw_os_error() == Some(8) => LaunchError::NotExecutable(name.clone()), // ENOEXEC
+        _ => LaunchError::Spawn(name.clone(), e),
+    })?;
+
+    let mut pumps = Vec::new();
+    if let Some(secrets) = secrets {
+        // The pumps only copy: small stacks keep a run's start cheap.
+        let spawn_pump = |f: Box<dyn FnOnce() -> io::Result<()> + Send>| {
+            std::thread::Builder::new()
+                .name("mask".into())
+                .stack_size(128 * 1024)
+                .spawn(f)
+                .map_err(|e| LaunchError::Spawn(name.clone(), e))
+        };
+        if let Some(out) = child.stdout.take() {
+            let secrets = Arc::clone(&secrets);
+            pumps.push(spawn_pump(Box::new(move || {
+                pump(&secrets, out, io::stdout())
+            }))?);
+        }
+        if let Some(err) = child.stderr.take() {
+            pumps.push(spawn_pump(Box::new(move || {
+                pump(&secrets, err, io::stderr())
+            }))?);
+        }
+    }
+    Ok(Running {
+        child,
+        pumps,
+        #[cfg(unix)]
+        signals,
+    })
+}
+
+/// Finds the program as the child's own PATH would, as a shell does. Spawning the resolved
+/// path also lets std use posix_spawn (a vfork) rather than fork and its own search, which
+/// it must do when the child's environment differs from ours.
+fn resolve_program(program: &OsStr, path: Option<&OsStr>) -> Result<PathBuf, LaunchError> {
+    let name = program.to_string_lossy().into_owned();
+    if program.is_empty() {
+        return Err(LaunchError::NotFound(name));
+    }
+    if Path::new(program).components().count() > 1 || program.to_string_lossy().contains('/') {
+        return Ok(PathBuf::from(program));
+    }
+    let mut found_but_not_executable = false;
+    for dir in std::env::split_paths(path.unwrap_or_default()) {
+        // An empty PATH element means the current directory, as in a shell.
+        let candidate = if dir.as_os_str().is_empty() {
+            PathBuf::from(".").join(program)
+        } else {
+            dir.join(program)
+        };
+        match std::fs::metadata(&candidate) {
+            Ok(meta) if meta.is_file() && is_executable(&meta) => return Ok(candidate),
+            Ok(meta) if meta.is_file() => found_but_not_executable = true,
+            _ => {}
+        }
+    }
+    Err(if found_but_not_executable {
+        LaunchError::NotExecutable(name)
+    } else {
+        LaunchError::NotFound(name)
+    })
+}
+
+#[cfg(unix)]
+fn is_executable(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(_: &std::fs::Metadata) -> bool {
+    true
+}
+
+/// A signal some process sent (kill, a supervisor, a CI runner) is passed on. One the kernel
+/// raised for the terminal (Ctrl-C, window resize, hang-up) already went to the whole
+/// foreground process group, the child included: passing it on would deliver it twice.
+#[cfg(unix)]
+fn sent_by_a_process(origin: &signal_hook::low_level::siginfo::Origin) -> bool {
+    use signal_hook::low_level::siginfo::Cause;
+    !matches!(origin.cause, Cause::Kernel)
+}
+
+#[cfg(unix)]
+fn forward(pid: u32, signal: i32) {
+    let (Some(pid), Some(signal)) = (
+        rustix::process::Pid::from_raw(pid as i32),
+        rustix::process::Signal::from_named_raw(signal),
+    ) else {
+        return;
+    };
+    if let Err(e) = rustix::process::kill_process(pid, signal) {
+        log::debug!("forwarding signal {signal:?}: {e}");
+    }
+}
+
+/// The status vault exits with: the child's code, or 128 + N when a signal N ended it.
+pub fn exit_code(status: ExitStatus) -> u8 {
+    if let Some(code) = status.code() {
+        return u8::try_from(code & 0xff).unwrap_or(1);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return u8::try_from((128 + signal) & 0xff).unwrap_or(1);
+        }
+    }
+    1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn programs_are_found_on_the_child_s_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("bin");
+        std::fs::create_dir(&bin).unwrap();
+        let tool = bin.join("tool");
+        std::fs::write(&tool, "#!/bin/sh\n").unwrap();
+        let path = std::env::join_paths([dir.path(), &bin]).unwrap();
+        assert!(matches!(
+            resolve_program(OsStr::new("tool"), Some(&path)),
+            Err(LaunchError::NotExecutable(_))
+        ));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        assert_eq!(
+            resolve_program(OsStr::new("tool"), Some(&path)).unwrap(),
+            tool
+        );
+        assert!(matches!(
+            resolve_program(OsStr::new("nope"), Some(&path)),
+            Err(LaunchError::NotFound(_))
+        ));
+        assert_eq!(
+            resolve_program(OsStr::new("./x"), None).unwrap(),
+            PathBuf::from("./x")
+        );
+    }
+}

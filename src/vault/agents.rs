@@ -1,0 +1,297 @@
+//! Agents: named sets of attached entries, and how to start them. The rules that keep an
+//! agent's environment well-defined live here: one environment name per attachment, only
+//! existing entries, and no entry removed while an agent still uses it.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use super::model::{Document, Entry, Kind, ModelError, check_name, toml_time};
+
+/// An agent as stored in the vault.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agent {
+    /// Entry name → the environment variable the agent gets it as.
+    #[serde(default)]
+    pub attach: BTreeMap<String, String>,
+    /// Default container image for `vault run`.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// Default command for `vault run`.
+    #[serde(default)]
+    pub command: Vec<String>,
+    #[serde(deserialize_with = "toml_time::deserialize")]
+    pub created: Timestamp,
+    /// Last change to the agent itself (attachments, settings): a running agent started
+    /// before it lacks the change.
+    #[serde(deserialize_with = "toml_time::deserialize")]
+    pub updated: Timestamp,
+}
+
+/// One attached value, resolved: what the agent's environment gets.
+#[derive(Debug, Clone)]
+pub struct Attached<'d> {
+    pub entry_name: &'d str,
+    pub env_name: &'d str,
+    pub entry: &'d Entry,
+}
+
+/// What `attach` did with one entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttachOutcome {
+    Attached,
+    AlreadyAttached,
+}
+
+/// Agent names: letters, digits, `_` and `-`, starting with a letter or digit, at most 64.
+/// (They name files in the state directory and TOML keys, so nothing else.)
+pub fn check_agent_name(name: &str) -> Result<(), ModelError> {
+    let mut chars = name.chars();
+    let valid = name.len() <= 64
+        && chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if valid {
+        Ok(())
+    } else {
+        Err(ModelError::InvalidAgentName)
+    }
+}
+
+impl Document {
+    pub fn agent(&self, name: &str) -> Result<&Agent, ModelError> {
+        check_agent_name(name)?;
+        self.agents
+            .get(name)
+            .ok_or_else(|| ModelError::AgentNotFound(name.to_owned()))
+    }
+
+    fn agent_mut(&mut self, name: &str) -> Result<&mut Agent, ModelError> {
+        check_agent_name(name)?;
+        self.agents
+            .get_mut(name)
+            .ok_or_else(|| ModelError::AgentNotFound(name.to_owned()))
+    }
+
+    pub fn create_agent(
+        &mut self,
+        name: &str,
+        image: Option<String>,
+        command: Vec<String>,
+        now: Timestamp,
+    ) -> Result<(), ModelError> {
+        check_agent_name(name)?;
+        if self.agents.contains_key(name) {
+            return Err(ModelError::AgentExists(name.to_owned()));
+        }
+        self.agents.insert(
+            name.to_owned(),
+            Agent {
+                attach: BTreeMap::new(),
+                image,
+                command,
+                created: now,
+                updated: now,
+            },
+        );
+        Ok(())
+    }
+
+    pub fn remove_agent(&mut self, name: &str) -> Result<Agent, ModelError> {
+        self.agent_mut(name)?;
+        self.agents
+            .remove(name)
+            .ok_or_else(|| ModelError::AgentNotFound(name.to_owned()))
+    }
+
+    /// Attaches an existing entry, under `env_name` or its own name. Attaching it again under
+    /// the same name changes nothing; another entry already using the name is refused.
+    pub fn attach(
+        &mut self,
+        agent: &str,
+        entry: &str,
+        env_name: Option<&str>,
+        now: Timestamp,
+    ) -> Result<AttachOutcome, ModelError> {
+        self.entry(entry)?;
+        let env_name = env_name.unwrap_or(entry);
+        check_name(env_name)?;
+        let target = self.agent_mut(agent)?;
+        if target.attach.get(entry).map(String::as_str) == Some(env_name) {
+            return Ok(AttachOutcome::AlreadyAttached);
+        }
+        if let Some((other, _)) = target
+            .attach
+            .iter()
+            .find(|(other, env)| env.as_str() == env_name && other.as_str() != entry)
+        {
+            return Err(ModelError::EnvNameTaken {
+                agent: agent.to_owned(),
+                env_name: env_name.to_owned(),
+                entry: other.clone(),
+            });
+        }
+        target.attach.insert(entry.to_owned(), env_name.to_owned());
+        target.updated = now;
+        Ok(AttachOutcome::Attached)
+    }
+
+    pub fn detach(&mut self, agent: &str, entry: &str, now: Timestamp) -> Result<(), ModelError> {
+        let target = self.agent_mut(agent)?;
+        if target.attach.remove(entry).is_none() {
+            return Err(ModelError::NotAttached {
+                agent: agent.to_owned(),
+                entry: entry.to_owned(),
+            });
+        }
+        target.updated = now;
+        Ok(())
+    }
+
+    /// The agents an entry is attached to.
+    pub fn agents_using(&self, entry: &str) -> Vec<String> {
+        self.agents
+            .iter()
+            .filter(|(_, agent)| agent.attach.contains_key(entry))
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
+    /// Removes an entry of the given kind. When agents use it, that is refused unless
+    /// `detach` is set, which detaches it from them first. Returns the agents it was
+    /// detached from.
+    pub fn remove_entry(
+        &mut self,
+        name: &str,
+        kind: Kind,
+        detach: bool,
+        now: Timestamp,
+    ) -> Result<Vec<String>, ModelError> {
+        self.check_kind(name, kind)?;
+        let users = self.agents_using(name);
+        if !users.is_empty() {
+            if !detach {
+                return Err(ModelError::EntryAttached {
+                    name: name.to_owned(),
+                    agents: users,
+                });
+            }
+            for agent in &users {
+                self.detach(agent, name, now)?;
+            }
+        }
+        self.take_entry(name)?;
+        Ok(users)
+    }
+
+    /// The agent's attached values, in environment-name order. An attachment whose entry is
+    /// gone (a hand-edited vault) is an error, not a silent gap in the environment.
+    pub fn attached<'d>(&'d self, agent: &str) -> Result<Vec<Attached<'d>>, ModelError> {
+        let found = self.agent(agent)?;
+        let mut values = found
+            .attach
+            .iter()
+            .map(|(entry_name, env_name)| {
+                let entry =
+                    self.entries
+                        .get(entry_name)
+                        .ok_or_else(|| ModelError::DanglingAttachment {
+                            agent: agent.to_owned(),
+                            entry: entry_name.clone(),
+                        })?;
+                Ok(Attached {
+                    entry_name,
+                    env_name,
+                    entry,
+                })
+            })
+            .collect::<Result<Vec<_>, ModelError>>()?;
+        values.sort_by(|a, b| a.env_name.cmp(b.env_name));
+        Ok(values)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::SecretValue;
+
+    fn doc() -> Document {
+        let mut d = Document::new(vec![]);
+        let now = Timestamp::UNIX_EPOCH;
+        for (name, kind) in [
+            ("DB_URL", Kind::Secret),
+            ("TOKEN", Kind::Secret),
+            ("LOG", Kind::Variable),
+        ] {
+            let value = SecretValue::new(format!("{name}-value")).unwrap();
+            d.add_entry(name, kind, value, now).unwrap();
+        }
+        d.create_agent("agent-x", None, vec![], now).unwrap();
+        d
+    }
+
+    #[test]
+    fn agent_names_are_simple() {
+        for good in ["a", "agent-x", "bot_2", "A1"] {
+            assert!(check_agent_name(good).is_ok(), "{good}");
+        }
+        for bad in ["", "-x", "a.b", "a b", "a/b", "ä", &"a".repeat(65)] {
+            assert!(check_agent_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn attach_renames_and_refuses_a_taken_environment_name() {
+        let mut d = doc();
+        let now = Timestamp::UNIX_EPOCH;
+        assert_eq!(
+            d.attach("agent-x", "DB_URL", Some("DATABASE_URL"), now),
+            Ok(AttachOutcome::Attached)
+        );
+        assert_eq!(
+            d.attach("agent-x", "DB_URL", Some("DATABASE_URL"), now),
+            Ok(AttachOutcome::AlreadyAttached)
+        );
+        assert!(matches!(
+            d.attach("agent-x", "TOKEN", Some("DATABASE_URL"), now),
+            Err(ModelError::EnvNameTaken { .. })
+        ));
+        let attached = d.attached("agent-x").unwrap();
+        assert_eq!(attached.len(), 1);
+        assert_eq!(attached[0].env_name, "DATABASE_URL");
+        assert_eq!(attached[0].entry.value.expose(), "DB_URL-value");
+    }
+
+    #[test]
+    fn an_attached_entry_is_removed_only_with_detach() {
+        let mut d = doc();
+        let now = Timestamp::UNIX_EPOCH;
+        d.attach("agent-x", "TOKEN", None, now).unwrap();
+        assert_eq!(
+            d.remove_entry("TOKEN", Kind::Secret, false, now)
+                .unwrap_err(),
+            ModelError::EntryAttached {
+                name: "TOKEN".into(),
+                agents: vec!["agent-x".into()]
+            }
+        );
+        d.remove_entry("TOKEN", Kind::Secret, true, now).unwrap();
+        assert!(d.agent("agent-x").unwrap().attach.is_empty());
+    }
+
+    #[test]
+    fn attaching_a_missing_entry_or_to_a_missing_agent_fails() {
+        let mut d = doc();
+        let now = Timestamp::UNIX_EPOCH;
+        assert!(matches!(
+            d.attach("agent-x", "NOPE", None, now),
+            Err(ModelError::NotFound { .. })
+        ));
+        assert!(matches!(
+            d.attach("nobody", "TOKEN", None, now),
+            Err(ModelError::AgentNotFound(_))
+        ));
+    }
+}
