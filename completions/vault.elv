@@ -20,7 +20,7 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault'= {
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help (see more with ''--help'')'
@@ -33,6 +33,11 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand get 'Print one entry''s value, for `$(vault get NAME)` in scripts'
             cand list 'List the entries: name, kind, value (variables only), last update'
             cand ls 'List the entries: name, kind, value (variables only), last update'
+            cand agent 'Create, list, show or remove agents'
+            cand attach 'Attach entries to an agent (the agent is created when it does not exist)'
+            cand detach 'Detach entries from an agent'
+            cand run 'Run a command with exactly an agent''s attached values added to its environment'
+            cand audit 'Show the audit log: runs and changes, with names, never values'
             cand recipient 'Manage who can open the vault'
             cand identity 'Show or export the identity that opens the vault'
             cand completions 'Print a shell completion script'
@@ -43,7 +48,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
             cand --passphrase 'Protect the new identity file with a passphrase (age scrypt); asked on a terminal, else taken from VAULT_PASSPHRASE'
             cand --no-keyring 'Keep the new identity in a file in the config directory, not in the OS keyring'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -54,7 +59,7 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;secret'= {
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -72,7 +77,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --from-env 'Read the value from this environment variable'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -85,7 +90,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --from-env 'Read the value from this environment variable'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -98,7 +103,8 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
             cand -y 'Remove without asking'
             cand --yes 'Remove without asking'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --detach 'Also detach it from the agents it is attached to (otherwise that is refused)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -111,7 +117,8 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
             cand -y 'Remove without asking'
             cand --yes 'Remove without asking'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --detach 'Also detach it from the agents it is attached to (otherwise that is refused)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -136,7 +143,7 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;var'= {
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -151,7 +158,7 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;var;set'= {
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -162,7 +169,8 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;var;rm'= {
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --detach 'Also detach it from the agents it is attached to (otherwise that is refused)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -173,7 +181,8 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;var;remove'= {
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --detach 'Also detach it from the agents it is attached to (otherwise that is refused)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -197,7 +206,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
             cand -n 'Do not print a newline after the value'
             cand --no-newline 'Do not print a newline after the value'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -208,7 +217,7 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;list'= {
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -219,7 +228,160 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;ls'= {
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;agent'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Create an agent; with no name on a terminal, a short wizard asks for everything'
+            cand list 'List the agents'
+            cand ls 'List the agents'
+            cand show 'Show an agent''s attachments, and which changed since it was last started here'
+            cand rm 'Remove an agent (the entries it used stay in the vault)'
+            cand remove 'Remove an agent (the entries it used stay in the vault)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vault;agent;create'= {
+            cand --image 'A default container image for `vault run`'
+            cand --command 'A default command for `vault run` (put it last: everything after it is the command)'
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;agent;list'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;agent;ls'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;agent;show'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;agent;rm'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;agent;remove'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;agent;help'= {
+            cand create 'Create an agent; with no name on a terminal, a short wizard asks for everything'
+            cand list 'List the agents'
+            cand show 'Show an agent''s attachments, and which changed since it was last started here'
+            cand rm 'Remove an agent (the entries it used stay in the vault)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vault;agent;help;create'= {
+        }
+        &'vault;agent;help;list'= {
+        }
+        &'vault;agent;help;show'= {
+        }
+        &'vault;agent;help;rm'= {
+        }
+        &'vault;agent;help;help'= {
+        }
+        &'vault;attach'= {
+            cand --as 'The environment variable the agent gets the entry as (one entry only)'
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;detach'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;run'= {
+            cand --mask 'Replace attached secret values in the command''s output with ***'
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --keep-env 'Let inherited environment variables win over attached values of the same name'
+            cand --isolate 'Start from a minimal environment (PATH, HOME, USER, LANG, LC_*, TERM, TZ, TMPDIR) plus the attached values, so the command inherits no other credentials'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;audit'= {
+            cand --agent 'Only this agent''s runs'
+            cand --since 'Only what happened within this long ago, such as 30m, 2h, 7d'
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -230,7 +392,7 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;recipient'= {
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -248,7 +410,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --label 'A name to recognise it by, such as "ci" or "alice" (default: the SSH comment)'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -259,7 +421,7 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;recipient;list'= {
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -270,7 +432,7 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;recipient;ls'= {
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -282,7 +444,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
             cand --force 'Remove it even when it is the last recipient you hold an identity for (you could no longer open the vault)'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -294,7 +456,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
             cand --force 'Remove it even when it is the last recipient you hold an identity for (you could no longer open the vault)'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -319,7 +481,7 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;identity'= {
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -333,7 +495,7 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;identity;show'= {
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -344,7 +506,7 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;identity;export'= {
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -366,7 +528,7 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;completions'= {
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
-            cand --json 'Print listings as JSON (list, recipient list, identity show)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help'
@@ -380,6 +542,11 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand var 'Set or remove plain variables (values shown in listings)'
             cand get 'Print one entry''s value, for `$(vault get NAME)` in scripts'
             cand list 'List the entries: name, kind, value (variables only), last update'
+            cand agent 'Create, list, show or remove agents'
+            cand attach 'Attach entries to an agent (the agent is created when it does not exist)'
+            cand detach 'Detach entries from an agent'
+            cand run 'Run a command with exactly an agent''s attached values added to its environment'
+            cand audit 'Show the audit log: runs and changes, with names, never values'
             cand recipient 'Manage who can open the vault'
             cand identity 'Show or export the identity that opens the vault'
             cand completions 'Print a shell completion script'
@@ -409,6 +576,28 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;help;get'= {
         }
         &'vault;help;list'= {
+        }
+        &'vault;help;agent'= {
+            cand create 'Create an agent; with no name on a terminal, a short wizard asks for everything'
+            cand list 'List the agents'
+            cand show 'Show an agent''s attachments, and which changed since it was last started here'
+            cand rm 'Remove an agent (the entries it used stay in the vault)'
+        }
+        &'vault;help;agent;create'= {
+        }
+        &'vault;help;agent;list'= {
+        }
+        &'vault;help;agent;show'= {
+        }
+        &'vault;help;agent;rm'= {
+        }
+        &'vault;help;attach'= {
+        }
+        &'vault;help;detach'= {
+        }
+        &'vault;help;run'= {
+        }
+        &'vault;help;audit'= {
         }
         &'vault;help;recipient'= {
             cand add 'Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…"'

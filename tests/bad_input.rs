@@ -180,7 +180,7 @@ fn fields_this_version_does_not_know_are_refused_not_dropped() {
     let doc = format!(
         "version = 1\n[[recipients]]\nkey = \"{}\"\nadded = 2026-01-01T00:00:00Z\n\
          [entries.A]\nkind = \"secret\"\nvalue = \"v\"\ncreated = 2026-01-01T00:00:00Z\n\
-         updated = 2026-01-01T00:00:00Z\n[agents.agent-x]\nimage = \"python:3.12\"\n",
+         updated = 2026-01-01T00:00:00Z\n[hooks.agent-x]\nrun = \"python:3.12\"\n",
         recipient.trim()
     );
     let ct = vault::vault::crypto::encrypt(doc.as_bytes(), [recipient.trim()]).unwrap();

@@ -98,6 +98,54 @@ fn no_command_prints_a_secret_at_the_highest_verbosity() {
     );
     assert_clean(&env.run(&[v, "completions", "bash"]), "completions");
 
+    // Agents and runs: every command, with output not a terminal (so masking is on).
+    assert_clean(
+        &env.run(&[v, "attach", "bot", "OPENAI_API_KEY", "LOG_LEVEL"]),
+        "attach",
+    );
+    assert_clean(
+        &env.run(&[v, "attach", "bot", "FROM_FILE", "--as", "TOKEN"]),
+        "attach --as",
+    );
+    assert_clean(&env.run(&[v, "agent", "show", "bot"]), "agent show");
+    assert_clean(
+        &env.run(&[v, "--json", "agent", "show", "bot"]),
+        "agent show --json",
+    );
+    assert_clean(&env.run(&[v, "agent", "list"]), "agent list");
+    let ran = env.run(&[
+        v,
+        "run",
+        "bot",
+        "--",
+        "sh",
+        "-c",
+        "echo $OPENAI_API_KEY; echo $TOKEN >&2",
+    ]);
+    assert_success(&ran, &["run"]);
+    assert_eq!(
+        String::from_utf8_lossy(&ran.stdout),
+        "***\n",
+        "the run did its job"
+    );
+    assert_clean(&ran, "run");
+    assert_clean(
+        &env.run(&[v, "run", "bot", "--", "no-such-command"]),
+        "run of a missing command",
+    );
+    assert_clean(&env.run(&[v, "audit"]), "audit");
+    assert_clean(&env.run(&[v, "--json", "audit"]), "audit --json");
+    assert_clean(&env.run(&[v, "detach", "bot", "TOKEN"]), "detach");
+    assert_clean(
+        &env.run(&[v, "secret", "rm", "OPENAI_API_KEY", "--yes"]),
+        "rm of an attached secret",
+    );
+    assert_clean(
+        &env.run(&[v, "agent", "create", "other", "--command", "true"]),
+        "agent create",
+    );
+    assert_clean(&env.run(&[v, "agent", "rm", "other"]), "agent rm");
+
     // Secrets typed or pasted in the wrong place are refused without being repeated.
     assert_clean(
         &env.run(&[v, "secret", "add", "X", CANARY]),

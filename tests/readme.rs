@@ -49,6 +49,18 @@ fn quick_start_runs_without_prompts_and_cleans_up() {
         !stdout.contains("sk-demo-0123456789abcdef"),
         "the quick start shows no secret"
     );
+    // It ends with the real job: the example agent got exactly what was attached.
+    for line in [
+        "OPENAI_API_KEY=***",
+        "TELEGRAM_BOT_TOKEN is not set",
+        "LOG_LEVEL=debug",
+        "VAULT_IDENTITY is not set",
+    ] {
+        assert!(
+            stdout.lines().any(|l| l == line),
+            "missing {line:?} in:\n{stdout}"
+        );
+    }
     let demo = stdout
         .lines()
         .find_map(|l| l.strip_prefix("This demo vault lived in "))

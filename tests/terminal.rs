@@ -156,3 +156,39 @@ fn prompts_at_a_terminal_hide_input_confirm_and_ask_once() {
     assert_success(&out, &["list"]);
     assert!(!String::from_utf8_lossy(&out.stdout).contains("BOT_TOKEN"));
 }
+
+#[test]
+fn agent_create_without_a_name_walks_through_a_wizard() {
+    if !have("tmux") {
+        return;
+    }
+    let env = Env::new();
+    env.init();
+    env.ok_with_stdin(&["secret", "add", "DB_URL"], b"postgres://db");
+    env.ok_with_stdin(&["secret", "add", "OPENAI_API_KEY"], CANARY.as_bytes());
+    env.ok(&["var", "set", "LOG_LEVEL", "debug"]);
+    let term = Terminal::start(&env);
+
+    term.line("\"$VAULT\" agent create");
+    term.wait_for("Agent name", 1);
+    term.line("bad.name");
+    term.wait_for("not a valid agent name", 1);
+    term.line("wiz-bot");
+    term.wait_for("Entries to attach", 1);
+    // The entries are listed by name: DB_URL, LOG_LEVEL, OPENAI_API_KEY. Pick the 1st and 3rd.
+    term.tmux(&["send-keys", "Space", "Down", "Down", "Space", "Enter"]);
+    term.wait_for("Container image", 1);
+    term.line("python:3.12");
+    term.wait_for("Created agent wiz-bot with 2 attached entries", 1);
+
+    let shown: serde_json::Value =
+        serde_json::from_str(&env.ok(&["--json", "agent", "show", "wiz-bot"])).unwrap();
+    assert_eq!(shown["image"], "python:3.12");
+    let attached: Vec<&str> = shown["attached"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["entry"].as_str().unwrap())
+        .collect();
+    assert_eq!(attached, ["DB_URL", "OPENAI_API_KEY"]);
+}

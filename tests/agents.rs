@@ -1,0 +1,259 @@
+//! Agents: attaching, renaming, the conflicts that are refused, "restart needed", and the
+//! audit log.
+
+mod common;
+
+use common::*;
+
+/// A vault with a secret, a second secret and a variable.
+fn vault_with_entries() -> Env {
+    let env = Env::new();
+    env.init();
+    env.ok_with_stdin(&["secret", "add", "OPENAI_API_KEY"], CANARY.as_bytes());
+    env.ok_with_stdin(&["secret", "add", "DB_URL"], b"postgres://u:pw@db/app");
+    env.ok(&["var", "set", "LOG_LEVEL", "debug"]);
+    env
+}
+
+fn json(env: &Env, args: &[&str]) -> serde_json::Value {
+    let mut with_json = vec!["--json"];
+    with_json.extend_from_slice(args);
+    serde_json::from_str(&env.ok(&with_json)).expect("JSON output")
+}
+
+#[test]
+fn attach_creates_the_agent_and_says_so() {
+    let env = vault_with_entries();
+    let out = env.run(&["attach", "agent-x", "OPENAI_API_KEY", "LOG_LEVEL"]);
+    assert_success(&out, &["attach"]);
+    assert!(
+        stderr(&out).contains("Created agent agent-x"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env.run(&["attach", "agent-x", "DB_URL", "--as", "DATABASE_URL"]);
+    assert!(!stderr(&out).contains("Created agent"));
+    let shown = json(&env, &["agent", "show", "agent-x"]);
+    let attached = shown["attached"].as_array().unwrap();
+    let pairs: Vec<(&str, &str)> = attached
+        .iter()
+        .map(|a| (a["entry"].as_str().unwrap(), a["env"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("DB_URL", "DATABASE_URL"),
+            ("LOG_LEVEL", "LOG_LEVEL"),
+            ("OPENAI_API_KEY", "OPENAI_API_KEY")
+        ]
+    );
+    assert!(!shown.to_string().contains(CANARY));
+}
+
+#[test]
+fn two_values_cannot_share_an_environment_name() {
+    let env = vault_with_entries();
+    env.ok(&["attach", "a", "DB_URL", "--as", "TOKEN"]);
+    let before = env.snapshot();
+    let out = env.run(&["attach", "a", "OPENAI_API_KEY", "--as", "TOKEN"]);
+    assert_fails_with(&out, "already gets DB_URL as TOKEN");
+    env.assert_unchanged(&before);
+    // Attaching the same thing again changes nothing and says so.
+    let out = env.run(&["attach", "a", "DB_URL", "--as", "TOKEN"]);
+    assert!(
+        stderr(&out).contains("already attached"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        env.run(&["attach", "a", "DB_URL", "LOG_LEVEL", "--as", "X"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn attaching_what_is_not_there_is_refused() {
+    let env = vault_with_entries();
+    let before = env.snapshot();
+    assert_fails_with(&env.run(&["attach", "a", "NOPE"]), "no entry by that name");
+    assert_fails_with(
+        &env.run(&["attach", "a", "OPENAI_API_KY"]),
+        "did you mean OPENAI_API_KEY?",
+    );
+    assert_fails_with(
+        &env.run(&["attach", "bad.name", "DB_URL"]),
+        "not a valid agent name",
+    );
+    env.assert_unchanged(&before);
+}
+
+#[test]
+fn removing_an_attached_entry_names_the_agents_and_detach_allows_it() {
+    let env = vault_with_entries();
+    env.ok(&["attach", "agent-a", "DB_URL", "LOG_LEVEL"]);
+    env.ok(&["attach", "agent-b", "DB_URL"]);
+    let before = env.snapshot();
+    let out = env.run(&["secret", "rm", "DB_URL", "--yes"]);
+    assert_fails_with(&out, "DB_URL is attached to agents agent-a, agent-b");
+    assert!(stderr(&out).contains("--detach"));
+    assert_fails_with(
+        &env.run(&["var", "rm", "LOG_LEVEL"]),
+        "attached to agent agent-a",
+    );
+    env.assert_unchanged(&before);
+
+    env.ok(&["secret", "rm", "DB_URL", "--yes", "--detach"]);
+    env.ok(&["var", "rm", "LOG_LEVEL", "--detach"]);
+    let shown = json(&env, &["agent", "show", "agent-a"]);
+    assert!(shown["attached"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn detach_and_agent_rm() {
+    let env = vault_with_entries();
+    env.ok(&["attach", "a", "DB_URL", "LOG_LEVEL"]);
+    env.ok(&["detach", "a", "DB_URL"]);
+    assert_fails_with(
+        &env.run(&["detach", "a", "DB_URL"]),
+        "DB_URL is not attached to agent a",
+    );
+    env.ok(&["agent", "rm", "a"]);
+    assert_fails_with(&env.run(&["agent", "show", "a"]), "no agent named a");
+    // The entries stay.
+    assert_eq!(env.ok(&["get", "LOG_LEVEL"]), "debug\n");
+}
+
+#[test]
+fn agent_create_stores_image_and_command() {
+    let env = vault_with_entries();
+    env.ok(&[
+        "agent",
+        "create",
+        "bot",
+        "--image",
+        "python:3.12",
+        "--command",
+        "python",
+        "-u",
+        "bot.py",
+    ]);
+    let list = json(&env, &["agent", "list"]);
+    assert_eq!(list[0]["name"], "bot");
+    assert_eq!(list[0]["image"], "python:3.12");
+    assert_eq!(
+        list[0]["command"],
+        serde_json::json!(["python", "-u", "bot.py"])
+    );
+    assert!(list[0]["last_launch"].is_null());
+    assert_fails_with(&env.run(&["agent", "create", "bot"]), "already exists");
+    // No name and no terminal: say what to give, never wait.
+    assert_eq!(env.run(&["agent", "create"]).status.code(), Some(2));
+}
+
+#[test]
+fn restart_needed_flips_after_secret_set_and_clears_after_a_run() {
+    let env = vault_with_entries();
+    env.ok(&["attach", "a", "OPENAI_API_KEY", "LOG_LEVEL"]);
+    let status = |env: &Env| -> Vec<String> {
+        json(env, &["agent", "show", "a"])["attached"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                format!(
+                    "{}={}",
+                    a["entry"].as_str().unwrap(),
+                    a["status"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        status(&env),
+        ["LOG_LEVEL=not launched", "OPENAI_API_KEY=not launched"]
+    );
+    env.ok(&["run", "a", "--", "true"]);
+    assert_eq!(
+        status(&env),
+        ["LOG_LEVEL=current", "OPENAI_API_KEY=current"]
+    );
+    env.ok_with_stdin(&["secret", "set", "OPENAI_API_KEY"], b"sk-rotated");
+    assert_eq!(
+        status(&env),
+        ["LOG_LEVEL=current", "OPENAI_API_KEY=restart needed"]
+    );
+    env.ok(&["run", "a", "--", "true"]);
+    assert_eq!(
+        status(&env),
+        ["LOG_LEVEL=current", "OPENAI_API_KEY=current"]
+    );
+    // A new attachment is missing from the running agent too.
+    env.ok(&["attach", "a", "DB_URL"]);
+    assert!(status(&env).iter().all(|s| s.ends_with("restart needed")));
+}
+
+#[test]
+fn the_audit_log_records_runs_and_changes_with_names_only() {
+    let env = vault_with_entries();
+    env.ok(&["attach", "a", "OPENAI_API_KEY", "LOG_LEVEL"]);
+    let _ = env.run(&["run", "a", "--", "sh", "-c", "exit 3"]);
+    let records = json(&env, &["audit"]);
+    let records = records.as_array().unwrap();
+    let commands: Vec<&str> = records
+        .iter()
+        .map(|r| r["command"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            "init",
+            "secret add",
+            "secret add",
+            "var set",
+            "attach",
+            "run"
+        ]
+    );
+    let run = &records[5];
+    assert_eq!(run["event"], "run");
+    assert_eq!(run["agent"], "a");
+    assert_eq!(run["program"], "sh");
+    assert_eq!(run["status"], 3);
+    assert!(run["pid"].as_u64().unwrap() > 0);
+    assert_eq!(
+        run["names"],
+        serde_json::json!(["LOG_LEVEL", "OPENAI_API_KEY"])
+    );
+
+    let log = env.home.join(".local/state/vault/audit.log");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(text.lines().count(), 6);
+    assert!(
+        !text.contains(CANARY) && !text.contains("debug"),
+        "values in the log"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&log).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+
+    // Filters.
+    let only_a = json(&env, &["audit", "--agent", "a"]);
+    assert_eq!(only_a.as_array().unwrap().len(), 1);
+    let recent = json(&env, &["audit", "--since", "1h"]);
+    assert_eq!(recent.as_array().unwrap().len(), 6);
+    assert_eq!(
+        env.run(&["audit", "--since", "yesterday-ish"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let table = env.ok(&["audit"]);
+    assert!(
+        table.contains("secret add") && table.contains("OPENAI_API_KEY"),
+        "{table}"
+    );
+}
