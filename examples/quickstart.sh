@@ -35,8 +35,14 @@ printf '123456:telegram-demo-token' | vault secret add TELEGRAM_BOT_TOKEN
 vault var set LOG_LEVEL debug
 vault list
 vault get LOG_LEVEL
-vault recipient list
+
+# The real job: an agent gets exactly what is attached to it, nothing else.
+vault attach demo-agent OPENAI_API_KEY LOG_LEVEL
+vault run demo-agent --mask always -- sh examples/agent.sh
+vault agent show demo-agent
+vault audit
 
 printf '\nThe vault file is age-encrypted: %s\n' "$(head -c 21 "$XDG_DATA_HOME/vault/vault.age")"
-printf 'Secret values never appear in `vault list`; `vault get NAME` prints one on request.\n'
+printf 'The agent got OPENAI_API_KEY (masked in its output) and LOG_LEVEL, but not\n'
+printf 'TELEGRAM_BOT_TOKEN, which is not attached to it, nor the key that opens the vault.\n'
 printf 'This demo vault lived in %s and is deleted now.\n' "$demo"
