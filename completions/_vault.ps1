@@ -39,7 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Create, list, show or remove agents')
             [CompletionResult]::new('attach', 'attach', [CompletionResultType]::ParameterValue, 'Attach entries to an agent (the agent is created when it does not exist)')
             [CompletionResult]::new('detach', 'detach', [CompletionResultType]::ParameterValue, 'Detach entries from an agent')
-            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run a command with exactly an agent''s attached values added to its environment')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run a command with an agent''s attached values added to its environment')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit log: runs and changes, with names, never values')
             [CompletionResult]::new('recipient', 'recipient', [CompletionResultType]::ParameterValue, 'Manage who can open the vault')
             [CompletionResult]::new('identity', 'identity', [CompletionResultType]::ParameterValue, 'Show or export the identity that opens the vault')
@@ -273,6 +273,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create an agent; with no name on a terminal, a short wizard asks for everything')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change an agent''s stored image or command')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the agents')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the agents')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show an agent''s attachments, and which changed since it was last started here')
@@ -282,10 +283,27 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             break
         }
         'vault;agent;create' {
+            [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'Entries to attach right away (as with `vault attach`)')
             [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'A default container image for `vault run`')
             [CompletionResult]::new('--command', '--command', [CompletionResultType]::ParameterName, 'A default command for `vault run` (put it last: everything after it is the command)')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vault;agent;set' {
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'A default container image for `vault run`')
+            [CompletionResult]::new('--command', '--command', [CompletionResultType]::ParameterName, 'A default command for `vault run` (put it last: everything after it is the command)')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
+            [CompletionResult]::new('--no-image', '--no-image', [CompletionResultType]::ParameterName, 'Forget the stored image')
+            [CompletionResult]::new('--no-command', '--no-command', [CompletionResultType]::ParameterName, 'Forget the stored command')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
@@ -357,6 +375,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
         }
         'vault;agent;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create an agent; with no name on a terminal, a short wizard asks for everything')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change an agent''s stored image or command')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the agents')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show an agent''s attachments, and which changed since it was last started here')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove an agent (the entries it used stay in the vault)')
@@ -364,6 +383,9 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             break
         }
         'vault;agent;help;create' {
+            break
+        }
+        'vault;agent;help;set' {
             break
         }
         'vault;agent;help;list' {
@@ -419,7 +441,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             break
         }
         'vault;audit' {
-            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Only this agent''s runs')
+            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Only this agent''s runs and the changes to it')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only what happened within this long ago, such as 30m, 2h, 7d')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
@@ -607,7 +629,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Create, list, show or remove agents')
             [CompletionResult]::new('attach', 'attach', [CompletionResultType]::ParameterValue, 'Attach entries to an agent (the agent is created when it does not exist)')
             [CompletionResult]::new('detach', 'detach', [CompletionResultType]::ParameterValue, 'Detach entries from an agent')
-            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run a command with exactly an agent''s attached values added to its environment')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run a command with an agent''s attached values added to its environment')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit log: runs and changes, with names, never values')
             [CompletionResult]::new('recipient', 'recipient', [CompletionResultType]::ParameterValue, 'Manage who can open the vault')
             [CompletionResult]::new('identity', 'identity', [CompletionResultType]::ParameterValue, 'Show or export the identity that opens the vault')
@@ -652,12 +674,16 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
         }
         'vault;help;agent' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create an agent; with no name on a terminal, a short wizard asks for everything')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change an agent''s stored image or command')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the agents')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show an agent''s attachments, and which changed since it was last started here')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove an agent (the entries it used stay in the vault)')
             break
         }
         'vault;help;agent;create' {
+            break
+        }
+        'vault;help;agent;set' {
             break
         }
         'vault;help;agent;list' {

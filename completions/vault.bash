@@ -79,6 +79,9 @@ _vault() {
             vault__subcmd__agent,rm)
                 cmd="vault__subcmd__agent__subcmd__rm"
                 ;;
+            vault__subcmd__agent,set)
+                cmd="vault__subcmd__agent__subcmd__set"
+                ;;
             vault__subcmd__agent,show)
                 cmd="vault__subcmd__agent__subcmd__show"
                 ;;
@@ -93,6 +96,9 @@ _vault() {
                 ;;
             vault__subcmd__agent__subcmd__help,rm)
                 cmd="vault__subcmd__agent__subcmd__help__subcmd__rm"
+                ;;
+            vault__subcmd__agent__subcmd__help,set)
+                cmd="vault__subcmd__agent__subcmd__help__subcmd__set"
                 ;;
             vault__subcmd__agent__subcmd__help,show)
                 cmd="vault__subcmd__agent__subcmd__help__subcmd__show"
@@ -147,6 +153,9 @@ _vault() {
                 ;;
             vault__subcmd__help__subcmd__agent,rm)
                 cmd="vault__subcmd__help__subcmd__agent__subcmd__rm"
+                ;;
+            vault__subcmd__help__subcmd__agent,set)
+                cmd="vault__subcmd__help__subcmd__agent__subcmd__set"
                 ;;
             vault__subcmd__help__subcmd__agent,show)
                 cmd="vault__subcmd__help__subcmd__agent__subcmd__show"
@@ -306,7 +315,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__agent)
-            opts="-v -h -V --vault --identity --json --verbose --help --version create list ls show rm remove help"
+            opts="-v -h -V --vault --identity --json --verbose --help --version create set list ls show rm remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -328,12 +337,16 @@ _vault() {
             return 0
             ;;
         vault__subcmd__agent__subcmd__create)
-            opts="-v -h -V --image --command --vault --identity --json --verbose --help --version"
+            opts="-v -h -V --attach --image --command --vault --identity --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --attach)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --image)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -358,7 +371,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__agent__subcmd__help)
-            opts="create list show rm help"
+            opts="create set list show rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -427,6 +440,20 @@ _vault() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vault__subcmd__agent__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vault__subcmd__agent__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -470,6 +497,36 @@ _vault() {
                 return 0
             fi
             case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__agent__subcmd__set)
+            opts="-v -h -V --image --no-image --no-command --command --vault --identity --json --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --vault)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -644,7 +701,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__help__subcmd__agent)
-            opts="create list show rm"
+            opts="create set list show rm"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -686,6 +743,20 @@ _vault() {
             return 0
             ;;
         vault__subcmd__help__subcmd__agent__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__help__subcmd__agent__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

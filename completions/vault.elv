@@ -36,7 +36,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand agent 'Create, list, show or remove agents'
             cand attach 'Attach entries to an agent (the agent is created when it does not exist)'
             cand detach 'Detach entries from an agent'
-            cand run 'Run a command with exactly an agent''s attached values added to its environment'
+            cand run 'Run a command with an agent''s attached values added to its environment'
             cand audit 'Show the audit log: runs and changes, with names, never values'
             cand recipient 'Manage who can open the vault'
             cand identity 'Show or export the identity that opens the vault'
@@ -247,6 +247,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand create 'Create an agent; with no name on a terminal, a short wizard asks for everything'
+            cand set 'Change an agent''s stored image or command'
             cand list 'List the agents'
             cand ls 'List the agents'
             cand show 'Show an agent''s attachments, and which changed since it was last started here'
@@ -255,10 +256,26 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'vault;agent;create'= {
+            cand --attach 'Entries to attach right away (as with `vault attach`)'
             cand --image 'A default container image for `vault run`'
             cand --command 'A default command for `vault run` (put it last: everything after it is the command)'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;agent;set'= {
+            cand --image 'A default container image for `vault run`'
+            cand --command 'A default command for `vault run` (put it last: everything after it is the command)'
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --no-image 'Forget the stored image'
+            cand --no-command 'Forget the stored command'
             cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
@@ -324,12 +341,15 @@ set edit:completion:arg-completer[vault] = {|@words|
         }
         &'vault;agent;help'= {
             cand create 'Create an agent; with no name on a terminal, a short wizard asks for everything'
+            cand set 'Change an agent''s stored image or command'
             cand list 'List the agents'
             cand show 'Show an agent''s attachments, and which changed since it was last started here'
             cand rm 'Remove an agent (the entries it used stay in the vault)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'vault;agent;help;create'= {
+        }
+        &'vault;agent;help;set'= {
         }
         &'vault;agent;help;list'= {
         }
@@ -377,7 +397,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --version 'Print version'
         }
         &'vault;audit'= {
-            cand --agent 'Only this agent''s runs'
+            cand --agent 'Only this agent''s runs and the changes to it'
             cand --since 'Only what happened within this long ago, such as 30m, 2h, 7d'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
@@ -545,7 +565,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand agent 'Create, list, show or remove agents'
             cand attach 'Attach entries to an agent (the agent is created when it does not exist)'
             cand detach 'Detach entries from an agent'
-            cand run 'Run a command with exactly an agent''s attached values added to its environment'
+            cand run 'Run a command with an agent''s attached values added to its environment'
             cand audit 'Show the audit log: runs and changes, with names, never values'
             cand recipient 'Manage who can open the vault'
             cand identity 'Show or export the identity that opens the vault'
@@ -579,11 +599,14 @@ set edit:completion:arg-completer[vault] = {|@words|
         }
         &'vault;help;agent'= {
             cand create 'Create an agent; with no name on a terminal, a short wizard asks for everything'
+            cand set 'Change an agent''s stored image or command'
             cand list 'List the agents'
             cand show 'Show an agent''s attachments, and which changed since it was last started here'
             cand rm 'Remove an agent (the entries it used stay in the vault)'
         }
         &'vault;help;agent;create'= {
+        }
+        &'vault;help;agent;set'= {
         }
         &'vault;help;agent;list'= {
         }

@@ -39,7 +39,7 @@ complete -c vault -n "__fish_vault_needs_command" -f -a "ls" -d 'List the entrie
 complete -c vault -n "__fish_vault_needs_command" -f -a "agent" -d 'Create, list, show or remove agents'
 complete -c vault -n "__fish_vault_needs_command" -f -a "attach" -d 'Attach entries to an agent (the agent is created when it does not exist)'
 complete -c vault -n "__fish_vault_needs_command" -f -a "detach" -d 'Detach entries from an agent'
-complete -c vault -n "__fish_vault_needs_command" -f -a "run" -d 'Run a command with exactly an agent\'s attached values added to its environment'
+complete -c vault -n "__fish_vault_needs_command" -f -a "run" -d 'Run a command with an agent\'s attached values added to its environment'
 complete -c vault -n "__fish_vault_needs_command" -f -a "audit" -d 'Show the audit log: runs and changes, with names, never values'
 complete -c vault -n "__fish_vault_needs_command" -f -a "recipient" -d 'Manage who can open the vault'
 complete -c vault -n "__fish_vault_needs_command" -f -a "identity" -d 'Show or export the identity that opens the vault'
@@ -152,19 +152,21 @@ complete -c vault -n "__fish_vault_using_subcommand ls" -l json -d 'Print listin
 complete -c vault -n "__fish_vault_using_subcommand ls" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand ls" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand ls" -s V -l version -d 'Print version'
-complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create list ls show rm remove help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
-complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create list ls show rm remove help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create list ls show rm remove help" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
-complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create list ls show rm remove help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
-complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create list ls show rm remove help" -s h -l help -d 'Print help'
-complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create list ls show rm remove help" -s V -l version -d 'Print version'
-complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create list ls show rm remove help" -f -a "create" -d 'Create an agent; with no name on a terminal, a short wizard asks for everything'
-complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create list ls show rm remove help" -f -a "list" -d 'List the agents'
-complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create list ls show rm remove help" -f -a "ls" -d 'List the agents'
-complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create list ls show rm remove help" -f -a "show" -d 'Show an agent\'s attachments, and which changed since it was last started here'
-complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create list ls show rm remove help" -f -a "rm" -d 'Remove an agent (the entries it used stay in the vault)'
-complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create list ls show rm remove help" -f -a "remove" -d 'Remove an agent (the entries it used stay in the vault)'
-complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create list ls show rm remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -f -a "create" -d 'Create an agent; with no name on a terminal, a short wizard asks for everything'
+complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -f -a "set" -d 'Change an agent\'s stored image or command'
+complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -f -a "list" -d 'List the agents'
+complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -f -a "ls" -d 'List the agents'
+complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -f -a "show" -d 'Show an agent\'s attachments, and which changed since it was last started here'
+complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -f -a "rm" -d 'Remove an agent (the entries it used stay in the vault)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -f -a "remove" -d 'Remove an agent (the entries it used stay in the vault)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l attach -d 'Entries to attach right away (as with `vault attach`)' -r
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l image -d 'A default container image for `vault run`' -r
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l command -d 'A default command for `vault run` (put it last: everything after it is the command)' -r
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
@@ -173,6 +175,16 @@ complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subco
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l image -d 'A default container image for `vault run`' -r
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l command -d 'A default command for `vault run` (put it last: everything after it is the command)' -r
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l no-image -d 'Forget the stored image'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l no-command -d 'Forget the stored command'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from list" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from list" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from list" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
@@ -204,6 +216,7 @@ complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subco
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an agent; with no name on a terminal, a short wizard asks for everything'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change an agent\'s stored image or command'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the agents'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show an agent\'s attachments, and which changed since it was last started here'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove an agent (the entries it used stay in the vault)'
@@ -221,9 +234,9 @@ complete -c vault -n "__fish_vault_using_subcommand detach" -l json -d 'Print li
 complete -c vault -n "__fish_vault_using_subcommand detach" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand detach" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand detach" -s V -l version -d 'Print version'
-complete -c vault -n "__fish_vault_using_subcommand run" -l mask -d 'Replace attached secret values in the command\'s output with ***' -r -f -a "auto\t'On for each output stream that is not a terminal (logs, files, CI)'
-always\t'Always'
-never\t'Never'"
+complete -c vault -n "__fish_vault_using_subcommand run" -l mask -d 'Replace attached secret values in the command\'s output with ***' -r -f -a "auto\t'Mask each output stream that is not a terminal (logs, files, pipes, CI)'
+always\t'Mask both streams, also on a terminal (the output then passes through vault, so the command no longer sees a terminal there)'
+never\t'Never mask: the command writes straight to vault\'s own output'"
 complete -c vault -n "__fish_vault_using_subcommand run" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand run" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand run" -l keep-env -d 'Let inherited environment variables win over attached values of the same name'
@@ -232,7 +245,7 @@ complete -c vault -n "__fish_vault_using_subcommand run" -l json -d 'Print listi
 complete -c vault -n "__fish_vault_using_subcommand run" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vault -n "__fish_vault_using_subcommand run" -s V -l version -d 'Print version'
-complete -c vault -n "__fish_vault_using_subcommand audit" -l agent -d 'Only this agent\'s runs' -r
+complete -c vault -n "__fish_vault_using_subcommand audit" -l agent -d 'Only this agent\'s runs and the changes to it' -r
 complete -c vault -n "__fish_vault_using_subcommand audit" -l since -d 'Only what happened within this long ago, such as 30m, 2h, 7d' -r
 complete -c vault -n "__fish_vault_using_subcommand audit" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand audit" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
@@ -327,7 +340,7 @@ complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_su
 complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "agent" -d 'Create, list, show or remove agents'
 complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "attach" -d 'Attach entries to an agent (the agent is created when it does not exist)'
 complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "detach" -d 'Detach entries from an agent'
-complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "run" -d 'Run a command with exactly an agent\'s attached values added to its environment'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "run" -d 'Run a command with an agent\'s attached values added to its environment'
 complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "audit" -d 'Show the audit log: runs and changes, with names, never values'
 complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "recipient" -d 'Manage who can open the vault'
 complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "identity" -d 'Show or export the identity that opens the vault'
@@ -339,6 +352,7 @@ complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcom
 complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from var" -f -a "set" -d 'Set a plain variable, creating it if needed (not for secrets: see `vault secret add`)'
 complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from var" -f -a "rm" -d 'Remove a plain variable'
 complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "create" -d 'Create an agent; with no name on a terminal, a short wizard asks for everything'
+complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "set" -d 'Change an agent\'s stored image or command'
 complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "list" -d 'List the agents'
 complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "show" -d 'Show an agent\'s attachments, and which changed since it was last started here'
 complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "rm" -d 'Remove an agent (the entries it used stay in the vault)'

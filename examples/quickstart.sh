@@ -24,20 +24,31 @@ export VAULT_NO_KEYRING=1
 unset VAULT_FILE VAULT_IDENTITY VAULT_IDENTITY_FILE VAULT_PASSPHRASE
 mkdir -p "$HOME"
 
+# Shows each command, then runs it.
 vault() {
     printf '\n$ vault %s\n' "$*"
     "$VAULT_BIN" "$@"
 }
+# The same for a value piped in (shown as typed, the value replaced by "…").
+piped() {
+    printf '\n$ printf … | vault %s\n' "$*"
+    "$VAULT_BIN" "$@"
+}
 
 vault init
-printf 'sk-demo-0123456789abcdef' | vault secret add OPENAI_API_KEY
-printf '123456:telegram-demo-token' | vault secret add TELEGRAM_BOT_TOKEN
+printf 'sk-demo-0123456789abcdef' | piped secret add OPENAI_API_KEY
+printf '123456:telegram-demo-token' | piped secret add TELEGRAM_BOT_TOKEN
 vault var set LOG_LEVEL debug
 vault list
 vault get LOG_LEVEL
 
-# The real job: an agent gets exactly what is attached to it, nothing else.
+# The real job: an agent gets what is attached to it, not the rest of the vault, and not
+# the key that opens it, even when vault is handed one (as in CI, through VAULT_IDENTITY).
 vault attach demo-agent OPENAI_API_KEY LOG_LEVEL
+VAULT_IDENTITY=$("$VAULT_BIN" identity export)
+export VAULT_IDENTITY
+printf '\n(VAULT_IDENTITY is now set, as a CI job would set it.)\n'
+printf '(--mask always: on your terminal the default would show the key; logs and pipes get ***.)\n'
 vault run demo-agent --mask always -- sh examples/agent.sh
 vault agent show demo-agent
 vault audit

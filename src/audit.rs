@@ -4,7 +4,7 @@
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, BufRead, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -59,8 +59,9 @@ impl StateDir {
         self.dir.join("audit.log")
     }
 
-    fn launch_path(&self, agent: &str) -> PathBuf {
-        self.dir.join("launched").join(agent)
+    /// Launch stamps are per vault: two vaults may both have an agent-x.
+    fn launch_path(&self, vault: &Path, agent: &str) -> PathBuf {
+        self.dir.join("launched").join(vault_key(vault)).join(agent)
     }
 
     /// Appends one record as one line, in one write (O_APPEND keeps concurrent lines whole).
@@ -96,8 +97,8 @@ impl StateDir {
 
     /// Notes that `agent` was started at `at` (on this machine): the stamp is an empty file
     /// whose modification time is the launch, two system calls on the path every run takes.
-    pub fn stamp_launch(&self, agent: &str, at: Timestamp) -> io::Result<()> {
-        let path = self.launch_path(agent);
+    pub fn stamp_launch(&self, vault: &Path, agent: &str, at: Timestamp) -> io::Result<()> {
+        let path = self.launch_path(vault, agent);
         storage::create_private_dir(storage::parent_dir(&path))?;
         let mut options = OpenOptions::new();
         options.write(true).create(true).truncate(false);
@@ -110,8 +111,8 @@ impl StateDir {
     }
 
     /// When `agent` was last started here, if ever.
-    pub fn last_launch(&self, agent: &str) -> Option<Timestamp> {
-        let modified = fs::metadata(self.launch_path(agent))
+    pub fn last_launch(&self, vault: &Path, agent: &str) -> Option<Timestamp> {
+        let modified = fs::metadata(self.launch_path(vault, agent))
             .ok()?
             .modified()
             .ok()?;
@@ -119,9 +120,18 @@ impl StateDir {
     }
 
     /// Forgets an agent's launches (it was removed).
-    pub fn forget(&self, agent: &str) {
-        let _ = fs::remove_file(self.launch_path(agent));
+    pub fn forget(&self, vault: &Path, agent: &str) {
+        let _ = fs::remove_file(self.launch_path(vault, agent));
     }
+}
+
+/// A short, stable name for a vault file, from its real path: state file names need not spell
+/// out where the vaults are, and a path may hold any character.
+pub fn vault_key(vault: &Path) -> String {
+    use sha2::Digest as _;
+    let real = storage::real_path(vault);
+    let digest = sha2::Sha256::digest(real.as_os_str().as_encoded_bytes());
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -154,15 +164,17 @@ mod tests {
     }
 
     #[test]
-    fn launch_stamps_are_per_agent() {
+    fn launch_stamps_are_per_vault_and_agent() {
         let dir = tempfile::tempdir().unwrap();
         let state = StateDir::new(dir.path());
-        assert_eq!(state.last_launch("a"), None);
+        let (one, two) = (dir.path().join("one.age"), dir.path().join("two.age"));
+        assert_eq!(state.last_launch(&one, "a"), None);
         let at: Timestamp = "2026-11-23T10:00:00Z".parse().unwrap();
-        state.stamp_launch("a", at).unwrap();
-        assert_eq!(state.last_launch("a"), Some(at));
-        assert_eq!(state.last_launch("b"), None);
-        state.forget("a");
-        assert_eq!(state.last_launch("a"), None);
+        state.stamp_launch(&one, "a", at).unwrap();
+        assert_eq!(state.last_launch(&one, "a"), Some(at));
+        assert_eq!(state.last_launch(&one, "b"), None);
+        assert_eq!(state.last_launch(&two, "a"), None);
+        state.forget(&one, "a");
+        assert_eq!(state.last_launch(&one, "a"), None);
     }
 }

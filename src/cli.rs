@@ -159,7 +159,8 @@ pub enum Command {
     Attach(AttachArgs),
     /// Detach entries from an agent
     Detach(DetachArgs),
-    /// Run a command with exactly an agent's attached values added to its environment
+    /// Run a command with an agent's attached values added to its environment
+    #[command(after_long_help = RUN_AFTER_HELP)]
     Run(RunArgs),
     /// Show the audit log: runs and changes, with names, never values
     Audit(AuditArgs),
@@ -263,15 +264,48 @@ pub struct GetArgs {
     pub no_newline: bool,
 }
 
+const RUN_AFTER_HELP: &str = "\
+The command gets the attached values added to the environment it inherits (--isolate: to a
+minimal one). VAULT_IDENTITY, VAULT_IDENTITY_FILE and VAULT_PASSPHRASE never reach it.
+
+SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH sent to vault are passed on.
+vault exits with the command's status: 128+N when signal N ended it, 126 when it cannot be
+executed, 127 when it is not found. Each run is written to the audit log (names, never values).
+
+Examples:
+  vault run agent-x -- python bot.py
+  vault run agent-x --isolate python bot.py
+  vault run bot                 (its stored command: vault agent set bot --command …)";
+
 #[derive(Debug, Subcommand)]
 pub enum AgentCommand {
     /// Create an agent; with no name on a terminal, a short wizard asks for everything
     Create {
         /// The agent's name: letters, digits, _ and - (for example agent-x)
         name: Option<String>,
+        /// Entries to attach right away (as with `vault attach`)
+        #[arg(long, num_args = 1.., value_name = "NAME")]
+        attach: Vec<String>,
         /// A default container image for `vault run`
         #[arg(long)]
         image: Option<String>,
+        /// A default command for `vault run` (put it last: everything after it is the command)
+        #[arg(long, num_args = 1.., allow_hyphen_values = true, value_name = "CMD")]
+        command: Vec<String>,
+    },
+    /// Change an agent's stored image or command
+    Set {
+        /// The agent's name
+        name: String,
+        /// A default container image for `vault run`
+        #[arg(long, conflicts_with = "no_image")]
+        image: Option<String>,
+        /// Forget the stored image
+        #[arg(long)]
+        no_image: bool,
+        /// Forget the stored command
+        #[arg(long, conflicts_with = "command")]
+        no_command: bool,
         /// A default command for `vault run` (put it last: everything after it is the command)
         #[arg(long, num_args = 1.., allow_hyphen_values = true, value_name = "CMD")]
         command: Vec<String>,
@@ -316,11 +350,12 @@ pub struct DetachArgs {
 /// When secret values in the child's output are replaced by `***`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum MaskMode {
-    /// On for each output stream that is not a terminal (logs, files, CI)
+    /// Mask each output stream that is not a terminal (logs, files, pipes, CI)
     Auto,
-    /// Always
+    /// Mask both streams, also on a terminal (the output then passes through vault, so the
+    /// command no longer sees a terminal there)
     Always,
-    /// Never
+    /// Never mask: the command writes straight to vault's own output
     Never,
 }
 
@@ -338,14 +373,19 @@ pub struct RunArgs {
     /// Replace attached secret values in the command's output with ***
     #[arg(long, value_enum, default_value_t = MaskMode::Auto)]
     pub mask: MaskMode,
-    /// The command and its arguments, after -- (default: the agent's stored command)
-    #[arg(last = true, value_name = "CMD")]
+    /// The command and its arguments, after -- or after vault's own options (default: the
+    /// agent's stored command)
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "CMD"
+    )]
     pub command: Vec<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Only this agent's runs
+    /// Only this agent's runs and the changes to it
     #[arg(long)]
     pub agent: Option<String>,
     /// Only what happened within this long ago, such as 30m, 2h, 7d

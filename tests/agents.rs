@@ -189,9 +189,16 @@ fn restart_needed_flips_after_secret_set_and_clears_after_a_run() {
         status(&env),
         ["LOG_LEVEL=current", "OPENAI_API_KEY=current"]
     );
-    // A new attachment is missing from the running agent too.
+    // A new attachment is missing from the running agent too; the others say why.
     env.ok(&["attach", "a", "DB_URL"]);
-    assert!(status(&env).iter().all(|s| s.ends_with("restart needed")));
+    assert_eq!(
+        status(&env),
+        [
+            "DB_URL=restart needed (agent changed)",
+            "LOG_LEVEL=restart needed (agent changed)",
+            "OPENAI_API_KEY=restart needed (agent changed)"
+        ]
+    );
 }
 
 #[test]
@@ -240,9 +247,15 @@ fn the_audit_log_records_runs_and_changes_with_names_only() {
         0o600
     );
 
-    // Filters.
+    // Filters: an agent's runs and the changes to it.
     let only_a = json(&env, &["audit", "--agent", "a"]);
-    assert_eq!(only_a.as_array().unwrap().len(), 1);
+    let events: Vec<&str> = only_a
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["command"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["attach", "run"]);
     let recent = json(&env, &["audit", "--since", "1h"]);
     assert_eq!(recent.as_array().unwrap().len(), 6);
     assert_eq!(
@@ -256,4 +269,91 @@ fn the_audit_log_records_runs_and_changes_with_names_only() {
         table.contains("secret add") && table.contains("OPENAI_API_KEY"),
         "{table}"
     );
+}
+
+#[test]
+fn agent_set_and_create_with_attach_cover_what_the_wizard_asks() {
+    let env = vault_with_entries();
+    env.ok(&["agent", "create", "bot", "--attach", "DB_URL", "LOG_LEVEL"]);
+    env.ok(&[
+        "agent",
+        "set",
+        "bot",
+        "--image",
+        "python:3.12",
+        "--command",
+        "sh",
+        "-c",
+        "echo hi",
+    ]);
+    let shown = json(&env, &["agent", "show", "bot"]);
+    assert_eq!(shown["image"], "python:3.12");
+    assert_eq!(shown["command"], serde_json::json!(["sh", "-c", "echo hi"]));
+    assert_eq!(shown["attached"].as_array().unwrap().len(), 2);
+    env.ok(&["agent", "set", "bot", "--no-image", "--no-command"]);
+    let shown = json(&env, &["agent", "show", "bot"]);
+    assert!(shown["image"].is_null());
+    assert_eq!(shown["command"], serde_json::json!([]));
+    assert_eq!(env.run(&["agent", "set", "bot"]).status.code(), Some(2));
+    // Which of several names is not an entry, without repeating it.
+    let out = env.run(&["agent", "create", "other", "--attach", "LOG_LEVEL", "NOPE"]);
+    assert_fails_with(&out, "the 2nd name given is not an entry");
+}
+
+#[test]
+fn attach_messages_say_what_changed_and_detach_knows_the_env_name() {
+    let env = vault_with_entries();
+    env.ok(&["attach", "agent-x", "DB_URL", "--as", "DATABASE_URL"]);
+    let out = env.run(&["attach", "agent-x", "DB_URL", "--as", "DB"]);
+    assert!(
+        stderr(&out).contains("DB_URL is now attached as DB to agent-x (it was DATABASE_URL)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env.run(&["detach", "agent-x", "DB"]);
+    assert_fails_with(
+        &out,
+        "it is the name DB_URL is attached as: vault detach agent-x DB_URL",
+    );
+    // A typo in the agent's name: attach says there is a similar one; run asks.
+    let out = env.run(&["attach", "agnet-x", "LOG_LEVEL"]);
+    assert!(
+        stderr(&out).contains("there is also an agent named agent-x"),
+        "{}",
+        stderr(&out)
+    );
+    env.ok(&["agent", "rm", "agnet-x"]);
+    assert_fails_with(
+        &env.run(&["agent", "show", "agnt-x"]),
+        "did you mean agent-x?",
+    );
+    // Attaching what is already attached changes nothing and is not logged as a change.
+    let before = env.snapshot();
+    env.ok(&["attach", "agent-x", "DB_URL", "--as", "DB"]);
+    env.assert_unchanged(&before);
+}
+
+#[test]
+fn each_vault_has_its_own_audit_view_and_launches() {
+    let env = vault_with_entries();
+    env.ok(&["attach", "a", "LOG_LEVEL"]);
+    env.ok(&["run", "a", "--", "true"]);
+    let other = env.path("other.age");
+    let other = other.to_str().unwrap();
+    env.ok(&["--vault", other, "init"]);
+    env.ok(&["--vault", other, "var", "set", "LOG_LEVEL", "x"]);
+    env.ok(&["--vault", other, "attach", "a", "LOG_LEVEL"]);
+    let shown = json(&env, &["--vault", other, "agent", "show", "a"]);
+    assert!(
+        shown["last_launch"].is_null(),
+        "agent a of the other vault never ran"
+    );
+    let events = json(&env, &["--vault", other, "audit"]);
+    let commands: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["command"].as_str().unwrap())
+        .collect();
+    assert_eq!(commands, ["init", "var set", "attach"]);
 }

@@ -345,7 +345,13 @@ fn runs_in_parallel_do_not_disturb_each_other() {
     }
     let audit: serde_json::Value =
         serde_json::from_str(&env.ok(&["--json", "audit", "--agent", "a"])).unwrap();
-    assert_eq!(audit.as_array().unwrap().len(), 8);
+    let runs = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["event"] == "run")
+        .count();
+    assert_eq!(runs, 8);
 }
 
 #[test]
@@ -361,4 +367,62 @@ fn run_needs_the_identity_like_every_other_command() {
         .unwrap();
     assert_fails_with(&out, "not encrypted to");
     assert!(!stdout(&out).contains("started"));
+}
+
+#[test]
+fn the_command_may_follow_vault_s_options_without_a_double_dash() {
+    let env = agent_env();
+    assert_eq!(
+        env.ok(&["run", "a", "sh", "-c", "echo $LOG_LEVEL"]),
+        "debug\n"
+    );
+    assert_eq!(
+        env.ok(&["run", "a", "--mask", "never", "sh", "-c", "echo --isolate"]),
+        "--isolate\n"
+    );
+}
+
+#[test]
+fn failures_to_start_say_why_and_what_to_do() {
+    let env = agent_env();
+    let script = env.path("bad-interpreter.sh");
+    std::fs::write(&script, "#!/no/such/interpreter\necho hi\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = env.run(&["run", "a", "--", script.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(126));
+    assert!(stderr(&out).contains("interpreter"), "{}", stderr(&out));
+
+    let plain = env.path("plain.sh");
+    std::fs::write(&plain, "echo hi\n").unwrap();
+    let out = env.run(&["run", "a", "--", plain.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(126));
+    assert!(stderr(&out).contains("chmod +x"), "{}", stderr(&out));
+
+    // A bare name is looked up on PATH, not in the current directory, as in a shell.
+    let out = env
+        .cmd()
+        .current_dir(env.path(""))
+        .args(["run", "a", "--", "plain.sh"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(127));
+    assert!(
+        stderr(&out).contains("give its path: ./plain.sh"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn an_image_that_cannot_be_used_yet_is_said_not_ignored() {
+    let env = agent_env();
+    env.ok(&["agent", "set", "a", "--image", "python:3.12"]);
+    let out = env.run(&["run", "a", "--", "true"]);
+    assert_success(&out, &["run"]);
+    assert!(
+        stderr(&out).contains("container image python:3.12"),
+        "{}",
+        stderr(&out)
+    );
 }

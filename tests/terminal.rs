@@ -177,6 +177,8 @@ fn agent_create_without_a_name_walks_through_a_wizard() {
     term.wait_for("Entries to attach", 1);
     // The entries are listed by name: DB_URL, LOG_LEVEL, OPENAI_API_KEY. Pick the 1st and 3rd.
     term.tmux(&["send-keys", "Space", "Down", "Down", "Space", "Enter"]);
+    term.wait_for("Command to run", 1);
+    term.line("python3 -u 'my bot.py'");
     term.wait_for("Container image", 1);
     term.line("python:3.12");
     term.wait_for("Created agent wiz-bot with 2 attached entries", 1);
@@ -184,6 +186,7 @@ fn agent_create_without_a_name_walks_through_a_wizard() {
     let shown: serde_json::Value =
         serde_json::from_str(&env.ok(&["--json", "agent", "show", "wiz-bot"])).unwrap();
     assert_eq!(shown["image"], "python:3.12");
+    assert_eq!(shown["command"], serde_json::json!(["python3", "-u", "my bot.py"]));
     let attached: Vec<&str> = shown["attached"]
         .as_array()
         .unwrap()

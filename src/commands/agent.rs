@@ -1,4 +1,4 @@
-//! `vault agent create|list|show|rm`, `vault attach` and `vault detach`: which values each
+//! `vault agent create|set|list|show|rm`, `vault attach` and `vault detach`: which values each
 //! agent gets, under which names, and whether a running agent has the latest of them.
 
 use anyhow::Result;
@@ -6,15 +6,52 @@ use serde_json::json;
 
 use super::{Context, UsageError, local_time, now};
 use crate::cli::{AgentCommand, AttachArgs, DetachArgs};
-use crate::vault::{AttachOutcome, Document, agents::check_agent_name, model::check_name};
+use crate::vault::{
+    AttachOutcome, Document, ModelError, VaultError, agents::check_agent_name, model::check_name,
+};
 
 pub fn run(ctx: &Context, cmd: AgentCommand) -> Result<()> {
     match cmd {
         AgentCommand::Create {
             name,
+            attach,
             image,
             command,
-        } => create(ctx, name, image, command),
+        } => create(ctx, name, attach, image, command),
+        AgentCommand::Set {
+            name,
+            image,
+            no_image,
+            no_command,
+            command,
+        } => {
+            check_agent_name(&name)?;
+            let image = match (image, no_image) {
+                (Some(image), _) => Some(Some(image)),
+                (None, true) => Some(None),
+                (None, false) => None,
+            };
+            let command = match (command.is_empty(), no_command) {
+                (false, _) => Some(command),
+                (true, true) => Some(Vec::new()),
+                (true, false) => None,
+            };
+            if image.is_none() && command.is_none() {
+                return Err(UsageError(
+                    "nothing to change: give --image IMAGE, --no-image, --command CMD… or \
+                     --no-command"
+                        .into(),
+                )
+                .into());
+            }
+            let keys = ctx.keys()?;
+            ctx.vault.update(&keys, |doc| {
+                Ok(doc.set_agent(&name, image, command, now())?)
+            })?;
+            ctx.record_change("agent set", Vec::new(), Some(&name));
+            ctx.ui.status(format!("Updated agent {name}"));
+            Ok(())
+        }
         AgentCommand::List => list(ctx),
         AgentCommand::Show { name } => show(ctx, &name),
         AgentCommand::Rm { name } => {
@@ -22,8 +59,8 @@ pub fn run(ctx: &Context, cmd: AgentCommand) -> Result<()> {
             let keys = ctx.keys()?;
             ctx.vault
                 .update(&keys, |doc| Ok(doc.remove_agent(&name)?))?;
-            ctx.state.forget(&name);
-            ctx.record_change("agent rm", vec![name.clone()]);
+            ctx.state.forget(ctx.vault.path(), &name);
+            ctx.record_change("agent rm", Vec::new(), Some(&name));
             ctx.ui.status(format!(
                 "Removed agent {name} (the entries it used stay in the vault)"
             ));
@@ -32,49 +69,65 @@ pub fn run(ctx: &Context, cmd: AgentCommand) -> Result<()> {
     }
 }
 
+/// What an agent is made of, from flags or the wizard.
+struct NewAgent {
+    name: String,
+    attach: Vec<String>,
+    image: Option<String>,
+    command: Vec<String>,
+}
+
 fn create(
     ctx: &Context,
     name: Option<String>,
+    attach: Vec<String>,
     image: Option<String>,
     command: Vec<String>,
 ) -> Result<()> {
     let keys = ctx.keys()?;
-    let (name, attach, image) = match name {
-        Some(name) => (name, Vec::new(), image),
-        None if ctx.ui.can_prompt() => wizard(ctx, &ctx.vault.open(&keys)?, image)?,
+    let new = match name {
+        Some(name) => NewAgent {
+            name,
+            attach,
+            image,
+            command,
+        },
+        None if ctx.ui.can_prompt() => wizard(ctx, &ctx.vault.open(&keys)?)?,
         None => {
             return Err(UsageError(
-                "give the agent's name: vault agent create NAME [--image IMAGE] [--command CMD…] \
-                 (the wizard runs only on a terminal)"
+                "give the agent's name: vault agent create NAME [--attach NAME…] [--image IMAGE] \
+                 [--command CMD…] (the wizard runs only on a terminal)"
                     .into(),
             )
             .into());
         }
     };
-    check_agent_name(&name)?;
-    let attached = attach.len();
+    check_agent_name(&new.name)?;
+    for entry in &new.attach {
+        check_name(entry)?;
+    }
     ctx.vault.update(&keys, |doc| {
         let at = now();
-        doc.create_agent(&name, image, command, at)?;
-        for entry in &attach {
-            doc.attach(&name, entry, None, at)?;
+        doc.create_agent(&new.name, new.image.clone(), new.command.clone(), at)?;
+        for (i, entry) in new.attach.iter().enumerate() {
+            doc.attach(&new.name, entry, None, at)
+                .map_err(|e| which_name(e, i, new.attach.len()))?;
         }
         Ok(())
     })?;
-    ctx.record_change("agent create", vec![name.clone()]);
-    ctx.ui.status(match attached {
-        0 => format!("Created agent {name}; attach entries with `vault attach {name} NAME…`"),
-        n => format!("Created agent {name} with {n} attached entries"),
+    ctx.record_change("agent create", new.attach.clone(), Some(&new.name));
+    ctx.ui.status(match new.attach.len() {
+        0 => format!(
+            "Created agent {n}; attach entries with `vault attach {n} NAME…`",
+            n = new.name
+        ),
+        n => format!("Created agent {} with {n} attached entries", new.name),
     });
     Ok(())
 }
 
-/// Name, entries, image: what the flags give, asked one by one.
-fn wizard(
-    ctx: &Context,
-    doc: &Document,
-    image: Option<String>,
-) -> Result<(String, Vec<String>, Option<String>)> {
+/// Name, entries, command, image: what the flags give, asked one by one.
+fn wizard(ctx: &Context, doc: &Document) -> Result<NewAgent> {
     let name = ctx.ui.ask_text("Agent name", None, |text: &String| {
         check_agent_name(text)
             .map_err(|e| e.to_string())
@@ -99,25 +152,30 @@ fn wizard(
             &labels,
         )?
     };
-    let image = match image {
-        Some(image) => Some(image),
-        None => Some(ctx.ui.ask_text(
-            "Container image (empty for none)",
-            Some(""),
-            |_: &String| Ok::<(), String>(()),
-        )?)
-        .filter(|i| !i.trim().is_empty()),
-    };
-    Ok((
+    let command = ctx.ui.ask_text(
+        "Command to run (empty for none; quote as in a shell)",
+        Some(""),
+        |text: &String| match shlex::split(text) {
+            Some(_) => Ok(()),
+            None => Err("unbalanced quotes".to_owned()),
+        },
+    )?;
+    let image = ctx.ui.ask_text(
+        "Container image (empty for none)",
+        Some(""),
+        |_: &String| Ok::<(), String>(()),
+    )?;
+    Ok(NewAgent {
         name,
-        chosen.into_iter().map(|i| names[i].clone()).collect(),
-        image,
-    ))
+        attach: chosen.into_iter().map(|i| names[i].clone()).collect(),
+        image: Some(image.trim().to_owned()).filter(|i| !i.is_empty()),
+        command: shlex::split(&command).unwrap_or_default(),
+    })
 }
 
 fn list(ctx: &Context) -> Result<()> {
     let doc = ctx.open()?;
-    let launched = |name: &str| ctx.state.last_launch(name);
+    let launched = |name: &str| ctx.state.last_launch(ctx.vault.path(), name);
     if ctx.ui.json {
         let items: Vec<_> = doc
             .agents
@@ -149,7 +207,7 @@ fn list(ctx: &Context) -> Result<()> {
                 name.clone(),
                 a.attach.len().to_string(),
                 a.image.clone().unwrap_or_default(),
-                a.command.join(" "),
+                shell_words(&a.command),
                 launched(name)
                     .map(local_time)
                     .unwrap_or_else(|| "never".into()),
@@ -163,16 +221,22 @@ fn list(ctx: &Context) -> Result<()> {
     Ok(())
 }
 
+/// A command as one could type it again.
+fn shell_words(command: &[String]) -> String {
+    shlex::try_join(command.iter().map(String::as_str)).unwrap_or_else(|_| command.join(" "))
+}
+
 fn show(ctx: &Context, name: &str) -> Result<()> {
     let doc = ctx.open()?;
     let agent = doc.agent(name)?;
     let attached = doc.attached(name)?;
-    let launched = ctx.state.last_launch(name);
-    // A value (or the agent itself) changed after the last launch: the running agent has the
-    // old one until it is restarted.
+    let launched = ctx.state.last_launch(ctx.vault.path(), name);
+    // A value, or the agent itself, changed after the last launch: the running agent has the
+    // old value (or lacks the new attachment) until it is restarted.
     let status = |updated: jiff::Timestamp| match launched {
         None => "not launched",
-        Some(at) if updated > at || agent.updated > at => "restart needed",
+        Some(at) if updated > at => "restart needed",
+        Some(at) if agent.updated > at => "restart needed (agent changed)",
         Some(_) => "current",
     };
     if ctx.ui.json {
@@ -192,6 +256,7 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
             "agent": name,
             "image": agent.image,
             "command": agent.command,
+            "updated": agent.updated.to_string(),
             "last_launch": launched.map(|t| t.to_string()),
             "attached": items,
         }))?;
@@ -214,8 +279,9 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
         out += &format!("Image: {image}\n");
     }
     if !agent.command.is_empty() {
-        out += &format!("Command: {}\n", agent.command.join(" "));
+        out += &format!("Command: {}\n", shell_words(&agent.command));
     }
+    out += &format!("Last changed: {}\n", local_time(agent.updated));
     out += &format!(
         "Last launched here: {}\n",
         launched.map(local_time).unwrap_or_else(|| "never".into())
@@ -231,6 +297,18 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Names the position of an unknown name among several, without repeating it.
+fn which_name(err: ModelError, index: usize, count: usize) -> VaultError {
+    match err {
+        ModelError::NotFound { similar: None, .. } if count > 1 => {
+            VaultError::Model(ModelError::NotFoundAt {
+                position: index + 1,
+            })
+        }
+        other => other.into(),
+    }
+}
+
 pub fn attach(ctx: &Context, args: &AttachArgs) -> Result<()> {
     check_agent_name(&args.agent)?;
     if args.as_name.is_some() && args.names.len() != 1 {
@@ -242,22 +320,44 @@ pub fn attach(ctx: &Context, args: &AttachArgs) -> Result<()> {
         check_name(name)?;
     }
     let keys = ctx.keys()?;
-    let (created, outcomes) = ctx.vault.update(&keys, |doc| {
+    let (created, similar, outcomes) = ctx.vault.update_if_changed(&keys, |doc| {
         let at = now();
         let created = !doc.agents.contains_key(&args.agent);
+        let similar = created.then(|| doc.similar_agent(&args.agent)).flatten();
         if created {
             doc.create_agent(&args.agent, None, Vec::new(), at)?;
         }
         let outcomes = args
             .names
             .iter()
-            .map(|entry| doc.attach(&args.agent, entry, args.as_name.as_deref(), at))
+            .enumerate()
+            .map(|(i, entry)| {
+                doc.attach(&args.agent, entry, args.as_name.as_deref(), at)
+                    .map_err(|e| which_name(e, i, args.names.len()))
+            })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok((created, outcomes))
+        let changed = created
+            || outcomes
+                .iter()
+                .any(|o| *o != AttachOutcome::AlreadyAttached);
+        Ok(((created, similar, outcomes), changed))
     })?;
-    ctx.record_change("attach", args.names.clone());
+    if created
+        || outcomes
+            .iter()
+            .any(|o| *o != AttachOutcome::AlreadyAttached)
+    {
+        ctx.record_change("attach", args.names.clone(), Some(&args.agent));
+    }
     if created {
-        ctx.ui.status(format!("Created agent {}", args.agent));
+        ctx.ui.status(match similar {
+            Some(similar) => format!(
+                "Created agent {} (there is also an agent named {similar}: if that is the one \
+                 you meant, `vault agent rm {}` undoes this)",
+                args.agent, args.agent
+            ),
+            None => format!("Created agent {}", args.agent),
+        });
     }
     for (entry, outcome) in args.names.iter().zip(outcomes) {
         let as_env = args
@@ -270,6 +370,10 @@ pub fn attach(ctx: &Context, args: &AttachArgs) -> Result<()> {
             AttachOutcome::AlreadyAttached => {
                 format!("{entry} was already attached{as_env} to {}", args.agent)
             }
+            AttachOutcome::Renamed { from } => format!(
+                "{entry} is now attached{as_env} to {} (it was {from})",
+                args.agent
+            ),
         });
     }
     Ok(())
@@ -285,7 +389,7 @@ pub fn detach(ctx: &Context, args: &DetachArgs) -> Result<()> {
         }
         Ok(())
     })?;
-    ctx.record_change("detach", args.names.clone());
+    ctx.record_change("detach", args.names.clone(), Some(&args.agent));
     for entry in &args.names {
         ctx.ui
             .status(format!("Detached {entry} from {}", args.agent));

@@ -7,11 +7,14 @@ use crate::audit::{Event, Record};
 
 pub fn run(ctx: &Context, args: &crate::cli::AuditArgs) -> Result<()> {
     let since = args.since.as_deref().map(parse_since).transpose()?;
+    // The log is this machine's, for every vault: show the vault in use.
+    let vault = ctx.vault_real_path();
     let records: Vec<Record> = ctx
         .state
         .records()
         .with_context(|| format!("cannot read {}", ctx.state.log_path().display()))?
         .into_iter()
+        .filter(|r| r.vault.as_ref().is_none_or(|v| *v == vault))
         .filter(|r| args.agent.is_none() || r.agent == args.agent)
         .filter(|r| since.is_none_or(|since| r.time >= since))
         .collect();
@@ -35,7 +38,8 @@ pub fn run(ctx: &Context, args: &crate::cli::AuditArgs) -> Result<()> {
         .iter()
         .map(|r| {
             vec![
-                local_time(r.time),
+                // A run is listed by when it started; its line is written when it ends.
+                local_time(r.started.unwrap_or(r.time)),
                 match r.event {
                     Event::Run => "run",
                     Event::Change => "change",

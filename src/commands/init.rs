@@ -61,7 +61,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
         added: now(),
     }]);
     ctx.vault.create(&doc)?;
-    ctx.record_change("init", Vec::new());
+    ctx.record_change("init", Vec::new(), None);
 
     let path = ctx.vault.path().display();
     let mut out =

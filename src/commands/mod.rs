@@ -97,18 +97,18 @@ impl Context {
 
     /// Notes a change to the vault in the audit log. A log that cannot be written is warned
     /// about, not fatal: the change itself is already saved.
-    pub fn record_change(&self, command: &str, names: Vec<String>) {
+    pub fn record_change(&self, command: &str, names: Vec<String>, agent: Option<&str>) {
         let record = Record {
             time: now(),
             event: Event::Change,
             command: command.to_owned(),
             names,
-            agent: None,
+            agent: agent.map(str::to_owned),
             program: None,
             pid: None,
             status: None,
             started: None,
-            vault: Some(self.vault.path().to_owned()),
+            vault: Some(self.vault_real_path()),
         };
         if let Err(e) = self.state.append(&record) {
             self.ui.warn(format!(
@@ -118,9 +118,21 @@ impl Context {
         }
     }
 
+    /// The vault file as it really is (symlinks resolved): how the audit log names it.
+    pub fn vault_real_path(&self) -> PathBuf {
+        crate::vault::storage::real_path(self.vault.path())
+    }
+
     /// Says that an entry is gone, and which agents it was detached from.
     pub fn report_removal(&self, kind: crate::vault::Kind, name: &str, detached: &[String]) {
-        self.record_change(&format!("{} rm", kind.command()), vec![name.to_owned()]);
+        for agent in detached {
+            self.record_change("detach", vec![name.to_owned()], Some(agent));
+        }
+        self.record_change(
+            &format!("{} rm", kind.command()),
+            vec![name.to_owned()],
+            None,
+        );
         self.ui.status(match detached {
             [] => format!("Removed {kind} {name}"),
             agents => format!(

@@ -18,7 +18,7 @@ pub fn run(ctx: &Context, cmd: RecipientCommand) -> Result<()> {
                 doc.add_recipient(parsed.key.clone(), label, now())?;
                 Ok(doc.recipients.len())
             })?;
-            ctx.record_change("recipient add", vec![parsed.key.clone()]);
+            ctx.record_change("recipient add", vec![parsed.key.clone()], None);
             ctx.ui.status(format!(
                 "Added {} recipient {}; the vault is now encrypted to {count} recipients",
                 parsed.kind,
@@ -75,7 +75,7 @@ pub fn run(ctx: &Context, cmd: RecipientCommand) -> Result<()> {
                 let index = doc.find_recipient(&key)?;
                 Ok(doc.remove_recipient(index, &keys.recipients(), force)?)
             })?;
-            ctx.record_change("recipient rm", vec![removed.key.clone()]);
+            ctx.record_change("recipient rm", vec![removed.key.clone()], None);
             ctx.ui.status(format!(
                 "Removed recipient {}; the vault is re-encrypted without it",
                 shorten(&removed.key)

@@ -28,12 +28,19 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
     };
     let Some((program, program_args)) = command.split_first() else {
         return Err(UsageError(format!(
-            "no command to run: give one after -- (vault run {a} -- CMD ARGS…), or store one \
-             with vault agent create {a} --command CMD…",
+            "no command to run: give one (vault run {a} -- CMD ARGS…), or store one with \
+             vault agent set {a} --command CMD…",
             a = args.agent
         ))
         .into());
     };
+    if let Some(image) = &agent.image {
+        ctx.ui.warn(format!(
+            "{} has the container image {image}, but this version of vault runs commands on \
+             this machine only; running here",
+            args.agent
+        ));
+    }
     let attached = doc.attached(&args.agent)?;
     let names: Vec<String> = attached.iter().map(|a| a.entry_name.to_owned()).collect();
     let mask = |is_terminal: bool| match args.mask {
@@ -82,7 +89,10 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
     drop(doc);
     let (pid, result) = match outcome {
         Ok(running) => {
-            if let Err(e) = ctx.state.stamp_launch(&args.agent, started) {
+            if let Err(e) = ctx
+                .state
+                .stamp_launch(ctx.vault.path(), &args.agent, started)
+            {
                 ctx.ui
                     .warn(format!("could not note the launch of {}: {e}", args.agent));
             }
@@ -105,7 +115,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         pid,
         status: Some(i32::from(code)),
         started: Some(started),
-        vault: Some(ctx.vault.path().to_owned()),
+        vault: Some(ctx.vault_real_path()),
     };
     if let Err(e) = ctx.state.append(&record) {
         ctx.ui.warn(format!(

@@ -31,7 +31,7 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
             ctx.vault.update(&keys, |doc| {
                 Ok(doc.add_entry(&name, Kind::Secret, value, now())?)
             })?;
-            ctx.record_change("secret add", vec![name.clone()]);
+            ctx.record_change("secret add", vec![name.clone()], None);
             ctx.ui.status(format!("Added secret {name}"));
         }
         SecretCommand::Set { name, source } => {
@@ -49,7 +49,7 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
             ctx.vault.update(&keys, |doc| {
                 Ok(doc.replace_value(&name, Kind::Secret, value, now())?)
             })?;
-            ctx.record_change("secret set", vec![name.clone()]);
+            ctx.record_change("secret set", vec![name.clone()], None);
             ctx.ui
                 .status(format!("Replaced the value of secret {name}"));
         }

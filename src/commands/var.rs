@@ -17,7 +17,7 @@ pub fn run(ctx: &Context, cmd: VarCommand) -> Result<()> {
             let created = ctx
                 .vault
                 .update(&keys, |doc| Ok(doc.set_variable(&name, value, now())?))?;
-            ctx.record_change("var set", vec![name.clone()]);
+            ctx.record_change("var set", vec![name.clone()], None);
             ctx.ui.status(if created {
                 format!("Added variable {name}")
             } else {

@@ -34,10 +34,15 @@ pub struct Launch<'d> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum LaunchError {
-    #[error("command not found: {0}")]
-    NotFound(String),
-    #[error("cannot execute {0}: permission denied, or not an executable")]
+    #[error("command not found: {name}{}", here_hint(.name))]
+    NotFound { name: String },
+    #[error(
+        "cannot execute {0}: it is not executable (make it so with chmod +x {0}, or run it \
+         through its interpreter, such as: sh {0})"
+    )]
     NotExecutable(String),
+    #[error("cannot execute {0}: the interpreter its #! line names was not found")]
+    BadInterpreter(String),
     #[error("cannot start {0}")]
     Spawn(String, #[source] io::Error),
     #[error("cannot forward signals to the command")]
@@ -50,10 +55,19 @@ impl LaunchError {
     /// The exit status a shell would give for this failure.
     pub fn exit_code(&self) -> u8 {
         match self {
-            LaunchError::NotFound(_) => 127,
-            LaunchError::NotExecutable(_) => 126,
+            LaunchError::NotFound { .. } => 127,
+            LaunchError::NotExecutable(_) | LaunchError::BadInterpreter(_) => 126,
             _ => 1,
         }
+    }
+}
+
+/// A file of that name in the current directory is not found by a bare name, as in a shell.
+fn here_hint(name: &str) -> String {
+    if !name.contains('/') && Path::new(name).is_file() {
+        format!(" (to run the file of that name in this directory, give its path: ./{name})")
+    } else {
+        String::new()
     }
 }
 
@@ -150,7 +164,9 @@ pub fn start(launch: Launch<'_>, secrets: Option<Arc<Secrets>>) -> Result<Runnin
     };
 
     let mut child = command.spawn().map_err(|e| match e.kind() {
-        io::ErrorKind::NotFound => LaunchError::NotFound(name.clone()),
+        // The program itself was found: what is missing is its #! interpreter.
+        io::ErrorKind::NotFound if program.is_file() => LaunchError::BadInterpreter(name.clone()),
+        io::ErrorKind::NotFound => LaunchError::NotFound { name: name.clone() },
         io::ErrorKind::PermissionDenied => LaunchError::NotExecutable(name.clone()),
         _ if e.raw_os_error() == Some(8) => LaunchError::NotExecutable(name.clone()), // ENOEXEC
         _ => LaunchError::Spawn(name.clone(), e),
@@ -192,7 +208,7 @@ pub fn start(launch: Launch<'_>, secrets: Option<Arc<Secrets>>) -> Result<Runnin
 fn resolve_program(program: &OsStr, path: Option<&OsStr>) -> Result<PathBuf, LaunchError> {
     let name = program.to_string_lossy().into_owned();
     if program.is_empty() {
-        return Err(LaunchError::NotFound(name));
+        return Err(LaunchError::NotFound { name });
     }
     if Path::new(program).components().count() > 1 || program.to_string_lossy().contains('/') {
         return Ok(PathBuf::from(program));
@@ -214,7 +230,7 @@ fn resolve_program(program: &OsStr, path: Option<&OsStr>) -> Result<PathBuf, Lau
     Err(if found_but_not_executable {
         LaunchError::NotExecutable(name)
     } else {
-        LaunchError::NotFound(name)
+        LaunchError::NotFound { name }
     })
 }
 
@@ -293,7 +309,7 @@ mod tests {
         );
         assert!(matches!(
             resolve_program(OsStr::new("nope"), Some(&path)),
-            Err(LaunchError::NotFound(_))
+            Err(LaunchError::NotFound { .. })
         ));
         assert_eq!(
             resolve_program(OsStr::new("./x"), None).unwrap(),

@@ -39,10 +39,14 @@ pub struct Attached<'d> {
 }
 
 /// What `attach` did with one entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AttachOutcome {
     Attached,
     AlreadyAttached,
+    /// It was attached under another name, which it no longer has.
+    Renamed {
+        from: String,
+    },
 }
 
 /// Agent names: letters, digits, `_` and `-`, starting with a letter or digit, at most 64.
@@ -64,14 +68,32 @@ impl Document {
         check_agent_name(name)?;
         self.agents
             .get(name)
-            .ok_or_else(|| ModelError::AgentNotFound(name.to_owned()))
+            .ok_or_else(|| self.agent_not_found(name))
     }
 
     fn agent_mut(&mut self, name: &str) -> Result<&mut Agent, ModelError> {
         check_agent_name(name)?;
+        if !self.agents.contains_key(name) {
+            return Err(self.agent_not_found(name));
+        }
         self.agents
             .get_mut(name)
-            .ok_or_else(|| ModelError::AgentNotFound(name.to_owned()))
+            .ok_or_else(|| ModelError::AgentNotFound {
+                name: name.to_owned(),
+                similar: None,
+            })
+    }
+
+    /// An existing agent whose name is close to `name` (a typo), if any.
+    pub fn similar_agent(&self, name: &str) -> Option<String> {
+        super::model::closest(self.agents.keys(), name)
+    }
+
+    fn agent_not_found(&self, name: &str) -> ModelError {
+        ModelError::AgentNotFound {
+            name: name.to_owned(),
+            similar: self.similar_agent(name),
+        }
     }
 
     pub fn create_agent(
@@ -102,7 +124,26 @@ impl Document {
         self.agent_mut(name)?;
         self.agents
             .remove(name)
-            .ok_or_else(|| ModelError::AgentNotFound(name.to_owned()))
+            .ok_or_else(|| self.agent_not_found(name))
+    }
+
+    /// Changes an agent's stored image and/or command (`None` leaves one as it is).
+    pub fn set_agent(
+        &mut self,
+        name: &str,
+        image: Option<Option<String>>,
+        command: Option<Vec<String>>,
+        now: Timestamp,
+    ) -> Result<(), ModelError> {
+        let agent = self.agent_mut(name)?;
+        if let Some(image) = image {
+            agent.image = image;
+        }
+        if let Some(command) = command {
+            agent.command = command;
+        }
+        agent.updated = now;
+        Ok(())
     }
 
     /// Attaches an existing entry, under `env_name` or its own name. Attaching it again under
@@ -118,7 +159,8 @@ impl Document {
         let env_name = env_name.unwrap_or(entry);
         check_name(env_name)?;
         let target = self.agent_mut(agent)?;
-        if target.attach.get(entry).map(String::as_str) == Some(env_name) {
+        let previous = target.attach.get(entry).cloned();
+        if previous.as_deref() == Some(env_name) {
             return Ok(AttachOutcome::AlreadyAttached);
         }
         if let Some((other, _)) = target
@@ -134,15 +176,25 @@ impl Document {
         }
         target.attach.insert(entry.to_owned(), env_name.to_owned());
         target.updated = now;
-        Ok(AttachOutcome::Attached)
+        Ok(match previous {
+            Some(from) => AttachOutcome::Renamed { from },
+            None => AttachOutcome::Attached,
+        })
     }
 
     pub fn detach(&mut self, agent: &str, entry: &str, now: Timestamp) -> Result<(), ModelError> {
         let target = self.agent_mut(agent)?;
         if target.attach.remove(entry).is_none() {
+            // Perhaps the name given is what an entry is attached *as*.
+            let attached_as = target
+                .attach
+                .iter()
+                .find(|(_, env)| env.as_str() == entry)
+                .map(|(other, _)| other.clone());
             return Err(ModelError::NotAttached {
                 agent: agent.to_owned(),
                 entry: entry.to_owned(),
+                attached_as,
             });
         }
         target.updated = now;
@@ -291,7 +343,7 @@ mod tests {
         ));
         assert!(matches!(
             d.attach("nobody", "TOKEN", None, now),
-            Err(ModelError::AgentNotFound(_))
+            Err(ModelError::AgentNotFound { .. })
         ));
     }
 }

@@ -251,6 +251,16 @@ impl VaultFile {
         keys: &dyn Keys,
         change: impl FnOnce(&mut Document) -> Result<T, VaultError>,
     ) -> Result<T, VaultError> {
+        self.update_if_changed(keys, |doc| change(doc).map(|result| (result, true)))
+    }
+
+    /// Like [`VaultFile::update`], but `change` also says whether it changed anything: when it
+    /// did not, nothing is written (and the backup keeps the version before).
+    pub fn update_if_changed<T>(
+        &self,
+        keys: &dyn Keys,
+        change: impl FnOnce(&mut Document) -> Result<(T, bool), VaultError>,
+    ) -> Result<T, VaultError> {
         // Unlock the identities before taking the lock: a passphrase prompt must not keep
         // other writers waiting, and a wrong identity fails here, before anything is touched.
         let bytes = read_file(&self.path)?;
@@ -258,8 +268,10 @@ impl VaultFile {
         let (lock, target) = self.lock_target()?;
         let bytes = read_file(&target)?;
         let mut doc = self.decode(&bytes, keys)?;
-        let result = change(&mut doc)?;
-        self.write(&lock, &target, &doc)?;
+        let (result, changed) = change(&mut doc)?;
+        if changed {
+            self.write(&lock, &target, &doc)?;
+        }
         Ok(result)
     }
 

@@ -124,6 +124,11 @@ pub enum ModelError {
         name: String,
         similar: Option<String>,
     },
+    #[error(
+        "the {} name given is not an entry in the vault; `vault list` shows them",
+        ordinal(*.position)
+    )]
+    NotFoundAt { position: usize },
     #[error("{name} is a {actual}, not a {expected}; manage it with `vault {} …`", actual.command())]
     WrongKind {
         name: String,
@@ -155,8 +160,14 @@ pub enum ModelError {
     InvalidAgentName,
     #[error("an agent named {0} already exists; `vault agent show {0}` shows it")]
     AgentExists(String),
-    #[error("there is no agent named {0}; `vault agent list` shows them")]
-    AgentNotFound(String),
+    #[error("there is no agent named {name}; {}", match .similar {
+        Some(similar) => format!("did you mean {similar}?"),
+        None => "`vault agent list` shows them".to_owned(),
+    })]
+    AgentNotFound {
+        name: String,
+        similar: Option<String>,
+    },
     #[error(
         "agent {agent} already gets {entry} as {env_name}; two values cannot share one \
          environment variable (choose another with --as, or detach {entry} first)"
@@ -166,8 +177,17 @@ pub enum ModelError {
         env_name: String,
         entry: String,
     },
-    #[error("{entry} is not attached to agent {agent}")]
-    NotAttached { agent: String, entry: String },
+    #[error("{entry} is not attached to agent {agent}{}", match .attached_as {
+        Some(other) => format!(
+            "; it is the name {other} is attached as: vault detach {agent} {other}"
+        ),
+        None => String::new(),
+    })]
+    NotAttached {
+        agent: String,
+        entry: String,
+        attached_as: Option<String>,
+    },
     #[error(
         "{name} is attached to {}; detach it first, or pass --detach to detach it and remove it",
         agent_list(.agents)
@@ -180,11 +200,32 @@ pub enum ModelError {
     DanglingAttachment { agent: String, entry: String },
 }
 
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, 11) | (2, 12) | (3, 13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 fn agent_list(agents: &[String]) -> String {
     match agents {
         [one] => format!("agent {one}"),
         many => format!("agents {}", many.join(", ")),
     }
+}
+
+/// The existing name closest to `wanted` (case aside), when it is close enough to be a typo.
+pub(super) fn closest<'a>(names: impl Iterator<Item = &'a String>, wanted: &str) -> Option<String> {
+    let wanted = wanted.to_ascii_uppercase();
+    names
+        .map(|k| (strsim::jaro_winkler(&k.to_ascii_uppercase(), &wanted), k))
+        .filter(|(score, _)| *score > 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k.clone())
 }
 
 /// What is wrong with a name, without repeating it.
@@ -314,21 +355,9 @@ impl Document {
 
     /// "No such entry", naming the closest existing name when one is close.
     fn not_found(&self, name: &str) -> ModelError {
-        let similar = self
-            .entries
-            .keys()
-            .map(|k| {
-                (
-                    strsim::jaro_winkler(&k.to_ascii_uppercase(), &name.to_ascii_uppercase()),
-                    k,
-                )
-            })
-            .filter(|(score, _)| *score > 0.85)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, k)| k.clone());
         ModelError::NotFound {
             name: name.to_owned(),
-            similar,
+            similar: closest(self.entries.keys(), name),
         }
     }
 
