@@ -40,6 +40,9 @@ pub struct Record {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Event {
+    /// A run began (its `Run` line follows when it ends).
+    Start,
+    /// A run ended: with its exit status.
     Run,
     Change,
 }

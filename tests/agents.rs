@@ -74,6 +74,15 @@ fn two_values_cannot_share_an_environment_name() {
 }
 
 #[test]
+fn what_opens_the_vault_cannot_be_attached() {
+    let env = vault_with_entries();
+    let before = env.snapshot();
+    let out = env.run(&["attach", "a", "DB_URL", "--as", "VAULT_IDENTITY"]);
+    assert_fails_with(&out, "VAULT_IDENTITY is what opens the vault");
+    env.assert_unchanged(&before);
+}
+
+#[test]
 fn attaching_what_is_not_there_is_refused() {
     let env = vault_with_entries();
     let before = env.snapshot();
@@ -208,22 +217,31 @@ fn the_audit_log_records_runs_and_changes_with_names_only() {
     let _ = env.run(&["run", "a", "--", "sh", "-c", "exit 3"]);
     let records = json(&env, &["audit"]);
     let records = records.as_array().unwrap();
-    let commands: Vec<&str> = records
+    let events: Vec<String> = records
         .iter()
-        .map(|r| r["command"].as_str().unwrap())
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["event"].as_str().unwrap(),
+                r["command"].as_str().unwrap()
+            )
+        })
         .collect();
     assert_eq!(
-        commands,
+        events,
         [
-            "init",
-            "secret add",
-            "secret add",
-            "var set",
-            "attach",
-            "run"
+            "change init",
+            "change secret add",
+            "change secret add",
+            "change var set",
+            "change attach",
+            "start run",
+            "run run"
         ]
     );
-    let run = &records[5];
+    assert_eq!(records[5]["pid"], records[6]["pid"]);
+    assert_eq!(records[5]["started"], records[6]["started"]);
+    let run = &records[6];
     assert_eq!(run["event"], "run");
     assert_eq!(run["agent"], "a");
     assert_eq!(run["program"], "sh");
@@ -236,7 +254,7 @@ fn the_audit_log_records_runs_and_changes_with_names_only() {
 
     let log = env.home.join(".local/state/vault/audit.log");
     let text = std::fs::read_to_string(&log).unwrap();
-    assert_eq!(text.lines().count(), 6);
+    assert_eq!(text.lines().count(), 7);
     assert!(
         !text.contains(CANARY) && !text.contains("debug"),
         "values in the log"
@@ -253,11 +271,11 @@ fn the_audit_log_records_runs_and_changes_with_names_only() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["command"].as_str().unwrap())
+        .map(|r| r["event"].as_str().unwrap())
         .collect();
-    assert_eq!(events, ["attach", "run"]);
+    assert_eq!(events, ["change", "start", "run"]);
     let recent = json(&env, &["audit", "--since", "1h"]);
-    assert_eq!(recent.as_array().unwrap().len(), 6);
+    assert_eq!(recent.as_array().unwrap().len(), 7);
     assert_eq!(
         env.run(&["audit", "--since", "yesterday-ish"])
             .status

@@ -426,3 +426,124 @@ fn an_image_that_cannot_be_used_yet_is_said_not_ignored() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_secret_that_starts_a_longer_one_never_lets_its_tail_through() {
+    let env = Env::new();
+    env.init();
+    env.ok_with_stdin(&["secret", "add", "BOT_ID"], b"123456");
+    env.ok_with_stdin(&["secret", "add", "BOT_TOKEN"], b"123456:tok-AbCdEf");
+    env.ok(&["attach", "bot", "BOT_ID", "BOT_TOKEN"]);
+    let out = env.run(&[
+        "run",
+        "bot",
+        "--",
+        "sh",
+        "-c",
+        "printf 'token=%s' \"${BOT_TOKEN%%:*}\"; sleep 0.2; printf ':%s\\n' \"${BOT_TOKEN#*:}\"",
+    ]);
+    assert_eq!(stdout(&out), "token=***\n");
+}
+
+#[test]
+fn leftover_processes_holding_the_output_do_not_keep_vault_waiting() {
+    let env = agent_env();
+    let started = Instant::now();
+    let out = env.run(&[
+        "run",
+        "a",
+        "--",
+        "sh",
+        "-c",
+        "(sleep 30; echo late) & echo now",
+    ]);
+    assert_success(&out, &["run"]);
+    assert_eq!(stdout(&out), "now\n");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "vault waited for the leftover"
+    );
+    // Clean up the leftover: it is in the command's own process group.
+    let audit: serde_json::Value = serde_json::from_str(&env.ok(&["--json", "audit"])).unwrap();
+    let pid = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find_map(|r| r["pid"].as_i64())
+        .unwrap();
+    unsafe { libc::kill(-(pid as libc::pid_t), libc::SIGKILL) };
+}
+
+#[test]
+fn without_a_terminal_the_command_has_its_own_process_group() {
+    let env = agent_env();
+    // Field 5 of /proc/PID/stat is the process group; the shell's own pid leads its group.
+    let out = env.ok(&[
+        "run",
+        "a",
+        "--",
+        "sh",
+        "-c",
+        "echo $$ $(cut -d' ' -f5 /proc/$$/stat)",
+    ]);
+    let fields: Vec<&str> = out.split_whitespace().collect();
+    assert_eq!(fields[0], fields[1], "{out}");
+}
+
+#[test]
+fn a_signal_ignored_when_vault_started_stays_ignored() {
+    use std::os::unix::process::CommandExt;
+    let env = agent_env();
+    let ready = env.path("ready-nohup");
+    let script = format!("touch '{}'; sleep 1; echo survived", ready.display());
+    let mut cmd = env.cmd();
+    cmd.args(["run", "a", "--", "sh", "-c", &script])
+        .stdout(Stdio::piped());
+    // As nohup leaves it.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGHUP, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    let child = cmd.spawn().unwrap();
+    let started = Instant::now();
+    while !ready.exists() {
+        assert!(started.elapsed() < Duration::from_secs(10));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    send(&child, libc::SIGHUP);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "survived\n");
+}
+
+#[test]
+fn a_run_is_in_the_audit_log_while_it_runs() {
+    let env = agent_env();
+    let (child, _) = start_background(&env, "true");
+    let audit: serde_json::Value = serde_json::from_str(&env.ok(&["--json", "audit"])).unwrap();
+    let last = audit.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["event"], "start");
+    assert!(last["status"].is_null());
+    assert!(env.ok(&["audit"]).contains("running"));
+    send(&child, libc::SIGTERM);
+    let _ = child.wait_with_output();
+    let table = env.ok(&["audit", "--agent", "a"]);
+    assert!(!table.contains("running"), "{table}");
+    assert_eq!(table.matches("| run ").count(), 1, "{table}");
+}
+
+#[test]
+fn with_no_path_at_all_the_usual_directories_are_searched() {
+    let env = agent_env();
+    let out = Command::new(env!("CARGO_BIN_EXE_vault"))
+        .env_clear()
+        .env("HOME", &env.home)
+        .env("XDG_RUNTIME_DIR", env.path("run"))
+        .args(["run", "a", "--", "true"])
+        .output()
+        .unwrap();
+    assert_success(&out, &["run"]);
+}

@@ -186,7 +186,10 @@ fn agent_create_without_a_name_walks_through_a_wizard() {
     let shown: serde_json::Value =
         serde_json::from_str(&env.ok(&["--json", "agent", "show", "wiz-bot"])).unwrap();
     assert_eq!(shown["image"], "python:3.12");
-    assert_eq!(shown["command"], serde_json::json!(["python3", "-u", "my bot.py"]));
+    assert_eq!(
+        shown["command"],
+        serde_json::json!(["python3", "-u", "my bot.py"])
+    );
     let attached: Vec<&str> = shown["attached"]
         .as_array()
         .unwrap()

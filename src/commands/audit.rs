@@ -22,6 +22,16 @@ pub fn run(ctx: &Context, args: &crate::cli::AuditArgs) -> Result<()> {
         ctx.ui.print_json(&serde_json::to_value(&records)?)?;
         return Ok(());
     }
+    // In the table a run is one row: its start line only while it has no end line yet.
+    let ended = |start: &Record| {
+        records
+            .iter()
+            .any(|r| r.event == Event::Run && r.pid == start.pid && r.started == start.started)
+    };
+    let records: Vec<&Record> = records
+        .iter()
+        .filter(|r| r.event != Event::Start || !ended(r))
+        .collect();
     if records.is_empty() {
         ctx.ui.status(format!(
             "Nothing recorded{} (log: {}).",
@@ -41,13 +51,14 @@ pub fn run(ctx: &Context, args: &crate::cli::AuditArgs) -> Result<()> {
                 // A run is listed by when it started; its line is written when it ends.
                 local_time(r.started.unwrap_or(r.time)),
                 match r.event {
+                    Event::Start => "running",
                     Event::Run => "run",
                     Event::Change => "change",
                 }
                 .to_owned(),
                 r.agent.clone().unwrap_or_default(),
                 match r.event {
-                    Event::Run => r.program.clone().unwrap_or_default(),
+                    Event::Start | Event::Run => r.program.clone().unwrap_or_default(),
                     Event::Change => r.command.clone(),
                 },
                 r.names.join(" "),

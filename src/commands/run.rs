@@ -19,6 +19,9 @@ use crate::vault::agents::check_agent_name;
 
 pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
     check_agent_name(&args.agent)?;
+    // Taken before the vault is read: a value changed after this moment makes the agent's
+    // status "restart needed", even if it changed while this run was starting.
+    let started = now();
     let doc = ctx.open()?;
     let agent = doc.agent(&args.agent)?;
     let command = if args.command.is_empty() {
@@ -52,15 +55,17 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         mask(std::io::stdout().is_terminal()),
         mask(std::io::stderr().is_terminal()),
     );
-    // The matcher is built only when some output is masked.
-    let secrets = (mask_stdout || mask_stderr).then(|| {
-        Arc::new(Secrets::new(
+    // The matcher is built only when some output is masked; if it cannot be, nothing runs.
+    let secrets = if mask_stdout || mask_stderr {
+        Some(Arc::new(Secrets::new(
             attached
                 .iter()
                 .filter(|a| a.entry.kind.is_sensitive())
                 .map(|a| a.entry.value.expose().as_bytes()),
-        ))
-    });
+        )?))
+    } else {
+        None
+    };
     let launch = Launch {
         program: OsString::from(program),
         args: program_args.iter().map(OsString::from).collect(),
@@ -74,6 +79,10 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         ),
         mask_stdout,
         mask_stderr,
+        // With a terminal, the child must share vault's process group (it is the terminal's
+        // foreground job); without one, its own group keeps group-wide signals from reaching
+        // it twice.
+        own_process_group: !std::io::stdin().is_terminal(),
     };
     log::info!(
         "running {program} for agent {} with {} attached values",
@@ -81,12 +90,23 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         attached.len()
     );
 
-    let started = now();
     let outcome = process::start(launch, secrets);
     // The child has its environment: the rest of the vault need not stay in memory while
     // it runs (which may be for days).
     drop(attached);
     drop(doc);
+    let record = |event: Event, pid: Option<u32>, status: Option<i32>| Record {
+        time: now(),
+        event,
+        command: "run".into(),
+        names: names.clone(),
+        agent: Some(args.agent.clone()),
+        program: Some(program.clone()),
+        pid,
+        status,
+        started: Some(started),
+        vault: Some(ctx.vault_real_path()),
+    };
     let (pid, result) = match outcome {
         Ok(running) => {
             if let Err(e) = ctx
@@ -97,6 +117,9 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
                     .warn(format!("could not note the launch of {}: {e}", args.agent));
             }
             let pid = running.pid();
+            // A start line now, so that a run still going (or a vault killed with SIGKILL)
+            // is in the log too; the run's own line follows when it ends.
+            append(ctx, &record(Event::Start, Some(pid), None));
             (Some(pid), running.wait())
         }
         Err(e) => (None, Err(e)),
@@ -105,26 +128,18 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         Ok(status) => process::exit_code(*status),
         Err(e) => e.exit_code(),
     };
-    let record = Record {
-        time: now(),
-        event: Event::Run,
-        command: "run".into(),
-        names,
-        agent: Some(args.agent.clone()),
-        program: Some(program.clone()),
-        pid,
-        status: Some(i32::from(code)),
-        started: Some(started),
-        vault: Some(ctx.vault_real_path()),
-    };
-    if let Err(e) = ctx.state.append(&record) {
+    append(ctx, &record(Event::Run, pid, Some(i32::from(code))));
+    if let Err(e) = result {
+        ctx.ui.error(&anyhow::Error::new(e));
+    }
+    Ok(ExitCode::from(code))
+}
+
+fn append(ctx: &Context, record: &Record) {
+    if let Err(e) = ctx.state.append(record) {
         ctx.ui.warn(format!(
             "the run is not in the audit log {}: {e}",
             ctx.state.log_path().display()
         ));
     }
-    if let Err(e) = result {
-        ctx.ui.error(&anyhow::Error::new(e));
-    }
-    Ok(ExitCode::from(code))
 }

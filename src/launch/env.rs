@@ -5,10 +5,9 @@ use std::ffi::{OsStr, OsString};
 use crate::secret::SecretValue;
 use crate::vault::Attached;
 
-/// What opens the vault itself. An agent started from a CI job must not be able to decrypt
-/// everything, so these never reach a child, whatever the options.
-pub const VAULT_OWN_VARIABLES: [&str; 3] =
-    ["VAULT_IDENTITY", "VAULT_IDENTITY_FILE", "VAULT_PASSPHRASE"];
+/// What opens the vault itself never reaches a child, whatever the options: not inherited,
+/// and not attached (which `attach` refuses already).
+pub use crate::vault::agents::RESERVED_ENV_NAMES as VAULT_OWN_VARIABLES;
 
 /// What `--isolate` keeps from the parent's environment (plus every `LC_*`).
 pub const ISOLATED_KEEPS: [&str; 7] = ["PATH", "HOME", "USER", "LANG", "TERM", "TZ", "TMPDIR"];
@@ -34,26 +33,40 @@ pub fn plan<'d>(
     attached: &[Attached<'d>],
     options: EnvOptions,
 ) -> Vec<(OsString, EnvValue<'d>)> {
-    let is_attached = |name: &OsStr| attached.iter().any(|a| OsStr::new(a.env_name) == name);
+    let is_attached = |name: &OsStr| {
+        attached
+            .iter()
+            .any(|a| same_name(OsStr::new(a.env_name), name))
+    };
+    let is_reserved = |name: &OsStr| {
+        VAULT_OWN_VARIABLES
+            .iter()
+            .any(|own| same_name(OsStr::new(own), name))
+    };
     let mut vars: Vec<(OsString, EnvValue<'d>)> = inherited
         .into_iter()
-        .filter(|(name, _)| {
-            !VAULT_OWN_VARIABLES
-                .iter()
-                .any(|own| OsStr::new(own) == name)
-        })
+        .filter(|(name, _)| !is_reserved(name))
         .filter(|(name, _)| !options.isolate || isolated_keeps(name))
         .filter(|(name, _)| options.keep_env || !is_attached(name))
         .map(|(name, value)| (name, EnvValue::Inherited(value)))
         .collect();
     for a in attached {
         let name = OsString::from(a.env_name);
-        if vars.iter().any(|(n, _)| *n == name) {
-            continue; // --keep-env: the inherited value stays
+        if is_reserved(&name) || vars.iter().any(|(n, _)| same_name(n, &name)) {
+            continue; // reserved, or --keep-env: the inherited value stays
         }
         vars.push((name, EnvValue::Attached(&a.entry.value)));
     }
     vars
+}
+
+/// Environment names are case-sensitive on Unix and not on Windows.
+fn same_name(a: &OsStr, b: &OsStr) -> bool {
+    if cfg!(windows) {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a == b
+    }
 }
 
 fn isolated_keeps(name: &OsStr) -> bool {

@@ -11,6 +11,11 @@ use zeroize::Zeroizing;
 /// What a run of masked bytes becomes.
 pub const MASK: &[u8] = b"***";
 
+/// The masking matcher could not be built (the secrets are too many or too large for it).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot prepare output masking ({0}); nothing was started (--mask never runs without it)")]
+pub struct MaskError(String);
+
 /// The secrets to hide, prepared once per run and shared by the output streams.
 pub struct Secrets {
     matcher: Option<AhoCorasick>,
@@ -20,8 +25,9 @@ pub struct Secrets {
 }
 
 impl Secrets {
-    /// Empty values are left out: they would match everywhere.
-    pub fn new<'a>(values: impl IntoIterator<Item = &'a [u8]>) -> Self {
+    /// Empty values are left out: they would match everywhere. Fails (rather than masking
+    /// nothing) when the matcher cannot be built.
+    pub fn new<'a>(values: impl IntoIterator<Item = &'a [u8]>) -> Result<Self, MaskError> {
         let mut sorted: Vec<Zeroizing<Vec<u8>>> = values
             .into_iter()
             .filter(|v| !v.is_empty())
@@ -31,32 +37,34 @@ impl Secrets {
         sorted.dedup_by(|a, b| a.as_slice() == b.as_slice());
         // Standard semantics report every match, overlapping ones too. A contiguous NFA: a
         // DFA searches a little faster but takes longer to build than a run of most agents.
-        let matcher = (!sorted.is_empty())
-            .then(|| {
+        let matcher = if sorted.is_empty() {
+            None
+        } else {
+            Some(
                 AhoCorasick::builder()
                     .kind(Some(AhoCorasickKind::ContiguousNFA))
                     .build(sorted.iter().map(|s| s.as_slice()))
-                    .ok()
-            })
-            .flatten();
+                    .map_err(|e| MaskError(e.to_string()))?,
+            )
+        };
         let longest = sorted.iter().map(|s| s.len()).max().unwrap_or(0);
-        Self {
+        Ok(Self {
             matcher,
             sorted,
             longest,
-        }
+        })
     }
 
     pub fn is_empty(&self) -> bool {
         self.matcher.is_none()
     }
 
-    /// Whether `tail` is the beginning of some secret (and not a whole one).
+    /// Whether `tail` is the beginning of some longer secret. The secrets that start with
+    /// `tail` sort together, right after `tail` itself (which may be a secret too: a bot's id
+    /// and its `id:token`); the first one greater than `tail` decides.
     fn starts_a_secret(&self, tail: &[u8]) -> bool {
-        let i = self.sorted.partition_point(|s| s.as_slice() < tail);
-        self.sorted
-            .get(i)
-            .is_some_and(|s| s.len() > tail.len() && s.starts_with(tail))
+        let i = self.sorted.partition_point(|s| s.as_slice() <= tail);
+        self.sorted.get(i).is_some_and(|s| s.starts_with(tail))
     }
 }
 
@@ -163,7 +171,7 @@ mod tests {
     use super::*;
 
     fn mask_in_chunks(secrets: &[&str], output: &[u8], chunk: usize) -> Vec<u8> {
-        let secrets = Secrets::new(secrets.iter().map(|s| s.as_bytes()));
+        let secrets = Secrets::new(secrets.iter().map(|s| s.as_bytes())).unwrap();
         let mut masker = Masker::new(&secrets);
         let mut out = Vec::new();
         for piece in output.chunks(chunk.max(1)) {
@@ -198,7 +206,7 @@ mod tests {
 
     #[test]
     fn output_without_secrets_is_passed_on_at_once() {
-        let secrets = Secrets::new([b"sk-abc123".as_slice()]);
+        let secrets = Secrets::new([b"sk-abc123".as_slice()]).unwrap();
         let mut masker = Masker::new(&secrets);
         let mut out = Vec::new();
         masker.push(b"hello world\n", &mut out);
@@ -230,6 +238,60 @@ mod tests {
         assert_eq!(mask_in_chunks(&["secret"], b"the sec", 1), b"the sec");
         assert_eq!(mask_in_chunks(&[], b"anything", 3), b"anything");
         assert_eq!(mask_in_chunks(&[""], b"anything", 3), b"anything");
+    }
+
+    #[test]
+    fn a_secret_that_starts_a_longer_one_does_not_release_its_tail() {
+        // A bot's id and its id:token: a write ending right after the id must not let the
+        // token's rest through.
+        for chunk in [1, 2, 3, 6] {
+            assert_eq!(
+                mask_in_chunks(&["abc", "abcdef"], b"abcdef\n", chunk),
+                b"***\n"
+            );
+            assert_eq!(
+                mask_in_chunks(&["12345", "12345:tok"], b"id 12345:tok.", chunk),
+                b"id ***."
+            );
+        }
+    }
+
+    /// Masking in any chunking gives what masking the whole output at once gives.
+    #[test]
+    fn chunking_never_changes_the_result() {
+        let mut seed = 0x9e3779b97f4a7c15u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let alphabet = b"ab:c";
+        for _ in 0..3000 {
+            let secrets: Vec<String> = (0..1 + next(3))
+                .map(|_| {
+                    (0..1 + next(5))
+                        .map(|_| alphabet[next(4) as usize] as char)
+                        .collect()
+                })
+                .collect();
+            let output: Vec<u8> = (0..next(40)).map(|_| alphabet[next(4) as usize]).collect();
+            let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+            let whole = mask_in_chunks(&refs, &output, output.len().max(1));
+            for chunk in [1, 2, 3, 5] {
+                assert_eq!(
+                    mask_in_chunks(&refs, &output, chunk),
+                    whole,
+                    "secrets {secrets:?}, output {:?}, chunk {chunk}",
+                    String::from_utf8_lossy(&output)
+                );
+            }
+            // And nothing of a secret shows in the whole-output result.
+            let shown = String::from_utf8_lossy(&whole).replace("***", "\u{0}");
+            for secret in &secrets {
+                assert!(!shown.contains(secret.as_str()), "{secret} in {shown:?}");
+            }
+        }
     }
 
     #[test]

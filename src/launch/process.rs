@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use super::env::EnvValue;
 use super::mask::{Secrets, pump};
@@ -23,6 +24,12 @@ pub const FORWARDED: [i32; 7] = [
     signal_hook::consts::SIGWINCH,
 ];
 
+/// How long output from processes the command left behind is still passed on after it exits.
+pub const LEFTOVER_OUTPUT: Duration = Duration::from_secs(2);
+
+/// Where a program is looked for when the child has no PATH (what execvp uses).
+const DEFAULT_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
+
 /// What to start.
 pub struct Launch<'d> {
     pub program: OsString,
@@ -30,6 +37,9 @@ pub struct Launch<'d> {
     pub env: Vec<(OsString, EnvValue<'d>)>,
     pub mask_stdout: bool,
     pub mask_stderr: bool,
+    /// Start the child in a process group of its own: right when no terminal is involved, so
+    /// that a signal sent to vault's group reaches the child once, through vault, not twice.
+    pub own_process_group: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +53,11 @@ pub enum LaunchError {
     NotExecutable(String),
     #[error("cannot execute {0}: the interpreter its #! line names was not found")]
     BadInterpreter(String),
+    #[error(
+        "cannot start {0}: its arguments and environment are larger than this system allows \
+         (on Linux one value may be at most 128 KiB; is an attached value that large?)"
+    )]
+    TooBig(String),
     #[error("cannot start {0}")]
     Spawn(String, #[source] io::Error),
     #[error("cannot forward signals to the command")]
@@ -77,6 +92,8 @@ pub struct Running {
     pumps: Vec<JoinHandle<io::Result<()>>>,
     #[cfg(unix)]
     signals: signal_hook::iterator::SignalsInfo<signal_hook::iterator::exfiltrator::WithOrigin>,
+    #[cfg(unix)]
+    own_process_group: bool,
 }
 
 impl Running {
@@ -84,7 +101,7 @@ impl Running {
         self.child.id()
     }
 
-    /// Waits for the child, forwarding signals meanwhile, and for its output to be passed
+    /// Waits for the child, forwarding signals meanwhile, then for its output to be passed
     /// on; returns its status. One loop does both: SIGCHLD says when to look for the status,
     /// so no extra thread is needed.
     pub fn wait(mut self) -> Result<ExitStatus, LaunchError> {
@@ -94,21 +111,53 @@ impl Running {
                 break 'waiting status;
             }
             for origin in self.signals.wait() {
-                if origin.signal != signal_hook::consts::SIGCHLD && sent_by_a_process(&origin) {
+                // In its own group the child gets no signal but through vault; in vault's
+                // group it already got what the terminal raised.
+                let forward_it = origin.signal != signal_hook::consts::SIGCHLD
+                    && (self.own_process_group || sent_by_a_process(&origin));
+                if forward_it {
                     forward(self.child.id(), origin.signal);
                 }
             }
         };
         #[cfg(not(unix))]
         let status = self.child.wait().map_err(LaunchError::Wait)?;
+        self.finish_output();
+        Ok(status)
+    }
+
+    /// Passes on what the command wrote before it exited. Processes it left behind may keep
+    /// the output open: their output is passed on for a short while, and a signal asking
+    /// vault to stop ends the wait at once (otherwise nothing would stop it).
+    fn finish_output(&mut self) {
+        let deadline = Instant::now() + LEFTOVER_OUTPUT;
+        while self.pumps.iter().any(|p| !p.is_finished()) {
+            #[cfg(unix)]
+            if self.signals.pending().any(|o| is_a_stop(o.signal)) {
+                break;
+            }
+            if Instant::now() >= deadline {
+                log::info!("the command left processes that still hold its output; not waiting");
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
         for pump in self.pumps.drain(..) {
+            if !pump.is_finished() {
+                continue; // ended with the process; its output is not shown, never unmasked
+            }
             // A reader that stopped (the terminal went away) does not change the status.
             if let Ok(Err(e)) = pump.join() {
                 log::debug!("output pump: {e}");
             }
         }
-        Ok(status)
     }
+}
+
+#[cfg(unix)]
+fn is_a_stop(signal: i32) -> bool {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    [SIGINT, SIGTERM, SIGHUP, SIGQUIT].contains(&signal)
 }
 
 /// Starts the child. `secrets` are masked in the streams that `launch` says to mask; `None`
@@ -116,20 +165,7 @@ impl Running {
 /// more: the caller can drop it.
 pub fn start(launch: Launch<'_>, secrets: Option<Arc<Secrets>>) -> Result<Running, LaunchError> {
     let name = launch.program.to_string_lossy().into_owned();
-    let child_path =
-        launch
-            .env
-            .iter()
-            .find(|(key, _)| key == "PATH")
-            .map(|(_, value)| match value {
-                EnvValue::Inherited(v) => v.clone(),
-                EnvValue::Attached(v) => OsString::from(v.expose()),
-            });
-    let program = resolve_program(&launch.program, child_path.as_deref())?;
-    let mut command = Command::new(&program);
-    // argv[0] as typed, as a shell passes it (busybox-style tools look at it).
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::arg0(&mut command, &launch.program);
+    let mut command = command_for(&launch)?;
     command
         .args(&launch.args)
         .env_clear()
@@ -150,12 +186,18 @@ pub fn start(launch: Launch<'_>, secrets: Option<Arc<Secrets>>) -> Result<Runnin
     };
     command.stdout(piped(launch.mask_stdout));
     command.stderr(piped(launch.mask_stderr));
+    #[cfg(unix)]
+    if launch.own_process_group {
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    }
 
     // Handlers are in place before the child exists, so nothing sent in between is lost
-    // (SIGCHLD included); the child gets default dispositions back at exec.
+    // (SIGCHLD included); the child gets default dispositions back at exec. A signal that
+    // was ignored when vault started (nohup, a background job) stays ignored, for the child
+    // too: it is not watched, so not forwarded.
     #[cfg(unix)]
     let signals = {
-        let mut watched = FORWARDED.to_vec();
+        let mut watched: Vec<i32> = FORWARDED.into_iter().filter(|&s| !is_ignored(s)).collect();
         watched.push(signal_hook::consts::SIGCHLD);
         signal_hook::iterator::SignalsInfo::<signal_hook::iterator::exfiltrator::WithOrigin>::new(
             watched,
@@ -163,11 +205,13 @@ pub fn start(launch: Launch<'_>, secrets: Option<Arc<Secrets>>) -> Result<Runnin
         .map_err(LaunchError::Signals)?
     };
 
+    let program_exists = command_exists(&command);
     let mut child = command.spawn().map_err(|e| match e.kind() {
         // The program itself was found: what is missing is its #! interpreter.
-        io::ErrorKind::NotFound if program.is_file() => LaunchError::BadInterpreter(name.clone()),
+        io::ErrorKind::NotFound if program_exists => LaunchError::BadInterpreter(name.clone()),
         io::ErrorKind::NotFound => LaunchError::NotFound { name: name.clone() },
         io::ErrorKind::PermissionDenied => LaunchError::NotExecutable(name.clone()),
+        io::ErrorKind::ArgumentListTooLong => LaunchError::TooBig(name.clone()),
         _ if e.raw_os_error() == Some(8) => LaunchError::NotExecutable(name.clone()), // ENOEXEC
         _ => LaunchError::Spawn(name.clone(), e),
     })?;
@@ -199,32 +243,68 @@ pub fn start(launch: Launch<'_>, secrets: Option<Arc<Secrets>>) -> Result<Runnin
         pumps,
         #[cfg(unix)]
         signals,
+        #[cfg(unix)]
+        own_process_group: launch.own_process_group,
     })
 }
 
-/// Finds the program as the child's own PATH would, as a shell does. Spawning the resolved
-/// path also lets std use posix_spawn (a vfork) rather than fork and its own search, which
-/// it must do when the child's environment differs from ours.
+/// The command for the program, found as a shell would on the child's own PATH. Spawning the
+/// resolved path also lets std use posix_spawn (a vfork) rather than fork and its own search,
+/// which it must do when the child's environment differs from ours.
+#[cfg(unix)]
+fn command_for(launch: &Launch<'_>) -> Result<Command, LaunchError> {
+    let child_path =
+        launch
+            .env
+            .iter()
+            .find(|(key, _)| key == "PATH")
+            .map(|(_, value)| match value {
+                EnvValue::Inherited(v) => v.clone(),
+                EnvValue::Attached(v) => OsString::from(v.expose()),
+            });
+    let program = resolve_program(&launch.program, child_path.as_deref())?;
+    let mut command = Command::new(program);
+    // argv[0] as typed, as a shell passes it (busybox-style tools look at it).
+    std::os::unix::process::CommandExt::arg0(&mut command, &launch.program);
+    Ok(command)
+}
+
+/// Elsewhere std's own lookup knows the platform's rules (Path, PATHEXT).
+#[cfg(not(unix))]
+fn command_for(launch: &Launch<'_>) -> Result<Command, LaunchError> {
+    Ok(Command::new(&launch.program))
+}
+
+fn command_exists(command: &Command) -> bool {
+    Path::new(command.get_program()).is_file()
+}
+
+/// Finds a program as execvp does: a name with a slash is used as it is; a bare name is looked
+/// up in each PATH directory (an empty entry meaning the current directory), taking the first
+/// file this user may execute.
+#[cfg(unix)]
 fn resolve_program(program: &OsStr, path: Option<&OsStr>) -> Result<PathBuf, LaunchError> {
     let name = program.to_string_lossy().into_owned();
     if program.is_empty() {
         return Err(LaunchError::NotFound { name });
     }
-    if Path::new(program).components().count() > 1 || program.to_string_lossy().contains('/') {
+    if program.to_string_lossy().contains('/') {
         return Ok(PathBuf::from(program));
     }
+    let path = path.unwrap_or(OsStr::new(DEFAULT_PATH));
     let mut found_but_not_executable = false;
-    for dir in std::env::split_paths(path.unwrap_or_default()) {
-        // An empty PATH element means the current directory, as in a shell.
+    for dir in std::env::split_paths(path) {
         let candidate = if dir.as_os_str().is_empty() {
             PathBuf::from(".").join(program)
         } else {
             dir.join(program)
         };
-        match std::fs::metadata(&candidate) {
-            Ok(meta) if meta.is_file() && is_executable(&meta) => return Ok(candidate),
-            Ok(meta) if meta.is_file() => found_but_not_executable = true,
-            _ => {}
+        if !candidate.is_file() {
+            continue;
+        }
+        match rustix::fs::access(&candidate, rustix::fs::Access::EXEC_OK) {
+            Ok(()) => return Ok(candidate),
+            Err(_) => found_but_not_executable = true,
         }
     }
     Err(if found_but_not_executable {
@@ -234,15 +314,16 @@ fn resolve_program(program: &OsStr, path: Option<&OsStr>) -> Result<PathBuf, Lau
     })
 }
 
+/// Whether `signal` is ignored now (as `nohup` and background shell jobs leave some).
 #[cfg(unix)]
-fn is_executable(meta: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    meta.permissions().mode() & 0o111 != 0
-}
-
-#[cfg(not(unix))]
-fn is_executable(_: &std::fs::Metadata) -> bool {
-    true
+fn is_ignored(signal: i32) -> bool {
+    // SAFETY: with a null new action, sigaction only reads the current one into `current`,
+    // a plain C struct that zeroed memory initialises validly.
+    unsafe {
+        let mut current: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(signal, std::ptr::null(), &mut current) == 0
+            && current.sa_sigaction == libc::SIG_IGN
+    }
 }
 
 /// A signal some process sent (kill, a supervisor, a CI runner) is passed on. One the kernel
@@ -257,7 +338,9 @@ fn sent_by_a_process(origin: &signal_hook::low_level::siginfo::Origin) -> bool {
 #[cfg(unix)]
 fn forward(pid: u32, signal: i32) {
     let (Some(pid), Some(signal)) = (
-        rustix::process::Pid::from_raw(pid as i32),
+        i32::try_from(pid)
+            .ok()
+            .and_then(rustix::process::Pid::from_raw),
         rustix::process::Signal::from_named_raw(signal),
     ) else {
         return;
@@ -282,31 +365,33 @@ pub fn exit_code(status: ExitStatus) -> u8 {
     1
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 
     #[test]
     fn programs_are_found_on_the_child_s_path() {
         let dir = tempfile::tempdir().unwrap();
-        let bin = dir.path().join("bin");
-        std::fs::create_dir(&bin).unwrap();
-        let tool = bin.join("tool");
-        std::fs::write(&tool, "#!/bin/sh\n").unwrap();
-        let path = std::env::join_paths([dir.path(), &bin]).unwrap();
-        assert!(matches!(
-            resolve_program(OsStr::new("tool"), Some(&path)),
-            Err(LaunchError::NotExecutable(_))
-        ));
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o755)).unwrap();
-        }
+        let (first, second) = (dir.path().join("first"), dir.path().join("second"));
+        std::fs::create_dir(&first).unwrap();
+        std::fs::create_dir(&second).unwrap();
+        // Not executable in the first directory, executable in the second: the second wins,
+        // as in a shell.
+        std::fs::write(first.join("tool"), "#!/bin/sh\n").unwrap();
+        std::fs::write(second.join("tool"), "#!/bin/sh\n").unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(second.join("tool"), std::fs::Permissions::from_mode(0o755))
+            .unwrap();
+        let path = std::env::join_paths([&first, &second]).unwrap();
         assert_eq!(
             resolve_program(OsStr::new("tool"), Some(&path)).unwrap(),
-            tool
+            second.join("tool")
         );
+        let only_first = std::env::join_paths([&first]).unwrap();
+        assert!(matches!(
+            resolve_program(OsStr::new("tool"), Some(&only_first)),
+            Err(LaunchError::NotExecutable(_))
+        ));
         assert!(matches!(
             resolve_program(OsStr::new("nope"), Some(&path)),
             Err(LaunchError::NotFound { .. })
@@ -314,6 +399,14 @@ mod tests {
         assert_eq!(
             resolve_program(OsStr::new("./x"), None).unwrap(),
             PathBuf::from("./x")
+        );
+        // No PATH at all: the usual directories, not the current one.
+        assert_eq!(
+            resolve_program(OsStr::new("sh"), None)
+                .unwrap()
+                .parent()
+                .map(|p| p.is_absolute()),
+            Some(true)
         );
     }
 }

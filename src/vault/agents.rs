@@ -49,6 +49,18 @@ pub enum AttachOutcome {
     },
 }
 
+/// Environment names an agent can never be given a value under: what opens the vault itself.
+/// An agent started from a CI job must not be able to decrypt everything.
+pub const RESERVED_ENV_NAMES: [&str; 3] =
+    ["VAULT_IDENTITY", "VAULT_IDENTITY_FILE", "VAULT_PASSPHRASE"];
+
+/// Whether `name` is one of [`RESERVED_ENV_NAMES`] (whatever its case: Windows ignores it).
+pub fn is_reserved_env_name(name: &str) -> bool {
+    RESERVED_ENV_NAMES
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(name))
+}
+
 /// Agent names: letters, digits, `_` and `-`, starting with a letter or digit, at most 64.
 /// (They name files in the state directory and TOML keys, so nothing else.)
 pub fn check_agent_name(name: &str) -> Result<(), ModelError> {
@@ -158,6 +170,9 @@ impl Document {
         self.entry(entry)?;
         let env_name = env_name.unwrap_or(entry);
         check_name(env_name)?;
+        if is_reserved_env_name(env_name) {
+            return Err(ModelError::ReservedEnvName(env_name.to_owned()));
+        }
         let target = self.agent_mut(agent)?;
         let previous = target.attach.get(entry).cloned();
         if previous.as_deref() == Some(env_name) {
@@ -252,6 +267,11 @@ impl Document {
                             agent: agent.to_owned(),
                             entry: entry_name.clone(),
                         })?;
+                // A hand-edited vault is held to the same rules as `attach`.
+                check_name(env_name)?;
+                if is_reserved_env_name(env_name) {
+                    return Err(ModelError::ReservedEnvName(env_name.clone()));
+                }
                 Ok(Attached {
                     entry_name,
                     env_name,
@@ -314,6 +334,18 @@ mod tests {
         assert_eq!(attached.len(), 1);
         assert_eq!(attached[0].env_name, "DATABASE_URL");
         assert_eq!(attached[0].entry.value.expose(), "DB_URL-value");
+    }
+
+    #[test]
+    fn what_opens_the_vault_cannot_be_an_attachment_s_name() {
+        let mut d = doc();
+        let now = Timestamp::UNIX_EPOCH;
+        for name in ["VAULT_IDENTITY", "VAULT_PASSPHRASE", "Vault_Identity_File"] {
+            assert_eq!(
+                d.attach("agent-x", "TOKEN", Some(name), now),
+                Err(ModelError::ReservedEnvName(name.into()))
+            );
+        }
     }
 
     #[test]

@@ -177,6 +177,11 @@ pub enum ModelError {
         env_name: String,
         entry: String,
     },
+    #[error(
+        "{0} is what opens the vault, and vault never gives it to an agent; choose another \
+         name with --as"
+    )]
+    ReservedEnvName(String),
     #[error("{entry} is not attached to agent {agent}{}", match .attached_as {
         Some(other) => format!(
             "; it is the name {other} is attached as: vault detach {agent} {other}"
