@@ -100,7 +100,9 @@ fn build_vault(path: &Path, size: usize, recipient: &str) -> VaultFile {
             Kind::Secret
         };
         let value = SecretValue::new(format!("sk-bench-{i:08}-{}", "x".repeat(40))).expect("value");
-        doc.add_entry(&format!("ENTRY_{i}"), kind, value, now)
+        // Each entry made at its own moment, as in a vault built up over time.
+        let made = now + jiff::SignedDuration::from_secs(i as i64);
+        doc.add_entry(&format!("ENTRY_{i}"), kind, value, made)
             .expect("add");
     }
     let file = VaultFile::new(path);

@@ -280,6 +280,8 @@ struct OwnShapeReader<'i> {
     key: Option<Cow<'i, str>>,
     /// The strings of the array being read (only `command` has one).
     array: Option<Vec<String>>,
+    /// The last date-time read: `created` and `updated` are often the same text.
+    last_time: Option<(String, Timestamp)>,
     current: Current,
     version: Option<u32>,
     recipients: Vec<PartialRecipient>,
@@ -298,6 +300,7 @@ impl<'i> OwnShapeReader<'i> {
             agents_header_seen: false,
             key: None,
             array: None,
+            last_time: None,
             current: Current::Root,
             version: None,
             recipients: Vec::new(),
@@ -376,6 +379,8 @@ impl<'i> OwnShapeReader<'i> {
     }
 
     fn set_value(&mut self, key: &str, raw: Raw<'i>) -> Option<()> {
+        let last_time = &mut self.last_time;
+        let mut time = |raw: Raw<'i>| raw.timestamp(last_time);
         match &mut self.current {
             Current::Root => match key {
                 "version" if self.version.is_none() => {
@@ -394,8 +399,8 @@ impl<'i> OwnShapeReader<'i> {
                 "value" if entry.value.is_none() => {
                     entry.value = Some(SecretValue::new(raw.string()?.into_owned()).ok()?);
                 }
-                "created" if entry.created.is_none() => entry.created = Some(raw.timestamp()?),
-                "updated" if entry.updated.is_none() => entry.updated = Some(raw.timestamp()?),
+                "created" if entry.created.is_none() => entry.created = Some(time(raw)?),
+                "updated" if entry.updated.is_none() => entry.updated = Some(time(raw)?),
                 _ => return None,
             },
             Current::Recipient => {
@@ -408,7 +413,7 @@ impl<'i> OwnShapeReader<'i> {
                         recipient.label = Some(raw.string()?.into_owned());
                     }
                     "added" if recipient.added.is_none() => {
-                        recipient.added = Some(raw.timestamp()?);
+                        recipient.added = Some(time(raw)?);
                     }
                     _ => return None,
                 }
@@ -427,8 +432,8 @@ impl<'i> OwnShapeReader<'i> {
                 "image" if partial.image.is_none() => {
                     partial.image = Some(raw.string()?.into_owned());
                 }
-                "created" if partial.created.is_none() => partial.created = Some(raw.timestamp()?),
-                "updated" if partial.updated.is_none() => partial.updated = Some(raw.timestamp()?),
+                "created" if partial.created.is_none() => partial.created = Some(time(raw)?),
+                "updated" if partial.updated.is_none() => partial.updated = Some(time(raw)?),
                 _ => return None,
             },
             Current::Entries | Current::Agents => return None,
@@ -512,12 +517,20 @@ impl<'i> Raw<'i> {
     }
 
     /// A native TOML offset date-time, or an RFC 3339 string; checked against TOML's own
-    /// date-time grammar first (jiff alone accepts forms TOML does not).
-    fn timestamp(self) -> Option<Timestamp> {
-        match self.scalar {
-            ScalarKind::DateTime | ScalarKind::String => parse_offset_datetime(&self.text),
-            _ => None,
+    /// date-time grammar first (jiff alone accepts forms TOML does not). The same text as
+    /// last time is not parsed again.
+    fn timestamp(self, last: &mut Option<(String, Timestamp)>) -> Option<Timestamp> {
+        if !matches!(self.scalar, ScalarKind::DateTime | ScalarKind::String) {
+            return None;
         }
+        if let Some((text, time)) = last
+            && *text == *self.text
+        {
+            return Some(*time);
+        }
+        let time = parse_offset_datetime(&self.text)?;
+        *last = Some((self.text.into_owned(), time));
+        Some(time)
     }
 }
 

@@ -185,6 +185,10 @@ fn not_for_you(path: &Path, yours: &[String], tried: &[String], backup_opens: bo
     msg
 }
 
+/// How much of the file the header checks read: an age header with a few dozen recipients is a
+/// few kilobytes.
+const HEAD: usize = 64 * 1024;
+
 fn read_file(path: &Path) -> Result<Vec<u8>, VaultError> {
     fs::read(path).map_err(|source| match source.kind() {
         io::ErrorKind::NotFound => VaultError::Missing {
@@ -263,8 +267,7 @@ impl VaultFile {
     ) -> Result<T, VaultError> {
         // Unlock the identities before taking the lock: a passphrase prompt must not keep
         // other writers waiting, and a wrong identity fails here, before anything is touched.
-        let bytes = read_file(&self.path)?;
-        self.check_header(&bytes, keys)?;
+        self.check_header(keys)?;
         let (lock, target) = self.lock_target()?;
         let bytes = read_file(&target)?;
         let mut doc = self.decode(&bytes, keys)?;
@@ -277,11 +280,11 @@ impl VaultFile {
 
     /// Which of `keys`' identities opens this vault (the first that does), if any.
     pub fn matching_identity(&self, keys: &dyn Keys) -> Result<Option<usize>, VaultError> {
-        let bytes = read_file(&self.path)?;
+        let head = self.read_head()?;
         Ok(keys
             .identities()
             .iter()
-            .position(|id| crypto::unwrap_header(&bytes, &[*id]).is_ok()))
+            .position(|id| crypto::unwrap_header(&head, &[*id]).is_ok()))
     }
 
     /// Locks the file writes go to: a symlinked vault is updated where it really is, so the
@@ -303,12 +306,48 @@ impl VaultFile {
         })
     }
 
-    fn check_header(&self, bytes: &[u8], keys: &dyn Keys) -> Result<(), VaultError> {
-        if !crypto::is_age_file(bytes) {
+    /// Unwraps the file key from the header alone: the first bytes of the file suffice, unless
+    /// the header is extraordinarily long (hundreds of recipients).
+    fn check_header(&self, keys: &dyn Keys) -> Result<(), VaultError> {
+        let head = self.read_head()?;
+        if !crypto::is_age_file(&head) {
             // decode() gives the precise message.
-            return self.decode(bytes, keys).map(drop);
+            return self.decode(&head, keys).map(drop);
         }
-        crypto::unwrap_header(bytes, &keys.identities()).map_err(|e| self.decrypt_error(e, keys))
+        match crypto::unwrap_header(&head, &keys.identities()) {
+            Ok(()) => Ok(()),
+            Err(age::DecryptError::NoMatchingKeys) => {
+                Err(self.decrypt_error(age::DecryptError::NoMatchingKeys, keys))
+            }
+            Err(e) if head.len() < HEAD => Err(self.decrypt_error(e, keys)),
+            Err(_) => {
+                let whole = self.read()?;
+                crypto::unwrap_header(&whole, &keys.identities())
+                    .map_err(|e| self.decrypt_error(e, keys))
+            }
+        }
+    }
+
+    /// Up to [`HEAD`] bytes from the start of the file.
+    fn read_head(&self) -> Result<Vec<u8>, VaultError> {
+        use std::io::Read as _;
+        let file = fs::File::open(&self.path).map_err(|source| match source.kind() {
+            io::ErrorKind::NotFound => VaultError::Missing {
+                path: self.path.clone(),
+            },
+            _ => VaultError::Read {
+                path: self.path.clone(),
+                source,
+            },
+        })?;
+        let mut head = Vec::with_capacity(HEAD);
+        file.take(HEAD as u64)
+            .read_to_end(&mut head)
+            .map_err(|source| VaultError::Read {
+                path: self.path.clone(),
+                source,
+            })?;
+        Ok(head)
     }
 
     fn read(&self) -> Result<Vec<u8>, VaultError> {
