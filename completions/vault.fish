@@ -26,7 +26,7 @@ end
 
 complete -c vault -n "__fish_vault_needs_command" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_needs_command" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_needs_command" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_needs_command" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_needs_command" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vault -n "__fish_vault_needs_command" -s V -l version -d 'Print version'
@@ -39,6 +39,8 @@ complete -c vault -n "__fish_vault_needs_command" -f -a "ls" -d 'List the entrie
 complete -c vault -n "__fish_vault_needs_command" -f -a "agent" -d 'Create, list, show or remove agents'
 complete -c vault -n "__fish_vault_needs_command" -f -a "attach" -d 'Attach entries to an agent (the agent is created when it does not exist)'
 complete -c vault -n "__fish_vault_needs_command" -f -a "detach" -d 'Detach entries from an agent'
+complete -c vault -n "__fish_vault_needs_command" -f -a "import" -d 'Add every entry of a .env file in one change (FILE, or - for standard input)'
+complete -c vault -n "__fish_vault_needs_command" -f -a "export" -d 'Print an agent\'s values, or every entry, as dotenv, JSON, shell or GitHub Actions input'
 complete -c vault -n "__fish_vault_needs_command" -f -a "run" -d 'Run a command with an agent\'s attached values added to its environment'
 complete -c vault -n "__fish_vault_needs_command" -f -a "audit" -d 'Show the audit log: runs and changes, with names, never values'
 complete -c vault -n "__fish_vault_needs_command" -f -a "recipient" -d 'Manage who can open the vault'
@@ -49,13 +51,13 @@ complete -c vault -n "__fish_vault_using_subcommand init" -l vault -d 'The vault
 complete -c vault -n "__fish_vault_using_subcommand init" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand init" -l passphrase -d 'Protect the new identity file with a passphrase (age scrypt); asked on a terminal, else taken from VAULT_PASSPHRASE'
 complete -c vault -n "__fish_vault_using_subcommand init" -l no-keyring -d 'Keep the new identity in a file in the config directory, not in the OS keyring'
-complete -c vault -n "__fish_vault_using_subcommand init" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand init" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand init" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand init" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand init" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -s V -l version -d 'Print version'
@@ -68,7 +70,7 @@ complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subc
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l from-env -d 'Read the value from this environment variable' -r
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
@@ -76,7 +78,7 @@ complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subc
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -l from-env -d 'Read the value from this environment variable' -r
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
@@ -84,7 +86,7 @@ complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subc
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Remove without asking'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -l detach -d 'Also detach it from the agents it is attached to (otherwise that is refused)'
-complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
@@ -92,7 +94,7 @@ complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subc
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Remove without asking'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -l detach -d 'Also detach it from the agents it is attached to (otherwise that is refused)'
-complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
@@ -102,7 +104,7 @@ complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subc
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -s V -l version -d 'Print version'
@@ -112,21 +114,21 @@ complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_sub
 complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -l detach -d 'Also detach it from the agents it is attached to (otherwise that is refused)'
-complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -l detach -d 'Also detach it from the agents it is attached to (otherwise that is refused)'
-complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
@@ -136,25 +138,25 @@ complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcomm
 complete -c vault -n "__fish_vault_using_subcommand get" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand get" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand get" -s n -l no-newline -d 'Do not print a newline after the value'
-complete -c vault -n "__fish_vault_using_subcommand get" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand get" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand get" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand get" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand get" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand list" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand list" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand list" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand list" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand list" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand list" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand list" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand ls" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand ls" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand ls" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand ls" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand ls" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand ls" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand ls" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set list ls show rm remove help" -s V -l version -d 'Print version'
@@ -171,7 +173,7 @@ complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subco
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l command -d 'A default command for `vault run` (put it last: everything after it is the command)' -r
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
@@ -181,37 +183,37 @@ complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subco
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l no-image -d 'Forget the stored image'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l no-command -d 'Forget the stored command'
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from list" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from list" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from list" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from list" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from ls" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from ls" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from ls" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from ls" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from show" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from show" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from show" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from show" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rm" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rm" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from remove" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from remove" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
@@ -224,16 +226,42 @@ complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subco
 complete -c vault -n "__fish_vault_using_subcommand attach" -l as -d 'The environment variable the agent gets the entry as (one entry only)' -r
 complete -c vault -n "__fish_vault_using_subcommand attach" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand attach" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand attach" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand attach" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand attach" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand attach" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand attach" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand detach" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand detach" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand detach" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand detach" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand detach" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand detach" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand detach" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand import" -l kind -d 'What the entries become' -r -f -a "auto\t'Secrets for sensitive-looking names and values, variables for the rest'
+secret\t'Every entry a secret'
+variable\t'Every entry a plain variable'"
+complete -c vault -n "__fish_vault_using_subcommand import" -l attach -d 'Also attach every imported entry to this agent (created when it does not exist)' -r
+complete -c vault -n "__fish_vault_using_subcommand import" -l on-conflict -d 'What to do when the vault already holds a name with another value' -r -f -a "fail\t'Import nothing, and name the clashing entries'
+skip\t'Keep the vault\'s values for them; import the rest'
+overwrite\t'Replace them with the file\'s values'"
+complete -c vault -n "__fish_vault_using_subcommand import" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand import" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand import" -l dry-run -d 'Show what would happen (secret values hidden) and change nothing'
+complete -c vault -n "__fish_vault_using_subcommand import" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand import" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vault -n "__fish_vault_using_subcommand import" -s V -l version -d 'Print version'
+complete -c vault -n "__fish_vault_using_subcommand export" -l format -d 'The output format (--json is short for --format json)' -r -f -a "dotenv\t'NAME=value lines, quoted where needed'
+json\t'One JSON object of names and values'
+shell\t'export NAME=\'value\' lines for sh and bash'
+github\t'GitHub Actions: ::add-mask:: lines and $GITHUB_ENV blocks'"
+complete -c vault -n "__fish_vault_using_subcommand export" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
+complete -c vault -n "__fish_vault_using_subcommand export" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand export" -l all -d 'Export every entry in the vault, under its own name'
+complete -c vault -n "__fish_vault_using_subcommand export" -l reveal -d 'Print secret values even when standard output is a terminal'
+complete -c vault -n "__fish_vault_using_subcommand export" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand export" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
+complete -c vault -n "__fish_vault_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vault -n "__fish_vault_using_subcommand export" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand run" -l mask -d 'Replace attached secret values in the command\'s output with ***' -r -f -a "auto\t'Mask each output stream that is not a terminal (logs, files, pipes, CI)'
 always\t'Mask both streams, also on a terminal (the output then passes through vault, so the command no longer sees a terminal there)'
 never\t'Never mask: the command writes straight to vault\'s own output'"
@@ -241,7 +269,7 @@ complete -c vault -n "__fish_vault_using_subcommand run" -l vault -d 'The vault 
 complete -c vault -n "__fish_vault_using_subcommand run" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand run" -l keep-env -d 'Let inherited environment variables win over attached values of the same name'
 complete -c vault -n "__fish_vault_using_subcommand run" -l isolate -d 'Start from a minimal environment (PATH, HOME, USER, LANG, LC_*, TERM, TZ, TMPDIR) plus the attached values, so the command inherits no other credentials'
-complete -c vault -n "__fish_vault_using_subcommand run" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand run" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand run" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vault -n "__fish_vault_using_subcommand run" -s V -l version -d 'Print version'
@@ -249,13 +277,13 @@ complete -c vault -n "__fish_vault_using_subcommand audit" -l agent -d 'Only thi
 complete -c vault -n "__fish_vault_using_subcommand audit" -l since -d 'Only what happened within this long ago, such as 30m, 2h, 7d' -r
 complete -c vault -n "__fish_vault_using_subcommand audit" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand audit" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand audit" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand audit" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand audit" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand audit" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand audit" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -s V -l version -d 'Print version'
@@ -268,33 +296,33 @@ complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_se
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -l label -d 'A name to recognise it by, such as "ci" or "alice" (default: the SSH comment)' -r
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -l force -d 'Remove it even when it is the last recipient you hold an identity for (you could no longer open the vault)'
-complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -l force -d 'Remove it even when it is the last recipient you hold an identity for (you could no longer open the vault)'
-complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
@@ -304,7 +332,7 @@ complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_s
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -s V -l version -d 'Print version'
@@ -313,13 +341,13 @@ complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_see
 complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
@@ -328,24 +356,26 @@ complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_su
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand completions" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand completions" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand completions" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show)'
+complete -c vault -n "__fish_vault_using_subcommand completions" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand completions" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "init" -d 'Create a new vault and, unless you have one, an identity to open it'
-complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "secret" -d 'Add, replace or remove secrets (values never shown in listings)'
-complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "var" -d 'Set or remove plain variables (values shown in listings)'
-complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "get" -d 'Print one entry\'s value, for `$(vault get NAME)` in scripts'
-complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "list" -d 'List the entries: name, kind, value (variables only), last update'
-complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "agent" -d 'Create, list, show or remove agents'
-complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "attach" -d 'Attach entries to an agent (the agent is created when it does not exist)'
-complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "detach" -d 'Detach entries from an agent'
-complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "run" -d 'Run a command with an agent\'s attached values added to its environment'
-complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "audit" -d 'Show the audit log: runs and changes, with names, never values'
-complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "recipient" -d 'Manage who can open the vault'
-complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "identity" -d 'Show or export the identity that opens the vault'
-complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach run audit recipient identity completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach import export run audit recipient identity completions help" -f -a "init" -d 'Create a new vault and, unless you have one, an identity to open it'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach import export run audit recipient identity completions help" -f -a "secret" -d 'Add, replace or remove secrets (values never shown in listings)'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach import export run audit recipient identity completions help" -f -a "var" -d 'Set or remove plain variables (values shown in listings)'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach import export run audit recipient identity completions help" -f -a "get" -d 'Print one entry\'s value, for `$(vault get NAME)` in scripts'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach import export run audit recipient identity completions help" -f -a "list" -d 'List the entries: name, kind, value (variables only), last update'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach import export run audit recipient identity completions help" -f -a "agent" -d 'Create, list, show or remove agents'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach import export run audit recipient identity completions help" -f -a "attach" -d 'Attach entries to an agent (the agent is created when it does not exist)'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach import export run audit recipient identity completions help" -f -a "detach" -d 'Detach entries from an agent'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach import export run audit recipient identity completions help" -f -a "import" -d 'Add every entry of a .env file in one change (FILE, or - for standard input)'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach import export run audit recipient identity completions help" -f -a "export" -d 'Print an agent\'s values, or every entry, as dotenv, JSON, shell or GitHub Actions input'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach import export run audit recipient identity completions help" -f -a "run" -d 'Run a command with an agent\'s attached values added to its environment'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach import export run audit recipient identity completions help" -f -a "audit" -d 'Show the audit log: runs and changes, with names, never values'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach import export run audit recipient identity completions help" -f -a "recipient" -d 'Manage who can open the vault'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach import export run audit recipient identity completions help" -f -a "identity" -d 'Show or export the identity that opens the vault'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach import export run audit recipient identity completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list agent attach detach import export run audit recipient identity completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "add" -d 'Add a new secret: hidden prompt, standard input, --from-file or --from-env'
 complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "set" -d 'Replace the value of an existing secret (same sources as add)'
 complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "rm" -d 'Remove a secret (asks on a terminal; pass --yes otherwise)'

@@ -45,6 +45,8 @@ pub enum Event {
     /// A run ended: with its exit status.
     Run,
     Change,
+    /// Values were printed or written out of the vault (`vault export`).
+    Export,
 }
 
 /// The state directory: the audit log and the launch stamps.

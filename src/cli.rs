@@ -125,7 +125,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub identity: Option<PathBuf>,
 
-    /// Print listings as JSON (list, agent list/show, audit, recipient list, identity show)
+    /// Print listings as JSON (list, agent list/show, audit, recipient list, identity show,
+    /// import, export)
     #[arg(long, global = true)]
     pub json: bool,
 
@@ -159,6 +160,12 @@ pub enum Command {
     Attach(AttachArgs),
     /// Detach entries from an agent
     Detach(DetachArgs),
+    /// Add every entry of a .env file in one change (FILE, or - for standard input)
+    #[command(after_long_help = IMPORT_AFTER_HELP)]
+    Import(ImportArgs),
+    /// Print an agent's values, or every entry, as dotenv, JSON, shell or GitHub Actions input
+    #[command(after_long_help = EXPORT_AFTER_HELP)]
+    Export(ExportArgs),
     /// Run a command with an agent's attached values added to its environment
     #[command(after_long_help = RUN_AFTER_HELP)]
     Run(RunArgs),
@@ -276,6 +283,110 @@ Examples:
   vault run agent-x -- python bot.py
   vault run agent-x --isolate python bot.py
   vault run bot                 (its stored command: vault agent set bot --command …)";
+
+const IMPORT_AFTER_HELP: &str = "\
+The file is read as python-dotenv and node's dotenv read it: `export ` prefixes, single and
+double quotes (both may span lines), escapes in double quotes, `#` comments after whitespace,
+blank lines, CRLF. ${VAR} is kept as written, never expanded. A line that cannot be read stops
+the import with its line number, and the vault is left as it was.
+
+--kind auto keeps as secrets the entries whose names contain KEY, TOKEN, SECRET, PASSWORD, PASS,
+PRIVATE, CREDENTIAL or AUTH, or whose values look like known keys (sk-, sk-ant-, gsk_, xai-,
+AIza, ghp_, AKIA…), tokens or URLs with a password; the rest become variables. An entry the file
+gives the same value the vault holds is left alone; other clashes follow --on-conflict.
+
+Examples:
+  vault import .env --dry-run
+  vault import .env --attach agent-x
+  op read op://dev/bot/env | vault import - --on-conflict overwrite";
+
+const EXPORT_AFTER_HELP: &str = "\
+Formats:
+  dotenv  NAME=value lines that `vault import`, python-dotenv and node's dotenv read back
+  json    one object, {\"NAME\": \"value\", …}
+  shell   export NAME='value' lines, safe to eval in sh and bash
+  github  for GitHub Actions: ::add-mask:: for each secret on standard output, and each value
+          as a NAME<<DELIMITER block (random delimiter) appended to the file in $GITHUB_ENV
+          (printed instead when GITHUB_ENV is not set)
+
+When standard output is a terminal, secret values are left out unless --reveal is given.
+Each export is written to the audit log (names, never values).
+
+Examples:
+  vault export agent-x > agent-x.env
+  vault export --all --format json | jq keys
+  eval \"$(vault export agent-x --format shell)\"
+  vault export ci-bot --format github     (in a GitHub Actions step)";
+
+/// What `vault import` makes of each entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportKind {
+    /// Secrets for sensitive-looking names and values, variables for the rest
+    Auto,
+    /// Every entry a secret
+    Secret,
+    /// Every entry a plain variable
+    Variable,
+}
+
+/// What `vault import` does with a name the vault already holds with another value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnConflict {
+    /// Import nothing, and name the clashing entries
+    Fail,
+    /// Keep the vault's values for them; import the rest
+    Skip,
+    /// Replace them with the file's values
+    Overwrite,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The .env file, or - for standard input
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// What the entries become
+    #[arg(long, value_enum, default_value_t = ImportKind::Auto)]
+    pub kind: ImportKind,
+    /// Also attach every imported entry to this agent (created when it does not exist)
+    #[arg(long, value_name = "AGENT")]
+    pub attach: Option<String>,
+    /// What to do when the vault already holds a name with another value
+    #[arg(long, value_enum, default_value_t = OnConflict::Fail)]
+    pub on_conflict: OnConflict,
+    /// Show what would happen (secret values hidden) and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// How `vault export` writes values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// NAME=value lines, quoted where needed
+    Dotenv,
+    /// One JSON object of names and values
+    Json,
+    /// export NAME='value' lines for sh and bash
+    Shell,
+    /// GitHub Actions: ::add-mask:: lines and $GITHUB_ENV blocks
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The agent whose attached values to export, under the names it gets them as
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub agent: Option<String>,
+    /// Export every entry in the vault, under its own name
+    #[arg(long)]
+    pub all: bool,
+    /// The output format (--json is short for --format json)
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
+    /// Print secret values even when standard output is a terminal
+    #[arg(long)]
+    pub reveal: bool,
+}
 
 #[derive(Debug, Subcommand)]
 pub enum AgentCommand {

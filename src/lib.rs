@@ -7,9 +7,11 @@
 pub mod audit;
 pub mod cli;
 pub mod commands;
+pub mod dotenv;
 pub mod identity;
 pub mod launch;
 pub mod paths;
 pub mod secret;
+pub mod sensitive;
 pub mod ui;
 pub mod vault;

@@ -54,12 +54,13 @@ pub fn run(ctx: &Context, args: &crate::cli::AuditArgs) -> Result<()> {
                     Event::Start => "running",
                     Event::Run => "run",
                     Event::Change => "change",
+                    Event::Export => "export",
                 }
                 .to_owned(),
                 r.agent.clone().unwrap_or_default(),
                 match r.event {
                     Event::Start | Event::Run => r.program.clone().unwrap_or_default(),
-                    Event::Change => r.command.clone(),
+                    Event::Change | Event::Export => r.command.clone(),
                 },
                 r.names.join(" "),
                 r.status.map(|s| s.to_string()).unwrap_or_default(),

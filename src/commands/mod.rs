@@ -5,7 +5,9 @@ mod agent;
 mod audit;
 mod completions;
 mod entries;
+mod export;
 mod identity;
+mod import;
 mod init;
 mod recipient;
 mod run;
@@ -98,9 +100,18 @@ impl Context {
     /// Notes a change to the vault in the audit log. A log that cannot be written is warned
     /// about, not fatal: the change itself is already saved.
     pub fn record_change(&self, command: &str, names: Vec<String>, agent: Option<&str>) {
+        self.record(Event::Change, command, names, agent);
+    }
+
+    /// Notes in the audit log that values left the vault (names only).
+    pub fn record_export(&self, command: &str, names: Vec<String>, agent: Option<&str>) {
+        self.record(Event::Export, command, names, agent);
+    }
+
+    fn record(&self, event: Event, command: &str, names: Vec<String>, agent: Option<&str>) {
         let record = Record {
             time: now(),
-            event: Event::Change,
+            event,
             command: command.to_owned(),
             names,
             agent: agent.map(str::to_owned),
@@ -112,7 +123,7 @@ impl Context {
         };
         if let Err(e) = self.state.append(&record) {
             self.ui.warn(format!(
-                "the change is saved, but the audit log {} could not be written: {e}",
+                "`vault {command}` is done, but the audit log {} could not be written: {e}",
                 self.state.log_path().display()
             ));
         }
@@ -164,6 +175,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Agent(cmd) => agent::run(&ctx, cmd)?,
         Command::Attach(args) => agent::attach(&ctx, &args)?,
         Command::Detach(args) => agent::detach(&ctx, &args)?,
+        Command::Import(args) => import::run(&ctx, &args)?,
+        Command::Export(args) => export::run(&ctx, &args)?,
         Command::Run(args) => return run::run(&ctx, args),
         Command::Audit(args) => audit::run(&ctx, &args)?,
         Command::Get(args) => entries::get(&ctx, &args)?,

@@ -15,7 +15,7 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// Unknown fields are refused, not dropped: a save would otherwise silently lose what a newer
 /// vault (or a person) wrote. Newer formats also raise `version`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     pub version: u32,
@@ -234,7 +234,7 @@ pub(super) fn closest<'a>(names: impl Iterator<Item = &'a String>, wanted: &str)
 }
 
 /// What is wrong with a name, without repeating it.
-fn why_bad_name(name: &str) -> &'static str {
+pub(crate) fn why_bad_name(name: &str) -> &'static str {
     match name.chars().next() {
         None => "it is empty",
         Some(c) if c.is_ascii_digit() => "it starts with a digit",
@@ -330,6 +330,27 @@ impl Document {
                 self.replace_value(name, Kind::Variable, value, now)?;
                 Ok(false)
             }
+        }
+    }
+
+    /// Sets an entry whatever it was before (an import's overwrite): creates it, or replaces
+    /// its value and kind. Agents it is attached to keep it.
+    pub fn put_entry(
+        &mut self,
+        name: &str,
+        kind: Kind,
+        value: SecretValue,
+        now: Timestamp,
+    ) -> Result<(), ModelError> {
+        check_name(name)?;
+        match self.entries.get_mut(name) {
+            Some(entry) => {
+                entry.kind = kind;
+                entry.value = value;
+                entry.updated = now;
+                Ok(())
+            }
+            None => self.add_entry(name, kind, value, now),
         }
     }
 

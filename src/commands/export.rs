@@ -1,0 +1,319 @@
+//! `vault export AGENT|--all`: values out of the vault, for other tools and CI systems. Every
+//! output is built in one buffer sized up front (so no outgrown copy of a value is left behind)
+//! and wiped after it is written.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use anyhow::{Context as _, Result};
+use zeroize::Zeroizing;
+
+use super::{Context, UsageError};
+use crate::cli::{ExportArgs, ExportFormat};
+use crate::dotenv;
+use crate::vault::Kind;
+use crate::vault::agents::check_agent_name;
+
+/// One value to write, under the name it is exported as.
+struct Item<'d> {
+    name: &'d str,
+    entry: &'d str,
+    kind: Kind,
+    value: &'d str,
+}
+
+pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
+    let format = match (args.format, ctx.ui.json) {
+        (None, false) => ExportFormat::Dotenv,
+        (Some(format), false) => format,
+        (None | Some(ExportFormat::Json), true) => ExportFormat::Json,
+        (Some(_), true) => {
+            return Err(UsageError(
+                "--json asks for JSON, but --format asks for another format; give one of them"
+                    .into(),
+            )
+            .into());
+        }
+    };
+    if let Some(agent) = &args.agent {
+        check_agent_name(agent)?;
+    }
+    let doc = ctx.open()?;
+    let items: Vec<Item> = match &args.agent {
+        Some(agent) => doc
+            .attached(agent)?
+            .into_iter()
+            .map(|a| Item {
+                name: a.env_name,
+                entry: a.entry_name,
+                kind: a.entry.kind,
+                value: a.entry.value.expose(),
+            })
+            .collect(),
+        None => doc
+            .entries
+            .iter()
+            .map(|(name, e)| Item {
+                name,
+                entry: name,
+                kind: e.kind,
+                value: e.value.expose(),
+            })
+            .collect(),
+    };
+    if items.is_empty() {
+        ctx.ui.status(match &args.agent {
+            Some(agent) => format!(
+                "{agent} has nothing attached, so there is nothing to export (vault attach \
+                 {agent} NAME… attaches entries)"
+            ),
+            None => "The vault is empty: there is nothing to export.".to_owned(),
+        });
+    }
+    // Secret values reach a terminal only when asked for: a screen is read over shoulders,
+    // shared and recorded.
+    let hide = ctx.ui.stdout_is_terminal() && !args.reveal;
+    let hidden = |item: &Item| hide && item.kind.is_sensitive();
+    let left_out = items.iter().filter(|i| hidden(i)).count();
+
+    match format {
+        ExportFormat::Dotenv => ctx.ui.print(dotenv_text(&items, hidden).as_str())?,
+        ExportFormat::Shell => ctx.ui.print(shell_text(&items, hidden).as_str())?,
+        ExportFormat::Json => ctx.ui.print(json_text(&items, hidden)?.as_str())?,
+        ExportFormat::Github => github(ctx, &items, hidden)?,
+    }
+    if left_out > 0 {
+        ctx.ui.status(format!(
+            "{left_out} secret {} left out because standard output is a terminal; pass \
+             --reveal to show {}, or redirect the output to a file",
+            if left_out == 1 {
+                "value was"
+            } else {
+                "values were"
+            },
+            if left_out == 1 { "it" } else { "them" },
+        ));
+    }
+    let exported: Vec<String> = items
+        .iter()
+        .filter(|i| !hidden(i))
+        .map(|i| i.entry.to_owned())
+        .collect();
+    if !exported.is_empty() {
+        ctx.record_export(
+            &format!("export --format {}", format_name(format)),
+            exported,
+            args.agent.as_deref(),
+        );
+    }
+    Ok(())
+}
+
+fn format_name(format: ExportFormat) -> &'static str {
+    match format {
+        ExportFormat::Dotenv => "dotenv",
+        ExportFormat::Json => "json",
+        ExportFormat::Shell => "shell",
+        ExportFormat::Github => "github",
+    }
+}
+
+/// A buffer that will not need to grow: `per_value` bytes for each byte of a value (the worst
+/// an escape makes of it), plus `per_item` and each name.
+fn buffer(items: &[Item], per_value: usize, per_item: usize) -> Zeroizing<String> {
+    Zeroizing::new(String::with_capacity(capacity(items, per_value, per_item)))
+}
+
+fn capacity(items: &[Item], per_value: usize, per_item: usize) -> usize {
+    items
+        .iter()
+        .map(|i| i.value.len() * per_value + i.name.len() * 2 + per_item)
+        .sum::<usize>()
+        + 128
+}
+
+/// The comment that stands in for a secret left out.
+const LEFT_OUT: &str = "secret left out (standard output is a terminal; --reveal shows it)";
+
+fn dotenv_text(items: &[Item], hidden: impl Fn(&Item) -> bool) -> Zeroizing<String> {
+    let mut out = buffer(items, 2, LEFT_OUT.len() + 8);
+    for item in items {
+        if hidden(item) {
+            let _ = writeln!(out, "# {}: {LEFT_OUT}", item.name);
+        } else {
+            dotenv::write_binding(&mut out, item.name, item.value);
+        }
+    }
+    out
+}
+
+/// `export NAME='value'` lines: inside single quotes sh and bash take everything literally, and
+/// a `'` is written as `'\''` (close, escaped quote, reopen).
+fn shell_text(items: &[Item], hidden: impl Fn(&Item) -> bool) -> Zeroizing<String> {
+    let mut out = buffer(items, 4, LEFT_OUT.len() + 16);
+    for item in items {
+        if hidden(item) {
+            let _ = writeln!(out, "# {}: {LEFT_OUT}", item.name);
+            continue;
+        }
+        out.push_str("export ");
+        out.push_str(item.name);
+        out.push_str("='");
+        for c in item.value.chars() {
+            if c == '\'' {
+                out.push_str("'\\''");
+            } else {
+                out.push(c);
+            }
+        }
+        out.push_str("'\n");
+    }
+    out
+}
+
+/// One JSON object; secrets left out are `null`.
+fn json_text(items: &[Item], hidden: impl Fn(&Item) -> bool) -> Result<Zeroizing<String>> {
+    // Escapes make at most six bytes of one (\u001f).
+    let mut out = Zeroizing::new(Vec::with_capacity(capacity(items, 6, 16)));
+    out.extend_from_slice(b"{");
+    for (i, item) in items.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n  " } else { b",\n  " });
+        serde_json::to_writer(&mut *out, item.name)?;
+        out.extend_from_slice(b": ");
+        if hidden(item) {
+            out.extend_from_slice(b"null");
+        } else {
+            serde_json::to_writer(&mut *out, item.value)?;
+        }
+    }
+    out.extend_from_slice(if items.is_empty() { b"}\n" } else { b"\n}\n" });
+    let text =
+        String::from_utf8(std::mem::take(&mut *out)).context("JSON output is always UTF-8 text")?;
+    Ok(Zeroizing::new(text))
+}
+
+/// GitHub Actions: `::add-mask::` for every line of every secret, printed first so the runner
+/// hides them before anything else can show them; then the values as `NAME<<DELIMITER` blocks,
+/// appended to the file named by $GITHUB_ENV (or printed, outside Actions).
+fn github(ctx: &Context, items: &[Item], hidden: impl Fn(&Item) -> bool) -> Result<()> {
+    let shown: Vec<&Item> = items.iter().filter(|i| !hidden(i)).collect();
+    let mut masks = buffer(items, 3, 16);
+    for item in shown.iter().filter(|i| i.kind.is_sensitive()) {
+        // Masking a blank line would hide every such run of spaces in the log.
+        for line in item.value.lines().filter(|l| !l.trim().is_empty()) {
+            masks.push_str("::add-mask::");
+            for c in line.chars() {
+                match c {
+                    '%' => masks.push_str("%25"),
+                    '\r' => masks.push_str("%0D"),
+                    c => masks.push(c),
+                }
+            }
+            masks.push('\n');
+        }
+    }
+    let delimiter = delimiter(&shown)?;
+    let mut blocks = buffer(items, 1, 2 * delimiter.len() + 8);
+    for item in &shown {
+        let _ = write!(
+            blocks,
+            "{}<<{delimiter}\n{}\n{delimiter}\n",
+            item.name, item.value
+        );
+    }
+    ctx.ui.print(masks.as_str())?;
+    match std::env::var_os("GITHUB_ENV").filter(|v| !v.is_empty()) {
+        Some(path) => {
+            let mut file = std::fs::OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(&path)
+                .with_context(|| {
+                    format!(
+                        "cannot open $GITHUB_ENV ({})",
+                        std::path::Path::new(&path).display()
+                    )
+                })?;
+            file.write_all(blocks.as_bytes())
+                .context("cannot write to $GITHUB_ENV")?;
+            let n = shown.len();
+            ctx.ui.status(format!(
+                "Added {n} {} to $GITHUB_ENV for the job's next steps",
+                if n == 1 { "value" } else { "values" }
+            ));
+        }
+        None => {
+            ctx.ui.print(blocks.as_str())?;
+            ctx.ui.status(
+                "GITHUB_ENV is not set (this is not a GitHub Actions step), so the blocks meant \
+                 for it were printed instead",
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `VAULT_EOF_` and 128 random bits, in no value (GitHub would end the value there).
+fn delimiter(items: &[&Item]) -> Result<String> {
+    loop {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes)
+            .map_err(|e| anyhow::anyhow!("no randomness for the delimiter: {e}"))?;
+        let mut text = String::from("VAULT_EOF_");
+        for b in bytes {
+            let _ = write!(text, "{b:02x}");
+        }
+        if !items.iter().any(|i| i.value.contains(&text)) {
+            return Ok(text);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items() -> Vec<Item<'static>> {
+        vec![
+            Item {
+                name: "API_KEY",
+                entry: "API_KEY",
+                kind: Kind::Secret,
+                value: "sk-it's\nline 2",
+            },
+            Item {
+                name: "MODE",
+                entry: "MODE",
+                kind: Kind::Variable,
+                value: "fast",
+            },
+        ]
+    }
+
+    #[test]
+    fn hidden_secrets_leave_only_their_names() {
+        for text in [
+            dotenv_text(&items(), |i| i.kind.is_sensitive()),
+            shell_text(&items(), |i| i.kind.is_sensitive()),
+            json_text(&items(), |i| i.kind.is_sensitive()).unwrap(),
+        ] {
+            assert!(text.contains("API_KEY"), "{}", text.as_str());
+            assert!(!text.contains("sk-"), "{}", text.as_str());
+            assert!(text.contains("fast"));
+        }
+    }
+
+    #[test]
+    fn buffers_never_grow() {
+        let all = items();
+        for (text, per_value, per_item) in [
+            (dotenv_text(&all, |_| false), 2, LEFT_OUT.len() + 8),
+            (shell_text(&all, |_| false), 4, LEFT_OUT.len() + 16),
+        ] {
+            assert!(text.len() <= capacity(&all, per_value, per_item));
+        }
+        let json = json_text(&all, |_| false).unwrap();
+        let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(parsed["API_KEY"], "sk-it's\nline 2");
+    }
+}

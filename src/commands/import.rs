@@ -1,0 +1,379 @@
+//! `vault import FILE|-`: every entry of a .env file added in one change. A line that cannot
+//! be read, a clash refused by --on-conflict fail, or an attachment that cannot be made leaves
+//! the vault exactly as it was.
+
+use std::path::Path;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use serde_json::json;
+use zeroize::Zeroizing;
+
+use super::entries::HIDDEN;
+use super::{Context, now};
+use crate::cli::{ImportArgs, ImportKind, OnConflict};
+use crate::dotenv::{self, Binding};
+use crate::sensitive::looks_secret;
+use crate::vault::agents::{check_agent_name, is_reserved_env_name};
+use crate::vault::{Document, Kind, ModelError};
+
+/// What happens to one binding of the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Add,
+    Overwrite,
+    /// The vault already holds this value, as this kind.
+    Unchanged,
+    /// The vault holds another value, kept (--on-conflict skip).
+    Keep,
+    /// The vault holds another value and --on-conflict is fail.
+    Conflict,
+    /// A secret-looking entry with no value: nothing to store (--kind auto).
+    SkipEmpty,
+}
+
+impl Action {
+    fn describe(self) -> &'static str {
+        match self {
+            Action::Add => "add",
+            Action::Overwrite => "overwrite",
+            Action::Unchanged => "unchanged",
+            Action::Keep => "keep the vault's value",
+            Action::Conflict => "conflict",
+            Action::SkipEmpty => "skip: empty",
+        }
+    }
+
+    /// Whether the entry ends up in the vault under this name (and so can be attached).
+    fn present(self) -> bool {
+        !matches!(self, Action::SkipEmpty | Action::Conflict)
+    }
+}
+
+struct Step<'b> {
+    binding: &'b Binding,
+    kind: Kind,
+    action: Action,
+}
+
+/// What an applied plan did besides the entries.
+#[derive(Default)]
+struct Attachments {
+    created_agent: bool,
+    attached: Vec<String>,
+}
+
+pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
+    if let Some(agent) = &args.attach {
+        check_agent_name(agent)?;
+    }
+    let (source, bytes) = read_source(ctx, &args.file)?;
+    let parsed =
+        dotenv::parse_bytes(&bytes).map_err(|e| anyhow!("{source}, {e}; nothing was imported"))?;
+    drop(bytes);
+    for note in &parsed.notes {
+        ctx.ui.warn(format!("{source}: {note}"));
+    }
+    if parsed.bindings.is_empty() {
+        bail!("{source} holds no NAME=value lines; nothing to import");
+    }
+    if args.kind == ImportKind::Secret {
+        let empty: Vec<String> = parsed
+            .bindings
+            .iter()
+            .filter(|b| b.value.is_empty())
+            .map(|b| format!("{} (line {})", b.name, b.line))
+            .collect();
+        if !empty.is_empty() {
+            bail!(
+                "{source}: a secret cannot be empty, and these have no value: {}; give them \
+                 values, remove them, or import with --kind auto (which skips empty secrets); \
+                 nothing was imported",
+                empty.join(", ")
+            );
+        }
+    }
+    if let Some(agent) = &args.attach
+        && let Some(reserved) = parsed
+            .bindings
+            .iter()
+            .find(|b| is_reserved_env_name(&b.name))
+    {
+        bail!(
+            "{source} sets {} (line {}), which opens the vault and is never given to an agent,              so it cannot be attached to {agent}; remove it from the file, or import without              --attach and attach the rest by name; nothing was imported",
+            reserved.name,
+            reserved.line
+        );
+    }
+    let keys = ctx.keys()?;
+    if args.dry_run {
+        let doc = ctx.vault.open(&keys)?;
+        let steps = plan(&doc, &parsed.bindings, args);
+        show(ctx, &source, &steps, args, true)?;
+        refuse_conflicts(&source, &steps)?;
+        // The same changes on a copy: whatever would stop the real import stops this too.
+        let mut copy = doc.clone();
+        let attachments = apply(&mut copy, &steps, args.attach.as_deref())?;
+        if !ctx.ui.json {
+            report_attachments(ctx, args, &attachments, true);
+            ctx.ui.status("Dry run: the vault was not changed.");
+        }
+        return Ok(());
+    }
+    let (decisions, attachments) = ctx.vault.update_if_changed(&keys, |doc| {
+        let steps = plan(doc, &parsed.bindings, args);
+        let decisions: Vec<(Kind, Action)> = steps.iter().map(|s| (s.kind, s.action)).collect();
+        if steps.iter().any(|s| s.action == Action::Conflict) {
+            return Ok(((decisions, None), false));
+        }
+        let attachments = apply(doc, &steps, args.attach.as_deref())?;
+        let changed = attachments.created_agent
+            || !attachments.attached.is_empty()
+            || steps
+                .iter()
+                .any(|s| matches!(s.action, Action::Add | Action::Overwrite));
+        Ok(((decisions, Some(attachments)), changed))
+    })?;
+    // The plan made under the lock, against the vault as it was then.
+    let steps: Vec<Step> = parsed
+        .bindings
+        .iter()
+        .zip(decisions)
+        .map(|(binding, (kind, action))| Step {
+            binding,
+            kind,
+            action,
+        })
+        .collect();
+    refuse_conflicts(&source, &steps)?;
+    let attachments = attachments.unwrap_or_default();
+    let changed: Vec<String> = steps
+        .iter()
+        .filter(|s| matches!(s.action, Action::Add | Action::Overwrite))
+        .map(|s| s.binding.name.clone())
+        .collect();
+    if !changed.is_empty() {
+        ctx.record_change("import", changed, None);
+    }
+    if let Some(agent) = &args.attach
+        && (attachments.created_agent || !attachments.attached.is_empty())
+    {
+        ctx.record_change("attach", attachments.attached.clone(), Some(agent));
+    }
+    if ctx.ui.json {
+        return show(ctx, &source, &steps, args, false);
+    }
+    ctx.ui.status(summarize(&source, &steps));
+    report_attachments(ctx, args, &attachments, false);
+    Ok(())
+}
+
+/// The file's bytes, and how to name it in messages.
+fn read_source(ctx: &Context, file: &Path) -> Result<(String, Zeroizing<Vec<u8>>)> {
+    if file.as_os_str() == "-" {
+        if ctx.ui.stdin_is_terminal() {
+            ctx.ui
+                .status("Reading .env lines from the terminal; end with Ctrl-D.");
+        }
+        let bytes = ctx.ui.read_stdin().context("cannot read standard input")?;
+        return Ok(("standard input".to_owned(), bytes));
+    }
+    let name = file.display().to_string();
+    let bytes = std::fs::read(file)
+        .map(Zeroizing::new)
+        .with_context(|| format!("cannot read {name} (use - to read standard input)"))?;
+    Ok((name, bytes))
+}
+
+/// Decides, for each binding, its kind and what happens to it.
+fn plan<'b>(doc: &Document, bindings: &'b [Binding], args: &ImportArgs) -> Vec<Step<'b>> {
+    bindings
+        .iter()
+        .map(|binding| {
+            let existing = doc.entries.get(&binding.name);
+            let kind = match (args.kind, existing) {
+                (ImportKind::Secret, _) => Kind::Secret,
+                (ImportKind::Variable, _) => Kind::Variable,
+                // The vault already knows what this entry is.
+                (ImportKind::Auto, Some(entry)) => entry.kind,
+                (ImportKind::Auto, None) => {
+                    if looks_secret(&binding.name, binding.value.expose()) {
+                        Kind::Secret
+                    } else {
+                        Kind::Variable
+                    }
+                }
+            };
+            let action = match existing {
+                _ if kind == Kind::Secret && binding.value.is_empty() => Action::SkipEmpty,
+                None => Action::Add,
+                Some(entry) if entry.kind == kind && entry.value == binding.value => {
+                    Action::Unchanged
+                }
+                Some(_) => match args.on_conflict {
+                    OnConflict::Fail => Action::Conflict,
+                    OnConflict::Skip => Action::Keep,
+                    OnConflict::Overwrite => Action::Overwrite,
+                },
+            };
+            Step {
+                binding,
+                kind,
+                action,
+            }
+        })
+        .collect()
+}
+
+fn refuse_conflicts(source: &str, steps: &[Step]) -> Result<()> {
+    let clashes: Vec<&str> = steps
+        .iter()
+        .filter(|s| s.action == Action::Conflict)
+        .map(|s| s.binding.name.as_str())
+        .collect();
+    if clashes.is_empty() {
+        return Ok(());
+    }
+    bail!(
+        "{source} gives {} a value other than the vault's ({}); nothing was imported. Pass \
+         --on-conflict skip to keep the vault's values, or --on-conflict overwrite to replace \
+         them",
+        if clashes.len() == 1 {
+            "an entry"
+        } else {
+            "entries"
+        },
+        clashes.join(", ")
+    )
+}
+
+/// Makes the planned changes to `doc`, and the attachments --attach asks for.
+fn apply(
+    doc: &mut Document,
+    steps: &[Step],
+    attach: Option<&str>,
+) -> Result<Attachments, ModelError> {
+    let at = now();
+    for step in steps {
+        if matches!(step.action, Action::Add | Action::Overwrite) {
+            doc.put_entry(
+                &step.binding.name,
+                step.kind,
+                step.binding.value.clone(),
+                at,
+            )?;
+        }
+    }
+    let mut done = Attachments::default();
+    let Some(agent) = attach else {
+        return Ok(done);
+    };
+    if !doc.agents.contains_key(agent) {
+        doc.create_agent(agent, None, Vec::new(), at)?;
+        done.created_agent = true;
+    }
+    for step in steps.iter().filter(|s| s.action.present()) {
+        let name = &step.binding.name;
+        // Already attached, perhaps under another name: that choice stays.
+        if doc.agent(agent)?.attach.contains_key(name) {
+            continue;
+        }
+        doc.attach(agent, name, None, at)?;
+        done.attached.push(name.clone());
+    }
+    Ok(done)
+}
+
+/// The plan as a table (or JSON), secret values hidden.
+fn show(ctx: &Context, source: &str, steps: &[Step], args: &ImportArgs, dry: bool) -> Result<()> {
+    let value =
+        |step: &Step| (!step.kind.is_sensitive()).then(|| step.binding.value.expose().to_owned());
+    if ctx.ui.json {
+        let entries: Vec<_> = steps
+            .iter()
+            .map(|s| {
+                json!({
+                    "name": s.binding.name,
+                    "line": s.binding.line,
+                    "kind": s.kind.to_string(),
+                    "action": s.action.describe(),
+                    "value": value(s),
+                })
+            })
+            .collect();
+        ctx.ui.print_json(&json!({
+            "source": source,
+            "dry_run": dry,
+            "attach": args.attach,
+            "entries": entries,
+        }))?;
+        return Ok(());
+    }
+    let rows = steps
+        .iter()
+        .map(|s| {
+            vec![
+                s.binding.line.to_string(),
+                s.binding.name.clone(),
+                s.kind.to_string(),
+                s.action.describe().to_owned(),
+                value(s).unwrap_or_else(|| HIDDEN.to_owned()),
+            ]
+        })
+        .collect();
+    ctx.ui.print(
+        ctx.ui
+            .table(&["LINE", "NAME", "KIND", "ACTION", "VALUE"], rows),
+    )?;
+    Ok(())
+}
+
+/// One line: how many entries were added, overwritten, left alone.
+fn summarize(source: &str, steps: &[Step]) -> String {
+    let count = |action: Action| steps.iter().filter(|s| s.action == action).count();
+    let added_secrets = steps
+        .iter()
+        .filter(|s| s.action == Action::Add && s.kind == Kind::Secret)
+        .count();
+    let added = count(Action::Add);
+    let mut parts = vec![if added == 0 {
+        "nothing added".to_owned()
+    } else {
+        format!(
+            "{added} added ({added_secrets} {}, {} {})",
+            plural(added_secrets, "secret", "secrets"),
+            added - added_secrets,
+            plural(added - added_secrets, "variable", "variables")
+        )
+    }];
+    for (action, what) in [
+        (Action::Overwrite, "overwritten"),
+        (Action::Unchanged, "unchanged"),
+        (Action::Keep, "kept as the vault had them"),
+        (Action::SkipEmpty, "skipped (empty secrets)"),
+    ] {
+        let n = count(action);
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    format!("Imported {source}: {}", parts.join(", "))
+}
+
+fn report_attachments(ctx: &Context, args: &ImportArgs, done: &Attachments, dry: bool) {
+    let Some(agent) = &args.attach else {
+        return;
+    };
+    let verb = if dry { "Would attach" } else { "Attached" };
+    let n = done.attached.len();
+    let what = format!("{n} {}", plural(n, "entry", "entries"));
+    ctx.ui.status(match (done.created_agent, dry) {
+        (true, true) => format!("Would create agent {agent} and attach {what} to it"),
+        (true, false) => format!("Created agent {agent} and attached {what} to it"),
+        (false, _) if n == 0 => format!("Everything was already attached to {agent}"),
+        (false, _) => format!("{verb} {what} to {agent}"),
+    });
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
