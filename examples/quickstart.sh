@@ -37,8 +37,13 @@ piped() {
 
 vault init
 printf 'sk-demo-0123456789abcdef' | piped secret add OPENAI_API_KEY
-printf '123456:telegram-demo-token' | piped secret add TELEGRAM_BOT_TOKEN
-vault var set LOG_LEVEL debug
+# An existing .env file comes in one go: names that look secret become secrets.
+cat > "$demo/bot.env" <<'EOF'
+# the bot's old .env file
+TELEGRAM_BOT_TOKEN="123456:telegram-demo-token"   # from BotFather
+export LOG_LEVEL=debug
+EOF
+(cd "$demo" && vault import bot.env --dry-run && vault import bot.env)
 vault list
 vault get LOG_LEVEL
 

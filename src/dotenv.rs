@@ -480,15 +480,33 @@ pub fn write_binding(out: &mut String, name: &str, value: &str) {
             }
         }
         out.push('"');
+        if value.ends_with('\\') {
+            // `\\"` closes the value, but it also reads as an escaped quote: python-dotenv and
+            // node's dotenv look on for a later quote and take this line's end as text if
+            // one is followed by a comment. This line gives them such a quote, followed by
+            // text, so vault's reader (and no other) falls back to the right closing quote.
+            out.push('\n');
+            out.push_str(TRAILING_BACKSLASH_GUARD);
+        }
     }
     out.push('\n');
 }
+
+/// The comment written after a double-quoted value that ends in a backslash (see
+/// `write_binding`).
+const TRAILING_BACKSLASH_GUARD: &str =
+    "# \"…\" above: that value ends in a backslash, which other .env readers may misread";
 
 /// The exact size `write_binding` needs, so a buffer holding secrets never grows (and leaves
 /// an unwiped copy behind).
 pub fn binding_len(name: &str, value: &str) -> usize {
     // Quotes, `=`, newline, and at most one extra byte per escaped character.
-    name.len() + value.len() + 4 + value.matches(['\\', '"', '\n', '\r']).count()
+    name.len()
+        + value.len()
+        + 4
+        + value.matches(['\\', '"', '\n', '\r']).count()
+        + TRAILING_BACKSLASH_GUARD.len()
+        + 1
 }
 
 #[cfg(test)]

@@ -268,39 +268,6 @@ fn attach_gives_an_agent_everything_imported() {
     env.assert_unchanged(&before);
 }
 
-/// Values that break naive quoting.
-fn nasty_values() -> Vec<String> {
-    let mut values: Vec<String> = [
-        "plain",
-        "two words",
-        "it's",
-        "say \"hi\"",
-        "both ' and \" here",
-        "back\\slash and \\n literally",
-        "ends in a backslash \\",
-        "line 1\nline 2\n",
-        "crlf\r\nline",
-        "$HOME ${PATH} $(whoami) `id`",
-        "# not a comment",
-        "value # with a hash",
-        "  padded  ",
-        "tab\there",
-        "ünïcødé ✓ 🔑 日本",
-        "'",
-        "\"",
-        "\\",
-        "=",
-        "\\'\\\"",
-        "%0A%25::add-mask::x",
-        "!event:$?",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
-    values.push(CANARY.to_owned());
-    values
-}
-
 /// Adds a secret whatever its value (through the environment, as CI would).
 fn add_secret(env: &Env, name: &str, value: &str) {
     let out = env

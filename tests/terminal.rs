@@ -198,3 +198,42 @@ fn agent_create_without_a_name_walks_through_a_wizard() {
         .collect();
     assert_eq!(attached, ["DB_URL", "OPENAI_API_KEY"]);
 }
+
+#[test]
+fn export_to_a_terminal_leaves_secrets_out_unless_revealed() {
+    if !have("tmux") {
+        return;
+    }
+    let env = Env::new();
+    env.init();
+    env.ok_with_stdin(&["secret", "add", "OPENAI_API_KEY"], CANARY.as_bytes());
+    env.ok(&["var", "set", "LOG_LEVEL", "debug"]);
+    env.ok(&["attach", "bot", "OPENAI_API_KEY", "LOG_LEVEL"]);
+    let term = Terminal::start(&env);
+
+    for format in ["dotenv", "shell", "json", "github"] {
+        term.line(&format!(
+            "\"$VAULT\" export bot --format {format}; echo done-{format}"
+        ));
+        let screen = term.wait_for(&format!("done-{format}"), 2);
+        assert!(!screen.contains(CANARY), "{format}:\n{screen}");
+    }
+    let screen = term.screen();
+    assert!(screen.contains("LOG_LEVEL=debug"), "{screen}");
+    assert!(screen.contains("1 secret value was left out"), "{screen}");
+    assert!(screen.contains("\"OPENAI_API_KEY\": null"), "{screen}");
+
+    term.line("\"$VAULT\" export bot --reveal; echo done-reveal");
+    let screen = term.wait_for("done-reveal", 2);
+    assert!(
+        screen.contains(&format!("OPENAI_API_KEY={CANARY}")),
+        "{screen}"
+    );
+    // Piped, nothing is left out.
+    term.line("\"$VAULT\" export bot | cat; echo done-pipe");
+    let screen = term.wait_for("done-pipe", 2);
+    assert_eq!(
+        screen.matches(&format!("OPENAI_API_KEY={CANARY}")).count(),
+        2
+    );
+}

@@ -241,3 +241,36 @@ pub fn write_private(path: &Path, contents: &[u8]) {
     std::fs::write(path, contents).expect("write");
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
 }
+
+/// Values that break naive quoting.
+pub fn nasty_values() -> Vec<String> {
+    let mut values: Vec<String> = [
+        "plain",
+        "two words",
+        "it's",
+        "say \"hi\"",
+        "both ' and \" here",
+        "back\\slash and \\n literally",
+        "ends in a backslash \\",
+        "line 1\nline 2\n",
+        "crlf\r\nline",
+        "$HOME ${PATH} $(whoami) `id`",
+        "# not a comment",
+        "value # with a hash",
+        "  padded  ",
+        "tab\there",
+        "ünïcødé ✓ 🔑 日本",
+        "'",
+        "\"",
+        "\\",
+        "=",
+        "\\'\\\"",
+        "%0A%25::add-mask::x",
+        "!event:$?",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    values.push(CANARY.to_owned());
+    values
+}
