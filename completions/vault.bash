@@ -677,7 +677,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__export)
-            opts="-v -h -V --all --format --reveal --vault --identity --json --verbose --help --version"
+            opts="-o -v -h -V --all --format --reveal --output --vault --identity --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -685,6 +685,14 @@ _vault() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "dotenv json shell github" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --vault)

@@ -401,6 +401,8 @@ set edit:completion:arg-completer[vault] = {|@words|
         }
         &'vault;export'= {
             cand --format 'The output format (--json is short for --format json)'
+            cand -o 'Write to this file (mode 0600, replaced atomically) instead of standard output'
+            cand --output 'Write to this file (mode 0600, replaced atomically) instead of standard output'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
             cand --all 'Export every entry in the vault, under its own name'

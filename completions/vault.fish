@@ -254,6 +254,7 @@ complete -c vault -n "__fish_vault_using_subcommand export" -l format -d 'The ou
 json\t'One JSON object of names and values'
 shell\t'export NAME=\'value\' lines for sh and bash'
 github\t'GitHub Actions: ::add-mask:: lines and $GITHUB_ENV blocks'"
+complete -c vault -n "__fish_vault_using_subcommand export" -s o -l output -d 'Write to this file (mode 0600, replaced atomically) instead of standard output' -r -F
 complete -c vault -n "__fish_vault_using_subcommand export" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand export" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand export" -l all -d 'Export every entry in the vault, under its own name'

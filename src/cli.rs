@@ -309,11 +309,12 @@ Formats:
           as a NAME<<DELIMITER block (random delimiter) appended to the file in $GITHUB_ENV
           (printed instead when GITHUB_ENV is not set)
 
-When standard output is a terminal, secret values are left out unless --reveal is given.
-Each export is written to the audit log (names, never values).
+When standard output is a terminal, secret values are left out unless --reveal is given; when
+it is a file that others can read, vault warns (--output FILE writes a private one). Each export
+is written to the audit log (names, never values).
 
 Examples:
-  vault export agent-x > agent-x.env
+  vault export agent-x -o agent-x.env     (a private file: mode 0600)
   vault export --all --format json | jq keys
   eval \"$(vault export agent-x --format shell)\"
   vault export ci-bot --format github     (in a GitHub Actions step)";
@@ -386,6 +387,9 @@ pub struct ExportArgs {
     /// Print secret values even when standard output is a terminal
     #[arg(long)]
     pub reveal: bool,
+    /// Write to this file (mode 0600, replaced atomically) instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -437,3 +437,49 @@ fn github_format_masks_secrets_and_fills_github_env() {
     let again = std::fs::read_to_string(&github_env).unwrap();
     assert!(!again[written.len()..].contains(first_delimiter));
 }
+
+#[test]
+fn export_to_a_file_is_private() {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let env = Env::new();
+    env.init();
+    add_secret(&env, "API_KEY", CANARY);
+    env.ok(&["attach", "bot", "API_KEY"]);
+
+    // --output writes mode 0600, replacing what was there.
+    let path = env.path("bot.env");
+    std::fs::write(&path, "OLD=1\n").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = env.run(&["export", "bot", "--output", &path.to_string_lossy()]);
+    assert_success(&out, &["export", "--output"]);
+    assert!(stdout(&out).is_empty());
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        format!("API_KEY={CANARY}\n")
+    );
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+
+    // A shell redirect makes a file others can read: vault says so.
+    let shared = env.path("shared.env");
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o644)
+        .open(&shared)
+        .unwrap();
+    let out = env
+        .cmd()
+        .args(["export", "bot"])
+        .stdout(file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        stderr(&out).contains("a file that others can read (mode 0644)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env.run(&["export", "bot", "--format", "github", "-o", "x"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}

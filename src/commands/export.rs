@@ -13,6 +13,7 @@ use crate::cli::{ExportArgs, ExportFormat};
 use crate::dotenv;
 use crate::vault::Kind;
 use crate::vault::agents::check_agent_name;
+use crate::vault::storage::write_private_file;
 
 /// One value to write, under the name it is exported as.
 struct Item<'d> {
@@ -73,15 +74,62 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
     // Secret values reach a terminal only when asked for: a screen is read over shoulders,
     // shared and recorded.
     let hide = ctx.ui.stdout_is_terminal() && !args.reveal;
-    let hidden = |item: &Item| hide && item.kind.is_sensitive();
-    let left_out = items.iter().filter(|i| hidden(i)).count();
+    // (Not when writing to a file of its own.)
+    let hidden = |item: &Item| hide && args.output.is_none() && item.kind.is_sensitive();
 
-    match format {
-        ExportFormat::Dotenv => ctx.ui.print(dotenv_text(&items, hidden).as_str())?,
-        ExportFormat::Shell => ctx.ui.print(shell_text(&items, hidden).as_str())?,
-        ExportFormat::Json => ctx.ui.print(json_text(&items, hidden)?.as_str())?,
-        ExportFormat::Github => github(ctx, &items, hidden)?,
+    let text = match format {
+        ExportFormat::Dotenv => dotenv_text(&items, hidden),
+        ExportFormat::Shell => shell_text(&items, hidden),
+        ExportFormat::Json => json_text(&items, hidden)?,
+        ExportFormat::Github => return github(ctx, args, &items, hidden),
+    };
+    match &args.output {
+        Some(path) => {
+            write_private_file(path, text.as_bytes(), true)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            ctx.ui.status(format!(
+                "Wrote {} {} to {} (mode 0600)",
+                items.len(),
+                if items.len() == 1 { "value" } else { "values" },
+                path.display()
+            ));
+        }
+        None => {
+            warn_if_stdout_is_shared(ctx);
+            ctx.ui.print(text.as_str())?;
+        }
     }
+    report(ctx, args, format, &items, hidden);
+    Ok(())
+}
+
+/// Says so when standard output is a file that others can read: the shell made it with the
+/// umask's mode, and the values are now in it.
+fn warn_if_stdout_is_shared(ctx: &Context) {
+    #[cfg(unix)]
+    if let Ok(stat) = rustix::fs::fstat(std::io::stdout()) {
+        let file_type = rustix::fs::FileType::from_raw_mode(stat.st_mode);
+        let mode = stat.st_mode & 0o777;
+        if file_type == rustix::fs::FileType::RegularFile && mode & 0o077 != 0 {
+            ctx.ui.warn(format!(
+                "standard output is a file that others can read (mode {mode:04o}); \
+                 `chmod 600` it, or use --output FILE, which writes a private one"
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctx;
+}
+
+/// After the values are out: what was left out, and the audit line.
+fn report(
+    ctx: &Context,
+    args: &ExportArgs,
+    format: ExportFormat,
+    items: &[Item],
+    hidden: impl Fn(&Item) -> bool,
+) {
+    let left_out = items.iter().filter(|i| hidden(i)).count();
     if left_out > 0 {
         ctx.ui.status(format!(
             "{left_out} secret {} left out because standard output is a terminal; pass \
@@ -106,7 +154,6 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
             args.agent.as_deref(),
         );
     }
-    Ok(())
 }
 
 fn format_name(format: ExportFormat) -> &'static str {
@@ -195,7 +242,20 @@ fn json_text(items: &[Item], hidden: impl Fn(&Item) -> bool) -> Result<Zeroizing
 /// GitHub Actions: `::add-mask::` for every line of every secret, printed first so the runner
 /// hides them before anything else can show them; then the values as `NAME<<DELIMITER` blocks,
 /// appended to the file named by $GITHUB_ENV (or printed, outside Actions).
-fn github(ctx: &Context, items: &[Item], hidden: impl Fn(&Item) -> bool) -> Result<()> {
+fn github(
+    ctx: &Context,
+    args: &ExportArgs,
+    items: &[Item],
+    hidden: impl Fn(&Item) -> bool + Copy,
+) -> Result<()> {
+    if args.output.is_some() {
+        return Err(UsageError(
+            "--format github writes to the file named by $GITHUB_ENV; --output is for the \
+             other formats"
+                .into(),
+        )
+        .into());
+    }
     let shown: Vec<&Item> = items.iter().filter(|i| !hidden(i)).collect();
     let mut masks = buffer(items, 3, 16);
     for item in shown.iter().filter(|i| i.kind.is_sensitive()) {
@@ -250,6 +310,7 @@ fn github(ctx: &Context, items: &[Item], hidden: impl Fn(&Item) -> bool) -> Resu
             );
         }
     }
+    report(ctx, args, ExportFormat::Github, items, hidden);
     Ok(())
 }
 

@@ -229,6 +229,12 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
 /// Writes a new private file atomically (temp file, fsync, rename without overwriting).
 /// Used for files that must not exist yet, like a new identity file.
 pub fn write_new_private_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+    write_private_file(path, contents, false)
+}
+
+/// Writes a private file (mode 0600) atomically: temp file, fsync, rename; replacing one that
+/// exists only when `replace` is set. Readers never see it half written, nor readable by others.
+pub fn write_private_file(path: &Path, contents: &[u8], replace: bool) -> io::Result<()> {
     let dir = parent_dir(path);
     create_private_dir(dir)?;
     let mut temp = tempfile::Builder::new()
@@ -236,7 +242,11 @@ pub fn write_new_private_file(path: &Path, contents: &[u8]) -> io::Result<()> {
         .tempfile_in(dir)?;
     temp.write_all(contents)?;
     temp.as_file().sync_all()?;
-    temp.persist_noclobber(path).map_err(|e| e.error)?;
+    if replace {
+        temp.persist(path).map_err(|e| e.error)?;
+    } else {
+        temp.persist_noclobber(path).map_err(|e| e.error)?;
+    }
     sync_dir(dir)
 }
 
