@@ -444,7 +444,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             break
         }
         'vault;export' {
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The output format (--json is short for --format json)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The output format [default: dotenv] (--json is short for --format json)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to this file (mode 0600, replaced atomically) instead of standard output')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to this file (mode 0600, replaced atomically) instead of standard output')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')

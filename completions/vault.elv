@@ -400,7 +400,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --version 'Print version'
         }
         &'vault;export'= {
-            cand --format 'The output format (--json is short for --format json)'
+            cand --format 'The output format [default: dotenv] (--json is short for --format json)'
             cand -o 'Write to this file (mode 0600, replaced atomically) instead of standard output'
             cand --output 'Write to this file (mode 0600, replaced atomically) instead of standard output'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'

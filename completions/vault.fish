@@ -250,7 +250,7 @@ complete -c vault -n "__fish_vault_using_subcommand import" -l json -d 'Print li
 complete -c vault -n "__fish_vault_using_subcommand import" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vault -n "__fish_vault_using_subcommand import" -s V -l version -d 'Print version'
-complete -c vault -n "__fish_vault_using_subcommand export" -l format -d 'The output format (--json is short for --format json)' -r -f -a "dotenv\t'NAME=value lines, quoted where needed'
+complete -c vault -n "__fish_vault_using_subcommand export" -l format -d 'The output format [default: dotenv] (--json is short for --format json)' -r -f -a "dotenv\t'NAME=value lines, quoted where needed'
 json\t'One JSON object of names and values'
 shell\t'export NAME=\'value\' lines for sh and bash'
 github\t'GitHub Actions: ::add-mask:: lines and $GITHUB_ENV blocks'"

@@ -161,7 +161,7 @@ pub enum Command {
     /// Detach entries from an agent
     Detach(DetachArgs),
     /// Add every entry of a .env file in one change (FILE, or - for standard input)
-    #[command(after_long_help = IMPORT_AFTER_HELP)]
+    #[command(after_long_help = import_after_help())]
     Import(ImportArgs),
     /// Print an agent's values, or every entry, as dotenv, JSON, shell or GitHub Actions input
     #[command(after_long_help = EXPORT_AFTER_HELP)]
@@ -284,30 +284,62 @@ Examples:
   vault run agent-x --isolate python bot.py
   vault run bot                 (its stored command: vault agent set bot --command …)";
 
-const IMPORT_AFTER_HELP: &str = "\
+/// The import rules, written from the lists `--kind auto` uses so that they stay in step.
+fn import_after_help() -> String {
+    let kinds = format!(
+        "--kind auto keeps as secrets the entries whose names contain {}, or whose values look \
+         like known keys or tokens (starting {} …), JWTs, Azure keys or URLs with a user or \
+         password; the rest become variables. An empty value under such a name is skipped: \
+         there is nothing to keep secret. An entry the vault holds keeps its kind (a secret \
+         stays one); an entry with the same value is left alone; other clashes follow \
+         --on-conflict.",
+        crate::sensitive::SENSITIVE_WORDS.join(", "),
+        crate::sensitive::SECRET_PREFIXES.join(" ")
+    );
+    format!(
+        "\
 The file is read as python-dotenv and node's dotenv read it: `export ` prefixes, single and
 double quotes (both may span lines), escapes in double quotes, `#` comments after whitespace,
-blank lines, CRLF. ${VAR} is kept as written, never expanded. A line that cannot be read stops
+blank lines, CRLF. ${{VAR}} is kept as written, never expanded. A line that cannot be read stops
 the import with its line number, and the vault is left as it was.
 
---kind auto keeps as secrets the entries whose names contain KEY, TOKEN, SECRET, PASSWORD, PASS,
-PRIVATE, CREDENTIAL or AUTH, or whose values look like known keys (sk-, sk-ant-, gsk_, xai-,
-AIza, ghp_, AKIA…), tokens or URLs with a password; the rest become variables. An entry the file
-gives the same value the vault holds is left alone; other clashes follow --on-conflict.
+{}
 
 Examples:
   vault import .env --dry-run
   vault import .env --attach agent-x
-  op read op://dev/bot/env | vault import - --on-conflict overwrite";
+  op read op://dev/bot/env | vault import - --on-conflict overwrite",
+        wrap(&kinds, 96)
+    )
+}
+
+/// Breaks `text` into lines of at most `width` columns, at spaces.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line_len = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if line_len > 0 && line_len + 1 + len > width {
+            out.push('\n');
+            line_len = 0;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += len;
+    }
+    out
+}
 
 const EXPORT_AFTER_HELP: &str = "\
 Formats:
   dotenv  NAME=value lines that `vault import`, python-dotenv and node's dotenv read back
   json    one object, {\"NAME\": \"value\", …}
   shell   export NAME='value' lines, safe to eval in sh and bash
-  github  for GitHub Actions: ::add-mask:: for each secret on standard output, and each value
-          as a NAME<<DELIMITER block (random delimiter) appended to the file in $GITHUB_ENV
-          (printed instead when GITHUB_ENV is not set)
+  github  in a GitHub Actions step: ::add-mask:: for each line of each secret on standard
+          output, then each value as a NAME<<DELIMITER block (random delimiter) appended to
+          the file in $GITHUB_ENV, for the job's later steps (refused when it is not set)
 
 When standard output is a terminal, secret values are left out unless --reveal is given; when
 it is a file that others can read, vault warns (--output FILE writes a private one). Each export
@@ -374,14 +406,14 @@ pub enum ExportFormat {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["agent", "all"])))]
 pub struct ExportArgs {
     /// The agent whose attached values to export, under the names it gets them as
-    #[arg(required_unless_present = "all", conflicts_with = "all")]
     pub agent: Option<String>,
     /// Export every entry in the vault, under its own name
     #[arg(long)]
     pub all: bool,
-    /// The output format (--json is short for --format json)
+    /// The output format [default: dotenv] (--json is short for --format json)
     #[arg(long, value_enum)]
     pub format: Option<ExportFormat>,
     /// Print secret values even when standard output is a terminal

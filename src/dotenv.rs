@@ -3,7 +3,8 @@
 //!
 //! The grammar is python-dotenv's, which node's dotenv agrees with wherever both accept a line:
 //! `export ` prefixes, single and double quotes (both may span lines), escapes in double quotes,
-//! `#` comments after whitespace or a closing quote, blank lines, CRLF. Where they differ, vault
+//! `#` comments after whitespace or a closing quote, blank lines, CRLF (every line ending,
+//! also inside quotes, reads as `\n`, as both tools read files). Where they differ, vault
 //! picks one answer and says so in the README:
 //!
 //! - `${VAR}` and `$VAR` are kept as written, never expanded (as node's dotenv does): expanding
@@ -19,6 +20,8 @@
 //! Errors name lines, never the text on them: a value may be a secret.
 
 use std::fmt;
+
+use zeroize::Zeroizing;
 
 use crate::secret::{SecretValue, ValueError};
 use crate::vault::model::{check_name, why_bad_name};
@@ -87,7 +90,7 @@ pub enum Reason {
          letters, digits or _"
     )]
     BadName(&'static str),
-    #[error("expected '=' after the name (a value with spaces needs quotes)")]
+    #[error("expected '=' after the name (each line is NAME=value)")]
     NoEquals,
     #[error("the value's opening {0} quote is never closed")]
     Unclosed(QuoteKind),
@@ -132,6 +135,16 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Parsed, ParseError> {
 /// Reads a .env file's text.
 pub fn parse(text: &str) -> Result<Parsed, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Line endings become `\n` first, inside quoted values too, as both python-dotenv (which
+    // reads files with universal newlines) and node's dotenv do: a PEM key in a file saved on
+    // Windows keeps no `\r`. (A copy, so it is wiped.)
+    let normalized;
+    let text = if text.contains('\r') {
+        normalized = Zeroizing::new(text.replace("\r\n", "\n").replace('\r', "\n"));
+        normalized.as_str()
+    } else {
+        text
+    };
     let mut reader = Reader {
         text,
         pos: 0,
@@ -174,8 +187,14 @@ struct Reader<'t> {
     line: usize,
 }
 
+/// Whitespace as python's `\s` and `str.strip` see it: Unicode's, plus the separators
+/// \x1c-\x1f.
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
+}
+
 fn is_horizontal_space(c: char) -> bool {
-    c.is_whitespace() && c != '\n' && c != '\r'
+    is_space(c) && c != '\n' && c != '\r'
 }
 
 fn count_breaks(bytes: &[u8]) -> usize {
@@ -233,7 +252,7 @@ impl<'t> Reader<'t> {
     /// The next binding, a comment (name-less, skipped here) or the end of the text.
     fn binding(&mut self) -> Result<Option<Found>, ParseError> {
         loop {
-            self.skip_while(char::is_whitespace);
+            self.skip_while(is_space);
             if self.rest().is_empty() {
                 return Ok(None);
             }
@@ -281,7 +300,7 @@ impl<'t> Reader<'t> {
     /// `[^=#\s]+`, python-dotenv's unquoted key.
     fn plain_name(&mut self, line: usize) -> Result<String, ParseError> {
         let start = self.pos;
-        if self.skip_while(|c| c != '=' && c != '#' && !c.is_whitespace()) == 0 {
+        if self.skip_while(|c| c != '=' && c != '#' && !is_space(c)) == 0 {
             return Err(self.error(line, Reason::NoName));
         }
         Ok(self.text[start..self.pos].to_owned())
@@ -319,12 +338,12 @@ impl<'t> Reader<'t> {
         let mut previous_space = false;
         for (i, c) in part.char_indices() {
             if c == '#' && previous_space {
-                cut = part[..i].trim_end_matches(char::is_whitespace).len();
+                cut = part[..i].trim_end_matches(is_space).len();
                 break;
             }
-            previous_space = c.is_whitespace();
+            previous_space = is_space(c);
         }
-        part[..cut].trim_end_matches(char::is_whitespace).to_owned()
+        part[..cut].trim_end_matches(is_space).to_owned()
     }
 
     /// A value in quotes. As in python-dotenv's `"((?:\\"|[^"])*)"`, the first unescaped quote
@@ -447,7 +466,8 @@ fn unescape(text: &str, decode: impl Fn(char) -> Option<char>) -> String {
 /// Appends `NAME=value` and a line ending, written so that vault, python-dotenv and node's
 /// dotenv all read back exactly `value` where they can:
 /// - bare when nothing in it is special to any of them;
-/// - in single quotes when nothing inside would need an escape;
+/// - in single quotes when nothing inside would need an escape (newlines may be inside, but not
+///   a `\r`: readers turn line endings into `\n`);
 /// - bare again for one line with no `#`, no outer spaces and no opening quote (backslashes and
 ///   quotes inside are then taken literally by all three);
 /// - else in double quotes with `\\`, `\"`, `\n` and `\r` escaped.
@@ -457,12 +477,14 @@ pub fn write_binding(out: &mut String, name: &str, value: &str) {
     let safe = value
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "_-.,:/@%+=".contains(c));
+    // (No control characters: python-dotenv strips \x1c-\x1f as whitespace, Rust does not.)
     let literal_line = !value.contains(['#', '\n', '\r'])
+        && !value.contains(char::is_control)
         && !value.starts_with(['\'', '"', '`'])
-        && value.trim() == value;
+        && value.trim_matches(is_space) == value;
     if safe {
         out.push_str(value);
-    } else if !value.contains(['\'', '\\', '\n', '\r']) {
+    } else if !value.contains(['\'', '\\', '\r']) {
         out.push('\'');
         out.push_str(value);
         out.push('\'');
@@ -558,7 +580,8 @@ mod tests {
         assert_eq!(one("A=\"x\" # comment"), "x");
         assert_eq!(one("A=\"x\"#comment"), "x");
         assert_eq!(one("A=\"line 1\nline 2\"\n"), "line 1\nline 2");
-        assert_eq!(one("A='line 1\r\nline 2'"), "line 1\r\nline 2");
+        assert_eq!(one("A='line 1\r\nline 2'"), "line 1\nline 2");
+        assert_eq!(one("A=\"one\rtwo\\r\""), "one\ntwo\r");
         // python-dotenv's regex gives the last `\"` back to close the value.
         assert_eq!(one(r#"A="a\" # c"#), "a\\");
         assert_eq!(one("A=\"é ünï ✓\""), "é ünï ✓");

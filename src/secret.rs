@@ -74,6 +74,30 @@ impl SecretValue {
     }
 }
 
+/// Reads `reader` to its end into a buffer that wipes itself, and grows it by hand so that each
+/// outgrown copy is wiped too. `size_hint` (a file's length, or 0) sizes the first buffer.
+pub fn read_all(
+    reader: &mut impl std::io::Read,
+    size_hint: usize,
+) -> std::io::Result<Zeroizing<Vec<u8>>> {
+    let mut bytes = Zeroizing::new(Vec::with_capacity(size_hint.max(4096 - 1) + 1));
+    let mut chunk = Zeroizing::new([0u8; 4096]);
+    loop {
+        let n = match reader.read(&mut chunk[..]) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if bytes.len() + n > bytes.capacity() {
+            let mut bigger = Zeroizing::new(Vec::with_capacity(2 * (bytes.len() + n)));
+            bigger.extend_from_slice(&bytes);
+            bytes = bigger; // the old buffer is wiped as it drops
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+    }
+}
+
 impl Clone for SecretValue {
     fn clone(&self) -> Self {
         Self(SecretString::from(self.expose().to_owned()))

@@ -4,7 +4,7 @@
 
 /// Words that mark a name as sensitive wherever they appear in it (OPENAI_API_KEY, GH_TOKEN,
 /// DB_PASSWORD, PASSPHRASE, PRIVATE_KEY, AWS_CREDENTIALS, BASIC_AUTH…).
-const SENSITIVE_WORDS: &[&str] = &[
+pub const SENSITIVE_WORDS: &[&str] = &[
     "KEY",
     "TOKEN",
     "SECRET",
@@ -17,11 +17,19 @@ const SENSITIVE_WORDS: &[&str] = &[
     "AUTH",
     "COOKIE",
     "SALT",
+    "SESSION",
+    "SIGNING",
+    "BEARER",
+    "WEBHOOK",
+    "DSN",
+    "CONNECTION_STRING",
+    "IDENTITY",
+    "CERT",
 ];
 
 /// How well-known keys and tokens begin: AI providers (OpenAI, Anthropic, OpenRouter, Groq,
 /// xAI, Google), code hosts, chat platforms, clouds and payment services.
-const SECRET_PREFIXES: &[&str] = &[
+pub const SECRET_PREFIXES: &[&str] = &[
     "sk-",
     "sk_live_",
     "sk_test_",
@@ -46,20 +54,33 @@ const SECRET_PREFIXES: &[&str] = &[
     "npm_",
     "pypi-",
     "-----BEGIN",
+    "AGE-SECRET-KEY-",
+];
+
+/// Text that gives a value away as a credential wherever it appears in it (Azure connection
+/// strings, SAS tokens).
+const SECRET_PARTS: &[&str] = &[
+    "AccountKey=",
+    "SharedAccessKey=",
+    "SharedAccessSignature=",
+    "sig=",
 ];
 
 /// Whether an entry with this name and value should be kept as a secret.
 pub fn looks_secret(name: &str, value: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     SENSITIVE_WORDS.iter().any(|word| upper.contains(word))
+        || crate::vault::agents::is_reserved_env_name(name)
         || SECRET_PREFIXES
             .iter()
             .any(|prefix| value.starts_with(prefix))
+        || SECRET_PARTS.iter().any(|part| value.contains(part))
         || has_url_credentials(value)
         || looks_like_jwt(value)
 }
 
-/// `scheme://user:password@host…`, as in DATABASE_URL or REDIS_URL.
+/// `scheme://user:password@host…` or `scheme://token@host…`, as in DATABASE_URL, REDIS_URL, a
+/// Sentry DSN or a git URL with a token: any user part may be a credential.
 fn has_url_credentials(value: &str) -> bool {
     let Some((_, rest)) = value.split_once("://") else {
         return false;
@@ -67,7 +88,7 @@ fn has_url_credentials(value: &str) -> bool {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     authority
         .rsplit_once('@')
-        .is_some_and(|(userinfo, _)| userinfo.contains(':'))
+        .is_some_and(|(userinfo, _)| !userinfo.is_empty())
 }
 
 /// Three base64url parts, the first a JSON header (`eyJ`).
@@ -96,6 +117,12 @@ mod tests {
             "GOOGLE_APPLICATION_CREDENTIALS",
             "BASIC_AUTH",
             "apiKey",
+            "VAULT_IDENTITY",
+            "SLACK_WEBHOOK_URL",
+            "SENTRY_DSN",
+            "AZURE_STORAGE_CONNECTION_STRING",
+            "SESSION_SECRET_2",
+            "TLS_CERT_PEM",
         ] {
             assert!(looks_secret(name, "x"), "{name}");
         }
@@ -116,6 +143,10 @@ mod tests {
             "postgres://app:hunter2@db:5432/app",
             "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln",
             "-----BEGIN OPENSSH PRIVATE KEY-----\nabc",
+            "AGE-SECRET-KEY-1QQQ",
+            "https://ghp_abc@github.com/org/repo.git",
+            "https://abc123@o1.ingest.sentry.io/42",
+            "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=abc==",
         ] {
             assert!(looks_secret("SETTING", value), "{value}");
         }

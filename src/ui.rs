@@ -102,7 +102,13 @@ impl Ui {
             .collect();
         table.set_header(header);
         for row in rows {
-            table.add_row(row);
+            if self.stdout_tty {
+                // A value's control characters would reach the terminal as commands (moving
+                // the cursor, rewriting rows): shown escaped instead.
+                table.add_row(row.iter().map(|cell| escape_controls(cell)));
+            } else {
+                table.add_row(row);
+            }
         }
         format!("{table}\n")
     }
@@ -161,24 +167,16 @@ impl Ui {
     }
 
     /// Reads all of standard input (for values piped in), until it is closed. Never called on
-    /// a terminal. Grows its buffer by hand so that every outgrown copy is wiped.
+    /// a terminal. Reads the file descriptor itself: std's locked stdin keeps its own buffer,
+    /// which would hold a copy of the input that nothing wipes.
     pub fn read_stdin(&self) -> io::Result<Zeroizing<Vec<u8>>> {
-        let mut input = io::stdin().lock();
-        let mut bytes = Zeroizing::new(Vec::with_capacity(4096));
-        let mut chunk = Zeroizing::new([0u8; 4096]);
-        loop {
-            let n = match input.read(&mut chunk[..]) {
-                Ok(0) => return Ok(bytes),
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            if bytes.len() + n > bytes.capacity() {
-                let mut bigger = Zeroizing::new(Vec::with_capacity(2 * (bytes.len() + n)));
-                bigger.extend_from_slice(&bytes);
-                bytes = bigger; // the old buffer is wiped as it drops
-            }
-            bytes.extend_from_slice(&chunk[..n]);
+        #[cfg(unix)]
+        {
+            crate::secret::read_all(&mut RawStdin, 0)
+        }
+        #[cfg(not(unix))]
+        {
+            crate::secret::read_all(&mut io::stdin().lock(), 0)
         }
     }
 
@@ -193,6 +191,34 @@ impl Ui {
         for cause in err.chain().skip(1) {
             eprintln!("  caused by: {cause}");
         }
+    }
+}
+
+/// `text` with control characters other than newline and tab written as `\x1b`-style escapes.
+fn escape_controls(text: &str) -> String {
+    if !text.contains(|c: char| c.is_control() && c != '\n' && c != '\t') {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                format!("\\x{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Standard input, read with no buffer in between.
+#[cfg(unix)]
+struct RawStdin;
+
+#[cfg(unix)]
+impl Read for RawStdin {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        use std::os::fd::AsFd;
+        Ok(rustix::io::read(io::stdin().as_fd(), buf)?)
     }
 }
 

@@ -231,7 +231,21 @@ fn the_github_workflow_uses_real_commands() {
         }
     }
     assert!(checked >= 2, "{checked} commands checked");
-    assert!(workflow.contains("VAULT_IDENTITY: ${{ secrets.VAULT_IDENTITY }}"));
+    // The key that opens the vault goes to the steps that run vault, never to the whole job.
+    let steps = workflow.split("\n      - ").collect::<Vec<_>>();
+    let job_env = steps[0];
+    assert!(
+        !job_env.contains("VAULT_IDENTITY:"),
+        "job-level VAULT_IDENTITY"
+    );
+    for step in &steps[1..] {
+        let runs_vault = step.contains("run: vault ") || step.contains("run-agent.sh");
+        assert_eq!(
+            step.contains("VAULT_IDENTITY: ${{ secrets.VAULT_IDENTITY }}"),
+            runs_vault,
+            "{step}"
+        );
+    }
 }
 
 #[test]

@@ -70,11 +70,15 @@ fn run_script(program: &str, script: &str, texts: &[String]) -> Vec<Value> {
 /// python-dotenv's own parser, binding by binding: [key, value or null, error?]. Its values
 /// are raw: expansion of ${VAR} happens later, in dotenv_values, and vault never does it.
 const PYTHON: &str = r#"
-import io, json, sys
+import json, sys, tempfile
 from dotenv.parser import parse_stream
 out = []
-for text in json.load(sys.stdin):
-    out.append([[b.key, b.value, b.error] for b in parse_stream(io.StringIO(text, newline=""))])
+with tempfile.NamedTemporaryFile("wb") as f:
+    for text in json.load(sys.stdin):
+        f.seek(0); f.truncate(); f.write(text.encode("utf-8")); f.flush()
+        # As dotenv_values opens a file: UTF-8, universal newlines.
+        with open(f.name, encoding="utf-8") as stream:
+            out.append([[b.key, b.value, b.error] for b in parse_stream(stream)])
 json.dump(out, sys.stdout)
 "#;
 
@@ -143,6 +147,8 @@ fn generated(count: usize) -> Vec<String> {
         "x#y",
         " # z",
         "\\\\",
+        "\x1f",
+        "\u{a0}",
     ];
     let lines = ["\n", "\r\n", "\n# comment\n", "\n\n"];
     (0..count)
@@ -294,5 +300,13 @@ fn python_dotenv_reads_what_vault_writes() {
         assert_eq!(bindings[i][0], format!("V{i}"));
         assert_eq!(bindings[i][1], *value, "V{i} in {text}");
         assert_eq!(bindings[i][2], false);
+    }
+    // Node's dotenv decodes neither `\"` nor `\\` in double quotes; it reads every other value.
+    let node = run_script("node", NODE, std::slice::from_ref(&text));
+    for (i, value) in values.iter().enumerate() {
+        let double_quoted = text.lines().any(|l| l.starts_with(&format!("V{i}=\"")));
+        if !(double_quoted && value.contains(['"', '\\'])) {
+            assert_eq!(node[0][format!("V{i}")], *value, "V{i} in {text}");
+        }
     }
 }

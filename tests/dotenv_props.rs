@@ -21,6 +21,9 @@ fn value() -> impl Strategy<Value = String> {
         Just(" ".to_owned()),
         Just("\t".to_owned()),
         Just("=".to_owned()),
+        Just("\x1f".to_owned()),
+        Just("\u{85}".to_owned()),
+        Just("\u{a0}".to_owned()),
         "[a-z]{1,3}",
         "\\PC{1,2}",
         any::<char>()

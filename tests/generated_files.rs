@@ -53,9 +53,24 @@ fn add_man_pages(cmd: &Command, source: &str, root: bool, files: &mut BTreeMap<P
     }
     if root {
         page.extend(root_sections().as_bytes());
+    } else if let Some(after) = cmd.get_after_long_help() {
+        page.extend(notes_section(&after.to_string()).as_bytes());
     }
     man.render_version_section(&mut page).expect("render");
     files.insert(Path::new("man").join(man.get_filename()), page);
+}
+
+/// A command's text after its options in `--help` (rules, formats, examples), kept as laid
+/// out there.
+fn notes_section(text: &str) -> String {
+    use roff::{Roff, roman};
+    let mut roff = Roff::new();
+    roff.control("SH", ["NOTES"]).control("nf", []);
+    for line in text.lines() {
+        roff.text([roman(line)]).control("br", []);
+    }
+    roff.control("fi", []);
+    roff.to_roff()
 }
 
 /// ENVIRONMENT, FILES and EXIT STATUS, from the same data as `vault --help`.

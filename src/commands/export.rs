@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use zeroize::Zeroizing;
 
 use super::{Context, UsageError};
@@ -79,12 +79,23 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
 
     let text = match format {
         ExportFormat::Dotenv => dotenv_text(&items, hidden),
-        ExportFormat::Shell => shell_text(&items, hidden),
+        ExportFormat::Shell => {
+            warn_about_shell_names(ctx, &items);
+            shell_text(&items, hidden)
+        }
         ExportFormat::Json => json_text(&items, hidden)?,
         ExportFormat::Github => return github(ctx, args, &items, hidden),
     };
     match &args.output {
         Some(path) => {
+            let dir = crate::vault::storage::parent_dir(path);
+            if !dir.is_dir() {
+                bail!(
+                    "cannot write {}: the directory {} does not exist",
+                    path.display(),
+                    dir.display()
+                );
+            }
             write_private_file(path, text.as_bytes(), true)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             ctx.ui.status(format!(
@@ -131,9 +142,14 @@ fn report(
 ) {
     let left_out = items.iter().filter(|i| hidden(i)).count();
     if left_out > 0 {
+        let elsewhere = if format == ExportFormat::Github {
+            ""
+        } else {
+            ", or write to a file with --output FILE"
+        };
         ctx.ui.status(format!(
             "{left_out} secret {} left out because standard output is a terminal; pass \
-             --reveal to show {}, or redirect the output to a file",
+             --reveal to show {}{elsewhere}",
             if left_out == 1 {
                 "value was"
             } else {
@@ -182,8 +198,22 @@ fn capacity(items: &[Item], per_value: usize, per_item: usize) -> usize {
 /// The comment that stands in for a secret left out.
 const LEFT_OUT: &str = "secret left out (standard output is a terminal; --reveal shows it)";
 
+/// What `dotenv_text` can write at most.
+fn dotenv_capacity(items: &[Item], hidden: impl Fn(&Item) -> bool) -> usize {
+    items
+        .iter()
+        .map(|i| {
+            if hidden(i) {
+                i.name.len() + LEFT_OUT.len() + 5
+            } else {
+                dotenv::binding_len(i.name, i.value)
+            }
+        })
+        .sum()
+}
+
 fn dotenv_text(items: &[Item], hidden: impl Fn(&Item) -> bool) -> Zeroizing<String> {
-    let mut out = buffer(items, 2, LEFT_OUT.len() + 8);
+    let mut out = Zeroizing::new(String::with_capacity(dotenv_capacity(items, &hidden)));
     for item in items {
         if hidden(item) {
             let _ = writeln!(out, "# {}: {LEFT_OUT}", item.name);
@@ -192,6 +222,41 @@ fn dotenv_text(items: &[Item], hidden: impl Fn(&Item) -> bool) -> Zeroizing<Stri
         }
     }
     out
+}
+
+/// Names that change how the shell that evals the lines behaves, or what the programs it starts
+/// load: a recipient of a shared vault could plant one.
+const SHELL_SENSITIVE_NAMES: &[&str] = &[
+    "PATH",
+    "IFS",
+    "PS1",
+    "PS2",
+    "PS4",
+    "PROMPT_COMMAND",
+    "BASH_ENV",
+    "ENV",
+    "CDPATH",
+    "GLOBIGNORE",
+    "SHELLOPTS",
+    "BASHOPTS",
+    "HISTFILE",
+    "LD_PRELOAD",
+    "LD_LIBRARY_PATH",
+];
+
+fn warn_about_shell_names(ctx: &Context, items: &[Item]) {
+    let found: Vec<&str> = items
+        .iter()
+        .map(|i| i.name)
+        .filter(|name| SHELL_SENSITIVE_NAMES.contains(name))
+        .collect();
+    if !found.is_empty() {
+        ctx.ui.warn(format!(
+            "these lines set {}, which change how the shell that evals them behaves; check \
+             their values first, or use `vault run`, which sets them for one command only",
+            found.join(", ")
+        ));
+    }
 }
 
 /// `export NAME='value'` lines: inside single quotes sh and bash take everything literally, and
@@ -256,24 +321,21 @@ fn github(
         )
         .into());
     }
+    // Checked before anything is printed: elsewhere the masks and values would land in a log.
+    let Some(env_file) = std::env::var_os("GITHUB_ENV").filter(|v| !v.is_empty()) else {
+        bail!(
+            "GITHUB_ENV is not set: --format github is for a step of a GitHub Actions job, \
+             where the runner sets it; elsewhere use --format dotenv, shell or json"
+        );
+    };
+    let env_file = std::path::PathBuf::from(env_file);
     let shown: Vec<&Item> = items.iter().filter(|i| !hidden(i)).collect();
-    let mut masks = buffer(items, 3, 16);
-    for item in shown.iter().filter(|i| i.kind.is_sensitive()) {
-        // Masking a blank line would hide every such run of spaces in the log.
-        for line in item.value.lines().filter(|l| !l.trim().is_empty()) {
-            masks.push_str("::add-mask::");
-            for c in line.chars() {
-                match c {
-                    '%' => masks.push_str("%25"),
-                    '\r' => masks.push_str("%0D"),
-                    c => masks.push(c),
-                }
-            }
-            masks.push('\n');
-        }
-    }
+    let masks = masks_text(&shown);
     let delimiter = delimiter(&shown)?;
     let mut blocks = buffer(items, 1, 2 * delimiter.len() + 8);
+    // A blank line first: the runner skips it, and a previous step's last line without a
+    // newline cannot swallow the first name.
+    blocks.push('\n');
     for item in &shown {
         let _ = write!(
             blocks,
@@ -282,36 +344,59 @@ fn github(
         );
     }
     ctx.ui.print(masks.as_str())?;
-    match std::env::var_os("GITHUB_ENV").filter(|v| !v.is_empty()) {
-        Some(path) => {
-            let mut file = std::fs::OpenOptions::new()
-                .append(true)
-                .create(true)
-                .open(&path)
-                .with_context(|| {
-                    format!(
-                        "cannot open $GITHUB_ENV ({})",
-                        std::path::Path::new(&path).display()
-                    )
-                })?;
-            file.write_all(blocks.as_bytes())
-                .context("cannot write to $GITHUB_ENV")?;
-            let n = shown.len();
-            ctx.ui.status(format!(
-                "Added {n} {} to $GITHUB_ENV for the job's next steps",
-                if n == 1 { "value" } else { "values" }
-            ));
-        }
-        None => {
-            ctx.ui.print(blocks.as_str())?;
-            ctx.ui.status(
-                "GITHUB_ENV is not set (this is not a GitHub Actions step), so the blocks meant \
-                 for it were printed instead",
-            );
-        }
-    }
+    let mut options = std::fs::OpenOptions::new();
+    options.append(true).create(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(&env_file)
+        .with_context(|| format!("cannot open $GITHUB_ENV ({})", env_file.display()))?;
+    file.write_all(blocks.as_bytes())
+        .with_context(|| format!("cannot write to $GITHUB_ENV ({})", env_file.display()))?;
+    let n = shown.len();
+    ctx.ui.status(format!(
+        "Added {n} {} to $GITHUB_ENV for the job's next steps",
+        if n == 1 { "value" } else { "values" }
+    ));
     report(ctx, args, ExportFormat::Github, items, hidden);
     Ok(())
+}
+
+/// `::add-mask::` lines for every line of every secret, with the runner's escapes (`%25`,
+/// `%0D`), in a buffer of exactly their size.
+fn masks_text(shown: &[&Item]) -> Zeroizing<String> {
+    const COMMAND: &str = "::add-mask::";
+    // A line of a multi-line secret shorter than this (`{`, `-----`) is not masked: the mask
+    // would hide every such run in the log, and it gives nothing of the secret away.
+    const SHORTEST_LINE: usize = 4;
+    let lines = || {
+        shown
+            .iter()
+            .filter(|i| i.kind.is_sensitive())
+            .flat_map(|i| {
+                let multi_line = i.value.contains('\n');
+                i.value.lines().filter(move |l| {
+                    let len = l.trim().chars().count();
+                    len > 0 && (!multi_line || len >= SHORTEST_LINE)
+                })
+            })
+    };
+    let size = lines()
+        .map(|l| COMMAND.len() + l.len() + 2 * l.matches(['%', '\r']).count() + 1)
+        .sum();
+    let mut masks = Zeroizing::new(String::with_capacity(size));
+    for line in lines() {
+        masks.push_str(COMMAND);
+        for c in line.chars() {
+            match c {
+                '%' => masks.push_str("%25"),
+                '\r' => masks.push_str("%0D"),
+                c => masks.push(c),
+            }
+        }
+        masks.push('\n');
+    }
+    masks
 }
 
 /// `VAULT_EOF_` and 128 random bits, in no value (GitHub would end the value there).
@@ -366,13 +451,32 @@ mod tests {
 
     #[test]
     fn buffers_never_grow() {
-        let all = items();
-        for (text, per_value, per_item) in [
-            (dotenv_text(&all, |_| false), 2, LEFT_OUT.len() + 8),
-            (shell_text(&all, |_| false), 4, LEFT_OUT.len() + 16),
-        ] {
-            assert!(text.len() <= capacity(&all, per_value, per_item));
+        let mut all = items();
+        // Values that need the most room: escapes, a guard comment, many short lines.
+        let awkward = [" ends in \\", "\"\\\"\n\r", &"a\n".repeat(300), "%\r%"];
+        for (i, value) in awkward.iter().enumerate() {
+            all.push(Item {
+                name: ["A", "B", "C", "D"][i],
+                entry: "E",
+                kind: Kind::Secret,
+                value,
+            });
         }
+        let sized = |text: &Zeroizing<String>, capacity: usize| {
+            assert!(text.len() <= capacity, "{} > {capacity}", text.len());
+            assert_eq!(text.capacity(), capacity, "the buffer grew");
+        };
+        for hide in [false, true] {
+            let hidden = |i: &Item| hide && i.kind.is_sensitive();
+            sized(&dotenv_text(&all, hidden), dotenv_capacity(&all, hidden));
+            sized(
+                &shell_text(&all, hidden),
+                capacity(&all, 4, LEFT_OUT.len() + 16),
+            );
+        }
+        let shown: Vec<&Item> = all.iter().collect();
+        let masks = masks_text(&shown);
+        assert_eq!(masks.len(), masks.capacity());
         let json = json_text(&all, |_| false).unwrap();
         let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(parsed["API_KEY"], "sk-it's\nline 2");

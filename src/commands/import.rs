@@ -23,6 +23,8 @@ enum Action {
     Overwrite,
     /// The vault already holds this value, as this kind.
     Unchanged,
+    /// The vault holds this value as a variable; --kind secret makes it a secret.
+    MakeSecret,
     /// The vault holds another value, kept (--on-conflict skip).
     Keep,
     /// The vault holds another value and --on-conflict is fail.
@@ -37,10 +39,16 @@ impl Action {
             Action::Add => "add",
             Action::Overwrite => "overwrite",
             Action::Unchanged => "unchanged",
+            Action::MakeSecret => "make it a secret",
             Action::Keep => "keep the vault's value",
             Action::Conflict => "conflict",
             Action::SkipEmpty => "skip: empty",
         }
+    }
+
+    /// Whether the vault's entry is written.
+    fn changes_entry(self) -> bool {
+        matches!(self, Action::Add | Action::Overwrite | Action::MakeSecret)
     }
 
     /// Whether the entry ends up in the vault under this name (and so can be attached).
@@ -53,6 +61,9 @@ struct Step<'b> {
     binding: &'b Binding,
     kind: Kind,
     action: Action,
+    /// The vault's own value where it stays and may be shown (a variable kept by
+    /// --on-conflict skip).
+    kept: Option<String>,
 }
 
 /// What an applied plan did besides the entries.
@@ -99,7 +110,9 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
             .find(|b| is_reserved_env_name(&b.name))
     {
         bail!(
-            "{source} sets {} (line {}), which opens the vault and is never given to an agent,              so it cannot be attached to {agent}; remove it from the file, or import without              --attach and attach the rest by name; nothing was imported",
+            "{source} sets {} (line {}), which opens the vault and is never given to an agent, \
+             so it cannot be attached to {agent}; remove it from the file, or import without \
+             --attach and attach the rest by name; nothing was imported",
             reserved.name,
             reserved.line
         );
@@ -119,36 +132,23 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         }
         return Ok(());
     }
-    let (decisions, attachments) = ctx.vault.update_if_changed(&keys, |doc| {
+    // The plan is made under the lock, against the vault as it is then.
+    let (steps, attachments) = ctx.vault.update_if_changed(&keys, |doc| {
         let steps = plan(doc, &parsed.bindings, args);
-        let decisions: Vec<(Kind, Action)> = steps.iter().map(|s| (s.kind, s.action)).collect();
         if steps.iter().any(|s| s.action == Action::Conflict) {
-            return Ok(((decisions, None), false));
+            return Ok(((steps, None), false));
         }
         let attachments = apply(doc, &steps, args.attach.as_deref())?;
         let changed = attachments.created_agent
             || !attachments.attached.is_empty()
-            || steps
-                .iter()
-                .any(|s| matches!(s.action, Action::Add | Action::Overwrite));
-        Ok(((decisions, Some(attachments)), changed))
+            || steps.iter().any(|s| s.action.changes_entry());
+        Ok(((steps, Some(attachments)), changed))
     })?;
-    // The plan made under the lock, against the vault as it was then.
-    let steps: Vec<Step> = parsed
-        .bindings
-        .iter()
-        .zip(decisions)
-        .map(|(binding, (kind, action))| Step {
-            binding,
-            kind,
-            action,
-        })
-        .collect();
     refuse_conflicts(&source, &steps)?;
     let attachments = attachments.unwrap_or_default();
     let changed: Vec<String> = steps
         .iter()
-        .filter(|s| matches!(s.action, Action::Add | Action::Overwrite))
+        .filter(|s| s.action.changes_entry())
         .map(|s| s.binding.name.clone())
         .collect();
     if !changed.is_empty() {
@@ -178,8 +178,12 @@ fn read_source(ctx: &Context, file: &Path) -> Result<(String, Zeroizing<Vec<u8>>
         return Ok(("standard input".to_owned(), bytes));
     }
     let name = file.display().to_string();
-    let bytes = std::fs::read(file)
-        .map(Zeroizing::new)
+    let bytes = std::fs::File::open(file)
+        .and_then(|mut f| {
+            // A pipe or `<(command)` has no length; a regular file is read in one buffer.
+            let hint = f.metadata().map(|m| m.len() as usize).unwrap_or(0);
+            crate::secret::read_all(&mut f, hint)
+        })
         .with_context(|| format!("cannot read {name} (use - to read standard input)"))?;
     Ok((name, bytes))
 }
@@ -191,6 +195,8 @@ fn plan<'b>(doc: &Document, bindings: &'b [Binding], args: &ImportArgs) -> Vec<S
         .map(|binding| {
             let existing = doc.entries.get(&binding.name);
             let kind = match (args.kind, existing) {
+                // A secret stays one: an import never shows or unmasks a value it hid.
+                (_, Some(entry)) if entry.kind == Kind::Secret => Kind::Secret,
                 (ImportKind::Secret, _) => Kind::Secret,
                 (ImportKind::Variable, _) => Kind::Variable,
                 // The vault already knows what this entry is.
@@ -206,8 +212,12 @@ fn plan<'b>(doc: &Document, bindings: &'b [Binding], args: &ImportArgs) -> Vec<S
             let action = match existing {
                 _ if kind == Kind::Secret && binding.value.is_empty() => Action::SkipEmpty,
                 None => Action::Add,
-                Some(entry) if entry.kind == kind && entry.value == binding.value => {
-                    Action::Unchanged
+                Some(entry) if entry.value == binding.value => {
+                    if entry.kind == kind {
+                        Action::Unchanged
+                    } else {
+                        Action::MakeSecret
+                    }
                 }
                 Some(_) => match args.on_conflict {
                     OnConflict::Fail => Action::Conflict,
@@ -215,10 +225,14 @@ fn plan<'b>(doc: &Document, bindings: &'b [Binding], args: &ImportArgs) -> Vec<S
                     OnConflict::Overwrite => Action::Overwrite,
                 },
             };
+            let kept = existing
+                .filter(|e| action == Action::Keep && !e.kind.is_sensitive())
+                .map(|e| e.value.expose().to_owned());
             Step {
                 binding,
                 kind,
                 action,
+                kept,
             }
         })
         .collect()
@@ -254,7 +268,7 @@ fn apply(
 ) -> Result<Attachments, ModelError> {
     let at = now();
     for step in steps {
-        if matches!(step.action, Action::Add | Action::Overwrite) {
+        if step.action.changes_entry() {
             doc.put_entry(
                 &step.binding.name,
                 step.kind,
@@ -285,8 +299,12 @@ fn apply(
 
 /// The plan as a table (or JSON), secret values hidden.
 fn show(ctx: &Context, source: &str, steps: &[Step], args: &ImportArgs, dry: bool) -> Result<()> {
-    let value =
-        |step: &Step| (!step.kind.is_sensitive()).then(|| step.binding.value.expose().to_owned());
+    // What the vault holds for the name afterwards, unless it is (or stays) a secret.
+    let value = |step: &Step| match step.action {
+        Action::Keep => step.kept.clone(),
+        Action::SkipEmpty => Some(String::new()),
+        _ => (!step.kind.is_sensitive()).then(|| step.binding.value.expose().to_owned()),
+    };
     if ctx.ui.json {
         let entries: Vec<_> = steps
             .iter()
@@ -347,14 +365,26 @@ fn summarize(source: &str, steps: &[Step]) -> String {
     }];
     for (action, what) in [
         (Action::Overwrite, "overwritten"),
+        (Action::MakeSecret, "made secrets"),
         (Action::Unchanged, "unchanged"),
         (Action::Keep, "kept as the vault had them"),
-        (Action::SkipEmpty, "skipped (empty secrets)"),
     ] {
         let n = count(action);
         if n > 0 {
             parts.push(format!("{n} {what}"));
         }
+    }
+    let empty: Vec<&str> = steps
+        .iter()
+        .filter(|s| s.action == Action::SkipEmpty)
+        .map(|s| s.binding.name.as_str())
+        .collect();
+    if !empty.is_empty() {
+        parts.push(format!(
+            "{} skipped (empty, so nothing to keep secret: {})",
+            empty.len(),
+            empty.join(", ")
+        ));
     }
     format!("Imported {source}: {}", parts.join(", "))
 }

@@ -170,7 +170,8 @@ pub enum ModelError {
     },
     #[error(
         "agent {agent} already gets {entry} as {env_name}; two values cannot share one \
-         environment variable (choose another with --as, or detach {entry} first)"
+         environment variable (attach it under another name with `vault attach {agent} NAME \
+         --as OTHER`, or detach {entry} first)"
     )]
     EnvNameTaken {
         agent: String,

@@ -193,6 +193,12 @@ fn keep_backup(target: &Path) -> io::Result<()> {
         fs::copy(target, &staging)?;
     }
     fs::rename(&staging, &backup)?;
+    // When the backup already is the vault's own inode (a writer killed between this and
+    // its rename left them linked), rename(2) succeeds without doing anything and the
+    // staging link stays: it is an old copy of the vault, so it goes.
+    if staging.exists() {
+        fs::remove_file(&staging)?;
+    }
     // Best effort: some file systems (vfat, CIFS) refuse chmod, and the backup is encrypted.
     if let Err(e) = make_private(&backup) {
         log::debug!("could not make {} private: {e}", backup.display());
