@@ -271,6 +271,15 @@ fn attach_gives_an_agent_everything_imported() {
     env.assert_unchanged(&before);
 }
 
+/// A vault whose secret API_KEY (the canary) is attached to `agent`.
+fn agent_with_canary(agent: &str) -> Env {
+    let env = Env::new();
+    env.init();
+    add_secret(&env, "API_KEY", CANARY);
+    env.ok(&["attach", agent, "API_KEY"]);
+    env
+}
+
 /// Adds a secret whatever its value (through the environment, as CI would).
 fn add_secret(env: &Env, name: &str, value: &str) {
     let out = env
@@ -444,10 +453,7 @@ fn github_format_masks_secrets_and_fills_github_env() {
 #[test]
 fn export_to_a_file_is_private() {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let env = Env::new();
-    env.init();
-    add_secret(&env, "API_KEY", CANARY);
-    env.ok(&["attach", "bot", "API_KEY"]);
+    let env = agent_with_canary("bot");
 
     // --output writes mode 0600, replacing what was there.
     let path = env.path("bot.env");
@@ -525,10 +531,7 @@ fn an_import_never_turns_a_secret_into_a_variable() {
 #[test]
 fn github_format_only_runs_in_a_github_step() {
     use std::os::unix::fs::PermissionsExt;
-    let env = Env::new();
-    env.init();
-    add_secret(&env, "API_KEY", CANARY);
-    env.ok(&["attach", "ci", "API_KEY"]);
+    let env = agent_with_canary("ci");
     // Without GITHUB_ENV nothing is printed: elsewhere the masks would be a log of secrets.
     let out = env.run(&["export", "ci", "--format", "github"]);
     assert_fails_with(&out, "GITHUB_ENV is not set");
