@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print one entry''s value, for `$(vault get NAME)` in scripts')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries: name, kind, value (variables only), last update')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the entries: name, kind, value (variables only), last update')
+            [CompletionResult]::new('provider', 'provider', [CompletionResultType]::ParameterValue, 'Add, check, list or remove AI-provider keys (OpenAI, Anthropic, OpenRouter, …)')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Create, list, show or remove agents')
             [CompletionResult]::new('attach', 'attach', [CompletionResultType]::ParameterValue, 'Attach entries to an agent (the agent is created when it does not exist)')
             [CompletionResult]::new('detach', 'detach', [CompletionResultType]::ParameterValue, 'Detach entries from an agent')
@@ -262,6 +263,134 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vault;provider' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a provider''s API key: hidden prompt, standard input, --from-file or --from-env')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Check keys with their providers (a cheap authenticated request) and record the status')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the provider keys: provider, entry, key hint, endpoint, status, when checked')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the provider keys: provider, entry, key hint, endpoint, status, when checked')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove a provider key (asks on a terminal; pass --yes otherwise)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a provider key (asks on a terminal; pass --yes otherwise)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'vault;provider;add' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The entry''s name [default: the variable the provider''s SDKs read, e.g. OPENAI_API_KEY]')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Another endpoint for this key (a proxy, a gateway, a local server); required for custom')
+            [CompletionResult]::new('--from-file', '--from-file', [CompletionResultType]::ParameterName, 'Read the value from this file (one trailing newline is dropped)')
+            [CompletionResult]::new('--from-env', '--from-env', [CompletionResultType]::ParameterName, 'Read the value from this environment variable')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Store the key even when it does not look like the provider''s keys')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Check the key with the provider now (as `vault provider test`); an invalid key is then not stored')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vault;provider;test' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on a provider after this many seconds')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Check every provider key in the vault')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vault;provider;list' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vault;provider;ls' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vault;provider;rm' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Remove without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Remove without asking')
+            [CompletionResult]::new('--detach', '--detach', [CompletionResultType]::ParameterName, 'Also detach it from the agents it is attached to (otherwise that is refused)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vault;provider;remove' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Remove without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Remove without asking')
+            [CompletionResult]::new('--detach', '--detach', [CompletionResultType]::ParameterName, 'Also detach it from the agents it is attached to (otherwise that is refused)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vault;provider;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a provider''s API key: hidden prompt, standard input, --from-file or --from-env')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Check keys with their providers (a cheap authenticated request) and record the status')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the provider keys: provider, entry, key hint, endpoint, status, when checked')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove a provider key (asks on a terminal; pass --yes otherwise)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'vault;provider;help;add' {
+            break
+        }
+        'vault;provider;help;test' {
+            break
+        }
+        'vault;provider;help;list' {
+            break
+        }
+        'vault;provider;help;rm' {
+            break
+        }
+        'vault;provider;help;help' {
             break
         }
         'vault;agent' {
@@ -661,6 +790,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             [CompletionResult]::new('var', 'var', [CompletionResultType]::ParameterValue, 'Set or remove plain variables (values shown in listings)')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print one entry''s value, for `$(vault get NAME)` in scripts')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries: name, kind, value (variables only), last update')
+            [CompletionResult]::new('provider', 'provider', [CompletionResultType]::ParameterValue, 'Add, check, list or remove AI-provider keys (OpenAI, Anthropic, OpenRouter, …)')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Create, list, show or remove agents')
             [CompletionResult]::new('attach', 'attach', [CompletionResultType]::ParameterValue, 'Attach entries to an agent (the agent is created when it does not exist)')
             [CompletionResult]::new('detach', 'detach', [CompletionResultType]::ParameterValue, 'Detach entries from an agent')
@@ -707,6 +837,25 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             break
         }
         'vault;help;list' {
+            break
+        }
+        'vault;help;provider' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a provider''s API key: hidden prompt, standard input, --from-file or --from-env')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Check keys with their providers (a cheap authenticated request) and record the status')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the provider keys: provider, entry, key hint, endpoint, status, when checked')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove a provider key (asks on a terminal; pass --yes otherwise)')
+            break
+        }
+        'vault;help;provider;add' {
+            break
+        }
+        'vault;help;provider;test' {
+            break
+        }
+        'vault;help;provider;list' {
+            break
+        }
+        'vault;help;provider;rm' {
             break
         }
         'vault;help;agent' {

@@ -55,6 +55,9 @@ _vault() {
             vault,ls)
                 cmd="vault__subcmd__list"
                 ;;
+            vault,provider)
+                cmd="vault__subcmd__provider"
+                ;;
             vault,recipient)
                 cmd="vault__subcmd__recipient"
                 ;;
@@ -145,6 +148,9 @@ _vault() {
             vault__subcmd__help,list)
                 cmd="vault__subcmd__help__subcmd__list"
                 ;;
+            vault__subcmd__help,provider)
+                cmd="vault__subcmd__help__subcmd__provider"
+                ;;
             vault__subcmd__help,recipient)
                 cmd="vault__subcmd__help__subcmd__recipient"
                 ;;
@@ -177,6 +183,18 @@ _vault() {
                 ;;
             vault__subcmd__help__subcmd__identity,show)
                 cmd="vault__subcmd__help__subcmd__identity__subcmd__show"
+                ;;
+            vault__subcmd__help__subcmd__provider,add)
+                cmd="vault__subcmd__help__subcmd__provider__subcmd__add"
+                ;;
+            vault__subcmd__help__subcmd__provider,list)
+                cmd="vault__subcmd__help__subcmd__provider__subcmd__list"
+                ;;
+            vault__subcmd__help__subcmd__provider,rm)
+                cmd="vault__subcmd__help__subcmd__provider__subcmd__rm"
+                ;;
+            vault__subcmd__help__subcmd__provider,test)
+                cmd="vault__subcmd__help__subcmd__provider__subcmd__test"
                 ;;
             vault__subcmd__help__subcmd__recipient,add)
                 cmd="vault__subcmd__help__subcmd__recipient__subcmd__add"
@@ -219,6 +237,42 @@ _vault() {
                 ;;
             vault__subcmd__identity__subcmd__help,show)
                 cmd="vault__subcmd__identity__subcmd__help__subcmd__show"
+                ;;
+            vault__subcmd__provider,add)
+                cmd="vault__subcmd__provider__subcmd__add"
+                ;;
+            vault__subcmd__provider,help)
+                cmd="vault__subcmd__provider__subcmd__help"
+                ;;
+            vault__subcmd__provider,list)
+                cmd="vault__subcmd__provider__subcmd__list"
+                ;;
+            vault__subcmd__provider,ls)
+                cmd="vault__subcmd__provider__subcmd__list"
+                ;;
+            vault__subcmd__provider,remove)
+                cmd="vault__subcmd__provider__subcmd__rm"
+                ;;
+            vault__subcmd__provider,rm)
+                cmd="vault__subcmd__provider__subcmd__rm"
+                ;;
+            vault__subcmd__provider,test)
+                cmd="vault__subcmd__provider__subcmd__test"
+                ;;
+            vault__subcmd__provider__subcmd__help,add)
+                cmd="vault__subcmd__provider__subcmd__help__subcmd__add"
+                ;;
+            vault__subcmd__provider__subcmd__help,help)
+                cmd="vault__subcmd__provider__subcmd__help__subcmd__help"
+                ;;
+            vault__subcmd__provider__subcmd__help,list)
+                cmd="vault__subcmd__provider__subcmd__help__subcmd__list"
+                ;;
+            vault__subcmd__provider__subcmd__help,rm)
+                cmd="vault__subcmd__provider__subcmd__help__subcmd__rm"
+                ;;
+            vault__subcmd__provider__subcmd__help,test)
+                cmd="vault__subcmd__provider__subcmd__help__subcmd__test"
                 ;;
             vault__subcmd__recipient,add)
                 cmd="vault__subcmd__recipient__subcmd__add"
@@ -305,7 +359,7 @@ _vault() {
 
     case "${cmd}" in
         vault)
-            opts="-v -h -V --vault --identity --json --verbose --help --version init secret var get list ls agent attach detach import export run audit recipient identity completions help"
+            opts="-v -h -V --vault --identity --json --verbose --help --version init secret var get list ls provider agent attach detach import export run audit recipient identity completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -733,7 +787,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__help)
-            opts="init secret var get list agent attach detach import export run audit recipient identity completions help"
+            opts="init secret var get list provider agent attach detach import export run audit recipient identity completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1001,6 +1055,76 @@ _vault() {
         vault__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__help__subcmd__provider)
+            opts="add test list rm"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__help__subcmd__provider__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__help__subcmd__provider__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__help__subcmd__provider__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__help__subcmd__provider__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1365,6 +1489,220 @@ _vault() {
                 return 0
             fi
             case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__provider)
+            opts="-v -h -V --vault --identity --json --verbose --help --version add test list ls rm remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__provider__subcmd__add)
+            opts="-v -h -V --name --base-url --force --verify --from-file --from-env --vault --identity --json --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__provider__subcmd__help)
+            opts="add test list rm help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__provider__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__provider__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__provider__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__provider__subcmd__help__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__provider__subcmd__help__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__provider__subcmd__list)
+            opts="-v -h -V --vault --identity --json --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__provider__subcmd__rm)
+            opts="-y -v -h -V --yes --detach --vault --identity --json --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__provider__subcmd__test)
+            opts="-v -h -V --all --timeout --vault --identity --json --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --vault)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

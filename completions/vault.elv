@@ -33,6 +33,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand get 'Print one entry''s value, for `$(vault get NAME)` in scripts'
             cand list 'List the entries: name, kind, value (variables only), last update'
             cand ls 'List the entries: name, kind, value (variables only), last update'
+            cand provider 'Add, check, list or remove AI-provider keys (OpenAI, Anthropic, OpenRouter, …)'
             cand agent 'Create, list, show or remove agents'
             cand attach 'Attach entries to an agent (the agent is created when it does not exist)'
             cand detach 'Detach entries from an agent'
@@ -237,6 +238,121 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'vault;provider'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add a provider''s API key: hidden prompt, standard input, --from-file or --from-env'
+            cand test 'Check keys with their providers (a cheap authenticated request) and record the status'
+            cand list 'List the provider keys: provider, entry, key hint, endpoint, status, when checked'
+            cand ls 'List the provider keys: provider, entry, key hint, endpoint, status, when checked'
+            cand rm 'Remove a provider key (asks on a terminal; pass --yes otherwise)'
+            cand remove 'Remove a provider key (asks on a terminal; pass --yes otherwise)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vault;provider;add'= {
+            cand --name 'The entry''s name [default: the variable the provider''s SDKs read, e.g. OPENAI_API_KEY]'
+            cand --base-url 'Another endpoint for this key (a proxy, a gateway, a local server); required for custom'
+            cand --from-file 'Read the value from this file (one trailing newline is dropped)'
+            cand --from-env 'Read the value from this environment variable'
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --force 'Store the key even when it does not look like the provider''s keys'
+            cand --verify 'Check the key with the provider now (as `vault provider test`); an invalid key is then not stored'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;provider;test'= {
+            cand --timeout 'Give up on a provider after this many seconds'
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --all 'Check every provider key in the vault'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;provider;list'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;provider;ls'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;provider;rm'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand -y 'Remove without asking'
+            cand --yes 'Remove without asking'
+            cand --detach 'Also detach it from the agents it is attached to (otherwise that is refused)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;provider;remove'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand -y 'Remove without asking'
+            cand --yes 'Remove without asking'
+            cand --detach 'Also detach it from the agents it is attached to (otherwise that is refused)'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, import, export)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;provider;help'= {
+            cand add 'Add a provider''s API key: hidden prompt, standard input, --from-file or --from-env'
+            cand test 'Check keys with their providers (a cheap authenticated request) and record the status'
+            cand list 'List the provider keys: provider, entry, key hint, endpoint, status, when checked'
+            cand rm 'Remove a provider key (asks on a terminal; pass --yes otherwise)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vault;provider;help;add'= {
+        }
+        &'vault;provider;help;test'= {
+        }
+        &'vault;provider;help;list'= {
+        }
+        &'vault;provider;help;rm'= {
+        }
+        &'vault;provider;help;help'= {
         }
         &'vault;agent'= {
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
@@ -595,6 +711,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand var 'Set or remove plain variables (values shown in listings)'
             cand get 'Print one entry''s value, for `$(vault get NAME)` in scripts'
             cand list 'List the entries: name, kind, value (variables only), last update'
+            cand provider 'Add, check, list or remove AI-provider keys (OpenAI, Anthropic, OpenRouter, …)'
             cand agent 'Create, list, show or remove agents'
             cand attach 'Attach entries to an agent (the agent is created when it does not exist)'
             cand detach 'Detach entries from an agent'
@@ -631,6 +748,20 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;help;get'= {
         }
         &'vault;help;list'= {
+        }
+        &'vault;help;provider'= {
+            cand add 'Add a provider''s API key: hidden prompt, standard input, --from-file or --from-env'
+            cand test 'Check keys with their providers (a cheap authenticated request) and record the status'
+            cand list 'List the provider keys: provider, entry, key hint, endpoint, status, when checked'
+            cand rm 'Remove a provider key (asks on a terminal; pass --yes otherwise)'
+        }
+        &'vault;help;provider;add'= {
+        }
+        &'vault;help;provider;test'= {
+        }
+        &'vault;help;provider;list'= {
+        }
+        &'vault;help;provider;rm'= {
         }
         &'vault;help;agent'= {
             cand create 'Create an agent; with no name on a terminal, a short wizard asks for everything'

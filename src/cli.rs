@@ -153,6 +153,9 @@ pub enum Command {
     /// List the entries: name, kind, value (variables only), last update
     #[command(visible_alias = "ls")]
     List,
+    /// Add, check, list or remove AI-provider keys (OpenAI, Anthropic, OpenRouter, …)
+    #[command(subcommand)]
+    Provider(ProviderCommand),
     /// Create, list, show or remove agents
     #[command(subcommand)]
     Agent(AgentCommand),
@@ -229,17 +232,80 @@ pub enum SecretCommand {
     },
     /// Remove a secret (asks on a terminal; pass --yes otherwise)
     #[command(visible_alias = "remove")]
-    Rm {
-        /// The secret's name
-        name: String,
-        /// Remove without asking
-        #[arg(short, long)]
-        yes: bool,
-        /// Also detach it from the agents it is attached to (otherwise that is refused)
-        #[arg(long)]
-        detach: bool,
-    },
+    Rm(RemoveArgs),
 }
+
+/// Removing a secret or a provider key.
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The entry's name
+    pub name: String,
+    /// Remove without asking
+    #[arg(short, long)]
+    pub yes: bool,
+    /// Also detach it from the agents it is attached to (otherwise that is refused)
+    #[arg(long)]
+    pub detach: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProviderCommand {
+    /// Add a provider's API key: hidden prompt, standard input, --from-file or --from-env
+    #[command(after_long_help = PROVIDER_ADD_AFTER_HELP)]
+    Add {
+        /// The provider (openai, anthropic, openrouter, gemini, deepseek, xai, groq, mistral,
+        /// venice, custom); with none on a terminal, a list to choose from
+        provider: Option<String>,
+        /// The entry's name [default: the variable the provider's SDKs read, e.g.
+        /// OPENAI_API_KEY]
+        #[arg(long)]
+        name: Option<String>,
+        /// Another endpoint for this key (a proxy, a gateway, a local server); required for
+        /// custom
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Store the key even when it does not look like the provider's keys
+        #[arg(long)]
+        force: bool,
+        /// Check the key with the provider now (as `vault provider test`); an invalid key is
+        /// then not stored
+        #[arg(long)]
+        verify: bool,
+        #[command(flatten)]
+        source: ValueSource,
+    },
+    /// Check keys with their providers (a cheap authenticated request) and record the status
+    Test {
+        /// The provider keys' names
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        names: Vec<String>,
+        /// Check every provider key in the vault
+        #[arg(long)]
+        all: bool,
+        /// Give up on a provider after this many seconds
+        #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+        timeout: u64,
+    },
+    /// List the provider keys: provider, entry, key hint, endpoint, status, when checked
+    #[command(visible_alias = "ls")]
+    List,
+    /// Remove a provider key (asks on a terminal; pass --yes otherwise)
+    #[command(visible_alias = "remove")]
+    Rm(RemoveArgs),
+}
+
+const PROVIDER_ADD_AFTER_HELP: &str = "\
+The key is never taken from the command line. Its format is checked against the provider's
+(Anthropic keys start with sk-ant-, OpenRouter's with sk-or-v1-, …); --force stores one that
+does not match. An agent the key is attached to gets it under the provider's variable and, when
+--base-url is not the provider's own address, the SDK's base-URL variable too (OPENAI_BASE_URL,
+ANTHROPIC_BASE_URL, GROQ_BASE_URL; OPENAI_BASE_URL for custom). One key per provider per agent.
+
+Examples:
+  vault provider add openai                     (hidden prompt)
+  printf '%s' \"$KEY\" | vault provider add anthropic --verify
+  vault provider add openai --name OPENAI_WORK_KEY
+  vault provider add custom --name LOCAL_LLM_KEY --base-url http://127.0.0.1:11434/v1";
 
 #[derive(Debug, Subcommand)]
 pub enum VarCommand {

@@ -11,6 +11,7 @@ pub mod dotenv;
 pub mod identity;
 pub mod launch;
 pub mod paths;
+pub mod providers;
 pub mod secret;
 pub mod sensitive;
 pub mod ui;

@@ -157,6 +157,16 @@ impl Ui {
             .map_err(|e| CannotPrompt(format!("could not read from the terminal: {e}")))
     }
 
+    /// Lets a person pick one of `items` on a terminal; returns its position.
+    pub fn choose_one(&self, prompt: &str, items: &[String]) -> Result<usize, CannotPrompt> {
+        dialoguer::Select::new()
+            .with_prompt(prompt)
+            .items(items)
+            .default(0)
+            .interact()
+            .map_err(|e| CannotPrompt(format!("could not read from the terminal: {e}")))
+    }
+
     /// Lets a person pick any number of `items` on a terminal; returns their positions.
     pub fn choose_many(&self, prompt: &str, items: &[String]) -> Result<Vec<usize>, CannotPrompt> {
         dialoguer::MultiSelect::new()

@@ -264,6 +264,7 @@ fn every_listing_prints_json_for_scripts() {
         &["audit"],
         &["export", "bot"],
         &["import", "-", "--dry-run", "--on-conflict", "skip"],
+        &["provider", "list"],
     ];
     for args in listings {
         let mut argv = vec!["--json"];

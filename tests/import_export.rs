@@ -72,7 +72,8 @@ fn import_adds_everything_with_kinds_guessed_and_values_exact() {
     assert!(!values.contains_key("EMPTY_TOKEN"));
     let kinds = kinds(&env);
     for (name, kind) in [
-        ("OPENAI_API_KEY", "secret"),
+        // A name the provider catalog knows, with a value like that provider's keys.
+        ("OPENAI_API_KEY", "provider"),
         ("TELEGRAM_BOT_TOKEN", "secret"),
         ("DATABASE_URL", "secret"),
         ("LOG_LEVEL", "variable"),

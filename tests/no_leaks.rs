@@ -173,6 +173,61 @@ fn no_command_prints_a_secret_at_the_highest_verbosity() {
         "not a recipient",
     );
 
+    // Provider keys: added, refused, listed, checked (against a port nobody listens on).
+    let closed = format!("http://127.0.0.1:{}/v1", common::mock::closed_port());
+    assert_clean(
+        &env.run_with_stdin(
+            &[
+                v,
+                "provider",
+                "add",
+                "openai",
+                "--name",
+                "CANARY_KEY",
+                "--base-url",
+                &closed,
+            ],
+            canary_line.as_bytes(),
+        ),
+        "provider add",
+    );
+    assert_clean(
+        &env.run_with_stdin(&[v, "provider", "add", "anthropic"], canary_line.as_bytes()),
+        "provider add with the wrong provider's key",
+    );
+    assert_clean(
+        &env.run(&[v, "provider", "add", "openai", CANARY]),
+        "provider add with the key as an argument",
+    );
+    assert_clean(
+        &env.run(&[v, "provider", "add", CANARY]),
+        "key as the provider",
+    );
+    assert_clean(&env.run(&[v, "provider", "list"]), "provider list");
+    assert_clean(
+        &env.run(&[v, "--json", "provider", "list"]),
+        "provider list --json",
+    );
+    assert_clean(
+        &env.run(&[v, "provider", "test", "CANARY_KEY", "--timeout", "2"]),
+        "provider test",
+    );
+    assert_clean(
+        &env.run(&[v, "provider", "rm", "CANARY_KEY", "--yes"]),
+        "provider rm",
+    );
+    // Import: the plan, a bad line and a clash never show a secret.
+    let dotenv = format!("NEW_TOKEN={CANARY}\nBROKEN=\"{CANARY}\n");
+    assert_clean(
+        &env.run_with_stdin(&[v, "import", "-", "--dry-run"], dotenv.as_bytes()),
+        "import of a bad file",
+    );
+    let dotenv = format!("NEW_TOKEN={CANARY}\nOPENAI_API_KEY={CANARY}x\n");
+    assert_clean(
+        &env.run_with_stdin(&[v, "import", "-", "--dry-run"], dotenv.as_bytes()),
+        "import --dry-run with a clash",
+    );
+
     // `get` prints the value it was asked for on stdout, and nothing else anywhere.
     let out = env.run(&[v, "get", "OPENAI_API_KEY"]);
     assert_eq!(String::from_utf8_lossy(&out.stdout), canary_line);

@@ -242,3 +242,26 @@ fn export_to_a_terminal_leaves_secrets_out_unless_revealed() {
         2
     );
 }
+
+#[test]
+fn provider_add_without_a_provider_offers_the_catalog() {
+    if !have("tmux") {
+        return;
+    }
+    let env = Env::new();
+    env.init();
+    let term = Terminal::start(&env);
+    let key = "sk-ant-api03-typed-A1b2C3d4E5f6G7h8";
+
+    term.line("\"$VAULT\" provider add");
+    term.wait_for("Provider", 1);
+    term.wait_for("openrouter", 1);
+    // The catalog's order: openai, then anthropic.
+    term.tmux(&["send-keys", "Down", "Enter"]);
+    term.wait_for("Value for ANTHROPIC_API_KEY (hidden)", 1);
+    term.line(key);
+    term.wait_for("Repeat to confirm", 1);
+    term.line(key);
+    let screen = term.wait_for("Added Anthropic key ANTHROPIC_API_KEY (sk-…G7h8)", 1);
+    assert!(!screen.contains("typed-A1b2"), "{screen}");
+}

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::{Context, local_time};
 use crate::cli::GetArgs;
-use crate::vault::model;
+use crate::vault::{Kind, model};
 
 /// What `list` shows in place of a secret's value.
 pub const HIDDEN: &str = "••••";
@@ -60,7 +60,11 @@ pub fn list(ctx: &Context) -> Result<()> {
             vec![
                 name.clone(),
                 e.kind.to_string(),
-                shown(e).unwrap_or_else(|| HIDDEN.to_owned()),
+                match e.kind {
+                    // A provider key's hint tells keys apart without giving one away.
+                    Kind::Provider => crate::providers::key_hint(e.value.expose()),
+                    _ => shown(e).unwrap_or_else(|| HIDDEN.to_owned()),
+                },
                 local_time(e.updated),
             ]
         })

@@ -41,14 +41,25 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
     }
     let doc = ctx.open()?;
     let items: Vec<Item> = match &args.agent {
+        // What `vault run` would give the agent: each value, and a provider key's endpoint
+        // when it is not the provider's own.
         Some(agent) => doc
             .attached(agent)?
             .into_iter()
-            .map(|a| Item {
-                name: a.env_name,
-                entry: a.entry_name,
-                kind: a.entry.kind,
-                value: a.entry.value.expose(),
+            .flat_map(|a| {
+                let endpoint = a.base_url.map(|(env, url)| Item {
+                    name: env,
+                    entry: a.entry_name,
+                    kind: Kind::Variable,
+                    value: url,
+                });
+                std::iter::once(Item {
+                    name: a.env_name,
+                    entry: a.entry_name,
+                    kind: a.entry.kind,
+                    value: a.entry.value.expose(),
+                })
+                .chain(endpoint)
             })
             .collect(),
         None => doc

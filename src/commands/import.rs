@@ -188,6 +188,15 @@ fn read_source(ctx: &Context, file: &Path) -> Result<(String, Zeroizing<Vec<u8>>
     Ok((name, bytes))
 }
 
+/// The provider whose SDKs read this name (`OPENAI_API_KEY`), when the value looks like its key:
+/// such an entry becomes that provider's key.
+fn catalog_key(name: &str, value: &str) -> Option<&'static crate::providers::Provider> {
+    crate::providers::CATALOG
+        .iter()
+        .find(|p| !p.key_env.is_empty() && p.key_env == name)
+        .filter(|p| p.check_key(value).is_ok())
+}
+
 /// Decides, for each binding, its kind and what happens to it.
 fn plan<'b>(doc: &Document, bindings: &'b [Binding], args: &ImportArgs) -> Vec<Step<'b>> {
     bindings
@@ -196,13 +205,15 @@ fn plan<'b>(doc: &Document, bindings: &'b [Binding], args: &ImportArgs) -> Vec<S
             let existing = doc.entries.get(&binding.name);
             let kind = match (args.kind, existing) {
                 // A secret stays one: an import never shows or unmasks a value it hid.
-                (_, Some(entry)) if entry.kind == Kind::Secret => Kind::Secret,
+                (_, Some(entry)) if entry.kind.is_sensitive() => entry.kind,
                 (ImportKind::Secret, _) => Kind::Secret,
                 (ImportKind::Variable, _) => Kind::Variable,
                 // The vault already knows what this entry is.
                 (ImportKind::Auto, Some(entry)) => entry.kind,
                 (ImportKind::Auto, None) => {
-                    if looks_secret(&binding.name, binding.value.expose()) {
+                    if catalog_key(&binding.name, binding.value.expose()).is_some() {
+                        Kind::Provider
+                    } else if looks_secret(&binding.name, binding.value.expose()) {
                         Kind::Secret
                     } else {
                         Kind::Variable
@@ -210,7 +221,7 @@ fn plan<'b>(doc: &Document, bindings: &'b [Binding], args: &ImportArgs) -> Vec<S
                 }
             };
             let action = match existing {
-                _ if kind == Kind::Secret && binding.value.is_empty() => Action::SkipEmpty,
+                _ if kind.is_sensitive() && binding.value.is_empty() => Action::SkipEmpty,
                 None => Action::Add,
                 Some(entry) if entry.value == binding.value => {
                     if entry.kind == kind {
@@ -275,6 +286,13 @@ fn apply(
                 step.binding.value.clone(),
                 at,
             )?;
+            if step.kind == Kind::Provider
+                && let Some(entry) = doc.entries.get_mut(&step.binding.name)
+                && entry.provider.is_none()
+                && let Some(provider) = catalog_key(&step.binding.name, step.binding.value.expose())
+            {
+                entry.provider = Some(provider.id.to_owned());
+            }
         }
     }
     let mut done = Attachments::default();
@@ -350,7 +368,7 @@ fn summarize(source: &str, steps: &[Step]) -> String {
     let count = |action: Action| steps.iter().filter(|s| s.action == action).count();
     let added_secrets = steps
         .iter()
-        .filter(|s| s.action == Action::Add && s.kind == Kind::Secret)
+        .filter(|s| s.action == Action::Add && s.kind.is_sensitive())
         .count();
     let added = count(Action::Add);
     let mut parts = vec![if added == 0 {

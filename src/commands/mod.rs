@@ -9,6 +9,7 @@ mod export;
 mod identity;
 mod import;
 mod init;
+mod provider;
 mod recipient;
 mod run;
 mod secret;
@@ -172,6 +173,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Init(args) => init::run(&ctx, &args)?,
         Command::Secret(cmd) => secret::run(&ctx, cmd)?,
         Command::Var(cmd) => var::run(&ctx, cmd)?,
+        Command::Provider(cmd) => return provider::run(&ctx, cmd),
         Command::Agent(cmd) => agent::run(&ctx, cmd)?,
         Command::Attach(args) => agent::attach(&ctx, &args)?,
         Command::Detach(args) => agent::detach(&ctx, &args)?,

@@ -6,7 +6,7 @@ use std::fs;
 use anyhow::{Context as _, Result, bail};
 
 use super::{Context, now};
-use crate::cli::{SecretCommand, ValueSource};
+use crate::cli::{RemoveArgs, SecretCommand, ValueSource};
 use crate::secret::SecretValue;
 use crate::vault::{Document, Kind, model};
 
@@ -27,7 +27,7 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
                     });
                 }
             }
-            let value = read_value(ctx, "add", &name, &source)?;
+            let value = read_value(ctx, &format!("vault secret add {name}"), &name, &source)?;
             ctx.vault.update(&keys, |doc| {
                 Ok(doc.add_entry(&name, Kind::Secret, value, now())?)
             })?;
@@ -45,7 +45,7 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
                 ),
                 other => other.into(),
             })?;
-            let value = read_value(ctx, "set", &name, &source)?;
+            let value = read_value(ctx, &format!("vault secret set {name}"), &name, &source)?;
             ctx.vault.update(&keys, |doc| {
                 Ok(doc.replace_value(&name, Kind::Secret, value, now())?)
             })?;
@@ -53,56 +53,73 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
             ctx.ui
                 .status(format!("Replaced the value of secret {name}"));
         }
-        SecretCommand::Rm { name, yes, detach } => {
-            model::check_name(&name)?;
-            let keys = ctx.keys()?;
-            // Check before asking, so nobody confirms a removal that cannot happen.
-            let doc = ctx.vault.open(&keys)?;
-            ensure_secret(&doc, &name)?;
-            let users = doc.agents_using(&name);
-            if !users.is_empty() && !detach {
-                bail!(model::ModelError::EntryAttached {
-                    name,
-                    agents: users
-                });
-            }
-            drop(doc);
-            let refusal = format!(
-                "not removing secret {name} without confirmation: standard input is not a \
-                 terminal; pass --yes to remove it"
-            );
-            if !yes
-                && !ctx
-                    .ui
-                    .confirm(&format!("Remove secret {name}?"), &refusal)?
-            {
-                ctx.ui.status(format!("Kept secret {name}"));
-                return Ok(());
-            }
-            let detached = ctx.vault.update(&keys, |doc| {
-                Ok(doc.remove_entry(&name, Kind::Secret, detach, now())?)
-            })?;
-            ctx.report_removal(Kind::Secret, &name, &detached);
-        }
+        SecretCommand::Rm(args) => remove(ctx, Kind::Secret, &args)?,
     }
     Ok(())
 }
 
 /// Fails unless `name` is an existing secret (not a variable).
 fn ensure_secret(doc: &Document, name: &str) -> Result<(), model::ModelError> {
+    ensure_kind(doc, name, Kind::Secret)
+}
+
+/// Fails unless `name` is an existing entry of `kind`.
+pub(super) fn ensure_kind(doc: &Document, name: &str, kind: Kind) -> Result<(), model::ModelError> {
     let entry = doc.entry(name)?;
-    if entry.kind != Kind::Secret {
+    if entry.kind != kind {
         return Err(model::ModelError::WrongKind {
             name: name.to_owned(),
             actual: entry.kind,
-            expected: Kind::Secret,
+            expected: kind,
         });
     }
     Ok(())
 }
 
+/// Removes a secret or provider key: refused while agents use it unless `detach`, and asked
+/// about on a terminal unless `yes`.
+pub(super) fn remove(ctx: &Context, kind: Kind, args: &RemoveArgs) -> Result<()> {
+    let RemoveArgs { name, yes, detach } = args;
+    let (name, yes, detach) = (name.as_str(), *yes, *detach);
+    model::check_name(name)?;
+    let keys = ctx.keys()?;
+    // Check before asking, so nobody confirms a removal that cannot happen.
+    let doc = ctx.vault.open(&keys)?;
+    ensure_kind(&doc, name, kind)?;
+    let users = doc.agents_using(name);
+    if !users.is_empty() && !detach {
+        bail!(model::ModelError::EntryAttached {
+            name: name.to_owned(),
+            agents: users
+        });
+    }
+    drop(doc);
+    let what = if kind == Kind::Provider {
+        "provider key"
+    } else {
+        "secret"
+    };
+    let refusal = format!(
+        "not removing {what} {name} without confirmation: standard input is not a terminal; \
+         pass --yes to remove it"
+    );
+    if !yes
+        && !ctx
+            .ui
+            .confirm(&format!("Remove {what} {name}?"), &refusal)?
+    {
+        ctx.ui.status(format!("Kept {what} {name}"));
+        return Ok(());
+    }
+    let detached = ctx.vault.update(&keys, |doc| {
+        Ok(doc.remove_entry(name, kind, detach, now())?)
+    })?;
+    ctx.report_removal(kind, name, &detached);
+    Ok(())
+}
+
 /// Refuses a value typed on the command line, without repeating it.
-fn refuse_argv_value(source: &ValueSource) -> Result<()> {
+pub(super) fn refuse_argv_value(source: &ValueSource) -> Result<()> {
     let Some(first) = source.stray.first() else {
         return Ok(());
     };
@@ -130,7 +147,13 @@ fn refuse_argv_value(source: &ValueSource) -> Result<()> {
 
 /// Takes the secret from the first source that applies: --from-file, --from-env, a hidden
 /// prompt when standard input is a terminal, else standard input itself.
-fn read_value(ctx: &Context, verb: &str, name: &str, source: &ValueSource) -> Result<SecretValue> {
+/// `command` is the command line to show in a hint (`vault secret add NAME`).
+pub(super) fn read_value(
+    ctx: &Context,
+    command: &str,
+    name: &str,
+    source: &ValueSource,
+) -> Result<SecretValue> {
     if let Some(path) = &source.from_file {
         let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         return SecretValue::from_input(bytes)
@@ -159,8 +182,8 @@ fn read_value(ctx: &Context, verb: &str, name: &str, source: &ValueSource) -> Re
     let nothing_read = bytes.is_empty();
     SecretValue::from_input(std::mem::take(&mut *bytes)).map_err(|e| match e {
         crate::secret::ValueError::Empty if nothing_read => anyhow::anyhow!(
-            "no value on standard input; pipe it in (printf '%s' \"$VALUE\" | vault secret \
-             {verb} {name}), or use --from-file PATH or --from-env VAR"
+            "no value on standard input; pipe it in (printf '%s' \"$VALUE\" | {command}), or \
+             use --from-file PATH or --from-env VAR"
         ),
         crate::secret::ValueError::Empty => {
             anyhow::anyhow!("the value on standard input is empty (only a line ending)")

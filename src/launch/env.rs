@@ -25,6 +25,8 @@ pub struct EnvOptions {
 pub enum EnvValue<'d> {
     Inherited(OsString),
     Attached(&'d SecretValue),
+    /// A setting that comes with an attachment (a provider key's base URL); not secret.
+    Setting(&'d str),
 }
 
 /// The child's whole environment, in a stable order (inherited first, then attached).
@@ -34,9 +36,11 @@ pub fn plan<'d>(
     options: EnvOptions,
 ) -> Vec<(OsString, EnvValue<'d>)> {
     let is_attached = |name: &OsStr| {
-        attached
-            .iter()
-            .any(|a| same_name(OsStr::new(a.env_name), name))
+        attached.iter().any(|a| {
+            same_name(OsStr::new(a.env_name), name)
+                || a.base_url
+                    .is_some_and(|(env, _)| same_name(OsStr::new(env), name))
+        })
     };
     let is_reserved = |name: &OsStr| {
         VAULT_OWN_VARIABLES
@@ -56,6 +60,13 @@ pub fn plan<'d>(
             continue; // reserved, or --keep-env: the inherited value stays
         }
         vars.push((name, EnvValue::Attached(&a.entry.value)));
+    }
+    for (env, url) in attached.iter().filter_map(|a| a.base_url) {
+        let name = OsString::from(env);
+        if is_reserved(&name) || vars.iter().any(|(n, _)| same_name(n, &name)) {
+            continue;
+        }
+        vars.push((name, EnvValue::Setting(url)));
     }
     vars
 }
@@ -116,6 +127,7 @@ mod tests {
         vars.iter().find(|(n, _)| n == name).map(|(_, v)| match v {
             EnvValue::Inherited(v) => v.to_string_lossy().into_owned(),
             EnvValue::Attached(v) => v.expose().to_owned(),
+            EnvValue::Setting(v) => (*v).to_owned(),
         })
     }
 

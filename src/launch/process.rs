@@ -174,6 +174,7 @@ pub fn start(launch: Launch<'_>, secrets: Option<Arc<Secrets>>) -> Result<Runnin
         match value {
             EnvValue::Inherited(v) => command.env(key, v),
             EnvValue::Attached(v) => command.env(key, v.expose()),
+            EnvValue::Setting(v) => command.env(key, v),
         };
     }
     let secrets = secrets.filter(|s| !s.is_empty());
@@ -261,6 +262,7 @@ fn command_for(launch: &Launch<'_>) -> Result<Command, LaunchError> {
             .map(|(_, value)| match value {
                 EnvValue::Inherited(v) => v.clone(),
                 EnvValue::Attached(v) => OsString::from(v.expose()),
+                EnvValue::Setting(v) => OsString::from(v),
             });
     let program = resolve_program(&launch.program, child_path.as_deref())?;
     let mut command = Command::new(program);

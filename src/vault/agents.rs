@@ -36,6 +36,22 @@ pub struct Attached<'d> {
     pub entry_name: &'d str,
     pub env_name: &'d str,
     pub entry: &'d Entry,
+    /// A provider key's endpoint, when it is not the provider's own: the variable the SDK
+    /// reads it from, and the address.
+    pub base_url: Option<(&'static str, &'d str)>,
+}
+
+/// The base-URL variable and address a provider key gives an agent besides the key, if any.
+pub fn endpoint_of(entry: &Entry) -> Option<(&'static str, &str)> {
+    if entry.kind != Kind::Provider {
+        return None;
+    }
+    let provider = crate::providers::find(entry.provider.as_deref()?)?;
+    let url = entry.base_url.as_deref()?;
+    if provider.is_default_base_url(url) {
+        return None;
+    }
+    Some((provider.base_url_env?, url))
 }
 
 /// What `attach` did with one entry.
@@ -167,11 +183,49 @@ impl Document {
         env_name: Option<&str>,
         now: Timestamp,
     ) -> Result<AttachOutcome, ModelError> {
-        self.entry(entry)?;
+        let attaching = self.entry(entry)?;
         let env_name = env_name.unwrap_or(entry);
         check_name(env_name)?;
         if is_reserved_env_name(env_name) {
             return Err(ModelError::ReservedEnvName(env_name.to_owned()));
+        }
+        // One key per provider per agent: two would fight over the SDK's variables.
+        if attaching.kind == Kind::Provider
+            && let Some(provider) = &attaching.provider
+        {
+            let current = self.agent(agent)?;
+            if let Some(other) = current.attach.keys().find(|other| {
+                other.as_str() != entry
+                    && self.entries.get(other.as_str()).is_some_and(|e| {
+                        e.kind == Kind::Provider && e.provider.as_ref() == Some(provider)
+                    })
+            }) {
+                return Err(ModelError::ProviderTaken {
+                    agent: agent.to_owned(),
+                    provider: crate::providers::find(provider)
+                        .map_or_else(|| provider.clone(), |p| p.name.to_owned()),
+                    entry: entry.to_owned(),
+                    other: other.clone(),
+                });
+            }
+            // Its base-URL variable must not be another attachment's.
+            if let Some((url_env, _)) = endpoint_of(attaching)
+                && let Some((other, _)) = current.attach.iter().find(|(other, env)| {
+                    other.as_str() != entry
+                        && (env.as_str() == url_env
+                            || self
+                                .entries
+                                .get(other.as_str())
+                                .and_then(endpoint_of)
+                                .is_some_and(|(e, _)| e == url_env))
+                })
+            {
+                return Err(ModelError::EnvNameTaken {
+                    agent: agent.to_owned(),
+                    env_name: url_env.to_owned(),
+                    entry: other.clone(),
+                });
+            }
         }
         let target = self.agent_mut(agent)?;
         let previous = target.attach.get(entry).cloned();
@@ -276,6 +330,7 @@ impl Document {
                     entry_name,
                     env_name,
                     entry,
+                    base_url: endpoint_of(entry),
                 })
             })
             .collect::<Result<Vec<_>, ModelError>>()?;

@@ -38,7 +38,7 @@ pub enum FormatError {
 }
 
 /// The vault format's own field names, so a message can name one without quoting the input.
-const FIELDS: [&str; 8] = [
+const FIELDS: [&str; 12] = [
     "version",
     "key",
     "added",
@@ -47,6 +47,10 @@ const FIELDS: [&str; 8] = [
     "created",
     "updated",
     "recipients",
+    "provider",
+    "base_url",
+    "status",
+    "checked",
 ];
 
 /// Serialises a document in vault's own layout; the text is wiped when dropped.
@@ -68,7 +72,16 @@ fn to_text_capacity(doc: &Document) -> usize {
         + doc
             .entries
             .iter()
-            .map(|(name, e)| quoted_len_bound(name) * 2 + quoted_len_bound(e.value.expose()) + 128)
+            .map(|(name, e)| {
+                quoted_len_bound(name) * 2
+                    + quoted_len_bound(e.value.expose())
+                    + 128
+                    + [&e.provider, &e.base_url, &e.status]
+                        .iter()
+                        .map(|t| t.as_deref().map_or(0, quoted_len_bound) + 16)
+                        .sum::<usize>()
+                    + 48
+            })
             .sum::<usize>()
         + doc
             .agents
@@ -137,6 +150,18 @@ fn write_document(out: &mut String, doc: &Document) -> std::fmt::Result {
         key_value(out, "value", e.value.expose())?;
         writeln!(out, "created = {}", e.created)?;
         writeln!(out, "updated = {}", e.updated)?;
+        for (key, text) in [
+            ("provider", &e.provider),
+            ("base_url", &e.base_url),
+            ("status", &e.status),
+        ] {
+            if let Some(text) = text {
+                key_value(out, key, text)?;
+            }
+        }
+        if let Some(checked) = e.checked {
+            writeln!(out, "checked = {checked}")?;
+        }
     }
     for (name, agent) in &doc.agents {
         out.newline()?;
@@ -230,6 +255,10 @@ struct PartialEntry {
     value: Option<SecretValue>,
     created: Option<Timestamp>,
     updated: Option<Timestamp>,
+    provider: Option<String>,
+    base_url: Option<String>,
+    status: Option<String>,
+    checked: Option<Timestamp>,
 }
 
 #[derive(Default)]
@@ -363,6 +392,10 @@ impl<'i> OwnShapeReader<'i> {
             value: partial.value?,
             created: partial.created?,
             updated: partial.updated?,
+            provider: partial.provider,
+            base_url: partial.base_url,
+            status: partial.status,
+            checked: partial.checked,
         };
         self.entries.insert(name, entry).is_none().then_some(())
     }
@@ -393,6 +426,7 @@ impl<'i> OwnShapeReader<'i> {
                     entry.kind = Some(match raw.string()?.as_ref() {
                         "secret" => Kind::Secret,
                         "variable" => Kind::Variable,
+                        "provider" => Kind::Provider,
                         _ => return None,
                     });
                 }
@@ -401,6 +435,16 @@ impl<'i> OwnShapeReader<'i> {
                 }
                 "created" if entry.created.is_none() => entry.created = Some(time(raw)?),
                 "updated" if entry.updated.is_none() => entry.updated = Some(time(raw)?),
+                "provider" if entry.provider.is_none() => {
+                    entry.provider = Some(raw.string()?.into_owned());
+                }
+                "base_url" if entry.base_url.is_none() => {
+                    entry.base_url = Some(raw.string()?.into_owned());
+                }
+                "status" if entry.status.is_none() => {
+                    entry.status = Some(raw.string()?.into_owned());
+                }
+                "checked" if entry.checked.is_none() => entry.checked = Some(time(raw)?),
                 _ => return None,
             },
             Current::Recipient => {
@@ -731,6 +775,19 @@ mod tests {
             doc.add_entry(&format!("NAME_{i}"), kind, value, now)
                 .unwrap();
         }
+        // Provider keys carry their details, all of them optional but the provider.
+        for i in 0..n / 3 {
+            let value = SecretValue::new(format!("sk-proj-{}", tricky[i % tricky.len()])).unwrap();
+            let name = format!("KEY_{i}");
+            doc.add_entry(&name, Kind::Provider, value, now).unwrap();
+            let entry = doc.entries.get_mut(&name).unwrap();
+            entry.provider = Some("openai".into());
+            if i % 2 == 0 {
+                entry.base_url = Some(format!("http://127.0.0.1:{i}/v1 \"{}\"", tricky[i % 7]));
+                entry.status = Some("error: timeout".into());
+                entry.checked = Some(now);
+            }
+        }
         if n > 0 {
             let command = tricky.iter().map(|t| t.to_string()).collect();
             doc.create_agent("agent-x", Some("python:3.12".into()), command, now)
@@ -759,6 +816,10 @@ mod tests {
                         && ea.value == eb.value
                         && ea.created == eb.created
                         && ea.updated == eb.updated
+                        && ea.provider == eb.provider
+                        && ea.base_url == eb.base_url
+                        && ea.status == eb.status
+                        && ea.checked == eb.checked
                 })
     }
 
@@ -928,7 +989,7 @@ mod tests {
         let head = "version = 1\n[[recipients]]\nkey = \"age1aaa\"\nadded = 2026-01-01T00:00:00Z\n";
         let entry = "kind = \"secret\"\nvalue = \"v\"\ncreated = 2026-01-01T00:00:00Z\nupdated = 2026-01-01T00:00:00Z\n";
         for extra in [
-            format!("{head}[entries.A]\n{entry}provider = \"openai\"\n"),
+            format!("{head}[entries.A]\n{entry}rotate_every = \"30d\"\n"),
             format!("{head}[entries.A]\n{entry}[hooks.x]\nrun = \"python\"\n"),
             format!("flag = true\n{head}"),
         ] {

@@ -48,6 +48,34 @@ pub struct Entry {
     pub created: Timestamp,
     #[serde(deserialize_with = "toml_time::deserialize")]
     pub updated: Timestamp,
+    /// Provider keys only: the catalog id (`openai`, `custom`…).
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// Provider keys only: the endpoint, when it is not the catalog's.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Provider keys only: the last live check's outcome (`active`, `invalid`, `error: …`).
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Provider keys only: when that check ran.
+    #[serde(default, deserialize_with = "toml_time::deserialize_option")]
+    pub checked: Option<Timestamp>,
+}
+
+impl Entry {
+    /// A new entry with no provider details.
+    pub fn new(kind: Kind, value: SecretValue, now: Timestamp) -> Self {
+        Self {
+            kind,
+            value,
+            created: now,
+            updated: now,
+            provider: None,
+            base_url: None,
+            status: None,
+            checked: None,
+        }
+    }
 }
 
 /// Timestamps are native TOML offset date-times (`updated = 2026-11-22T10:00:00Z`); RFC 3339
@@ -70,6 +98,12 @@ pub(super) mod toml_time {
         super::super::format::parse_offset_datetime(&text)
             .ok_or_else(|| D::Error::custom("a timestamp is not an offset date-time"))
     }
+
+    pub fn deserialize_option<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Timestamp>, D::Error> {
+        deserialize(deserializer).map(Some)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -77,6 +111,8 @@ pub(super) mod toml_time {
 pub enum Kind {
     Secret,
     Variable,
+    /// An AI provider's API key (see `providers`): a secret that knows its provider.
+    Provider,
 }
 
 impl Kind {
@@ -85,11 +121,12 @@ impl Kind {
         match self {
             Kind::Secret => "secret",
             Kind::Variable => "var",
+            Kind::Provider => "provider",
         }
     }
 
     pub fn is_sensitive(self) -> bool {
-        matches!(self, Kind::Secret)
+        matches!(self, Kind::Secret | Kind::Provider)
     }
 }
 
@@ -98,6 +135,7 @@ impl fmt::Display for Kind {
         f.write_str(match self {
             Kind::Secret => "secret",
             Kind::Variable => "variable",
+            Kind::Provider => "provider",
         })
     }
 }
@@ -177,6 +215,17 @@ pub enum ModelError {
         agent: String,
         env_name: String,
         entry: String,
+    },
+    #[error(
+        "agent {agent} already has a key for {provider} ({other}); one key per provider per \
+         agent, since both would set the same variables: detach {other} first (vault detach \
+         {agent} {other}) to attach {entry}"
+    )]
+    ProviderTaken {
+        agent: String,
+        provider: String,
+        entry: String,
+        other: String,
     },
     #[error(
         "{0} is what opens the vault, and vault never gives it to an agent; choose another \
@@ -288,15 +337,8 @@ impl Document {
                 kind: existing.kind,
             });
         }
-        self.entries.insert(
-            name.to_owned(),
-            Entry {
-                kind,
-                value,
-                created: now,
-                updated: now,
-            },
-        );
+        self.entries
+            .insert(name.to_owned(), Entry::new(kind, value, now));
         Ok(())
     }
 

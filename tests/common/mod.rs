@@ -9,6 +9,8 @@ use std::process::{Command, Output, Stdio};
 
 use tempfile::TempDir;
 
+pub mod mock;
+
 /// A secret that must never show up anywhere but where a user asked for it.
 pub const CANARY: &str = "sk-canary-7Qz9XvLm2Rt8WpYb";
 
