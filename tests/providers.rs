@@ -351,3 +351,40 @@ fn imported_provider_keys_and_exports_know_their_provider() {
         "GROQ_API_KEY=gsk_A1b2C3d4E5f6G7h8J9k0\nGROQ_BASE_URL=http://127.0.0.1:9999/openai/v1\n"
     );
 }
+
+#[test]
+fn redirects_are_not_followed_and_clear_text_endpoints_are_flagged() {
+    let env = Env::new();
+    env.init();
+    // A redirect would carry x-api-key to wherever it points: it is an error instead.
+    let elsewhere = MockProvider::start("sk-ant-api03-A1b2C3d4E5f6G7h8");
+    let redirect = MockProvider::redirecting(&elsewhere.url("/v1/models"));
+    let out = add(
+        &env,
+        &["anthropic", "--base-url", &redirect.url(""), "--verify"],
+        "sk-ant-api03-A1b2C3d4E5f6G7h8",
+    );
+    assert_success(&out, &["provider", "add", "--verify"]);
+    assert!(
+        stderr(&out).contains("HTTP 302 redirect"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(redirect.requests().len(), 1);
+    assert!(elsewhere.requests().is_empty(), "the redirect was followed");
+
+    // Plain http to another machine: said before the key is sent anywhere.
+    let out = add(
+        &env,
+        &["openai", "--base-url", "http://gateway.example.com/v1"],
+        GOOD,
+    );
+    assert_success(&out, &["provider", "add"]);
+    assert!(stderr(&out).contains("unencrypted"), "{}", stderr(&out));
+    let out = add(
+        &env,
+        &["groq", "--base-url", "http://127.0.0.1:8000/v1"],
+        "gsk_A1b2C3d4E5f6G7h8J9k0",
+    );
+    assert!(!stderr(&out).contains("unencrypted"), "{}", stderr(&out));
+}

@@ -113,6 +113,23 @@ fn check_base_url(url: &str) -> Result<String> {
     Ok(url.trim_end_matches('/').to_owned())
 }
 
+/// Whether a key sent to `url` crosses a network in clear text.
+fn sent_in_clear(url: &str) -> bool {
+    let Ok(parsed) = reqwest::Url::parse(url) else {
+        return false;
+    };
+    let host = parsed
+        .host_str()
+        .unwrap_or_default()
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let loopback = host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    parsed.scheme() == "http" && !loopback
+}
+
 fn add(ctx: &Context, args: AddArgs, source: &ValueSource) -> Result<()> {
     refuse_argv_value(source)?;
     let provider = choose_provider(ctx, args.provider.as_deref())?;
@@ -132,6 +149,12 @@ fn add(ctx: &Context, args: AddArgs, source: &ValueSource) -> Result<()> {
         .map(check_base_url)
         .transpose()?
         .filter(|url| !provider.is_default_base_url(url));
+    if base_url.as_deref().is_some_and(sent_in_clear) {
+        ctx.ui.warn(
+            "the endpoint is plain http on another machine: the key will cross the network \
+             unencrypted (agents and `vault provider test` send it there); use https",
+        );
+    }
     let keys = ctx.keys()?;
     if ctx.ui.stdin_is_terminal() && source.from_file.is_none() && source.from_env.is_none() {
         // Say "already exists" before someone pastes a key for nothing.

@@ -40,6 +40,10 @@ pub fn check(provider: &Provider, base_url: &str, key: &str, timeout: Duration) 
         .timeout(timeout)
         .connect_timeout(timeout)
         .user_agent(concat!("vault/", env!("CARGO_PKG_VERSION")))
+        // A redirect would carry the key to wherever it points: reqwest drops Authorization
+        // on a cross-host redirect, but not x-api-key or x-goog-api-key. A redirect is an
+        // error instead (the endpoint is not the API).
+        .redirect(reqwest::redirect::Policy::none())
         .build()
     {
         Ok(client) => client,
@@ -61,6 +65,11 @@ pub fn check(provider: &Provider, base_url: &str, key: &str, timeout: Duration) 
                 Status::Active
             } else if code.as_u16() == 401 || code.as_u16() == 403 {
                 Status::Invalid
+            } else if code.is_redirection() {
+                Status::Error(format!(
+                    "HTTP {} redirect (not followed: check the endpoint)",
+                    code.as_u16()
+                ))
             } else {
                 Status::Error(format!("HTTP {}", code.as_u16()))
             }

@@ -30,15 +30,20 @@ pub struct MockProvider {
 impl MockProvider {
     /// Answers 200 when `good_key` comes in any of the auth headers providers use.
     pub fn start(good_key: &str) -> Self {
-        Self::serve(Some(good_key.to_owned()))
+        Self::serve(Answer::Key(good_key.to_owned()))
     }
 
     /// Accepts connections and never answers.
     pub fn silent() -> Self {
-        Self::serve(None)
+        Self::serve(Answer::Never)
     }
 
-    fn serve(good_key: Option<String>) -> Self {
+    /// Answers every request with a redirect to `location`.
+    pub fn redirecting(location: &str) -> Self {
+        Self::serve(Answer::Redirect(location.to_owned()))
+    }
+
+    fn serve(answer: Answer) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let addr = listener.local_addr().expect("addr");
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -46,8 +51,8 @@ impl MockProvider {
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let seen = Arc::clone(&seen);
-                let good_key = good_key.clone();
-                std::thread::spawn(move || handle(stream, good_key.as_deref(), &seen));
+                let answer = answer.clone();
+                std::thread::spawn(move || handle(stream, &answer, &seen));
             }
         });
         Self { addr, requests }
@@ -63,7 +68,14 @@ impl MockProvider {
     }
 }
 
-fn handle(stream: TcpStream, good_key: Option<&str>, seen: &Mutex<Vec<Request>>) {
+#[derive(Clone)]
+enum Answer {
+    Key(String),
+    Never,
+    Redirect(String),
+}
+
+fn handle(stream: TcpStream, answer: &Answer, seen: &Mutex<Vec<Request>>) {
     let mut reader = BufReader::new(stream.try_clone().expect("clone"));
     let mut line = String::new();
     if reader.read_line(&mut line).unwrap_or(0) == 0 {
@@ -88,10 +100,22 @@ fn handle(stream: TcpStream, good_key: Option<&str>, seen: &Mutex<Vec<Request>>)
         headers,
     };
     seen.lock().unwrap().push(request.clone());
-    let Some(good_key) = good_key else {
-        // Never answer; keep the connection open until the client gives up.
-        std::thread::sleep(std::time::Duration::from_secs(60));
-        return;
+    let mut stream = stream;
+    let good_key = match answer {
+        Answer::Key(key) => key,
+        Answer::Never => {
+            // Never answer; keep the connection open until the client gives up.
+            std::thread::sleep(std::time::Duration::from_secs(60));
+            return;
+        }
+        Answer::Redirect(location) => {
+            let _ = write!(
+                stream,
+                "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\n\
+                 Connection: close\r\n\r\n"
+            );
+            return;
+        }
     };
     let given = request
         .header("authorization")
@@ -99,7 +123,7 @@ fn handle(stream: TcpStream, good_key: Option<&str>, seen: &Mutex<Vec<Request>>)
         .or_else(|| request.header("x-api-key").map(str::to_owned))
         .or_else(|| request.header("x-goog-api-key").map(str::to_owned))
         .unwrap_or_default();
-    let (status, body) = if given == good_key {
+    let (status, body) = if given == *good_key {
         ("200 OK", r#"{"data":[{"id":"mock-model"}]}"#.to_owned())
     } else {
         (
@@ -107,7 +131,6 @@ fn handle(stream: TcpStream, good_key: Option<&str>, seen: &Mutex<Vec<Request>>)
             format!(r#"{{"error":{{"message":"Incorrect API key provided: {given}"}}}}"#),
         )
     };
-    let mut stream = stream;
     let _ = write!(
         stream,
         "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
