@@ -193,6 +193,9 @@ _vault() {
             vault__subcmd__help__subcmd__provider,rm)
                 cmd="vault__subcmd__help__subcmd__provider__subcmd__rm"
                 ;;
+            vault__subcmd__help__subcmd__provider,set)
+                cmd="vault__subcmd__help__subcmd__provider__subcmd__set"
+                ;;
             vault__subcmd__help__subcmd__provider,test)
                 cmd="vault__subcmd__help__subcmd__provider__subcmd__test"
                 ;;
@@ -256,6 +259,9 @@ _vault() {
             vault__subcmd__provider,rm)
                 cmd="vault__subcmd__provider__subcmd__rm"
                 ;;
+            vault__subcmd__provider,set)
+                cmd="vault__subcmd__provider__subcmd__set"
+                ;;
             vault__subcmd__provider,test)
                 cmd="vault__subcmd__provider__subcmd__test"
                 ;;
@@ -270,6 +276,9 @@ _vault() {
                 ;;
             vault__subcmd__provider__subcmd__help,rm)
                 cmd="vault__subcmd__provider__subcmd__help__subcmd__rm"
+                ;;
+            vault__subcmd__provider__subcmd__help,set)
+                cmd="vault__subcmd__provider__subcmd__help__subcmd__set"
                 ;;
             vault__subcmd__provider__subcmd__help,test)
                 cmd="vault__subcmd__provider__subcmd__help__subcmd__test"
@@ -1067,7 +1076,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__help__subcmd__provider)
-            opts="add test list rm"
+            opts="add set test list rm"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1109,6 +1118,20 @@ _vault() {
             return 0
             ;;
         vault__subcmd__help__subcmd__provider__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__help__subcmd__provider__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1505,7 +1528,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__provider)
-            opts="-v -h -V --vault --identity --json --verbose --help --version add test list ls rm remove help"
+            opts="-v -h -V --vault --identity --json --verbose --help --version add set test list ls rm remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1565,7 +1588,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__provider__subcmd__help)
-            opts="add test list rm help"
+            opts="add set test list rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1634,6 +1657,20 @@ _vault() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vault__subcmd__provider__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vault__subcmd__provider__subcmd__help__subcmd__test)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1677,6 +1714,36 @@ _vault() {
                 return 0
             fi
             case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__provider__subcmd__set)
+            opts="-v -h -V --force --verify --from-file --from-env --vault --identity --json --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --vault)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

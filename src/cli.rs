@@ -126,7 +126,7 @@ pub struct Cli {
     pub identity: Option<PathBuf>,
 
     /// Print listings as JSON (list, agent list/show, audit, recipient list, identity show,
-    /// import, export)
+    /// provider list/test, import, export)
     #[arg(long, global = true)]
     pub json: bool,
 
@@ -264,26 +264,27 @@ pub enum ProviderCommand {
         /// custom
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
-        /// Store the key even when it does not look like the provider's keys
-        #[arg(long)]
-        force: bool,
-        /// Check the key with the provider now (as `vault provider test`); an invalid key is
-        /// then not stored
-        #[arg(long)]
-        verify: bool,
         #[command(flatten)]
-        source: ValueSource,
+        key: NewKey,
+    },
+    /// Replace a provider key's value (a rotated key): same sources and checks as add
+    Set {
+        /// The provider key's name
+        name: String,
+        #[command(flatten)]
+        key: NewKey,
     },
     /// Check keys with their providers (a cheap authenticated request) and record the status
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["names", "all"])))]
     Test {
         /// The provider keys' names
-        #[arg(required_unless_present = "all", conflicts_with = "all")]
         names: Vec<String>,
         /// Check every provider key in the vault
         #[arg(long)]
         all: bool,
         /// Give up on a provider after this many seconds
-        #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+        #[arg(long, value_name = "SECONDS", default_value_t = 10,
+              value_parser = clap::value_parser!(u64).range(1..=600))]
         timeout: u64,
     },
     /// List the provider keys: provider, entry, key hint, endpoint, status, when checked
@@ -294,12 +295,29 @@ pub enum ProviderCommand {
     Rm(RemoveArgs),
 }
 
+/// A provider key about to be stored: where it comes from, and how it is checked.
+#[derive(Debug, Args)]
+pub struct NewKey {
+    /// Store the key even when it does not look like the provider's keys
+    #[arg(long)]
+    pub force: bool,
+    /// Check the key with the provider first (as `vault provider test`); an invalid key is
+    /// then not stored
+    #[arg(long)]
+    pub verify: bool,
+    #[command(flatten)]
+    pub source: ValueSource,
+}
+
 const PROVIDER_ADD_AFTER_HELP: &str = "\
 The key is never taken from the command line. Its format is checked against the provider's
 (Anthropic keys start with sk-ant-, OpenRouter's with sk-or-v1-, …); --force stores one that
-does not match. An agent the key is attached to gets it under the provider's variable and, when
+does not match. `vault attach AGENT NAME` gives the agent the key under the variable the
+provider's SDK reads (OPENAI_API_KEY, ANTHROPIC_API_KEY…; OPENAI_API_KEY for custom) and, when
 --base-url is not the provider's own address, the SDK's base-URL variable too (OPENAI_BASE_URL,
-ANTHROPIC_BASE_URL, GROQ_BASE_URL; OPENAI_BASE_URL for custom). One key per provider per agent.
+ANTHROPIC_BASE_URL, GROQ_BASE_URL). Attached under another name (--as), the key comes alone.
+One key per provider per agent. For providers whose SDK reads no base-URL variable, --base-url
+is only where `vault provider test` sends the key (use custom for an OpenAI-compatible gateway).
 
 Examples:
   vault provider add openai                     (hidden prompt)

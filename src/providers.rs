@@ -72,7 +72,7 @@ pub const CATALOG: &[Provider] = &[
         key_env: "OPENROUTER_API_KEY",
         base_url_env: None,
         base_url: "https://openrouter.ai/api/v1",
-        prefixes: &["sk-or-v1-", "sk-or-"],
+        prefixes: &["sk-or-v1-"],
         min_len: 20,
         auth: Auth::Bearer,
         // /models answers without a key; /key describes the key it is given.
@@ -192,9 +192,10 @@ pub fn recognise(key: &str) -> Option<(&'static Provider, &'static str)> {
 /// the catalog, which is public.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormatProblem {
-    #[error("{name} keys start with {expected}; {}", match .looks_like {
-        Some((other, prefix)) => format!("this one starts with {prefix}, which looks like {} key", article(other)),
-        None => "this one does not".to_owned(),
+    #[error("{}", match (.expected.as_str(), .looks_like) {
+        ("", Some((other, prefix))) => format!("this key starts with {prefix}, which looks like {} key, not {} key", article(other), article(name)),
+        (expected, Some((other, prefix))) => format!("{name} keys start with {expected}; this one starts with {prefix}, which looks like {} key", article(other)),
+        (expected, None) => format!("{name} keys start with {expected}; this one does not"),
     })]
     WrongStart {
         name: &'static str,
@@ -209,10 +210,13 @@ pub enum FormatProblem {
     },
     #[error("the key contains whitespace (a space, tab or line break), which no key has")]
     Whitespace,
+    #[error("{name} keys are letters, digits, '-', '_' and '.'; this one has other characters")]
+    Characters { name: &'static str },
 }
 
 fn article(name: &str) -> String {
-    let vowel = name.starts_with(['A', 'E', 'I', 'O', 'U']);
+    // By sound: "an OpenAI key", "an xAI key".
+    let vowel = name.starts_with(['A', 'E', 'I', 'O', 'U', 'x']);
     format!("{} {name}", if vowel { "an" } else { "a" })
 }
 
@@ -221,6 +225,16 @@ impl Provider {
     pub fn check_key(&self, key: &str) -> Result<(), FormatProblem> {
         if key.contains(char::is_whitespace) {
             return Err(FormatProblem::Whitespace);
+        }
+        // A gateway takes whatever keys it was made for.
+        if self.id == "custom" {
+            return Ok(());
+        }
+        if !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        {
+            return Err(FormatProblem::Characters { name: self.name });
         }
         let recognised = recognise(key);
         let starts_right = self.prefixes.is_empty()
@@ -253,7 +267,7 @@ impl Provider {
 
     fn prefix_list(&self) -> String {
         match self.prefixes {
-            [] => "anything".to_owned(),
+            [] => String::new(),
             [one] => one.to_string(),
             more => {
                 // The generic `sk-` says it all when the list also has longer `sk-…` forms.
@@ -264,6 +278,16 @@ impl Provider {
                     .collect();
                 shortest.join(" or ")
             }
+        }
+    }
+
+    /// The variable the SDK that reads `base_url_env` takes the key from: the provider's own,
+    /// or the OpenAI SDK's for custom endpoints.
+    pub fn sdk_key_env(&self) -> &'static str {
+        if self.id == "custom" {
+            "OPENAI_API_KEY"
+        } else {
+            self.key_env
         }
     }
 
@@ -279,16 +303,43 @@ impl fmt::Display for Provider {
     }
 }
 
+/// An endpoint, as stored: an http(s) URL with a host and no credentials, query or fragment
+/// (paths are added to it), without a trailing slash. The error says what is wrong.
+pub fn check_base_url(url: &str) -> Result<String, &'static str> {
+    if url.contains(char::is_control) {
+        return Err("must not contain control characters (a tab, a line break)");
+    }
+    let Ok(parsed) = reqwest::Url::parse(url) else {
+        return Err("must be a URL such as https://gateway.example.com/v1");
+    };
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err("must be an http:// or https:// URL with a host");
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(
+            "must not hold credentials (the key is the credential); remove the user:password@ part",
+        );
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err("must not have a ?query or #fragment: request paths are added to it");
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
+
 /// What `provider list` shows of a key: its first 3 and last 4 characters (`sk-…a1b2`), or
 /// only `…` when the key is too short to give that much away.
 pub fn key_hint(key: &str) -> String {
-    let chars: Vec<char> = key.chars().collect();
-    if chars.len() < 16 {
+    // At least 13 characters stay hidden; no copy of the key is made to count them.
+    let len = key.chars().count();
+    if len < 20 {
         return "…".to_owned();
     }
-    let head: String = chars[..3].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}…{tail}")
+    let head_end = key.char_indices().nth(3).map_or(key.len(), |(i, _)| i);
+    let tail_start = key
+        .char_indices()
+        .nth(len - 4)
+        .map_or(key.len(), |(i, _)| i);
+    format!("{}…{}", &key[..head_end], &key[tail_start..])
 }
 
 #[cfg(test)]
@@ -343,6 +394,16 @@ mod tests {
             );
         }
         assert!(matches!(
+            find("mistral")
+                .unwrap()
+                .check_key("hunter2 password!123456"),
+            Err(FormatProblem::Whitespace)
+        ));
+        assert!(matches!(
+            find("venice").unwrap().check_key("hunter2!password#123456"),
+            Err(FormatProblem::Characters { .. })
+        ));
+        assert!(matches!(
             find("mistral").unwrap().check_key("short"),
             Err(FormatProblem::TooShort { .. })
         ));
@@ -386,6 +447,8 @@ mod tests {
     fn hints_show_little_of_a_key() {
         assert_eq!(key_hint("sk-proj-abcdefghijklmnopa1b2"), "sk-…a1b2");
         assert_eq!(key_hint("short-key"), "…");
+        assert_eq!(key_hint("sixteen-chars-ok"), "…");
+        assert_eq!(key_hint("ünïcødé-kéy-0123456789"), "ünï…6789");
     }
 
     #[test]

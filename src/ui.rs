@@ -255,7 +255,7 @@ pub fn init_logging(verbosity: u8) {
         _ => log::LevelFilter::Trace,
     };
     env_logger::Builder::new()
-        .filter_level(log::LevelFilter::Warn)
+        .filter_level(log::LevelFilter::Off)
         .filter_module("vault", level)
         .format_timestamp(None)
         .format_target(false)

@@ -231,7 +231,7 @@ fn add_checks_the_format_and_verify_keeps_invalid_keys_out() {
     // --force stores a key that does not look right, with a warning.
     let out = add(&env, &["anthropic", "--force"], GOOD);
     assert_success(&out, &["provider", "add", "--force"]);
-    assert!(stderr(&out).contains("stored anyway"));
+    assert!(stderr(&out).contains("anyway (--force)"));
 
     // Bad inputs, each refused with the way forward and nothing changed.
     let before = env.snapshot();
@@ -387,4 +387,191 @@ fn redirects_are_not_followed_and_clear_text_endpoints_are_flagged() {
         "gsk_A1b2C3d4E5f6G7h8J9k0",
     );
     assert!(!stderr(&out).contains("unencrypted"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_key_and_its_endpoint_variable_always_come_as_a_pair() {
+    let env = Env::new();
+    env.init();
+    let sh = |agent: &str| {
+        vec![
+            "run".to_owned(),
+            agent.to_owned(),
+            "--mask".into(),
+            "never".into(),
+            "--".into(),
+            "sh".into(),
+            "-c".into(),
+            "printf '%s|%s' \"${OPENAI_API_KEY-none}\" \"${OPENAI_BASE_URL-none}\"".into(),
+        ]
+    };
+    let run = |cmd: &mut std::process::Command, agent: &str| {
+        let out = cmd.args(sh(agent)).output().unwrap();
+        assert_success(&out, &["run", agent]);
+        stdout(&out)
+    };
+    assert_success(&add(&env, &["openai"], GOOD), &["provider", "add"]);
+    let work = "sk-proj-work-A1b2C3d4E5f6G7h8J9";
+    let out = add(
+        &env,
+        &[
+            "openai",
+            "--name",
+            "OPENAI_WORK_KEY",
+            "--base-url",
+            "https://gw.example.com/v1",
+        ],
+        work,
+    );
+    assert_success(&out, &["provider", "add", "--name"]);
+    let out = add(
+        &env,
+        &[
+            "custom",
+            "--name",
+            "LOCAL_LLM_KEY",
+            "--base-url",
+            "http://127.0.0.1:11434/v1",
+        ],
+        "local-key-1",
+    );
+    assert_success(&out, &["provider", "add", "custom"]);
+
+    // Attached by its entry name, a key goes under the SDK's variable, with its endpoint.
+    env.ok(&["attach", "work", "OPENAI_WORK_KEY"]);
+    assert_eq!(
+        run(&mut env.cmd(), "work"),
+        format!("{work}|https://gw.example.com/v1")
+    );
+    env.ok(&["attach", "local", "LOCAL_LLM_KEY"]);
+    // The shell's own OpenAI key never meets the custom endpoint.
+    assert_eq!(
+        run(env.cmd().env("OPENAI_API_KEY", "sk-proj-shell"), "local"),
+        "local-key-1|http://127.0.0.1:11434/v1"
+    );
+    // At the provider's own endpoint, an inherited base URL does not redirect the key…
+    env.ok(&["attach", "plain", "OPENAI_API_KEY"]);
+    assert_eq!(
+        run(
+            env.cmd().env("OPENAI_BASE_URL", "http://evil.example/v1"),
+            "plain"
+        ),
+        format!("{GOOD}|none")
+    );
+    // …and with --keep-env, an inherited key keeps its own inherited endpoint.
+    let out = env
+        .cmd()
+        .env("OPENAI_API_KEY", "sk-proj-shell")
+        .env("OPENAI_BASE_URL", "http://own.example/v1")
+        .args([
+            "run",
+            "work",
+            "--keep-env",
+            "--mask",
+            "never",
+            "--",
+            "sh",
+            "-c",
+            "printf '%s|%s' \"$OPENAI_API_KEY\" \"$OPENAI_BASE_URL\"",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "sk-proj-shell|http://own.example/v1");
+
+    // Refused, each leaving the vault as it was.
+    let before = env.snapshot();
+    let out = env.run(&["attach", "work", "LOCAL_LLM_KEY"]);
+    assert_fails_with(&out, "OPENAI_API_KEY");
+    env.ok(&["var", "set", "SOME_URL", "http://evil.example/v1"]);
+    let before_vars = env.snapshot();
+    let out = env.run(&["attach", "work", "SOME_URL", "--as", "OPENAI_BASE_URL"]);
+    assert_fails_with(&out, "would send OPENAI_WORK_KEY elsewhere");
+    env.assert_unchanged(&before_vars);
+    env.ok(&["attach", "other", "SOME_URL", "--as", "OPENAI_BASE_URL"]);
+    let out = env.run(&["attach", "other", "OPENAI_WORK_KEY"]);
+    assert_fails_with(&out, "OPENAI_BASE_URL");
+    let _ = before;
+}
+
+#[test]
+fn endpoints_keys_and_rotation_are_checked() {
+    let env = Env::new();
+    env.init();
+    let before = env.snapshot();
+    for (args, needle) in [
+        (
+            &["openai", "--base-url", "https://gw.example.com/v1?key=x"][..],
+            "?query",
+        ),
+        (
+            &["openai", "--base-url", "https://gw.example.com/v1\t"][..],
+            "control characters",
+        ),
+    ] {
+        let out = add(&env, args, GOOD);
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
+    }
+    env.assert_unchanged(&before);
+    // A provider whose SDK reads no base-URL variable: the endpoint is for checks, and said so.
+    let out = add(
+        &env,
+        &["xai", "--base-url", "https://gw.example.com/v1"],
+        "xai-A1b2C3d4E5f6G7h8J9k0",
+    );
+    assert_success(&out, &["provider", "add", "xai"]);
+    assert!(
+        stderr(&out).contains("reads no base-URL variable"),
+        "{}",
+        stderr(&out)
+    );
+    // The provider's own address, however written, is not a changed endpoint.
+    let out = add(
+        &env,
+        &["openai", "--base-url", "HTTPS://API.OPENAI.COM/v1/"],
+        GOOD,
+    );
+    assert_success(&out, &["provider", "add"]);
+    let listed = statuses(&env);
+    let openai = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["provider"] == "openai")
+        .unwrap();
+    assert_eq!(openai["base_url"], "https://api.openai.com/v1");
+
+    // A rotated key: format-checked, and its old status goes.
+    let mock = MockProvider::start(GOOD);
+    let out = add(
+        &env,
+        &["anthropic", "--base-url", &mock.url(""), "--force"],
+        GOOD,
+    );
+    assert_success(&out, &["provider", "add"]);
+    env.run(&["provider", "test", "ANTHROPIC_API_KEY"]);
+    let out = env.run_with_stdin(&["provider", "set", "ANTHROPIC_API_KEY"], GOOD.as_bytes());
+    assert_fails_with(&out, "Anthropic keys start with sk-ant-");
+    let new = "sk-ant-api03-new-A1b2C3d4E5f6G7h8";
+    let out = env.run_with_stdin(&["provider", "set", "ANTHROPIC_API_KEY"], new.as_bytes());
+    assert_success(&out, &["provider", "set"]);
+    let listed = statuses(&env);
+    let key = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == "ANTHROPIC_API_KEY")
+        .unwrap();
+    assert_eq!(key["status"], serde_json::Value::Null);
+    assert_eq!(key["hint"], "sk-…G7h8");
+
+    // An import cannot swap in another provider's key either.
+    let before = env.snapshot();
+    let out = env.run_with_stdin(
+        &["import", "-", "--on-conflict", "overwrite"],
+        format!("OPENAI_API_KEY={new}\n").as_bytes(),
+    );
+    assert_fails_with(&out, "not their provider's keys: OPENAI_API_KEY (line 1)");
+    no_key_in(&out, new);
+    env.assert_unchanged(&before);
 }

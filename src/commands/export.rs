@@ -47,11 +47,13 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
             .attached(agent)?
             .into_iter()
             .flat_map(|a| {
-                let endpoint = a.base_url.map(|(env, url)| Item {
-                    name: env,
-                    entry: a.entry_name,
-                    kind: Kind::Variable,
-                    value: url,
+                let endpoint = a.base_url.and_then(|(env, url)| {
+                    Some(Item {
+                        name: env,
+                        entry: a.entry_name,
+                        kind: Kind::Variable,
+                        value: url?,
+                    })
                 });
                 std::iter::once(Item {
                     name: a.env_name,

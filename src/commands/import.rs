@@ -29,6 +29,9 @@ enum Action {
     Keep,
     /// The vault holds another value and --on-conflict is fail.
     Conflict,
+    /// The vault's entry is a provider key, and this value does not look like that
+    /// provider's key (it would be sent to the wrong provider).
+    WrongKey,
     /// A secret-looking entry with no value: nothing to store (--kind auto).
     SkipEmpty,
 }
@@ -42,8 +45,14 @@ impl Action {
             Action::MakeSecret => "make it a secret",
             Action::Keep => "keep the vault's value",
             Action::Conflict => "conflict",
+            Action::WrongKey => "not this provider's key",
             Action::SkipEmpty => "skip: empty",
         }
+    }
+
+    /// Whether this stops the whole import.
+    fn refused(self) -> bool {
+        matches!(self, Action::Conflict | Action::WrongKey)
     }
 
     /// Whether the vault's entry is written.
@@ -53,7 +62,10 @@ impl Action {
 
     /// Whether the entry ends up in the vault under this name (and so can be attached).
     fn present(self) -> bool {
-        !matches!(self, Action::SkipEmpty | Action::Conflict)
+        !matches!(
+            self,
+            Action::SkipEmpty | Action::Conflict | Action::WrongKey
+        )
     }
 }
 
@@ -135,7 +147,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     // The plan is made under the lock, against the vault as it is then.
     let (steps, attachments) = ctx.vault.update_if_changed(&keys, |doc| {
         let steps = plan(doc, &parsed.bindings, args);
-        if steps.iter().any(|s| s.action == Action::Conflict) {
+        if steps.iter().any(|s| s.action.refused()) {
             return Ok(((steps, None), false));
         }
         let attachments = apply(doc, &steps, args.attach.as_deref())?;
@@ -236,6 +248,22 @@ fn plan<'b>(doc: &Document, bindings: &'b [Binding], args: &ImportArgs) -> Vec<S
                     OnConflict::Overwrite => Action::Overwrite,
                 },
             };
+            // A provider key keeps being sent to its provider: a value that is not that
+            // provider's key is refused, as `vault provider add` refuses it.
+            let action = match existing {
+                Some(entry)
+                    if entry.kind == Kind::Provider
+                        && action.changes_entry()
+                        && entry
+                            .provider
+                            .as_deref()
+                            .and_then(crate::providers::find)
+                            .is_some_and(|p| p.check_key(binding.value.expose()).is_err()) =>
+                {
+                    Action::WrongKey
+                }
+                _ => action,
+            };
             let kept = existing
                 .filter(|e| action == Action::Keep && !e.kind.is_sensitive())
                 .map(|e| e.value.expose().to_owned());
@@ -250,6 +278,19 @@ fn plan<'b>(doc: &Document, bindings: &'b [Binding], args: &ImportArgs) -> Vec<S
 }
 
 fn refuse_conflicts(source: &str, steps: &[Step]) -> Result<()> {
+    let wrong: Vec<String> = steps
+        .iter()
+        .filter(|s| s.action == Action::WrongKey)
+        .map(|s| format!("{} (line {})", s.binding.name, s.binding.line))
+        .collect();
+    if !wrong.is_empty() {
+        bail!(
+            "{source} gives provider keys values that are not their provider's keys: {}; \
+             nothing was imported. Fix those lines, or remove the keys from the vault first \
+             (vault provider rm NAME) to import them as they are",
+            wrong.join(", ")
+        );
+    }
     let clashes: Vec<&str> = steps
         .iter()
         .filter(|s| s.action == Action::Conflict)

@@ -146,9 +146,10 @@ impl Context {
             None,
         );
         self.ui.status(match detached {
-            [] => format!("Removed {kind} {name}"),
+            [] => format!("Removed {} {name}", kind.label()),
             agents => format!(
-                "Removed {kind} {name} and detached it from {}",
+                "Removed {} {name} and detached it from {}",
+                kind.label(),
                 agents.join(", ")
             ),
         });

@@ -25,20 +25,21 @@ pub fn run(ctx: &Context, cmd: ProviderCommand) -> Result<ExitCode> {
             provider,
             name,
             base_url,
-            force,
-            verify,
-            source,
+            key,
         } => add(
             ctx,
             AddArgs {
                 provider,
                 name,
                 base_url,
-                force,
-                verify,
+                force: key.force,
+                verify: key.verify,
             },
-            &source,
+            &key.source,
         )?,
+        ProviderCommand::Set { name, key } => {
+            set(ctx, &name, key.force, key.verify, &key.source)?;
+        }
         ProviderCommand::Test {
             names,
             all,
@@ -92,25 +93,9 @@ fn choose_provider(ctx: &Context, given: Option<&str>) -> Result<&'static Provid
     Ok(&CATALOG[ctx.ui.choose_one("Provider", &items)?])
 }
 
-/// An endpoint must be an http(s) URL; it is stored without a trailing slash.
-fn check_base_url(url: &str) -> Result<String> {
-    let parsed = reqwest::Url::parse(url).map_err(|_| {
-        UsageError("--base-url must be a URL such as https://gateway.example.com/v1".into())
-    })?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-        return Err(
-            UsageError("--base-url must be an http:// or https:// URL with a host".into()).into(),
-        );
-    }
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(UsageError(
-            "--base-url must not hold credentials (the key is the credential); remove the \
-             user:password@ part"
-                .into(),
-        )
-        .into());
-    }
-    Ok(url.trim_end_matches('/').to_owned())
+/// `--base-url`, checked (see `providers::check_base_url`).
+fn check_base_url(url: &str) -> Result<String, UsageError> {
+    providers::check_base_url(url).map_err(|why| UsageError(format!("--base-url {why}")))
 }
 
 /// Whether a key sent to `url` crosses a network in clear text.
@@ -132,7 +117,29 @@ fn sent_in_clear(url: &str) -> bool {
 
 fn add(ctx: &Context, args: AddArgs, source: &ValueSource) -> Result<()> {
     refuse_argv_value(source)?;
+    let mut args = args;
     let provider = choose_provider(ctx, args.provider.as_deref())?;
+    if provider.id == "custom" && args.provider.is_none() && ctx.ui.can_prompt() {
+        // Chosen from the list: ask for what custom needs instead of refusing.
+        if args.name.is_none() {
+            args.name = Some(ctx.ui.ask_text(
+                "Name for the key (e.g. LOCAL_LLM_KEY)",
+                None,
+                |n| model::check_name(n).map_err(|e| e.to_string()),
+            )?);
+        }
+        if args.base_url.is_none() {
+            args.base_url = Some(ctx.ui.ask_text(
+                "Endpoint (e.g. http://127.0.0.1:11434/v1)",
+                None,
+                |u| {
+                    providers::check_base_url(u)
+                        .map(|_| ())
+                        .map_err(|why| format!("the endpoint {why}"))
+                },
+            )?);
+        }
+    }
     if provider.id == "custom" && (args.name.is_none() || args.base_url.is_none()) {
         return Err(UsageError(
             "custom needs a name and an endpoint: vault provider add custom --name LOCAL_LLM_KEY \
@@ -140,6 +147,14 @@ fn add(ctx: &Context, args: AddArgs, source: &ValueSource) -> Result<()> {
                 .into(),
         )
         .into());
+    }
+    if args.base_url.is_some() && provider.base_url_env.is_none() {
+        ctx.ui.warn(format!(
+            "{}'s SDK reads no base-URL variable: `vault provider test` uses this endpoint, but \
+             an agent given the key reaches {} unless it is configured otherwise (for an \
+             OpenAI-compatible gateway, `vault provider add custom` sets OPENAI_BASE_URL)",
+            provider.name, provider.base_url
+        ));
     }
     let name = args.name.unwrap_or_else(|| provider.key_env.to_owned());
     model::check_name(&name)?;
@@ -165,31 +180,16 @@ fn add(ctx: &Context, args: AddArgs, source: &ValueSource) -> Result<()> {
             });
         }
     }
-    let example = format!("vault provider add {} --name {name}", provider.id);
-    let value = read_value(ctx, &example, &name, source)?;
-    if let Err(problem) = provider.check_key(value.expose()) {
-        if !args.force {
-            bail!(
-                "{problem}. Check that this is the key you meant, or pass --force to store it \
-                 anyway; nothing was stored"
-            );
-        }
-        ctx.ui.warn(format!("{problem}; stored anyway (--force)"));
-    }
-    let endpoint = base_url.as_deref().unwrap_or(provider.base_url);
-    let checked = if args.verify {
-        let status = verify::check(provider, endpoint, value.expose(), ADD_VERIFY_TIMEOUT);
-        if status == Status::Invalid {
-            bail!(
-                "{} refused the key (401/403 from {endpoint}); nothing was stored. Check the \
-                 key, or add it without --verify",
-                provider.name
-            );
-        }
-        Some((status, now()))
-    } else {
-        None
+    let example = match &base_url {
+        Some(url) => format!(
+            "vault provider add {} --name {name} --base-url {url}",
+            provider.id
+        ),
+        None => format!("vault provider add {} --name {name}", provider.id),
     };
+    let value = read_value(ctx, &example, &name, source)?;
+    let endpoint = base_url.as_deref().unwrap_or(provider.base_url);
+    let checked = check_new_key(ctx, provider, endpoint, &value, args.force, args.verify)?;
     let hint = key_hint(value.expose());
     ctx.vault.update(&keys, |doc| {
         Ok(store(
@@ -208,17 +208,92 @@ fn add(ctx: &Context, args: AddArgs, source: &ValueSource) -> Result<()> {
         .unwrap_or_default();
     ctx.ui
         .status(format!("Added {} key {name} ({hint}){at}", provider.name));
-    if let Some((status, _)) = &checked {
-        match status {
-            Status::Active => ctx
-                .ui
-                .status(format!("{} accepted it: active", provider.name)),
-            other => ctx.ui.warn(format!(
-                "could not check it with {}: {other}; `vault provider test {name}` tries again",
-                provider.name
-            )),
+    report_check(ctx, provider, &name, &checked);
+    Ok(())
+}
+
+/// The format check and, with `verify`, the live check of a key about to be stored; an
+/// invalid key is refused. Returns the live check's outcome.
+fn check_new_key(
+    ctx: &Context,
+    provider: &Provider,
+    endpoint: &str,
+    value: &SecretValue,
+    force: bool,
+    verify: bool,
+) -> Result<Option<(Status, jiff::Timestamp)>> {
+    if let Err(problem) = provider.check_key(value.expose()) {
+        if !force {
+            bail!(
+                "{problem}. Check that this is the key you meant, or pass --force to store it \
+                 anyway; nothing was stored"
+            );
         }
+        ctx.ui
+            .warn(format!("{problem}; storing it anyway (--force)"));
     }
+    if !verify {
+        return Ok(None);
+    }
+    let status = verify::check(provider, endpoint, value.expose(), ADD_VERIFY_TIMEOUT);
+    if status == Status::Invalid {
+        bail!(
+            "{} refused the key (401/403 from {endpoint}); nothing was stored. Check the key, \
+             or store it without --verify",
+            provider.name
+        );
+    }
+    Ok(Some((status, now())))
+}
+
+fn report_check(
+    ctx: &Context,
+    provider: &Provider,
+    name: &str,
+    checked: &Option<(Status, jiff::Timestamp)>,
+) {
+    match checked {
+        None => {}
+        Some((Status::Active, _)) => ctx
+            .ui
+            .status(format!("{} accepted it: active", provider.name)),
+        Some((other, _)) => ctx.ui.warn(format!(
+            "could not check it with {}: {other}; `vault provider test {name}` tries again",
+            provider.name
+        )),
+    }
+}
+
+/// `vault provider set NAME`: a new value for a key (a rotated one), checked like a new key;
+/// its attachments and endpoint stay.
+fn set(ctx: &Context, name: &str, force: bool, verify: bool, source: &ValueSource) -> Result<()> {
+    refuse_argv_value(source)?;
+    model::check_name(name)?;
+    let keys = ctx.keys()?;
+    let doc = ctx.vault.open(&keys)?;
+    super::secret::ensure_kind(&doc, name, Kind::Provider)?;
+    let Some((provider, url)) = doc.entries.get(name).and_then(endpoint) else {
+        bail!("{name} names no provider from the catalog; remove it and add it again");
+    };
+    let url = url.to_owned();
+    drop(doc);
+    let value = read_value(ctx, &format!("vault provider set {name}"), name, source)?;
+    let checked = check_new_key(ctx, provider, &url, &value, force, verify)?;
+    let hint = key_hint(value.expose());
+    ctx.vault.update(&keys, |doc| {
+        doc.replace_value(name, Kind::Provider, value, now())?;
+        if let (Some(entry), Some((status, at))) = (doc.entries.get_mut(name), &checked) {
+            entry.status = Some(status.to_string());
+            entry.checked = Some(*at);
+        }
+        Ok(())
+    })?;
+    ctx.record_change("provider set", vec![name.to_owned()], None);
+    ctx.ui.status(format!(
+        "Replaced the {} key {name} ({hint})",
+        provider.name
+    ));
+    report_check(ctx, provider, name, &checked);
     Ok(())
 }
 
@@ -308,6 +383,7 @@ fn test(ctx: &Context, names: &[String], all: bool, timeout: Duration) -> Result
             .collect()
     });
     let checked_at = now();
+    let names: Vec<String> = results.iter().map(|(name, _, _)| name.clone()).collect();
     // Record each status on the key that was checked: one replaced meanwhile keeps its own.
     let tested: Vec<(String, String, SecretValue)> = results
         .iter()
@@ -331,6 +407,8 @@ fn test(ctx: &Context, names: &[String], all: bool, timeout: Duration) -> Result
         }
         Ok(((), changed))
     })?;
+    // The keys were sent out, and their status is written: both belong in the log.
+    ctx.record_change("provider test", names, None);
     let failing = results
         .iter()
         .filter(|(_, _, status)| *status != Status::Active)

@@ -36,11 +36,9 @@ pub fn plan<'d>(
     options: EnvOptions,
 ) -> Vec<(OsString, EnvValue<'d>)> {
     let is_attached = |name: &OsStr| {
-        attached.iter().any(|a| {
-            same_name(OsStr::new(a.env_name), name)
-                || a.base_url
-                    .is_some_and(|(env, _)| same_name(OsStr::new(env), name))
-        })
+        attached
+            .iter()
+            .any(|a| same_name(OsStr::new(a.env_name), name))
     };
     let is_reserved = |name: &OsStr| {
         VAULT_OWN_VARIABLES
@@ -61,12 +59,23 @@ pub fn plan<'d>(
         }
         vars.push((name, EnvValue::Attached(&a.entry.value)));
     }
-    for (env, url) in attached.iter().filter_map(|a| a.base_url) {
-        let name = OsString::from(env);
-        if is_reserved(&name) || vars.iter().any(|(n, _)| same_name(n, &name)) {
+    // A provider key and its SDK's base-URL variable come as a pair: where the key is vault's,
+    // so is the variable (the key's endpoint, or none at all), whatever was inherited; where
+    // an inherited key was kept (--keep-env), the inherited variable stays with it.
+    for a in attached {
+        let Some((url_env, url)) = a.base_url else {
+            continue;
+        };
+        let key_is_ours = vars.iter().any(|(n, v)| {
+            same_name(n, OsStr::new(a.env_name)) && matches!(v, EnvValue::Attached(_))
+        });
+        if !key_is_ours {
             continue;
         }
-        vars.push((name, EnvValue::Setting(url)));
+        vars.retain(|(n, _)| !same_name(n, OsStr::new(url_env)));
+        if let Some(url) = url {
+            vars.push((OsString::from(url_env), EnvValue::Setting(url)));
+        }
     }
     vars
 }

@@ -50,6 +50,7 @@ pub fn check(provider: &Provider, base_url: &str, key: &str, timeout: Duration) 
         Err(e) => return Status::Error(format!("cannot make an HTTP client ({})", kind_of(&e))),
     };
     let url = format!("{}{}", base_url.trim_end_matches('/'), provider.verify_path);
+    log::info!("checking a {} key at {url}", provider.name);
     let request = client.get(&url);
     let request = match provider.auth {
         Auth::Bearer => request.bearer_auth(key),
@@ -84,7 +85,8 @@ fn kind_of(error: &reqwest::Error) -> String {
     if error.is_timeout() {
         return "timeout".to_owned();
     }
-    let mut source: Option<&dyn std::error::Error> = Some(error);
+    // reqwest's own message names the URL (which may hold any word); only its causes count.
+    let mut source = std::error::Error::source(error);
     while let Some(e) = source {
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
             match io.kind() {

@@ -36,22 +36,30 @@ pub struct Attached<'d> {
     pub entry_name: &'d str,
     pub env_name: &'d str,
     pub entry: &'d Entry,
-    /// A provider key's endpoint, when it is not the provider's own: the variable the SDK
-    /// reads it from, and the address.
-    pub base_url: Option<(&'static str, &'d str)>,
+    /// For a provider key attached under the name its SDK reads the key from: the SDK's
+    /// base-URL variable, and the key's endpoint when it is not the provider's own (else the
+    /// variable is kept out of the environment, so no inherited one redirects the key).
+    pub base_url: Option<(&'static str, Option<&'d str>)>,
 }
 
-/// The base-URL variable and address a provider key gives an agent besides the key, if any.
-pub fn endpoint_of(entry: &Entry) -> Option<(&'static str, &str)> {
+/// The SDK base-URL variable that goes with a provider key attached as `env_name`, and the
+/// address to put in it (`None`: the provider's own, so the variable must be absent). Only a
+/// key attached under the name the SDK reads has one: the variable and the key then always
+/// come as a pair, and no other key is sent to this endpoint.
+pub fn url_pair<'e>(entry: &'e Entry, env_name: &str) -> Option<(&'static str, Option<&'e str>)> {
     if entry.kind != Kind::Provider {
         return None;
     }
     let provider = crate::providers::find(entry.provider.as_deref()?)?;
-    let url = entry.base_url.as_deref()?;
-    if provider.is_default_base_url(url) {
+    let url_env = provider.base_url_env?;
+    if env_name != provider.sdk_key_env() {
         return None;
     }
-    Some((provider.base_url_env?, url))
+    let url = entry
+        .base_url
+        .as_deref()
+        .filter(|url| !provider.is_default_base_url(url));
+    Some((url_env, url))
 }
 
 /// What `attach` did with one entry.
@@ -174,7 +182,8 @@ impl Document {
         Ok(())
     }
 
-    /// Attaches an existing entry, under `env_name` or its own name. Attaching it again under
+    /// Attaches an existing entry, under `env_name` or its own name (a provider key: the name
+    /// its provider's SDK reads, such as OPENAI_API_KEY). Attaching it again under
     /// the same name changes nothing; another entry already using the name is refused.
     pub fn attach(
         &mut self,
@@ -184,7 +193,16 @@ impl Document {
         now: Timestamp,
     ) -> Result<AttachOutcome, ModelError> {
         let attaching = self.entry(entry)?;
-        let env_name = env_name.unwrap_or(entry);
+        // A provider key goes, unless told otherwise, under the name its SDK reads.
+        let default_env = match attaching.kind {
+            Kind::Provider => attaching
+                .provider
+                .as_deref()
+                .and_then(crate::providers::find)
+                .map_or(entry, |p| p.sdk_key_env()),
+            _ => entry,
+        };
+        let env_name = env_name.unwrap_or(default_env);
         check_name(env_name)?;
         if is_reserved_env_name(env_name) {
             return Err(ModelError::ReservedEnvName(env_name.to_owned()));
@@ -209,16 +227,11 @@ impl Document {
                 });
             }
             // Its base-URL variable must not be another attachment's.
-            if let Some((url_env, _)) = endpoint_of(attaching)
-                && let Some((other, _)) = current.attach.iter().find(|(other, env)| {
-                    other.as_str() != entry
-                        && (env.as_str() == url_env
-                            || self
-                                .entries
-                                .get(other.as_str())
-                                .and_then(endpoint_of)
-                                .is_some_and(|(e, _)| e == url_env))
-                })
+            if let Some((url_env, _)) = url_pair(attaching, env_name)
+                && let Some((other, _)) = current
+                    .attach
+                    .iter()
+                    .find(|(other, env)| other.as_str() != entry && env.as_str() == url_env)
             {
                 return Err(ModelError::EnvNameTaken {
                     agent: agent.to_owned(),
@@ -226,6 +239,22 @@ impl Document {
                     entry: other.clone(),
                 });
             }
+        }
+        // Nothing may be attached as the base-URL variable of a provider key the agent has:
+        // it would send that key elsewhere.
+        if let Some((key, _)) = self.agent(agent)?.attach.iter().find(|(other, env)| {
+            other.as_str() != entry
+                && self
+                    .entries
+                    .get(other.as_str())
+                    .and_then(|e| url_pair(e, env))
+                    .is_some_and(|(url_env, _)| url_env == env_name)
+        }) {
+            return Err(ModelError::EndpointVariable {
+                agent: agent.to_owned(),
+                env_name: env_name.to_owned(),
+                key: key.clone(),
+            });
         }
         let target = self.agent_mut(agent)?;
         let previous = target.attach.get(entry).cloned();
@@ -330,11 +359,37 @@ impl Document {
                     entry_name,
                     env_name,
                     entry,
-                    base_url: endpoint_of(entry),
+                    base_url: url_pair(entry, env_name),
                 })
             })
             .collect::<Result<Vec<_>, ModelError>>()?;
         values.sort_by(|a, b| a.env_name.cmp(b.env_name));
+        // A hand-edited vault could give one variable two values, or an agent two keys of
+        // one provider; `attach` never does.
+        let mut names: Vec<&str> = values.iter().map(|a| a.env_name).collect();
+        names.extend(values.iter().filter_map(|a| a.base_url.map(|(env, _)| env)));
+        names.sort_unstable();
+        if let Some(twice) = names.windows(2).find(|w| w[0] == w[1]) {
+            return Err(ModelError::EnvTwice {
+                agent: agent.to_owned(),
+                env_name: twice[0].to_owned(),
+            });
+        }
+        let keys: Vec<(&str, &str)> = values
+            .iter()
+            .filter(|a| a.entry.kind == Kind::Provider)
+            .filter_map(|a| Some((a.entry.provider.as_deref()?, a.entry_name)))
+            .collect();
+        for (i, (provider, entry)) in keys.iter().enumerate() {
+            if let Some((_, other)) = keys[..i].iter().find(|(p, _)| p == provider) {
+                return Err(ModelError::ProviderTaken {
+                    agent: agent.to_owned(),
+                    provider: (*provider).to_owned(),
+                    entry: (*entry).to_owned(),
+                    other: (*other).to_owned(),
+                });
+            }
+        }
         Ok(values)
     }
 }

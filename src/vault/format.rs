@@ -35,6 +35,9 @@ pub enum FormatError {
     UnknownField(usize),
     #[error("the table ending at line {0} lacks its `{1}` field")]
     MissingField(usize, &'static str),
+    /// Entry names are names, never values, so one can be given.
+    #[error("entry {0}: {1} (a hand-edited vault?)")]
+    Invalid(String, &'static str),
 }
 
 /// The vault format's own field names, so a message can name one without quoting the input.
@@ -212,6 +215,44 @@ fn write_document(out: &mut String, doc: &Document) -> std::fmt::Result {
 
 /// Parses a document, by the fast path when it has vault's own shape.
 pub fn from_text(text: &str) -> Result<Document, FormatError> {
+    let doc = parse_document(text)?;
+    check_provider_details(&doc)?;
+    Ok(doc)
+}
+
+/// Provider details only on provider keys, and there as `vault provider add` writes them: a
+/// catalog id, and an endpoint that is an http(s) URL without credentials. A key's endpoint is
+/// where agents and checks send it; whoever else can write the vault must not be able to
+/// slip in one `vault provider add` would refuse.
+fn check_provider_details(doc: &Document) -> Result<(), FormatError> {
+    for (name, e) in &doc.entries {
+        let invalid = |what| Err(FormatError::Invalid(name.clone(), what));
+        if e.kind != Kind::Provider {
+            if e.provider.is_some()
+                || e.base_url.is_some()
+                || e.status.is_some()
+                || e.checked.is_some()
+            {
+                return invalid("only provider keys have provider, base_url, status or checked");
+            }
+            continue;
+        }
+        match e.provider.as_deref() {
+            Some(id) if crate::providers::find(id).is_some_and(|p| p.id == id) => {}
+            _ => return invalid("a provider key needs a provider from the catalog"),
+        }
+        if let Some(url) = &e.base_url
+            && crate::providers::check_base_url(url).as_deref() != Ok(url.as_str())
+        {
+            return invalid(
+                "its base_url is not an http(s) URL without credentials, query or fragment",
+            );
+        }
+    }
+    Ok(())
+}
+
+fn parse_document(text: &str) -> Result<Document, FormatError> {
     if let Some(doc) = read_own_shape(text) {
         return Ok(doc);
     }
@@ -783,7 +824,7 @@ mod tests {
             let entry = doc.entries.get_mut(&name).unwrap();
             entry.provider = Some("openai".into());
             if i % 2 == 0 {
-                entry.base_url = Some(format!("http://127.0.0.1:{i}/v1 \"{}\"", tricky[i % 7]));
+                entry.base_url = Some(format!("http://127.0.0.1:{}/v1/x{i}", 8000 + i));
                 entry.status = Some("error: timeout".into());
                 entry.checked = Some(now);
             }
@@ -998,6 +1039,29 @@ mod tests {
                 matches!(err, FormatError::UnknownField(_)),
                 "{extra}: {err}"
             );
+        }
+    }
+
+    #[test]
+    fn provider_details_are_held_to_what_provider_add_writes() {
+        let head = "version = 1\n[[recipients]]\nkey = \"age1aaa\"\nadded = 2026-01-01T00:00:00Z\n";
+        let times = "created = 2026-01-01T00:00:00Z\nupdated = 2026-01-01T00:00:00Z\n";
+        let entry = |fields: &str| format!("{head}[entries.K]\nvalue = \"sk-x\"\n{times}{fields}");
+        let good = entry(
+            "kind = \"provider\"\nprovider = \"openai\"\nbase_url = \"https://gw.example.com/v1\"\n",
+        );
+        assert!(from_text(&good).is_ok());
+        for bad in [
+            "kind = \"provider\"\n",
+            "kind = \"provider\"\nprovider = \"OpenAI\"\n",
+            "kind = \"provider\"\nprovider = \"nosuch\"\n",
+            "kind = \"provider\"\nprovider = \"openai\"\nbase_url = \"https://u:hunter2@gw/v1\"\n",
+            "kind = \"provider\"\nprovider = \"openai\"\nbase_url = \"https://gw/v1?key=1\"\n",
+            "kind = \"secret\"\nprovider = \"openai\"\n",
+        ] {
+            let err = from_text(&entry(bad)).unwrap_err();
+            assert!(matches!(err, FormatError::Invalid(..)), "{bad}: {err}");
+            assert!(!err.to_string().contains("hunter2"));
         }
     }
 

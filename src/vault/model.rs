@@ -63,6 +63,16 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Replaces the value; a provider key's last check was of the old one, so it is dropped.
+    pub fn set_value(&mut self, value: SecretValue, now: Timestamp) {
+        if self.value != value {
+            self.status = None;
+            self.checked = None;
+        }
+        self.value = value;
+        self.updated = now;
+    }
+
     /// A new entry with no provider details.
     pub fn new(kind: Kind, value: SecretValue, now: Timestamp) -> Self {
         Self {
@@ -125,6 +135,15 @@ impl Kind {
         }
     }
 
+    /// What people call it, in messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Secret => "secret",
+            Kind::Variable => "variable",
+            Kind::Provider => "provider key",
+        }
+    }
+
     pub fn is_sensitive(self) -> bool {
         matches!(self, Kind::Secret | Kind::Provider)
     }
@@ -150,7 +169,7 @@ pub enum ModelError {
          followed by letters, digits or _ (for example OPENAI_API_KEY)", why_bad_name(.0)
     )]
     InvalidName(String),
-    #[error("{name} already exists (a {kind}); change it with `vault {} set {name}`", kind.command())]
+    #[error("{name} already exists (a {}); change it with `vault {} set {name}`", kind.label(), kind.command())]
     AlreadyExists { name: String, kind: Kind },
     /// The name asked for is not repeated (a token typed in place of a name would be echoed
     /// into logs); a similar name that exists in the vault is.
@@ -167,7 +186,7 @@ pub enum ModelError {
         ordinal(*.position)
     )]
     NotFoundAt { position: usize },
-    #[error("{name} is a {actual}, not a {expected}; manage it with `vault {} …`", actual.command())]
+    #[error("{name} is a {}, not a {}; manage it with `vault {} …`", actual.label(), expected.label(), actual.command())]
     WrongKind {
         name: String,
         actual: Kind,
@@ -215,6 +234,21 @@ pub enum ModelError {
         agent: String,
         env_name: String,
         entry: String,
+    },
+    #[error(
+        "agent {agent} gets {env_name} from two attachments (a hand-edited vault?); detach one \
+         of them"
+    )]
+    EnvTwice { agent: String, env_name: String },
+    #[error(
+        "{env_name} is the base-URL variable of {key}, which agent {agent} has: a value under \
+         that name would send {key} elsewhere; give the key its endpoint with `vault provider \
+         add … --base-url URL` instead"
+    )]
+    EndpointVariable {
+        agent: String,
+        env_name: String,
+        key: String,
     },
     #[error(
         "agent {agent} already has a key for {provider} ({other}); one key per provider per \
@@ -351,8 +385,7 @@ impl Document {
         now: Timestamp,
     ) -> Result<(), ModelError> {
         let entry = self.entry_of_kind_mut(name, kind)?;
-        entry.value = value;
-        entry.updated = now;
+        entry.set_value(value, now);
         Ok(())
     }
 
@@ -389,8 +422,7 @@ impl Document {
         match self.entries.get_mut(name) {
             Some(entry) => {
                 entry.kind = kind;
-                entry.value = value;
-                entry.updated = now;
+                entry.set_value(value, now);
                 Ok(())
             }
             None => self.add_entry(name, kind, value, now),
