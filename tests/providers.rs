@@ -302,6 +302,11 @@ fn agents_get_the_key_and_a_changed_endpoint_one_key_per_provider() {
         seen,
         format!("http://127.0.0.1:8787/anthropic|unset|{GOOD}")
     );
+    let shown = env.ok(&["agent", "show", "bot"]);
+    assert!(
+        shown.contains("ANTHROPIC_API_KEY (+ ANTHROPIC_BASE_URL=http://127.0.0.1:8787/anthropic)"),
+        "{shown}"
+    );
 
     let before = env.snapshot();
     let out = env.run(&["attach", "bot", "OPENAI_OTHER_KEY"]);

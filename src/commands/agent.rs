@@ -249,6 +249,9 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
                     "kind": a.entry.kind.to_string(),
                     "updated": a.entry.updated.to_string(),
                     "status": status(a.entry.updated),
+                    "base_url": a.base_url.and_then(|(env, url)| {
+                        url.map(|url| json!({ "env": env, "url": url }))
+                    }),
                 })
             })
             .collect();
@@ -267,7 +270,11 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
         .map(|a| {
             vec![
                 a.entry_name.to_owned(),
-                a.env_name.to_owned(),
+                // A provider key's endpoint comes with it, under the SDK's variable.
+                match a.base_url {
+                    Some((env, Some(url))) => format!("{} (+ {env}={url})", a.env_name),
+                    _ => a.env_name.to_owned(),
+                },
                 a.entry.kind.to_string(),
                 local_time(a.entry.updated),
                 status(a.entry.updated).to_owned(),
