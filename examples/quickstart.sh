@@ -36,7 +36,7 @@ piped() {
 }
 
 vault init
-printf 'sk-demo-0123456789abcdef' | piped secret add OPENAI_API_KEY
+printf 'sk-demo-0123456789abcdef' | piped provider add openai
 # An existing .env file comes in one go: names that look secret become secrets.
 cat > "$demo/bot.env" <<'EOF'
 # the bot's old .env file

@@ -443,7 +443,12 @@ fn a_key_and_its_endpoint_variable_always_come_as_a_pair() {
     assert_success(&out, &["provider", "add", "custom"]);
 
     // Attached by its entry name, a key goes under the SDK's variable, with its endpoint.
-    env.ok(&["attach", "work", "OPENAI_WORK_KEY"]);
+    let out = env.run(&["attach", "work", "OPENAI_WORK_KEY"]);
+    assert!(
+        stderr(&out).contains("Attached OPENAI_WORK_KEY as OPENAI_API_KEY to work"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(
         run(&mut env.cmd(), "work"),
         format!("{work}|https://gw.example.com/v1")

@@ -339,20 +339,28 @@ pub fn attach(ctx: &Context, args: &AttachArgs) -> Result<()> {
             .iter()
             .enumerate()
             .map(|(i, entry)| {
-                doc.attach(&args.agent, entry, args.as_name.as_deref(), at)
-                    .map_err(|e| which_name(e, i, args.names.len()))
+                let outcome = doc
+                    .attach(&args.agent, entry, args.as_name.as_deref(), at)
+                    .map_err(|e| which_name(e, i, args.names.len()))?;
+                // The name it went under (a provider key's default is its SDK's variable).
+                let env = doc
+                    .agent(&args.agent)
+                    .ok()
+                    .and_then(|a| a.attach.get(entry).cloned())
+                    .unwrap_or_default();
+                Ok::<_, VaultError>((outcome, env))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let changed = created
             || outcomes
                 .iter()
-                .any(|o| *o != AttachOutcome::AlreadyAttached);
+                .any(|(o, _)| *o != AttachOutcome::AlreadyAttached);
         Ok(((created, similar, outcomes), changed))
     })?;
     if created
         || outcomes
             .iter()
-            .any(|o| *o != AttachOutcome::AlreadyAttached)
+            .any(|(o, _)| *o != AttachOutcome::AlreadyAttached)
     {
         ctx.record_change("attach", args.names.clone(), Some(&args.agent));
     }
@@ -366,12 +374,12 @@ pub fn attach(ctx: &Context, args: &AttachArgs) -> Result<()> {
             None => format!("Created agent {}", args.agent),
         });
     }
-    for (entry, outcome) in args.names.iter().zip(outcomes) {
-        let as_env = args
-            .as_name
-            .as_deref()
-            .map(|env| format!(" as {env}"))
-            .unwrap_or_default();
+    for (entry, (outcome, env)) in args.names.iter().zip(outcomes) {
+        let as_env = if env.is_empty() || env == *entry {
+            String::new()
+        } else {
+            format!(" as {env}")
+        };
         ctx.ui.status(match outcome {
             AttachOutcome::Attached => format!("Attached {entry}{as_env} to {}", args.agent),
             AttachOutcome::AlreadyAttached => {
