@@ -1948,7 +1948,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__run)
-            opts="-v -h -V --keep-env --isolate --mask --vault --identity --json --verbose --help --version"
+            opts="-v -h -V --keep-env --isolate --mask --image --engine --engine-arg --no-container --vault --identity --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1956,6 +1956,18 @@ _vault() {
             case "${prev}" in
                 --mask)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --engine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --engine-arg)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --vault)

@@ -552,10 +552,14 @@ set edit:completion:arg-completer[vault] = {|@words|
         }
         &'vault;run'= {
             cand --mask 'Replace attached secret values in the command''s output with ***'
+            cand --image 'Run the command in a container of this image (default: the agent''s stored image)'
+            cand --engine 'The container engine: docker, podman or a path [default: docker, else podman]'
+            cand --engine-arg 'An extra argument for the engine''s `run`, before the image (volumes, network, user); repeat it for each: --engine-arg=-v --engine-arg=/data:/data'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
             cand --keep-env 'Let inherited environment variables win over attached values of the same name'
             cand --isolate 'Start from a minimal environment (PATH, HOME, USER, LANG, LC_*, TERM, TZ, TMPDIR) plus the attached values, so the command inherits no other credentials'
+            cand --no-container 'Run on this machine even when the agent has an image'
             cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'

@@ -345,10 +345,14 @@ complete -c vault -n "__fish_vault_using_subcommand export" -s V -l version -d '
 complete -c vault -n "__fish_vault_using_subcommand run" -l mask -d 'Replace attached secret values in the command\'s output with ***' -r -f -a "auto\t'Mask each output stream that is not a terminal (logs, files, pipes, CI)'
 always\t'Mask both streams, also on a terminal (the output then passes through vault, so the command no longer sees a terminal there)'
 never\t'Never mask: the command writes straight to vault\'s own output'"
+complete -c vault -n "__fish_vault_using_subcommand run" -l image -d 'Run the command in a container of this image (default: the agent\'s stored image)' -r
+complete -c vault -n "__fish_vault_using_subcommand run" -l engine -d 'The container engine: docker, podman or a path [default: docker, else podman]' -r
+complete -c vault -n "__fish_vault_using_subcommand run" -l engine-arg -d 'An extra argument for the engine\'s `run`, before the image (volumes, network, user); repeat it for each: --engine-arg=-v --engine-arg=/data:/data' -r
 complete -c vault -n "__fish_vault_using_subcommand run" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand run" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand run" -l keep-env -d 'Let inherited environment variables win over attached values of the same name'
 complete -c vault -n "__fish_vault_using_subcommand run" -l isolate -d 'Start from a minimal environment (PATH, HOME, USER, LANG, LC_*, TERM, TZ, TMPDIR) plus the attached values, so the command inherits no other credentials'
+complete -c vault -n "__fish_vault_using_subcommand run" -l no-container -d 'Run on this machine even when the agent has an image'
 complete -c vault -n "__fish_vault_using_subcommand run" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
 complete -c vault -n "__fish_vault_using_subcommand run" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'

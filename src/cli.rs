@@ -30,6 +30,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "VAULT_NO_KEYRING",
         "when set (not 0), never use the OS keyring",
     ),
+    (
+        "VAULT_CONTAINER_ENGINE",
+        "the container engine for vault run with an image (like --engine)",
+    ),
     ("NO_COLOR", "when set, no colours"),
 ];
 
@@ -363,10 +367,18 @@ SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH sent to vault ar
 vault exits with the command's status: 128+N when signal N ended it, 126 when it cannot be
 executed, 127 when it is not found. Each run is written to the audit log (names, never values).
 
+With an image (--image, or the agent's: vault agent set AGENT --image IMAGE) the command runs in
+a container: ENGINE run --rm -i [-t] -e NAME… [--engine-arg…] IMAGE [CMD…]. Values reach the
+container only through the engine's environment (-e NAME, never NAME=VALUE), so none is in any
+command line. Masking, the audit log, the exit status and signals work as for a process; the
+engine's own failures (an unknown image, no daemon) exit with 125 and its message.
+
 Examples:
   vault run agent-x -- python bot.py
   vault run agent-x --isolate python bot.py
-  vault run bot                 (its stored command: vault agent set bot --command …)";
+  vault run bot                 (its stored command: vault agent set bot --command …)
+  vault run bot --image python:3.12 -- python bot.py
+  vault run bot --engine podman --engine-arg=-v --engine-arg=$PWD:/app -- python /app/bot.py";
 
 /// The import rules, written from the lists `--kind auto` uses so that they stay in step.
 fn import_after_help() -> String {
@@ -604,6 +616,19 @@ pub struct RunArgs {
     /// Replace attached secret values in the command's output with ***
     #[arg(long, value_enum, default_value_t = MaskMode::Auto)]
     pub mask: MaskMode,
+    /// Run the command in a container of this image (default: the agent's stored image)
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
+    /// The container engine: docker, podman or a path [default: docker, else podman]
+    #[arg(long, env = "VAULT_CONTAINER_ENGINE", value_name = "ENGINE")]
+    pub engine: Option<String>,
+    /// An extra argument for the engine's `run`, before the image (volumes, network, user);
+    /// repeat it for each: --engine-arg=-v --engine-arg=/data:/data
+    #[arg(long = "engine-arg", value_name = "ARG", allow_hyphen_values = true)]
+    pub engine_args: Vec<String>,
+    /// Run on this machine even when the agent has an image
+    #[arg(long, conflicts_with_all = ["image", "engine", "engine_args"])]
+    pub no_container: bool,
     /// The command and its arguments, after -- or after vault's own options (default: the
     /// agent's stored command)
     #[arg(

@@ -415,16 +415,20 @@ fn failures_to_start_say_why_and_what_to_do() {
 }
 
 #[test]
-fn an_image_that_cannot_be_used_yet_is_said_not_ignored() {
+fn an_agent_with_an_image_runs_here_only_when_asked() {
     let env = agent_env();
     env.ok(&["agent", "set", "a", "--image", "python:3.12"]);
-    let out = env.run(&["run", "a", "--", "true"]);
-    assert_success(&out, &["run"]);
-    assert!(
-        stderr(&out).contains("container image python:3.12"),
-        "{}",
-        stderr(&out)
-    );
+    // With no engine on PATH, the image is not silently ignored…
+    let out = env
+        .cmd()
+        .env("PATH", "/nonexistent")
+        .args(["run", "a", "--", "/bin/true"])
+        .output()
+        .unwrap();
+    assert_fails_with(&out, "install docker or podman");
+    // …and --no-container runs the command on this machine.
+    let out = env.run(&["run", "a", "--no-container", "--", "true"]);
+    assert_success(&out, &["run", "--no-container"]);
 }
 
 #[test]

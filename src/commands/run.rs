@@ -12,6 +12,7 @@ use anyhow::Result;
 use super::{Context, UsageError, now};
 use crate::audit::{Event, Record};
 use crate::cli::{MaskMode, RunArgs};
+use crate::launch::container;
 use crate::launch::env::{self, EnvOptions};
 use crate::launch::mask::Secrets;
 use crate::launch::process::{self, Launch};
@@ -29,20 +30,26 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
     } else {
         args.command.clone()
     };
-    let Some((program, program_args)) = command.split_first() else {
+    let image = if args.no_container {
+        None
+    } else {
+        args.image.clone().or_else(|| agent.image.clone())
+    };
+    if image.is_none() && command.is_empty() {
         return Err(UsageError(format!(
             "no command to run: give one (vault run {a} -- CMD ARGS…), or store one with \
              vault agent set {a} --command CMD…",
             a = args.agent
         ))
         .into());
-    };
-    if let Some(image) = &agent.image {
-        ctx.ui.warn(format!(
-            "{} has the container image {image}, but this version of vault runs commands on \
-             this machine only; running here",
-            args.agent
-        ));
+    }
+    if image.is_none() && (args.engine.is_some() || !args.engine_args.is_empty()) {
+        return Err(UsageError(
+            "--engine and --engine-arg are for containers: give --image IMAGE (or store one \
+             with vault agent set AGENT --image IMAGE)"
+                .into(),
+        )
+        .into());
     }
     let attached = doc.attached(&args.agent)?;
     let names: Vec<String> = attached.iter().map(|a| a.entry_name.to_owned()).collect();
@@ -66,9 +73,42 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
     } else {
         None
     };
+    // In a container, the engine is the child: it passes the attached names on with -e.
+    let (program, program_args, engine) = match &image {
+        None => {
+            let (program, rest) = command
+                .split_first()
+                .map(|(p, rest)| (OsString::from(p), rest.iter().map(OsString::from).collect()))
+                .unwrap_or_default();
+            (program, rest, None)
+        }
+        Some(image) => {
+            let engine = container::find_engine(
+                args.engine.as_deref(),
+                std::env::var_os("PATH").as_deref(),
+            )?;
+            let mut names: Vec<&str> = attached.iter().map(|a| a.env_name).collect();
+            names.extend(
+                attached
+                    .iter()
+                    .filter_map(|a| a.base_url.and_then(|(env, url)| url.map(|_| env))),
+            );
+            let tty = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+            let run_args = container::run_args(image, &names, &args.engine_args, &command, tty);
+            (
+                engine.path.clone().into_os_string(),
+                run_args,
+                Some((engine, image.clone())),
+            )
+        }
+    };
+    let program_name = match &engine {
+        Some((engine, image)) => format!("{} (image {image})", engine.name),
+        None => program.to_string_lossy().into_owned(),
+    };
     let launch = Launch {
-        program: OsString::from(program),
-        args: program_args.iter().map(OsString::from).collect(),
+        program: program.clone(),
+        args: program_args,
         env: env::plan(
             std::env::vars_os(),
             &attached,
@@ -85,7 +125,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         own_process_group: !std::io::stdin().is_terminal(),
     };
     log::info!(
-        "running {program} for agent {} with {} attached values",
+        "running {program_name} for agent {} with {} attached values",
         args.agent,
         attached.len()
     );
@@ -101,7 +141,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         command: "run".into(),
         names: names.clone(),
         agent: Some(args.agent.clone()),
-        program: Some(program.clone()),
+        program: Some(program_name.clone()),
         pid,
         status,
         started: Some(started),
@@ -129,8 +169,18 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         Err(e) => e.exit_code(),
     };
     append(ctx, &record(Event::Run, pid, Some(i32::from(code))));
-    if let Err(e) = result {
-        ctx.ui.error(&anyhow::Error::new(e));
+    match result {
+        Err(e) => ctx.ui.error(&anyhow::Error::new(e)),
+        Ok(_) if code == container::ENGINE_FAILED => {
+            if let Some((engine, image)) = &engine {
+                ctx.ui.error(&anyhow::anyhow!(
+                    "{} could not run the image {image} (exit {code}); its own message is \
+                     above",
+                    engine.name
+                ));
+            }
+        }
+        Ok(_) => {}
     }
     Ok(ExitCode::from(code))
 }

@@ -285,7 +285,7 @@ fn command_exists(command: &Command) -> bool {
 /// up in each PATH directory (an empty entry meaning the current directory), taking the first
 /// file this user may execute.
 #[cfg(unix)]
-fn resolve_program(program: &OsStr, path: Option<&OsStr>) -> Result<PathBuf, LaunchError> {
+pub fn resolve_program(program: &OsStr, path: Option<&OsStr>) -> Result<PathBuf, LaunchError> {
     let name = program.to_string_lossy().into_owned();
     if program.is_empty() {
         return Err(LaunchError::NotFound { name });

@@ -1,0 +1,255 @@
+//! `vault run --image` with a real container engine (podman, set up by the test on its own:
+//! a busybox image imported from a tarball, no registry). Values reach the container through
+//! the engine's environment only; never through a command line.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const IMAGE: &str = "localhost/vault-test:latest";
+
+/// The podman set-up every test shares: a configuration for this sandbox (runc, cgroupfs, no
+/// ulimits) and the image. None when podman is not usable here (a failure under CI=true).
+fn podman() -> Option<&'static PathBuf> {
+    static SETUP: OnceLock<Option<PathBuf>> = OnceLock::new();
+    SETUP
+        .get_or_init(|| {
+            if !have("podman") || !have("busybox") {
+                return None;
+            }
+            let dir = std::env::temp_dir().join(format!("vault-podman-{}", std::process::id()));
+            let rootfs = dir.join("rootfs/bin");
+            std::fs::create_dir_all(&rootfs).unwrap();
+            let conf = dir.join("containers.conf");
+            std::fs::write(
+                &conf,
+                "[containers]\ndefault_ulimits = []\n[engine]\nruntime = \"runc\"\n\
+                 cgroup_manager = \"cgroupfs\"\n",
+            )
+            .unwrap();
+            let busybox = String::from_utf8(
+                Command::new("sh")
+                    .args(["-c", "command -v busybox"])
+                    .output()
+                    .unwrap()
+                    .stdout,
+            )
+            .unwrap();
+            std::fs::copy(busybox.trim(), rootfs.join("busybox")).unwrap();
+            for tool in ["sh", "env", "cat", "echo", "sleep", "sort", "grep"] {
+                std::os::unix::fs::symlink("busybox", rootfs.join(tool)).unwrap();
+            }
+            let tar = dir.join("rootfs.tar");
+            let ok = Command::new("tar")
+                .arg("-C")
+                .arg(dir.join("rootfs"))
+                .arg("-cf")
+                .arg(&tar)
+                .arg(".")
+                .status()
+                .is_ok_and(|s| s.success())
+                && Command::new("podman")
+                    .env("CONTAINERS_CONF", &conf)
+                    .arg("import")
+                    .arg(&tar)
+                    .arg(IMAGE)
+                    .stdout(Stdio::null())
+                    .status()
+                    .is_ok_and(|s| s.success())
+                && Command::new("podman")
+                    .env("CONTAINERS_CONF", &conf)
+                    .args(["run", "--rm", IMAGE, "true"])
+                    .status()
+                    .is_ok_and(|s| s.success());
+            if !ok {
+                if std::env::var("CI").is_ok_and(|v| v == "true") {
+                    panic!("podman cannot run containers here under CI=true (.ci/run installs it)");
+                }
+                eprintln!("SKIPPED: podman is installed but cannot run containers here");
+                return None;
+            }
+            Some(conf)
+        })
+        .as_ref()
+}
+
+/// A vault whose agent `box` has the canary secret, a second secret and a variable attached,
+/// and one more secret that is not attached.
+fn agent_env() -> Env {
+    let env = Env::new();
+    env.init();
+    env.ok_with_stdin(&["secret", "add", "OPENAI_API_KEY"], CANARY.as_bytes());
+    env.ok_with_stdin(
+        &["secret", "add", "DB_URL"],
+        b"postgres://u:pw-7Hd93@db/app",
+    );
+    env.ok_with_stdin(&["secret", "add", "NOT_ATTACHED"], b"not-for-box-Qq81");
+    env.ok(&["var", "set", "LOG_LEVEL", "debug"]);
+    env.ok(&["attach", "box", "OPENAI_API_KEY", "LOG_LEVEL"]);
+    env.ok(&["attach", "box", "DB_URL", "--as", "DATABASE_URL"]);
+    env
+}
+
+fn in_box(env: &Env, conf: &PathBuf, extra: &[&str], script: &str) -> Output {
+    let mut args = vec!["run", "box", "--image", IMAGE, "--engine", "podman"];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--", "/bin/sh", "-c", script]);
+    env.cmd()
+        .env("CONTAINERS_CONF", conf)
+        .args(&args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_container_sees_exactly_the_attached_values() {
+    let Some(conf) = podman() else { return };
+    let env = agent_env();
+    let out = in_box(
+        &env,
+        conf,
+        &["--mask", "never"],
+        "env | grep -E '^(OPENAI|DATABASE|DB_|LOG|NOT_|VAULT)' | sort",
+    );
+    assert_success(&out, &["run", "--image"]);
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "DATABASE_URL=postgres://u:pw-7Hd93@db/app\nLOG_LEVEL=debug\nOPENAI_API_KEY={CANARY}\n"
+        )
+    );
+    // Masked when the output is not a terminal, as for a process; exit status passed on.
+    let out = in_box(&env, conf, &[], "echo \"key=$OPENAI_API_KEY\"; exit 7");
+    assert_eq!(out.status.code(), Some(7));
+    assert_eq!(stdout(&out), "key=***\n");
+    assert!(!stderr(&out).contains(CANARY));
+}
+
+#[test]
+fn no_command_line_holds_a_value() {
+    let Some(conf) = podman() else { return };
+    let env = agent_env();
+    let mut child = env
+        .cmd()
+        .env("CONTAINERS_CONF", conf)
+        .args([
+            "run", "box", "--image", IMAGE, "--engine", "podman", "--", "sleep", "3",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The engine's pid, from the run's start line in the audit log.
+    let started = Instant::now();
+    let pid = loop {
+        let audit = env.ok(&["audit", "--json"]);
+        let records: Vec<serde_json::Value> = serde_json::from_str(&audit).unwrap();
+        if let Some(pid) = records
+            .iter()
+            .find(|r| r["event"] == "start")
+            .and_then(|r| r["pid"].as_u64())
+        {
+            break pid;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "no start line");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap();
+    let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+    assert!(
+        cmdline.contains("run --rm -i -e DATABASE_URL -e LOG_LEVEL -e OPENAI_API_KEY"),
+        "{cmdline}"
+    );
+    for value in [CANARY, "pw-7Hd93", "debug"] {
+        assert!(
+            !cmdline.contains(value),
+            "a value is in the engine's argv: {cmdline}"
+        );
+    }
+    assert!(child.wait().unwrap().success());
+    // The record names the engine and the image.
+    let audit = env.ok(&["audit"]);
+    assert!(
+        audit.contains("podman (image localhost/vault-test:latest)"),
+        "{audit}"
+    );
+}
+
+#[test]
+fn engine_failures_say_so_in_the_engines_words() {
+    let Some(conf) = podman() else { return };
+    let env = agent_env();
+    let out = env
+        .cmd()
+        .env("CONTAINERS_CONF", conf)
+        .args([
+            "run",
+            "box",
+            "--image",
+            "localhost/no-such-image:1",
+            "--engine",
+            "podman",
+            "--",
+            "true",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(125));
+    let err = stderr(&out);
+    assert!(
+        err.contains("podman could not run the image localhost/no-such-image:1"),
+        "{err}"
+    );
+    // podman's own message comes first.
+    assert!(
+        err.lines()
+            .next()
+            .is_some_and(|l| !l.starts_with("error: podman could")),
+        "{err}"
+    );
+    assert!(!err.contains(CANARY));
+
+    // A stored image is used, and agent show names it.
+    env.ok(&["agent", "set", "box", "--image", IMAGE]);
+    assert!(env.ok(&["agent", "show", "box"]).contains(IMAGE));
+    let out = env
+        .cmd()
+        .env("CONTAINERS_CONF", conf)
+        .env("VAULT_CONTAINER_ENGINE", "podman")
+        .args([
+            "run",
+            "box",
+            "--mask",
+            "never",
+            "--",
+            "/bin/sh",
+            "-c",
+            "echo $LOG_LEVEL",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "debug\n", "{}", stderr(&out));
+}
+
+#[test]
+fn without_an_engine_the_error_names_both() {
+    let env = agent_env();
+    let out = env
+        .cmd()
+        .env("PATH", "/nonexistent")
+        .args(["run", "box", "--image", IMAGE, "--", "true"])
+        .output()
+        .unwrap();
+    assert_fails_with(&out, "install docker or podman");
+    let out = env.run(&["run", "box", "--engine", "podman", "--", "true"]);
+    assert_eq!(out.status.code(), Some(2), "--engine without an image");
+}
