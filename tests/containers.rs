@@ -81,17 +81,8 @@ fn podman() -> Option<&'static PathBuf> {
 /// A vault whose agent `box` has the canary secret, a second secret and a variable attached,
 /// and one more secret that is not attached.
 fn agent_env() -> Env {
-    let env = Env::new();
-    env.init();
-    env.ok_with_stdin(&["secret", "add", "OPENAI_API_KEY"], CANARY.as_bytes());
-    env.ok_with_stdin(
-        &["secret", "add", "DB_URL"],
-        b"postgres://u:pw-7Hd93@db/app",
-    );
+    let env = agent_with_values("box");
     env.ok_with_stdin(&["secret", "add", "NOT_ATTACHED"], b"not-for-box-Qq81");
-    env.ok(&["var", "set", "LOG_LEVEL", "debug"]);
-    env.ok(&["attach", "box", "OPENAI_API_KEY", "LOG_LEVEL"]);
-    env.ok(&["attach", "box", "DB_URL", "--as", "DATABASE_URL"]);
     env
 }
 

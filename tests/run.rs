@@ -10,17 +10,7 @@ use common::*;
 
 /// A vault with a secret (the canary), a second secret, a variable, and agent `a` using all.
 fn agent_env() -> Env {
-    let env = Env::new();
-    env.init();
-    env.ok_with_stdin(&["secret", "add", "OPENAI_API_KEY"], CANARY.as_bytes());
-    env.ok_with_stdin(
-        &["secret", "add", "DB_URL"],
-        b"postgres://u:pw-7Hd93@db/app",
-    );
-    env.ok(&["var", "set", "LOG_LEVEL", "debug"]);
-    env.ok(&["attach", "a", "OPENAI_API_KEY", "LOG_LEVEL"]);
-    env.ok(&["attach", "a", "DB_URL", "--as", "DATABASE_URL"]);
-    env
+    agent_with_values("a")
 }
 
 /// `vault run a [flags] -- sh -c SCRIPT`, output captured (so not a terminal).

@@ -276,3 +276,19 @@ pub fn nasty_values() -> Vec<String> {
     values.push(CANARY.to_owned());
     values
 }
+
+/// A vault with the canary secret, a second secret and a variable, all attached to `agent`
+/// (the second as DATABASE_URL).
+pub fn agent_with_values(agent: &str) -> Env {
+    let env = Env::new();
+    env.init();
+    env.ok_with_stdin(&["secret", "add", "OPENAI_API_KEY"], CANARY.as_bytes());
+    env.ok_with_stdin(
+        &["secret", "add", "DB_URL"],
+        b"postgres://u:pw-7Hd93@db/app",
+    );
+    env.ok(&["var", "set", "LOG_LEVEL", "debug"]);
+    env.ok(&["attach", agent, "OPENAI_API_KEY", "LOG_LEVEL"]);
+    env.ok(&["attach", agent, "DB_URL", "--as", "DATABASE_URL"]);
+    env
+}
