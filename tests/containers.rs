@@ -244,3 +244,35 @@ fn without_an_engine_the_error_names_both() {
     let out = env.run(&["run", "box", "--engine", "podman", "--", "true"]);
     assert_eq!(out.status.code(), Some(2), "--engine without an image");
 }
+
+#[test]
+fn signals_reach_the_container() {
+    use std::io::{BufRead, BufReader};
+    let Some(conf) = podman() else { return };
+    let env = agent_env();
+    let mut child = env
+        .cmd()
+        .env("CONTAINERS_CONF", conf)
+        .args([
+            "run",
+            "box",
+            "--image",
+            IMAGE,
+            "--engine",
+            "podman",
+            "--",
+            "/bin/sh",
+            "-c",
+            "trap 'echo got-term; exit 42' TERM; echo ready; while true; do sleep 0.1; done",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert_eq!(lines.next().unwrap().unwrap(), "ready");
+    // SAFETY: kill(2) on our own, still running child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    assert_eq!(lines.next().unwrap().unwrap(), "got-term");
+    assert_eq!(child.wait().unwrap().code(), Some(42));
+}
