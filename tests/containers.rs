@@ -22,7 +22,12 @@ fn podman() -> Option<&'static PathBuf> {
             if !have("podman") || !have("busybox") {
                 return None;
             }
-            let dir = std::env::temp_dir().join(format!("vault-podman-{}", std::process::id()));
+            // Kept for the whole test run: the image is imported from it once.
+            let dir = tempfile::Builder::new()
+                .prefix("vault-podman-")
+                .tempdir()
+                .unwrap()
+                .keep();
             let rootfs = dir.join("rootfs/bin");
             std::fs::create_dir_all(&rootfs).unwrap();
             let conf = dir.join("containers.conf");
