@@ -46,7 +46,7 @@ fn podman() -> Option<&'static PathBuf> {
             )
             .unwrap();
             std::fs::copy(busybox.trim(), rootfs.join("busybox")).unwrap();
-            for tool in ["sh", "env", "cat", "echo", "sleep", "sort", "grep"] {
+            for tool in ["sh", "env", "cat", "echo", "sleep", "sort", "grep", "true"] {
                 std::os::unix::fs::symlink("busybox", rootfs.join(tool)).unwrap();
             }
             let tar = dir.join("rootfs.tar");
@@ -65,17 +65,21 @@ fn podman() -> Option<&'static PathBuf> {
                     .arg(IMAGE)
                     .stdout(Stdio::null())
                     .status()
-                    .is_ok_and(|s| s.success())
-                && Command::new("podman")
-                    .env("CONTAINERS_CONF", &conf)
-                    .args(["run", "--rm", IMAGE, "true"])
-                    .status()
                     .is_ok_and(|s| s.success());
-            if !ok {
+            let probe = Command::new("podman")
+                .env("CONTAINERS_CONF", &conf)
+                .args(["run", "--rm", IMAGE, "/bin/true"])
+                .output();
+            let why = match &probe {
+                Ok(out) if ok && out.status.success() => None,
+                Ok(out) => Some(String::from_utf8_lossy(&out.stderr).into_owned()),
+                Err(e) => Some(e.to_string()),
+            };
+            if let Some(why) = why {
                 if std::env::var("CI").is_ok_and(|v| v == "true") {
-                    panic!("podman cannot run containers here under CI=true (.ci/run installs it)");
+                    panic!("podman cannot run containers here under CI=true: {why}");
                 }
-                eprintln!("SKIPPED: podman is installed but cannot run containers here");
+                eprintln!("SKIPPED: podman is installed but cannot run containers here: {why}");
                 return None;
             }
             Some(conf)
