@@ -241,6 +241,32 @@ fn engine_failures_say_so_in_the_engines_words() {
 }
 
 #[test]
+fn values_that_would_configure_the_engine_are_refused() {
+    let env = agent_env();
+    env.ok(&["var", "set", "EVIL_HOST", "tcp://203.0.113.9:2375"]);
+    env.ok(&["attach", "box", "EVIL_HOST", "--as", "DOCKER_HOST"]);
+    let out = env.run(&[
+        "run",
+        "box",
+        "--image",
+        IMAGE,
+        "--engine",
+        "/bin/true",
+        "--",
+        "true",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("configures the container engine"),
+        "{}",
+        stderr(&out)
+    );
+    // On this machine it is an ordinary variable.
+    let out = env.run(&["run", "box", "--no-container", "--", "true"]);
+    assert_success(&out, &["run", "--no-container"]);
+}
+
+#[test]
 fn without_an_engine_the_error_names_both() {
     let env = agent_env();
     let out = env

@@ -87,6 +87,19 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
                 args.engine.as_deref(),
                 std::env::var_os("PATH").as_deref(),
             )?;
+            if let Some(a) = attached
+                .iter()
+                .find(|a| container::configures_engine(a.env_name))
+            {
+                return Err(UsageError(format!(
+                    "{} is attached to {} as {}, a variable that configures the container \
+                     engine itself (it could send the container and its values to another \
+                     daemon); attach it under another name (vault attach {} {} --as OTHER) or \
+                     run without a container (--no-container)",
+                    a.entry_name, args.agent, a.env_name, args.agent, a.entry_name
+                ))
+                .into());
+            }
             let mut names: Vec<&str> = attached.iter().map(|a| a.env_name).collect();
             names.extend(
                 attached

@@ -56,6 +56,23 @@ pub fn find_engine(named: Option<&str>, path: Option<&OsStr>) -> Result<Engine, 
         .ok_or(EngineError::NoneFound)
 }
 
+/// Whether an attached variable would configure the engine itself rather than reach the
+/// container: in the engine's environment, DOCKER_HOST or CONTAINER_HOST would send the
+/// container (and every value) to another daemon.
+pub fn configures_engine(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    [
+        "DOCKER_",
+        "CONTAINER_",
+        "CONTAINERS_",
+        "PODMAN_",
+        "BUILDAH_",
+        "REGISTRY_AUTH_FILE",
+    ]
+    .iter()
+    .any(|prefix| upper.starts_with(prefix))
+}
+
 /// `run --rm -i [-t] -e NAME… [engine args] IMAGE [CMD…]`.
 pub fn run_args(
     image: &str,
