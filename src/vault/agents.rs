@@ -207,77 +207,94 @@ impl Document {
         if is_reserved_env_name(env_name) {
             return Err(ModelError::ReservedEnvName(env_name.to_owned()));
         }
-        // One key per provider per agent: two would fight over the SDK's variables.
-        if attaching.kind == Kind::Provider
-            && let Some(provider) = &attaching.provider
-        {
-            let current = self.agent(agent)?;
-            if let Some(other) = current.attach.keys().find(|other| {
-                other.as_str() != entry
-                    && self.entries.get(other.as_str()).is_some_and(|e| {
-                        e.kind == Kind::Provider && e.provider.as_ref() == Some(provider)
-                    })
-            }) {
-                return Err(ModelError::ProviderTaken {
-                    agent: agent.to_owned(),
-                    provider: crate::providers::find(provider)
-                        .map_or_else(|| provider.clone(), |p| p.name.to_owned()),
-                    entry: entry.to_owned(),
-                    other: other.clone(),
-                });
-            }
-            // Its base-URL variable must not be another attachment's.
-            if let Some((url_env, _)) = url_pair(attaching, env_name)
-                && let Some((other, _)) = current
-                    .attach
-                    .iter()
-                    .find(|(other, env)| other.as_str() != entry && env.as_str() == url_env)
-            {
-                return Err(ModelError::EnvNameTaken {
-                    agent: agent.to_owned(),
-                    env_name: url_env.to_owned(),
-                    entry: other.clone(),
-                });
-            }
-        }
-        // Nothing may be attached as the base-URL variable of a provider key the agent has:
-        // it would send that key elsewhere.
-        if let Some((key, _)) = self.agent(agent)?.attach.iter().find(|(other, env)| {
-            other.as_str() != entry
-                && self
-                    .entries
-                    .get(other.as_str())
-                    .and_then(|e| url_pair(e, env))
-                    .is_some_and(|(url_env, _)| url_env == env_name)
-        }) {
-            return Err(ModelError::EndpointVariable {
-                agent: agent.to_owned(),
-                env_name: env_name.to_owned(),
-                key: key.clone(),
-            });
-        }
-        let target = self.agent_mut(agent)?;
-        let previous = target.attach.get(entry).cloned();
+        let current = self.agent(agent)?;
+        let previous = current.attach.get(entry).cloned();
         if previous.as_deref() == Some(env_name) {
             return Ok(AttachOutcome::AlreadyAttached);
         }
-        if let Some((other, _)) = target
-            .attach
-            .iter()
-            .find(|(other, env)| env.as_str() == env_name && other.as_str() != entry)
-        {
-            return Err(ModelError::EnvNameTaken {
-                agent: agent.to_owned(),
-                env_name: env_name.to_owned(),
-                entry: other.clone(),
-            });
-        }
-        target.attach.insert(entry.to_owned(), env_name.to_owned());
+        let mut proposed = current.attach.clone();
+        proposed.insert(entry.to_owned(), env_name.to_owned());
+        self.check_attachments(agent, &proposed, Some(entry))?;
+        let target = self.agent_mut(agent)?;
+        target.attach = proposed;
         target.updated = now;
         Ok(match previous {
             Some(from) => AttachOutcome::Renamed { from },
             None => AttachOutcome::Attached,
         })
+    }
+
+    /// The rules an agent's attachments keep together: one value per variable (a provider
+    /// key's base-URL variable included, so nothing else can redirect the key) and one key per
+    /// provider. `adding` is the entry being attached: a refusal names it against the one
+    /// already there. With none (a vault as it was read, perhaps edited by hand), a clash is
+    /// reported as such.
+    fn check_attachments(
+        &self,
+        agent: &str,
+        attach: &BTreeMap<String, String>,
+        adding: Option<&str>,
+    ) -> Result<(), ModelError> {
+        // Every variable the agent gets: its name, the entry it comes from, whether it is a
+        // base URL. Those already there come first, and key names before base URLs.
+        let mut vars: Vec<(&str, &str, bool)> = Vec::new();
+        let mut keys: Vec<(&str, &str)> = Vec::new();
+        for (entry_name, env) in attach {
+            // A missing entry is `attached`'s to report.
+            let Some(entry) = self.entries.get(entry_name) else {
+                continue;
+            };
+            vars.push((env, entry_name, false));
+            if let Some((url_env, _)) = url_pair(entry, env) {
+                vars.push((url_env, entry_name, true));
+            }
+            if entry.kind == Kind::Provider
+                && let Some(provider) = entry.provider.as_deref()
+            {
+                keys.push((provider, entry_name));
+            }
+        }
+        let is_new = |entry: &str| Some(entry) == adding;
+        keys.sort_by_key(|(_, entry)| is_new(entry));
+        vars.sort_by_key(|(_, entry, is_url)| (is_new(entry), *is_url));
+        for (i, (provider, entry)) in keys.iter().enumerate() {
+            if let Some((_, other)) = keys[..i].iter().find(|(p, _)| p == provider) {
+                return Err(ModelError::ProviderTaken {
+                    agent: agent.to_owned(),
+                    provider: crate::providers::find(provider)
+                        .map_or(*provider, |p| p.name)
+                        .to_owned(),
+                    entry: (*entry).to_owned(),
+                    other: (*other).to_owned(),
+                });
+            }
+        }
+        for (i, (var, entry, is_url)) in vars.iter().enumerate() {
+            let Some((_, other, other_is_url)) = vars[..i].iter().find(|(v, _, _)| v == var) else {
+                continue;
+            };
+            let (agent, env_name) = (agent.to_owned(), (*var).to_owned());
+            return Err(match (adding, is_url, other_is_url) {
+                (None, _, _) => ModelError::EnvTwice { agent, env_name },
+                (Some(_), false, false) => ModelError::EnvNameTaken {
+                    agent,
+                    env_name,
+                    entry: (*other).to_owned(),
+                },
+                // A key's base-URL variable on one side: the other would redirect that key.
+                (Some(_), true, _) => ModelError::EndpointVariable {
+                    agent,
+                    env_name,
+                    key: (*entry).to_owned(),
+                },
+                (Some(_), false, true) => ModelError::EndpointVariable {
+                    agent,
+                    env_name,
+                    key: (*other).to_owned(),
+                },
+            });
+        }
+        Ok(())
     }
 
     pub fn detach(&mut self, agent: &str, entry: &str, now: Timestamp) -> Result<(), ModelError> {
@@ -366,30 +383,7 @@ impl Document {
         values.sort_by(|a, b| a.env_name.cmp(b.env_name));
         // A hand-edited vault could give one variable two values, or an agent two keys of
         // one provider; `attach` never does.
-        let mut names: Vec<&str> = values.iter().map(|a| a.env_name).collect();
-        names.extend(values.iter().filter_map(|a| a.base_url.map(|(env, _)| env)));
-        names.sort_unstable();
-        if let Some(twice) = names.windows(2).find(|w| w[0] == w[1]) {
-            return Err(ModelError::EnvTwice {
-                agent: agent.to_owned(),
-                env_name: twice[0].to_owned(),
-            });
-        }
-        let keys: Vec<(&str, &str)> = values
-            .iter()
-            .filter(|a| a.entry.kind == Kind::Provider)
-            .filter_map(|a| Some((a.entry.provider.as_deref()?, a.entry_name)))
-            .collect();
-        for (i, (provider, entry)) in keys.iter().enumerate() {
-            if let Some((_, other)) = keys[..i].iter().find(|(p, _)| p == provider) {
-                return Err(ModelError::ProviderTaken {
-                    agent: agent.to_owned(),
-                    provider: (*provider).to_owned(),
-                    entry: (*entry).to_owned(),
-                    other: (*other).to_owned(),
-                });
-            }
-        }
+        self.check_attachments(agent, &found.attach, None)?;
         Ok(values)
     }
 }
@@ -486,6 +480,58 @@ mod tests {
         assert!(matches!(
             d.attach("nobody", "TOKEN", None, now),
             Err(ModelError::AgentNotFound { .. })
+        ));
+    }
+
+    #[test]
+    fn a_hand_edited_agent_is_held_to_the_attach_rules() {
+        let mut d = doc();
+        let now = Timestamp::UNIX_EPOCH;
+        for name in ["KEY_A", "KEY_B"] {
+            let value = SecretValue::new(format!("sk-proj-{name}-value-0123456789")).unwrap();
+            d.add_entry(name, Kind::Provider, value, now).unwrap();
+            d.entries.get_mut(name).unwrap().provider = Some("openai".into());
+        }
+        let edit = |d: &mut Document, pairs: &[(&str, &str)]| {
+            let agent = d.agents.get_mut("agent-x").unwrap();
+            agent.attach = pairs
+                .iter()
+                .map(|(e, v)| ((*e).to_owned(), (*v).to_owned()))
+                .collect();
+        };
+        edit(&mut d, &[("TOKEN", "X"), ("LOG", "X")]);
+        assert!(matches!(
+            d.attached("agent-x"),
+            Err(ModelError::EnvTwice { .. })
+        ));
+        edit(&mut d, &[("KEY_A", "OPENAI_API_KEY"), ("KEY_B", "OTHER")]);
+        assert!(matches!(
+            d.attached("agent-x"),
+            Err(ModelError::ProviderTaken { .. })
+        ));
+        // A value under a key's base-URL variable would redirect the key.
+        d.entries.get_mut("KEY_A").unwrap().base_url = Some("https://gw.example.com/v1".into());
+        edit(
+            &mut d,
+            &[("KEY_A", "OPENAI_API_KEY"), ("LOG", "OPENAI_BASE_URL")],
+        );
+        assert!(matches!(
+            d.attached("agent-x"),
+            Err(ModelError::EnvTwice { .. })
+        ));
+        edit(&mut d, &[("LOG", "OPENAI_BASE_URL")]);
+        assert!(matches!(
+            d.attach("agent-x", "KEY_A", None, now),
+            Err(ModelError::EndpointVariable { .. })
+        ));
+        edit(&mut d, &[("KEY_A", "OPENAI_API_KEY")]);
+        assert!(matches!(
+            d.attach("agent-x", "LOG", Some("OPENAI_BASE_URL"), now),
+            Err(ModelError::EndpointVariable { .. })
+        ));
+        assert!(matches!(
+            d.attach("agent-x", "KEY_B", Some("OTHER"), now),
+            Err(ModelError::ProviderTaken { .. })
         ));
     }
 }

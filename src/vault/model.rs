@@ -241,7 +241,7 @@ pub enum ModelError {
     )]
     EnvTwice { agent: String, env_name: String },
     #[error(
-        "{env_name} is the base-URL variable of {key}, which agent {agent} has: a value under \
+        "{env_name} is the base-URL variable of {key} on agent {agent}: another value under \
          that name would send {key} elsewhere; give the key its endpoint with `vault provider \
          add … --base-url URL` instead"
     )]
