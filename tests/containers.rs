@@ -95,13 +95,20 @@ fn agent_env() -> Env {
     env
 }
 
+/// `vault run box --image IMAGE --engine podman [extra…] -- CMD…`, not started yet.
+fn box_run(env: &Env, conf: &PathBuf, image: &str, extra: &[&str], command: &[&str]) -> Command {
+    let mut cmd = env.cmd();
+    cmd.env("CONTAINERS_CONF", conf)
+        .args(["run", "box", "--image", image, "--engine", "podman"])
+        .args(extra)
+        .arg("--")
+        .args(command);
+    cmd
+}
+
+/// `sh -c SCRIPT` in the container, run to its end.
 fn in_box(env: &Env, conf: &PathBuf, extra: &[&str], script: &str) -> Output {
-    let mut args = vec!["run", "box", "--image", IMAGE, "--engine", "podman"];
-    args.extend_from_slice(extra);
-    args.extend_from_slice(&["--", "/bin/sh", "-c", script]);
-    env.cmd()
-        .env("CONTAINERS_CONF", conf)
-        .args(&args)
+    box_run(env, conf, IMAGE, extra, &["/bin/sh", "-c", script])
         .output()
         .unwrap()
 }
@@ -138,12 +145,7 @@ fn the_container_sees_exactly_the_attached_values() {
 fn no_command_line_holds_a_value() {
     let Some(conf) = podman() else { return };
     let env = agent_env();
-    let mut child = env
-        .cmd()
-        .env("CONTAINERS_CONF", conf)
-        .args([
-            "run", "box", "--image", IMAGE, "--engine", "podman", "--", "sleep", "3",
-        ])
+    let mut child = box_run(&env, conf, IMAGE, &[], &["sleep", "3"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -188,19 +190,7 @@ fn no_command_line_holds_a_value() {
 fn engine_failures_say_so_in_the_engines_words() {
     let Some(conf) = podman() else { return };
     let env = agent_env();
-    let out = env
-        .cmd()
-        .env("CONTAINERS_CONF", conf)
-        .args([
-            "run",
-            "box",
-            "--image",
-            "localhost/no-such-image:1",
-            "--engine",
-            "podman",
-            "--",
-            "true",
-        ])
+    let out = box_run(&env, conf, "localhost/no-such-image:1", &[], &["true"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(125));
@@ -285,27 +275,17 @@ fn signals_reach_the_container() {
     use std::io::{BufRead, BufReader};
     let Some(conf) = podman() else { return };
     let env = agent_env();
-    let mut child = env
-        .cmd()
-        .env("CONTAINERS_CONF", conf)
-        .args([
-            "run",
-            "box",
-            "--image",
-            IMAGE,
-            "--engine",
-            "podman",
-            "--",
-            "/bin/sh",
-            "-c",
-            "trap 'echo got-term; exit 42' TERM; echo ready; while true; do sleep 0.1; done",
-        ])
+    let script = "trap 'echo got-term; exit 42' TERM; echo ready; while true; do sleep 0.1; done";
+    let mut child = box_run(&env, conf, IMAGE, &[], &["/bin/sh", "-c", script])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     assert_eq!(lines.next().unwrap().unwrap(), "ready");
+    // podman sets up its signal proxy only after the container has started (a signal in
+    // between ends podman itself, not the container): give it that moment.
+    std::thread::sleep(std::time::Duration::from_millis(500));
     // SAFETY: kill(2) on our own, still running child.
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     assert_eq!(lines.next().unwrap().unwrap(), "got-term");

@@ -94,11 +94,7 @@ pub(super) fn remove(ctx: &Context, kind: Kind, args: &RemoveArgs) -> Result<()>
         });
     }
     drop(doc);
-    let what = if kind == Kind::Provider {
-        "provider key"
-    } else {
-        "secret"
-    };
+    let what = kind.label();
     let refusal = format!(
         "not removing {what} {name} without confirmation: standard input is not a terminal; \
          pass --yes to remove it"

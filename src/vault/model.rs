@@ -421,6 +421,13 @@ impl Document {
         check_name(name)?;
         match self.entries.get_mut(name) {
             Some(entry) => {
+                if kind != Kind::Provider {
+                    // Provider details belong to provider keys only (the format checks it).
+                    entry.provider = None;
+                    entry.base_url = None;
+                    entry.status = None;
+                    entry.checked = None;
+                }
                 entry.kind = kind;
                 entry.set_value(value, now);
                 Ok(())
