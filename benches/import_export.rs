@@ -10,13 +10,28 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+
 use age::secrecy::ExposeSecret;
+use common::ms;
 use vault::vault::{Document, RecipientEntry, VaultFile};
 
 const RUNS: usize = 11;
+
+/// The median of RUNS timings.
+fn median(f: impl FnMut() -> Duration) -> Duration {
+    common::median(RUNS, f)
+}
+
+/// Wall time of the binary on `path` (its memory is the store benchmark's subject), with
+/// GITHUB_ENV set for `--format github` (emptied first).
+fn run_vault(path: &Path, key: &str, args: &[&str]) -> Duration {
+    let github_env = path.with_file_name("github_env");
+    std::fs::write(&github_env, "").expect("empty GITHUB_ENV");
+    common::run_vault_with(path, key, args, &[("GITHUB_ENV", &github_env)]).0
+}
 const LINES: usize = 10_000;
 
 fn main() {
@@ -74,34 +89,4 @@ fn main() {
         println!("  vault export --all {format:<7}{}", ms(export));
     }
     println!("target: import and export each < 200 ms");
-}
-
-/// Runs the binary on `path` with stdout discarded, returning its wall time.
-fn run_vault(path: &Path, key: &str, args: &[&str]) -> Duration {
-    let started = Instant::now();
-    let status = Command::new(env!("CARGO_BIN_EXE_vault"))
-        .args(args)
-        .env_clear()
-        .env("VAULT_FILE", path)
-        .env("VAULT_IDENTITY", key)
-        .env("VAULT_NO_KEYRING", "1")
-        .env("HOME", path.parent().expect("dir"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("run vault");
-    let took = started.elapsed();
-    assert!(status.success(), "vault {args:?} failed: {status:?}");
-    took
-}
-
-fn median(mut f: impl FnMut() -> Duration) -> Duration {
-    let mut times: Vec<Duration> = (0..RUNS).map(|_| f()).collect();
-    times.sort();
-    times[RUNS / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }

@@ -8,12 +8,13 @@
 //! read-modify-write with fsync. Targets: add < 50 ms and open < 20 ms at 10,000 entries,
 //! peak RSS < 30 MB.
 
-use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+mod common;
 
 use age::secrecy::ExposeSecret;
+use common::{median, ms, run_vault};
 use vault::identity::Identities;
 use vault::secret::SecretValue;
 use vault::vault::{Document, Kind, RecipientEntry, VaultFile};
@@ -108,51 +109,4 @@ fn build_vault(path: &Path, size: usize, recipient: &str) -> VaultFile {
     let file = VaultFile::new(path);
     file.create(&doc).expect("create");
     file
-}
-
-/// Runs the binary on `path`, returning wall time and the child's own peak RSS in KiB.
-// The child is reaped by wait4 below, which clippy cannot see.
-#[allow(clippy::zombie_processes)]
-fn run_vault(path: &Path, key: &str, args: &[&str]) -> (Duration, u64) {
-    let started = Instant::now();
-    let child = Command::new(env!("CARGO_BIN_EXE_vault"))
-        .args(args)
-        .env_clear()
-        .env("VAULT_FILE", path)
-        .env("VAULT_IDENTITY", key)
-        .env("VAULT_NO_KEYRING", "1")
-        .env("HOME", path.parent().expect("dir"))
-        .env("BENCH_VALUE", "sk-new-value")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn vault");
-    let (status, rss) = wait_with_rusage(child.id());
-    let took = started.elapsed();
-    assert!(status.success(), "vault {args:?} failed: {status:?}");
-    (took, rss)
-}
-
-/// `wait4`, which reports the peak RSS of exactly this child (std's wait does not).
-fn wait_with_rusage(pid: u32) -> (std::process::ExitStatus, u64) {
-    let mut status = 0;
-    // SAFETY: rusage is plain data that wait4 fills in; pid is our own unreaped child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let ret = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
-    assert_eq!(ret, pid as libc::pid_t, "wait4 failed");
-    (
-        std::process::ExitStatus::from_raw(status),
-        usage.ru_maxrss as u64,
-    )
-}
-
-fn median(runs: usize, mut f: impl FnMut() -> Duration) -> Duration {
-    let mut times: Vec<Duration> = (0..runs).map(|_| f()).collect();
-    times.sort();
-    times[runs / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
