@@ -43,6 +43,8 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add every entry of a .env file in one change (FILE, or - for standard input)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print an agent''s values, or every entry, as dotenv, JSON, shell or GitHub Actions input')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run a command with an agent''s attached values added to its environment')
+            [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'Run the keyless proxy for every agent that has a proxy token (vault agent token)')
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'Show keyless mode''s recorded usage: requests, tokens and estimated cost')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit log: runs and changes, with names, never values')
             [CompletionResult]::new('recipient', 'recipient', [CompletionResultType]::ParameterValue, 'Manage who can open the vault')
             [CompletionResult]::new('identity', 'identity', [CompletionResultType]::ParameterValue, 'Show or export the identity that opens the vault')
@@ -425,7 +427,9 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create an agent; with no name on a terminal, a short wizard asks for everything')
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change an agent''s stored image or command')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change an agent''s stored image, command, keyless default, rate limits or budget')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Create the agent''s proxy token for `vault proxy` and show it, once (only its hash is kept)')
+            [CompletionResult]::new('rotate-token', 'rotate-token', [CompletionResultType]::ParameterValue, 'Replace the agent''s proxy token with a new one and show it, once; the old one stops working when `vault proxy` next starts')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the agents')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the agents')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show an agent''s attachments, and which changed since it was last started here')
@@ -440,6 +444,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             [CompletionResult]::new('--command', '--command', [CompletionResultType]::ParameterName, 'A default command for `vault run` (put it last: everything after it is the command)')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
+            [CompletionResult]::new('--keyless', '--keyless', [CompletionResultType]::ParameterName, 'Start it keyless by default: `vault run` gives it a proxy and a token instead of its provider keys')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
@@ -451,11 +456,40 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
         }
         'vault;agent;set' {
             [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'A default container image for `vault run`')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Keyless mode''s request limit for one provider, such as openai=100/60s, or PROVIDER=off for none; repeat it for each provider [default: openai 100/60s, anthropic 50/60s, others 100/60s]')
+            [CompletionResult]::new('--budget', '--budget', [CompletionResultType]::ParameterName, 'Keyless mode''s spending limit in estimated US dollars per UTC day, calendar month or in total, such as 5usd/day, 50usd/month or 20usd/total')
             [CompletionResult]::new('--command', '--command', [CompletionResultType]::ParameterName, 'A default command for `vault run` (put it last: everything after it is the command)')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
             [CompletionResult]::new('--no-image', '--no-image', [CompletionResultType]::ParameterName, 'Forget the stored image')
+            [CompletionResult]::new('--keyless', '--keyless', [CompletionResultType]::ParameterName, 'Start it keyless by default (vault run --keyless)')
+            [CompletionResult]::new('--no-keyless', '--no-keyless', [CompletionResultType]::ParameterName, 'Start it with its keys by default again')
+            [CompletionResult]::new('--no-budget', '--no-budget', [CompletionResultType]::ParameterName, 'Remove the budget')
             [CompletionResult]::new('--no-command', '--no-command', [CompletionResultType]::ParameterName, 'Forget the stored command')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vault;agent;token' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vault;agent;rotate-token' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
@@ -527,7 +561,9 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
         }
         'vault;agent;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create an agent; with no name on a terminal, a short wizard asks for everything')
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change an agent''s stored image or command')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change an agent''s stored image, command, keyless default, rate limits or budget')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Create the agent''s proxy token for `vault proxy` and show it, once (only its hash is kept)')
+            [CompletionResult]::new('rotate-token', 'rotate-token', [CompletionResultType]::ParameterValue, 'Replace the agent''s proxy token with a new one and show it, once; the old one stops working when `vault proxy` next starts')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the agents')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show an agent''s attachments, and which changed since it was last started here')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove an agent (the entries it used stay in the vault)')
@@ -538,6 +574,12 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             break
         }
         'vault;agent;help;set' {
+            break
+        }
+        'vault;agent;help;token' {
+            break
+        }
+        'vault;agent;help;rotate-token' {
             break
         }
         'vault;agent;help;list' {
@@ -620,11 +662,40 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             [CompletionResult]::new('--keep-env', '--keep-env', [CompletionResultType]::ParameterName, 'Let inherited environment variables win over attached values of the same name')
             [CompletionResult]::new('--isolate', '--isolate', [CompletionResultType]::ParameterName, 'Start from a minimal environment (PATH, HOME, USER, LANG, LC_*, TERM, TZ, TMPDIR) plus the attached values, so the command inherits no other credentials')
             [CompletionResult]::new('--no-container', '--no-container', [CompletionResultType]::ParameterName, 'Run on this machine even when the agent has an image')
+            [CompletionResult]::new('--keyless', '--keyless', [CompletionResultType]::ParameterName, 'Give the command a proxy on 127.0.0.1 and a token in place of each attached provider key: the key itself never reaches it (default: the agent''s own setting)')
+            [CompletionResult]::new('--no-keyless', '--no-keyless', [CompletionResultType]::ParameterName, 'Give the command its provider keys even when the agent is keyless by default')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vault;proxy' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Where to listen: a loopback address and port (127.0.0.1:PORT, [::1]:PORT or localhost:PORT; port 0 picks a free one)')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vault;usage' {
+            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Only this agent''s requests')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only requests within this long ago, such as 30m, 24h or 7d')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -822,6 +893,8 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add every entry of a .env file in one change (FILE, or - for standard input)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print an agent''s values, or every entry, as dotenv, JSON, shell or GitHub Actions input')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run a command with an agent''s attached values added to its environment')
+            [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'Run the keyless proxy for every agent that has a proxy token (vault agent token)')
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'Show keyless mode''s recorded usage: requests, tokens and estimated cost')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit log: runs and changes, with names, never values')
             [CompletionResult]::new('recipient', 'recipient', [CompletionResultType]::ParameterValue, 'Manage who can open the vault')
             [CompletionResult]::new('identity', 'identity', [CompletionResultType]::ParameterValue, 'Show or export the identity that opens the vault')
@@ -889,7 +962,9 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
         }
         'vault;help;agent' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create an agent; with no name on a terminal, a short wizard asks for everything')
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change an agent''s stored image or command')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change an agent''s stored image, command, keyless default, rate limits or budget')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Create the agent''s proxy token for `vault proxy` and show it, once (only its hash is kept)')
+            [CompletionResult]::new('rotate-token', 'rotate-token', [CompletionResultType]::ParameterValue, 'Replace the agent''s proxy token with a new one and show it, once; the old one stops working when `vault proxy` next starts')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the agents')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show an agent''s attachments, and which changed since it was last started here')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove an agent (the entries it used stay in the vault)')
@@ -899,6 +974,12 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             break
         }
         'vault;help;agent;set' {
+            break
+        }
+        'vault;help;agent;token' {
+            break
+        }
+        'vault;help;agent;rotate-token' {
             break
         }
         'vault;help;agent;list' {
@@ -923,6 +1004,12 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             break
         }
         'vault;help;run' {
+            break
+        }
+        'vault;help;proxy' {
+            break
+        }
+        'vault;help;usage' {
             break
         }
         'vault;help;audit' {

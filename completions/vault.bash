@@ -58,6 +58,9 @@ _vault() {
             vault,provider)
                 cmd="vault__subcmd__provider"
                 ;;
+            vault,proxy)
+                cmd="vault__subcmd__proxy"
+                ;;
             vault,recipient)
                 cmd="vault__subcmd__recipient"
                 ;;
@@ -66,6 +69,9 @@ _vault() {
                 ;;
             vault,secret)
                 cmd="vault__subcmd__secret"
+                ;;
+            vault,usage)
+                cmd="vault__subcmd__usage"
                 ;;
             vault,var)
                 cmd="vault__subcmd__var"
@@ -88,11 +94,17 @@ _vault() {
             vault__subcmd__agent,rm)
                 cmd="vault__subcmd__agent__subcmd__rm"
                 ;;
+            vault__subcmd__agent,rotate-token)
+                cmd="vault__subcmd__agent__subcmd__rotate__subcmd__token"
+                ;;
             vault__subcmd__agent,set)
                 cmd="vault__subcmd__agent__subcmd__set"
                 ;;
             vault__subcmd__agent,show)
                 cmd="vault__subcmd__agent__subcmd__show"
+                ;;
+            vault__subcmd__agent,token)
+                cmd="vault__subcmd__agent__subcmd__token"
                 ;;
             vault__subcmd__agent__subcmd__help,create)
                 cmd="vault__subcmd__agent__subcmd__help__subcmd__create"
@@ -106,11 +118,17 @@ _vault() {
             vault__subcmd__agent__subcmd__help,rm)
                 cmd="vault__subcmd__agent__subcmd__help__subcmd__rm"
                 ;;
+            vault__subcmd__agent__subcmd__help,rotate-token)
+                cmd="vault__subcmd__agent__subcmd__help__subcmd__rotate__subcmd__token"
+                ;;
             vault__subcmd__agent__subcmd__help,set)
                 cmd="vault__subcmd__agent__subcmd__help__subcmd__set"
                 ;;
             vault__subcmd__agent__subcmd__help,show)
                 cmd="vault__subcmd__agent__subcmd__help__subcmd__show"
+                ;;
+            vault__subcmd__agent__subcmd__help,token)
+                cmd="vault__subcmd__agent__subcmd__help__subcmd__token"
                 ;;
             vault__subcmd__help,agent)
                 cmd="vault__subcmd__help__subcmd__agent"
@@ -151,6 +169,9 @@ _vault() {
             vault__subcmd__help,provider)
                 cmd="vault__subcmd__help__subcmd__provider"
                 ;;
+            vault__subcmd__help,proxy)
+                cmd="vault__subcmd__help__subcmd__proxy"
+                ;;
             vault__subcmd__help,recipient)
                 cmd="vault__subcmd__help__subcmd__recipient"
                 ;;
@@ -159,6 +180,9 @@ _vault() {
                 ;;
             vault__subcmd__help,secret)
                 cmd="vault__subcmd__help__subcmd__secret"
+                ;;
+            vault__subcmd__help,usage)
+                cmd="vault__subcmd__help__subcmd__usage"
                 ;;
             vault__subcmd__help,var)
                 cmd="vault__subcmd__help__subcmd__var"
@@ -172,11 +196,17 @@ _vault() {
             vault__subcmd__help__subcmd__agent,rm)
                 cmd="vault__subcmd__help__subcmd__agent__subcmd__rm"
                 ;;
+            vault__subcmd__help__subcmd__agent,rotate-token)
+                cmd="vault__subcmd__help__subcmd__agent__subcmd__rotate__subcmd__token"
+                ;;
             vault__subcmd__help__subcmd__agent,set)
                 cmd="vault__subcmd__help__subcmd__agent__subcmd__set"
                 ;;
             vault__subcmd__help__subcmd__agent,show)
                 cmd="vault__subcmd__help__subcmd__agent__subcmd__show"
+                ;;
+            vault__subcmd__help__subcmd__agent,token)
+                cmd="vault__subcmd__help__subcmd__agent__subcmd__token"
                 ;;
             vault__subcmd__help__subcmd__identity,export)
                 cmd="vault__subcmd__help__subcmd__identity__subcmd__export"
@@ -368,7 +398,7 @@ _vault() {
 
     case "${cmd}" in
         vault)
-            opts="-v -h -V --vault --identity --json --verbose --help --version init secret var get list ls provider agent attach detach import export run audit recipient identity completions help"
+            opts="-v -h -V --vault --identity --json --verbose --help --version init secret var get list ls provider agent attach detach import export run proxy usage audit recipient identity completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -390,7 +420,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__agent)
-            opts="-v -h -V --vault --identity --json --verbose --help --version create set list ls show rm remove help"
+            opts="-v -h -V --vault --identity --json --verbose --help --version create set token rotate-token list ls show rm remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -412,7 +442,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__agent__subcmd__create)
-            opts="-v -h -V --attach --image --command --vault --identity --json --verbose --help --version"
+            opts="-v -h -V --attach --image --keyless --command --vault --identity --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -446,7 +476,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__agent__subcmd__help)
-            opts="create set list show rm help"
+            opts="create set token rotate-token list show rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -515,6 +545,20 @@ _vault() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vault__subcmd__agent__subcmd__help__subcmd__rotate__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vault__subcmd__agent__subcmd__help__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -530,6 +574,20 @@ _vault() {
             return 0
             ;;
         vault__subcmd__agent__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__agent__subcmd__help__subcmd__token)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -587,14 +645,44 @@ _vault() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vault__subcmd__agent__subcmd__rotate__subcmd__token)
+            opts="-v -h -V --vault --identity --json --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vault__subcmd__agent__subcmd__set)
-            opts="-v -h -V --image --no-image --no-command --command --vault --identity --json --verbose --help --version"
+            opts="-v -h -V --image --no-image --keyless --no-keyless --rate --budget --no-budget --no-command --command --vault --identity --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -618,6 +706,28 @@ _vault() {
             return 0
             ;;
         vault__subcmd__agent__subcmd__show)
+            opts="-v -h -V --vault --identity --json --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__agent__subcmd__token)
             opts="-v -h -V --vault --identity --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -796,7 +906,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__help)
-            opts="init secret var get list provider agent attach detach import export run audit recipient identity completions help"
+            opts="init secret var get list provider agent attach detach import export run proxy usage audit recipient identity completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -810,7 +920,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__help__subcmd__agent)
-            opts="create set list show rm"
+            opts="create set token rotate-token list show rm"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -865,6 +975,20 @@ _vault() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vault__subcmd__help__subcmd__agent__subcmd__rotate__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vault__subcmd__help__subcmd__agent__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -880,6 +1004,20 @@ _vault() {
             return 0
             ;;
         vault__subcmd__help__subcmd__agent__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__help__subcmd__agent__subcmd__token)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1159,6 +1297,20 @@ _vault() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vault__subcmd__help__subcmd__proxy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vault__subcmd__help__subcmd__recipient)
             opts="add list rm"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1274,6 +1426,20 @@ _vault() {
         vault__subcmd__help__subcmd__secret__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__help__subcmd__usage)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1785,6 +1951,32 @@ _vault() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vault__subcmd__proxy)
+            opts="-v -h -V --listen --vault --identity --json --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vault__subcmd__recipient)
             opts="-v -h -V --vault --identity --json --verbose --help --version add list ls rm remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1948,7 +2140,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__run)
-            opts="-v -h -V --keep-env --isolate --mask --image --engine --engine-arg --no-container --vault --identity --json --verbose --help --version"
+            opts="-v -h -V --keep-env --isolate --mask --image --engine --engine-arg --no-container --keyless --no-keyless --vault --identity --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2141,6 +2333,36 @@ _vault() {
                     return 0
                     ;;
                 --from-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__usage)
+            opts="-v -h -V --agent --since --vault --identity --json --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

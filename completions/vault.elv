@@ -40,6 +40,8 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand import 'Add every entry of a .env file in one change (FILE, or - for standard input)'
             cand export 'Print an agent''s values, or every entry, as dotenv, JSON, shell or GitHub Actions input'
             cand run 'Run a command with an agent''s attached values added to its environment'
+            cand proxy 'Run the keyless proxy for every agent that has a proxy token (vault agent token)'
+            cand usage 'Show keyless mode''s recorded usage: requests, tokens and estimated cost'
             cand audit 'Show the audit log: runs and changes, with names, never values'
             cand recipient 'Manage who can open the vault'
             cand identity 'Show or export the identity that opens the vault'
@@ -384,7 +386,9 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand create 'Create an agent; with no name on a terminal, a short wizard asks for everything'
-            cand set 'Change an agent''s stored image or command'
+            cand set 'Change an agent''s stored image, command, keyless default, rate limits or budget'
+            cand token 'Create the agent''s proxy token for `vault proxy` and show it, once (only its hash is kept)'
+            cand rotate-token 'Replace the agent''s proxy token with a new one and show it, once; the old one stops working when `vault proxy` next starts'
             cand list 'List the agents'
             cand ls 'List the agents'
             cand show 'Show an agent''s attachments, and which changed since it was last started here'
@@ -398,6 +402,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --command 'A default command for `vault run` (put it last: everything after it is the command)'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --keyless 'Start it keyless by default: `vault run` gives it a proxy and a token instead of its provider keys'
             cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
@@ -408,11 +413,38 @@ set edit:completion:arg-completer[vault] = {|@words|
         }
         &'vault;agent;set'= {
             cand --image 'A default container image for `vault run`'
+            cand --rate 'Keyless mode''s request limit for one provider, such as openai=100/60s, or PROVIDER=off for none; repeat it for each provider [default: openai 100/60s, anthropic 50/60s, others 100/60s]'
+            cand --budget 'Keyless mode''s spending limit in estimated US dollars per UTC day, calendar month or in total, such as 5usd/day, 50usd/month or 20usd/total'
             cand --command 'A default command for `vault run` (put it last: everything after it is the command)'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
             cand --no-image 'Forget the stored image'
+            cand --keyless 'Start it keyless by default (vault run --keyless)'
+            cand --no-keyless 'Start it with its keys by default again'
+            cand --no-budget 'Remove the budget'
             cand --no-command 'Forget the stored command'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;agent;token'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;agent;rotate-token'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
             cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
@@ -478,7 +510,9 @@ set edit:completion:arg-completer[vault] = {|@words|
         }
         &'vault;agent;help'= {
             cand create 'Create an agent; with no name on a terminal, a short wizard asks for everything'
-            cand set 'Change an agent''s stored image or command'
+            cand set 'Change an agent''s stored image, command, keyless default, rate limits or budget'
+            cand token 'Create the agent''s proxy token for `vault proxy` and show it, once (only its hash is kept)'
+            cand rotate-token 'Replace the agent''s proxy token with a new one and show it, once; the old one stops working when `vault proxy` next starts'
             cand list 'List the agents'
             cand show 'Show an agent''s attachments, and which changed since it was last started here'
             cand rm 'Remove an agent (the entries it used stay in the vault)'
@@ -487,6 +521,10 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;agent;help;create'= {
         }
         &'vault;agent;help;set'= {
+        }
+        &'vault;agent;help;token'= {
+        }
+        &'vault;agent;help;rotate-token'= {
         }
         &'vault;agent;help;list'= {
         }
@@ -560,11 +598,38 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --keep-env 'Let inherited environment variables win over attached values of the same name'
             cand --isolate 'Start from a minimal environment (PATH, HOME, USER, LANG, LC_*, TERM, TZ, TMPDIR) plus the attached values, so the command inherits no other credentials'
             cand --no-container 'Run on this machine even when the agent has an image'
+            cand --keyless 'Give the command a proxy on 127.0.0.1 and a token in place of each attached provider key: the key itself never reaches it (default: the agent''s own setting)'
+            cand --no-keyless 'Give the command its provider keys even when the agent is keyless by default'
             cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;proxy'= {
+            cand --listen 'Where to listen: a loopback address and port (127.0.0.1:PORT, [::1]:PORT or localhost:PORT; port 0 picks a free one)'
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;usage'= {
+            cand --agent 'Only this agent''s requests'
+            cand --since 'Only requests within this long ago, such as 30m, 24h or 7d'
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -741,6 +806,8 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand import 'Add every entry of a .env file in one change (FILE, or - for standard input)'
             cand export 'Print an agent''s values, or every entry, as dotenv, JSON, shell or GitHub Actions input'
             cand run 'Run a command with an agent''s attached values added to its environment'
+            cand proxy 'Run the keyless proxy for every agent that has a proxy token (vault agent token)'
+            cand usage 'Show keyless mode''s recorded usage: requests, tokens and estimated cost'
             cand audit 'Show the audit log: runs and changes, with names, never values'
             cand recipient 'Manage who can open the vault'
             cand identity 'Show or export the identity that opens the vault'
@@ -791,7 +858,9 @@ set edit:completion:arg-completer[vault] = {|@words|
         }
         &'vault;help;agent'= {
             cand create 'Create an agent; with no name on a terminal, a short wizard asks for everything'
-            cand set 'Change an agent''s stored image or command'
+            cand set 'Change an agent''s stored image, command, keyless default, rate limits or budget'
+            cand token 'Create the agent''s proxy token for `vault proxy` and show it, once (only its hash is kept)'
+            cand rotate-token 'Replace the agent''s proxy token with a new one and show it, once; the old one stops working when `vault proxy` next starts'
             cand list 'List the agents'
             cand show 'Show an agent''s attachments, and which changed since it was last started here'
             cand rm 'Remove an agent (the entries it used stay in the vault)'
@@ -799,6 +868,10 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;help;agent;create'= {
         }
         &'vault;help;agent;set'= {
+        }
+        &'vault;help;agent;token'= {
+        }
+        &'vault;help;agent;rotate-token'= {
         }
         &'vault;help;agent;list'= {
         }
@@ -815,6 +888,10 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;help;export'= {
         }
         &'vault;help;run'= {
+        }
+        &'vault;help;proxy'= {
+        }
+        &'vault;help;usage'= {
         }
         &'vault;help;audit'= {
         }

@@ -55,6 +55,10 @@ export VAULT_IDENTITY
 printf '\n(VAULT_IDENTITY is now set, as a CI job would set it.)\n'
 printf '(--mask always: on your terminal the default would show the key; logs and pipes get ***.)\n'
 vault run demo-agent --mask always -- sh examples/agent.sh
+# Keyless: the agent gets a token and a local proxy's address instead of the key; the proxy
+# adds the key to its API calls (here nothing is called: no real key is in the demo).
+printf '\n(--keyless: no --mask needed, there is no key in the environment to hide.)\n'
+vault run demo-agent --keyless --mask never -- sh -c 'echo "OPENAI_API_KEY=$OPENAI_API_KEY"; echo "OPENAI_BASE_URL=$OPENAI_BASE_URL"'
 vault agent show demo-agent
 vault audit
 

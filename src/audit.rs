@@ -60,6 +60,10 @@ impl StateDir {
         Self { dir: dir.into() }
     }
 
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     pub fn log_path(&self) -> PathBuf {
         self.dir.join("audit.log")
     }

@@ -176,6 +176,11 @@ pub enum Command {
     /// Run a command with an agent's attached values added to its environment
     #[command(after_long_help = RUN_AFTER_HELP)]
     Run(RunArgs),
+    /// Run the keyless proxy for every agent that has a proxy token (vault agent token)
+    #[command(after_long_help = PROXY_AFTER_HELP)]
+    Proxy(ProxyArgs),
+    /// Show keyless mode's recorded usage: requests, tokens and estimated cost
+    Usage(UsageArgs),
     /// Show the audit log: runs and changes, with names, never values
     Audit(AuditArgs),
     /// Manage who can open the vault
@@ -359,6 +364,24 @@ pub struct GetArgs {
     pub no_newline: bool,
 }
 
+const PROXY_AFTER_HELP: &str = "\
+The proxy listens on loopback only and serves each provider under its own path: an agent sets
+OPENAI_BASE_URL=http://127.0.0.1:8765/openai/v1, ANTHROPIC_BASE_URL=http://127.0.0.1:8765/anthropic
+(vault prints the whole list when it starts) and puts its token where the key would go. The
+proxy checks the token, checks that the provider is attached to the token's agent, swaps in the
+real key and forwards the request; streams pass through as they arrive. The real key is removed
+from everything that comes back.
+
+Refusals are JSON: 401 unknown token, 403 provider not attached, 429 over the agent's rate (with
+Retry-After), 402 over its budget, 503 no key for the provider in the vault, 502 provider
+unreachable. The vault is read once, at start: restart the proxy after changing agents, keys or
+tokens. It runs until interrupted (Ctrl-C, SIGTERM).
+
+Examples:
+  vault agent token agent-x
+  vault proxy
+  vault proxy --listen 127.0.0.1:0";
+
 const RUN_AFTER_HELP: &str = "\
 The command gets the attached values added to the environment it inherits (--isolate: to a
 minimal one). VAULT_IDENTITY, VAULT_IDENTITY_FILE and VAULT_PASSPHRASE never reach it.
@@ -373,11 +396,18 @@ container only through the engine's environment (-e NAME, never NAME=VALUE), so 
 command line. Masking, the audit log, the exit status and signals work as for a process; the
 engine's own failures (an unknown image, no daemon) exit with 125 and its message.
 
+With --keyless (or an agent created with --keyless) vault starts a proxy on 127.0.0.1 for the
+life of the command. Each attached provider key's variable holds a random token for this run,
+and the provider's base-URL variable (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, …) the proxy's
+address; the proxy puts the real key in the requests, enforces the agent's rate limits and
+budget, and records usage (vault usage). Keyless runs use no container.
+
 Examples:
   vault run agent-x -- python bot.py
   vault run agent-x --isolate python bot.py
   vault run bot                 (its stored command: vault agent set bot --command …)
   vault run bot --image python:3.12 -- python bot.py
+  vault run agent-x --keyless -- python bot.py
   vault run bot --engine podman --engine-arg=-v --engine-arg=$PWD:/app -- python /app/bot.py";
 
 /// The import rules, written from the lists `--kind auto` uses so that they stay in step.
@@ -532,26 +562,27 @@ pub enum AgentCommand {
         /// A default container image for `vault run`
         #[arg(long)]
         image: Option<String>,
+        /// Start it keyless by default: `vault run` gives it a proxy and a token instead of
+        /// its provider keys
+        #[arg(long)]
+        keyless: bool,
         /// A default command for `vault run` (put it last: everything after it is the command)
         #[arg(long, num_args = 1.., allow_hyphen_values = true, value_name = "CMD")]
         command: Vec<String>,
     },
-    /// Change an agent's stored image or command
-    Set {
+    /// Change an agent's stored image, command, keyless default, rate limits or budget
+    Set(AgentSetArgs),
+    /// Create the agent's proxy token for `vault proxy` and show it, once (only its hash is
+    /// kept)
+    Token {
         /// The agent's name
         name: String,
-        /// A default container image for `vault run`
-        #[arg(long, conflicts_with = "no_image")]
-        image: Option<String>,
-        /// Forget the stored image
-        #[arg(long)]
-        no_image: bool,
-        /// Forget the stored command
-        #[arg(long, conflicts_with = "command")]
-        no_command: bool,
-        /// A default command for `vault run` (put it last: everything after it is the command)
-        #[arg(long, num_args = 1.., allow_hyphen_values = true, value_name = "CMD")]
-        command: Vec<String>,
+    },
+    /// Replace the agent's proxy token with a new one and show it, once; the old one stops
+    /// working when `vault proxy` next starts
+    RotateToken {
+        /// The agent's name
+        name: String,
     },
     /// List the agents
     #[command(visible_alias = "ls")]
@@ -567,6 +598,69 @@ pub enum AgentCommand {
         /// The agent's name
         name: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct AgentSetArgs {
+    /// The agent's name
+    pub name: String,
+    /// A default container image for `vault run`
+    #[arg(long, conflicts_with = "no_image")]
+    pub image: Option<String>,
+    /// Forget the stored image
+    #[arg(long)]
+    pub no_image: bool,
+    /// Start it keyless by default (vault run --keyless)
+    #[arg(long, conflicts_with = "no_keyless")]
+    pub keyless: bool,
+    /// Start it with its keys by default again
+    #[arg(long)]
+    pub no_keyless: bool,
+    /// Keyless mode's request limit for one provider, such as openai=100/60s, or
+    /// PROVIDER=off for none; repeat it for each provider [default: openai 100/60s, anthropic
+    /// 50/60s, others 100/60s]
+    #[arg(long = "rate", value_name = "PROVIDER=RATE", value_parser = parse_rate)]
+    pub rates: Vec<(String, Option<crate::vault::keyless::Rate>)>,
+    /// Keyless mode's spending limit in estimated US dollars per UTC day, calendar month or in
+    /// total, such as 5usd/day, 50usd/month or 20usd/total
+    #[arg(long, value_name = "BUDGET", value_parser = parse_budget, conflicts_with = "no_budget")]
+    pub budget: Option<crate::vault::keyless::Budget>,
+    /// Remove the budget
+    #[arg(long)]
+    pub no_budget: bool,
+    /// Forget the stored command
+    #[arg(long, conflicts_with = "command")]
+    pub no_command: bool,
+    /// A default command for `vault run` (put it last: everything after it is the command)
+    #[arg(long, num_args = 1.., allow_hyphen_values = true, value_name = "CMD")]
+    pub command: Vec<String>,
+}
+
+fn parse_rate(text: &str) -> Result<(String, Option<crate::vault::keyless::Rate>), String> {
+    crate::vault::keyless::parse_rate_setting(text).map_err(|e| e.to_string())
+}
+
+fn parse_budget(text: &str) -> Result<crate::vault::keyless::Budget, String> {
+    text.parse()
+        .map_err(|e: crate::vault::keyless::SettingError| e.to_string())
+}
+
+#[derive(Debug, Args)]
+pub struct ProxyArgs {
+    /// Where to listen: a loopback address and port (127.0.0.1:PORT, [::1]:PORT or
+    /// localhost:PORT; port 0 picks a free one)
+    #[arg(long, default_value = "127.0.0.1:8765", value_name = "ADDR:PORT")]
+    pub listen: String,
+}
+
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    /// Only this agent's requests
+    #[arg(long)]
+    pub agent: Option<String>,
+    /// Only requests within this long ago, such as 30m, 24h or 7d
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -629,6 +723,13 @@ pub struct RunArgs {
     /// Run on this machine even when the agent has an image
     #[arg(long, conflicts_with_all = ["image", "engine", "engine_args"])]
     pub no_container: bool,
+    /// Give the command a proxy on 127.0.0.1 and a token in place of each attached provider
+    /// key: the key itself never reaches it (default: the agent's own setting)
+    #[arg(long, conflicts_with = "no_keyless")]
+    pub keyless: bool,
+    /// Give the command its provider keys even when the agent is keyless by default
+    #[arg(long)]
+    pub no_keyless: bool,
     /// The command and its arguments, after -- or after vault's own options (default: the
     /// agent's stored command)
     #[arg(

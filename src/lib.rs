@@ -12,6 +12,7 @@ pub mod identity;
 pub mod launch;
 pub mod paths;
 pub mod providers;
+pub mod proxy;
 pub mod secret;
 pub mod sensitive;
 pub mod ui;

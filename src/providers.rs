@@ -291,6 +291,29 @@ impl Provider {
         }
     }
 
+    /// The path of the provider's own address (`/v1` for OpenAI, empty for Anthropic).
+    pub fn base_path(&self) -> &'static str {
+        let after_scheme = self.base_url.split_once("://").map_or("", |(_, rest)| rest);
+        after_scheme
+            .find('/')
+            .map_or("", |i| after_scheme[i..].trim_end_matches('/'))
+    }
+
+    /// Keyless mode: the variable that gets the proxy's address for this provider, and the
+    /// path after `/ID` that address ends with. The official SDK's own variable where there
+    /// is one (Gemini's SDK adds its version segment itself); else `ID_BASE_URL`, for the
+    /// agent's code to pass to the OpenAI SDK it uses with such providers.
+    pub fn proxy_url_env(&self) -> (std::borrow::Cow<'static, str>, &'static str) {
+        match (self.id, self.base_url_env) {
+            ("gemini", _) => ("GOOGLE_GEMINI_BASE_URL".into(), ""),
+            (_, Some(env)) => (env.into(), self.base_path()),
+            (id, None) => (
+                format!("{}_BASE_URL", id.to_uppercase()).into(),
+                self.base_path(),
+            ),
+        }
+    }
+
     /// Whether `url` is this provider's own address (so agents need no base-URL variable).
     pub fn is_default_base_url(&self, url: &str) -> bool {
         url.trim_end_matches('/') == self.base_url.trim_end_matches('/')

@@ -5,9 +5,11 @@ use anyhow::Result;
 use serde_json::json;
 
 use super::{Context, UsageError, local_time, now};
-use crate::cli::{AgentCommand, AttachArgs, DetachArgs};
+use crate::cli::{AgentCommand, AgentSetArgs, AttachArgs, DetachArgs};
+use crate::vault::keyless::TokenHash;
 use crate::vault::{
-    AttachOutcome, Document, ModelError, VaultError, agents::check_agent_name, model::check_name,
+    Agent, AgentChanges, AttachOutcome, Attached, Document, ModelError, VaultError,
+    agents::check_agent_name, model::check_name,
 };
 
 pub fn run(ctx: &Context, cmd: AgentCommand) -> Result<()> {
@@ -16,42 +18,12 @@ pub fn run(ctx: &Context, cmd: AgentCommand) -> Result<()> {
             name,
             attach,
             image,
+            keyless,
             command,
-        } => create(ctx, name, attach, image, command),
-        AgentCommand::Set {
-            name,
-            image,
-            no_image,
-            no_command,
-            command,
-        } => {
-            check_agent_name(&name)?;
-            let image = match (image, no_image) {
-                (Some(image), _) => Some(Some(image)),
-                (None, true) => Some(None),
-                (None, false) => None,
-            };
-            let command = match (command.is_empty(), no_command) {
-                (false, _) => Some(command),
-                (true, true) => Some(Vec::new()),
-                (true, false) => None,
-            };
-            if image.is_none() && command.is_none() {
-                return Err(UsageError(
-                    "nothing to change: give --image IMAGE, --no-image, --command CMD… or \
-                     --no-command"
-                        .into(),
-                )
-                .into());
-            }
-            let keys = ctx.keys()?;
-            ctx.vault.update(&keys, |doc| {
-                Ok(doc.set_agent(&name, image, command, now())?)
-            })?;
-            ctx.record_change("agent set", Vec::new(), Some(&name));
-            ctx.ui.status(format!("Updated agent {name}"));
-            Ok(())
-        }
+        } => create(ctx, name, attach, image, keyless, command),
+        AgentCommand::Set(args) => set(ctx, args),
+        AgentCommand::Token { name } => token(ctx, &name, false),
+        AgentCommand::RotateToken { name } => token(ctx, &name, true),
         AgentCommand::List => list(ctx),
         AgentCommand::Show { name } => show(ctx, &name),
         AgentCommand::Rm { name } => {
@@ -69,11 +41,96 @@ pub fn run(ctx: &Context, cmd: AgentCommand) -> Result<()> {
     }
 }
 
+fn set(ctx: &Context, args: AgentSetArgs) -> Result<()> {
+    let name = args.name;
+    check_agent_name(&name)?;
+    let choose = |on: bool, off: bool| match (on, off) {
+        (true, _) => Some(true),
+        (false, true) => Some(false),
+        (false, false) => None,
+    };
+    let changes = AgentChanges {
+        image: match (args.image, args.no_image) {
+            (Some(image), _) => Some(Some(image)),
+            (None, true) => Some(None),
+            (None, false) => None,
+        },
+        command: match (args.command.is_empty(), args.no_command) {
+            (false, _) => Some(args.command),
+            (true, true) => Some(Vec::new()),
+            (true, false) => None,
+        },
+        keyless: choose(args.keyless, args.no_keyless),
+        rates: args.rates,
+        budget: match (args.budget, args.no_budget) {
+            (Some(budget), _) => Some(Some(budget)),
+            (None, true) => Some(None),
+            (None, false) => None,
+        },
+    };
+    if changes.is_empty() {
+        return Err(UsageError(
+            "nothing to change: give --image, --no-image, --command CMD…, --no-command, \
+             --keyless, --no-keyless, --rate PROVIDER=RATE, --budget BUDGET or --no-budget"
+                .into(),
+        )
+        .into());
+    }
+    let keys = ctx.keys()?;
+    ctx.vault
+        .update(&keys, |doc| Ok(doc.set_agent(&name, changes, now())?))?;
+    ctx.record_change("agent set", Vec::new(), Some(&name));
+    ctx.ui.status(format!("Updated agent {name}"));
+    Ok(())
+}
+
+/// `agent token` (only when the agent has none) and `agent rotate-token`: a new token whose
+/// hash is stored, printed once on standard output.
+fn token(ctx: &Context, name: &str, rotate: bool) -> Result<()> {
+    check_agent_name(name)?;
+    let token = crate::proxy::token::generate()
+        .map_err(|e| anyhow::anyhow!("cannot draw random bytes for a token: {e}"))?;
+    let hash = TokenHash::of(token.expose());
+    let keys = ctx.keys()?;
+    ctx.vault.update(&keys, |doc| {
+        if !rotate && doc.agent(name)?.token.is_some() {
+            return Err(ModelError::TokenExists(name.to_owned()).into());
+        }
+        Ok(doc.set_agent_token(name, Some(hash), now())?)
+    })?;
+    ctx.record_change(
+        if rotate {
+            "agent rotate-token"
+        } else {
+            "agent token"
+        },
+        Vec::new(),
+        Some(name),
+    );
+    if ctx.ui.json {
+        ctx.ui
+            .print_json(&json!({ "agent": name, "token": token.expose() }))?;
+    } else {
+        ctx.ui.print(format!("{}\n", token.expose()))?;
+    }
+    ctx.ui.status(format!(
+        "This is agent {name}'s proxy token; it is not shown again (vault keeps only its \
+         hash). Give it to the agent as its API key, with the base URLs `vault proxy` prints{}.",
+        if rotate {
+            "; the old token stops working when the proxy restarts"
+        } else {
+            ""
+        }
+    ));
+    Ok(())
+}
+
 /// What an agent is made of, from flags or the wizard.
 struct NewAgent {
     name: String,
     attach: Vec<String>,
     image: Option<String>,
+    keyless: bool,
     command: Vec<String>,
 }
 
@@ -82,6 +139,7 @@ fn create(
     name: Option<String>,
     attach: Vec<String>,
     image: Option<String>,
+    keyless: bool,
     command: Vec<String>,
 ) -> Result<()> {
     let keys = ctx.keys()?;
@@ -90,6 +148,7 @@ fn create(
             name,
             attach,
             image,
+            keyless,
             command,
         },
         None if ctx.ui.can_prompt() => wizard(ctx, &ctx.vault.open(&keys)?)?,
@@ -109,6 +168,13 @@ fn create(
     ctx.vault.update(&keys, |doc| {
         let at = now();
         doc.create_agent(&new.name, new.image.clone(), new.command.clone(), at)?;
+        if new.keyless {
+            let keyless = AgentChanges {
+                keyless: Some(true),
+                ..AgentChanges::default()
+            };
+            doc.set_agent(&new.name, keyless, at)?;
+        }
         for (i, entry) in new.attach.iter().enumerate() {
             doc.attach(&new.name, entry, None, at)
                 .map_err(|e| which_name(e, i, new.attach.len()))?;
@@ -169,6 +235,7 @@ fn wizard(ctx: &Context, doc: &Document) -> Result<NewAgent> {
         name,
         attach: chosen.into_iter().map(|i| names[i].clone()).collect(),
         image: Some(image.trim().to_owned()).filter(|i| !i.is_empty()),
+        keyless: false,
         command: shlex::split(&command).unwrap_or_default(),
     })
 }
@@ -231,6 +298,7 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
     let agent = doc.agent(name)?;
     let attached = doc.attached(name)?;
     let launched = ctx.state.last_launch(ctx.vault.path(), name);
+    let keyless = KeylessView::of(ctx, name, agent, &attached);
     // A value, or the agent itself, changed after the last launch: the running agent has the
     // old value (or lacks the new attachment) until it is restarted.
     let status = |updated: jiff::Timestamp| match launched {
@@ -259,6 +327,13 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
             "agent": name,
             "image": agent.image,
             "command": agent.command,
+            "keyless": agent.keyless,
+            "proxy_token": agent.token.is_some(),
+            "rates": keyless.rates.iter().map(|(p, r)| (p.clone(), json!(r))).collect::<serde_json::Map<_, _>>(),
+            "budget": agent.budget.map(|b| json!({
+                "limit": b.to_string(),
+                "spent_usd": keyless.spent,
+            })),
             "updated": agent.updated.to_string(),
             "last_launch": launched.map(|t| t.to_string()),
             "attached": items,
@@ -288,6 +363,27 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
     if !agent.command.is_empty() {
         out += &format!("Command: {}\n", shell_words(&agent.command));
     }
+    if agent.keyless {
+        out += "Keyless: yes (vault run gives it a proxy and a token, not its provider keys)\n";
+    }
+    if agent.token.is_some() {
+        out += "Proxy token: set (for vault proxy)\n";
+    }
+    let uses_keyless = agent.keyless || agent.token.is_some() || !agent.rates.is_empty();
+    if uses_keyless && !keyless.rates.is_empty() {
+        let rates: Vec<String> = keyless
+            .rates
+            .iter()
+            .map(|(p, r)| format!("{p} {}", r.as_deref().unwrap_or("no limit")))
+            .collect();
+        out += &format!("Keyless rates: {}\n", rates.join(", "));
+    }
+    if let Some(budget) = agent.budget {
+        out += &format!(
+            "Budget: {budget} (spent so far: ${:.4})\n",
+            keyless.spent.unwrap_or(0.0)
+        );
+    }
     out += &format!("Last changed: {}\n", local_time(agent.updated));
     out += &format!(
         "Last launched here: {}\n",
@@ -302,6 +398,33 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
     }
     ctx.ui.print(out)?;
     Ok(())
+}
+
+/// What `agent show` says of keyless mode: the rate for each attached provider, and what
+/// the budget's current period has spent.
+struct KeylessView {
+    rates: Vec<(String, Option<String>)>,
+    spent: Option<f64>,
+}
+
+impl KeylessView {
+    fn of(ctx: &Context, name: &str, agent: &Agent, attached: &[Attached<'_>]) -> Self {
+        let mut rates: Vec<(String, Option<String>)> = attached
+            .iter()
+            .filter_map(|a| a.entry.provider.as_deref())
+            .map(|p| (p.to_owned(), agent.rate(p).map(|r| r.to_string())))
+            .collect();
+        rates.dedup();
+        let spent = agent.budget.map(|budget| {
+            let log = crate::proxy::UsageLog::new(ctx.state.dir());
+            let mut ledger = crate::proxy::usage::Ledger::new(log, ctx.vault_real_path());
+            if let Err(e) = ledger.refresh() {
+                ctx.ui.warn(format!("cannot read the usage log: {e}"));
+            }
+            ledger.spent(name, budget.period, now())
+        });
+        Self { rates, spent }
+    }
 }
 
 /// Names the position of an unknown name among several, without repeating it.

@@ -75,7 +75,7 @@ pub fn run(ctx: &Context, args: &crate::cli::AuditArgs) -> Result<()> {
 }
 
 /// `30m`, `2h`, `7d`, `1 week`…: how far back to look.
-fn parse_since(text: &str) -> Result<jiff::Timestamp> {
+pub(super) fn parse_since(text: &str) -> Result<jiff::Timestamp> {
     let span: jiff::Span = text.parse().map_err(|_| {
         UsageError(format!(
             "--since takes a duration such as 30m, 2h or 7d, not `{text}`"

@@ -10,9 +10,11 @@ mod identity;
 mod import;
 mod init;
 mod provider;
+mod proxy;
 mod recipient;
 mod run;
 mod secret;
+mod usage;
 mod var;
 
 use std::ffi::OsString;
@@ -181,6 +183,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(args) => import::run(&ctx, &args)?,
         Command::Export(args) => export::run(&ctx, &args)?,
         Command::Run(args) => return run::run(&ctx, args),
+        Command::Proxy(args) => proxy::run(&ctx, &args)?,
+        Command::Usage(args) => usage::run(&ctx, &args)?,
         Command::Audit(args) => audit::run(&ctx, &args)?,
         Command::Get(args) => entries::get(&ctx, &args)?,
         Command::List => entries::list(&ctx)?,

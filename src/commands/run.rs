@@ -13,10 +13,13 @@ use super::{Context, UsageError, now};
 use crate::audit::{Event, Record};
 use crate::cli::{MaskMode, RunArgs};
 use crate::launch::container;
-use crate::launch::env::{self, EnvOptions};
+use crate::launch::env::{self, EnvOptions, Keyless};
 use crate::launch::mask::Secrets;
 use crate::launch::process::{self, Launch};
+use crate::providers::Provider;
 use crate::vault::agents::check_agent_name;
+use crate::vault::keyless::TokenHash;
+use crate::vault::{Attached, Document, Kind};
 
 pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
     check_agent_name(&args.agent)?;
@@ -52,6 +55,22 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         .into());
     }
     let attached = doc.attached(&args.agent)?;
+    let keyless = !args.no_keyless && (args.keyless || agent.keyless);
+    if keyless && image.is_some() {
+        return Err(UsageError(
+            "keyless runs use no container: the proxy listens on this machine's loopback, \
+             which a container does not share; run with --no-container, or with --no-keyless"
+                .into(),
+        )
+        .into());
+    }
+    let (keyless, proxy) = match keyless {
+        true => match prepare_keyless(ctx, &doc, &args.agent, &attached)? {
+            Some(k) => (Some(k.env), Some((k.config, k.listener))),
+            None => (None, None),
+        },
+        false => (None, None),
+    };
     let names: Vec<String> = attached.iter().map(|a| a.entry_name.to_owned()).collect();
     let mask = |is_terminal: bool| match args.mask {
         MaskMode::Always => true,
@@ -68,7 +87,8 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
             attached
                 .iter()
                 .filter(|a| a.entry.kind.is_sensitive())
-                .map(|a| a.entry.value.expose().as_bytes()),
+                .map(|a| a.entry.value.expose().as_bytes())
+                .chain(keyless.iter().map(|k| k.token.expose().as_bytes())),
         )?))
     } else {
         None
@@ -117,6 +137,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
     };
     let program_name = match &engine {
         Some((engine, image)) => format!("{} (image {image})", engine.name),
+        None if proxy.is_some() => format!("{} (keyless)", program.to_string_lossy()),
         None => program.to_string_lossy().into_owned(),
     };
     let launch = Launch {
@@ -128,6 +149,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
             EnvOptions {
                 keep_env: args.keep_env,
                 isolate: args.isolate,
+                keyless: keyless.as_ref(),
             },
         ),
         mask_stdout,
@@ -143,7 +165,12 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         attached.len()
     );
 
+    // The proxy serves from before the child starts until after it ends.
+    let proxy = proxy
+        .map(|(config, listener)| crate::proxy::spawn(config, listener))
+        .transpose()?;
     let outcome = process::start(launch, secrets);
+    drop(keyless);
     // The child has its environment: the rest of the vault need not stay in memory while
     // it runs (which may be for days).
     drop(attached);
@@ -181,6 +208,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         Ok(status) => process::exit_code(*status),
         Err(e) => e.exit_code(),
     };
+    drop(proxy);
     append(ctx, &record(Event::Run, pid, Some(i32::from(code))));
     match result {
         Err(e) => ctx.ui.error(&anyhow::Error::new(e)),
@@ -205,4 +233,63 @@ fn append(ctx: &Context, record: &Record) {
             ctx.state.log_path().display()
         ));
     }
+}
+
+/// What a keyless run needs: the child's token and proxy addresses, and the proxy itself,
+/// bound to a free loopback port and ready to serve.
+struct KeylessRun {
+    env: Keyless,
+    config: crate::proxy::Config,
+    listener: std::net::TcpListener,
+}
+
+fn prepare_keyless(
+    ctx: &Context,
+    doc: &Document,
+    agent: &str,
+    attached: &[Attached<'_>],
+) -> Result<Option<KeylessRun>> {
+    let mut providers: Vec<&'static Provider> = attached
+        .iter()
+        .filter(|a| a.entry.kind == Kind::Provider)
+        .filter_map(|a| crate::providers::find(a.entry.provider.as_deref()?))
+        .collect();
+    providers.dedup_by_key(|p| p.id);
+    if providers.is_empty() {
+        ctx.ui.warn(format!(
+            "agent {agent} has no provider key attached, so --keyless has nothing to replace; \
+             it runs as usual"
+        ));
+        return Ok(None);
+    }
+    let token = crate::proxy::token::generate()
+        .map_err(|e| anyhow::anyhow!("cannot draw random bytes for the run's token: {e}"))?;
+    let listener = crate::proxy::bind_loopback("127.0.0.1:0")?;
+    let addr = listener.local_addr()?;
+    let mut urls = Vec::new();
+    for provider in providers {
+        let (env, url) = crate::proxy::base_url_for(provider, addr);
+        if let Some(a) = attached.iter().find(|a| a.env_name == env) {
+            return Err(UsageError(format!(
+                "{} is attached to {agent} as {env}, which keyless mode sets to the proxy's \
+                 address; attach it under another name (vault attach {agent} {} --as OTHER) \
+                 or run without --keyless",
+                a.entry_name, a.entry_name
+            ))
+            .into());
+        }
+        urls.push((provider.id, env, url));
+    }
+    let config = crate::proxy::Config::new(
+        doc,
+        &[(agent.to_owned(), TokenHash::of(token.expose()))],
+        ctx.vault_real_path(),
+        super::proxy::pricing(ctx)?,
+        crate::proxy::UsageLog::new(ctx.state.dir()),
+    )?;
+    Ok(Some(KeylessRun {
+        env: Keyless { token, urls },
+        config,
+        listener,
+    }))
 }

@@ -13,11 +13,32 @@ pub use crate::vault::agents::RESERVED_ENV_NAMES as VAULT_OWN_VARIABLES;
 pub const ISOLATED_KEEPS: [&str; 7] = ["PATH", "HOME", "USER", "LANG", "TERM", "TZ", "TMPDIR"];
 
 #[derive(Debug, Clone, Copy, Default)]
-pub struct EnvOptions {
+pub struct EnvOptions<'k> {
     /// Inherited values win over attached ones of the same name.
     pub keep_env: bool,
     /// Start from `ISOLATED_KEEPS` instead of the whole parent environment.
     pub isolate: bool,
+    /// Keyless mode: provider keys are replaced by a token and their endpoints by the proxy.
+    pub keyless: Option<&'k Keyless>,
+}
+
+/// What a keyless run gives the child in place of its provider keys.
+#[derive(Debug)]
+pub struct Keyless {
+    pub token: SecretValue,
+    /// Provider id → the base-URL variable and the proxy's address for it.
+    pub urls: Vec<(&'static str, String, String)>,
+}
+
+impl Keyless {
+    /// The base-URL variable and proxy address for a provider key, when `a` is one.
+    pub fn url_for(&self, a: &Attached<'_>) -> Option<(&str, &str)> {
+        let provider = a.entry.provider.as_deref()?;
+        self.urls
+            .iter()
+            .find(|(id, _, _)| *id == provider)
+            .map(|(_, env, url)| (env.as_str(), url.as_str()))
+    }
 }
 
 /// One variable of the child's environment.
@@ -33,8 +54,23 @@ pub enum EnvValue<'d> {
 pub fn plan<'d>(
     inherited: impl IntoIterator<Item = (OsString, OsString)>,
     attached: &[Attached<'d>],
-    options: EnvOptions,
+    options: EnvOptions<'d>,
 ) -> Vec<(OsString, EnvValue<'d>)> {
+    // In keyless mode a provider key's variable holds the run's token, and its endpoint is
+    // the proxy.
+    let keyless = |a: &Attached<'d>| {
+        options
+            .keyless
+            .and_then(|k| k.url_for(a).map(|(env, url)| (&k.token, env, url)))
+    };
+    let value_of = |a: &Attached<'d>| match keyless(a) {
+        Some((token, _, _)) => token,
+        None => &a.entry.value,
+    };
+    let url_of = |a: &Attached<'d>| match keyless(a) {
+        Some((_, env, url)) => Some((env, Some(url))),
+        None => a.base_url,
+    };
     let is_attached = |name: &OsStr| {
         attached
             .iter()
@@ -57,13 +93,13 @@ pub fn plan<'d>(
         if is_reserved(&name) || vars.iter().any(|(n, _)| same_name(n, &name)) {
             continue; // reserved, or --keep-env: the inherited value stays
         }
-        vars.push((name, EnvValue::Attached(&a.entry.value)));
+        vars.push((name, EnvValue::Attached(value_of(a))));
     }
     // A provider key and its SDK's base-URL variable come as a pair: where the key is vault's,
     // so is the variable (the key's endpoint, or none at all), whatever was inherited; where
     // an inherited key was kept (--keep-env), the inherited variable stays with it.
     for a in attached {
-        let Some((url_env, url)) = a.base_url else {
+        let Some((url_env, url)) = url_of(a) else {
             continue;
         };
         let key_is_ours = vars.iter().any(|(n, v)| {
@@ -184,11 +220,12 @@ mod tests {
             EnvOptions::default(),
             EnvOptions {
                 keep_env: true,
-                isolate: false,
+                ..Default::default()
             },
             EnvOptions {
                 keep_env: true,
                 isolate: true,
+                ..Default::default()
             },
         ] {
             let vars = plan(inherited(), &attached, options);

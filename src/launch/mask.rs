@@ -4,6 +4,7 @@
 //! of a secret; only a tail that still could be is held back, until the next write or the end.
 
 use std::io::{self, Read, Write};
+use std::ops::Deref;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use zeroize::Zeroizing;
@@ -69,8 +70,10 @@ impl Secrets {
 }
 
 /// Masks one stream. Feed it what the child writes; it returns what may be shown now.
-pub struct Masker<'s> {
-    secrets: &'s Secrets,
+/// `S` is how the secrets are held: borrowed, or shared (`Arc`) by a stream that outlives
+/// the caller.
+pub struct Masker<S: Deref<Target = Secrets>> {
+    secrets: S,
     pending: Zeroizing<Vec<u8>>,
     masked: Vec<bool>,
     /// Whether the last thing emitted was a mask, so that one secret split across emits
@@ -78,8 +81,8 @@ pub struct Masker<'s> {
     in_mask: bool,
 }
 
-impl<'s> Masker<'s> {
-    pub fn new(secrets: &'s Secrets) -> Self {
+impl<S: Deref<Target = Secrets>> Masker<S> {
+    pub fn new(secrets: S) -> Self {
         Self {
             secrets,
             pending: Zeroizing::new(Vec::new()),

@@ -31,11 +31,7 @@ impl fmt::Display for Status {
 /// Checks `key` against `provider` at `base_url`. Honours the standard proxy variables
 /// (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), as reqwest does.
 pub fn check(provider: &Provider, base_url: &str, key: &str, timeout: Duration) -> Status {
-    static CRYPTO: std::sync::Once = std::sync::Once::new();
-    // rustls needs its cryptography chosen once per process; an error means one already is.
-    CRYPTO.call_once(|| {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
+    install_crypto();
     let client = match reqwest::blocking::Client::builder()
         .timeout(timeout)
         .connect_timeout(timeout)
@@ -79,9 +75,17 @@ pub fn check(provider: &Provider, base_url: &str, key: &str, timeout: Duration) 
     }
 }
 
+/// Chooses rustls's cryptography, once per process (an error means one already is).
+pub(crate) fn install_crypto() {
+    static CRYPTO: std::sync::Once = std::sync::Once::new();
+    CRYPTO.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
 /// Why a request failed, in a few fixed words: reqwest's own message names the URL and
 /// its causes, which are not ours to vet.
-fn kind_of(error: &reqwest::Error) -> String {
+pub(crate) fn kind_of(error: &reqwest::Error) -> String {
     if error.is_timeout() {
         return "timeout".to_owned();
     }

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use serde::Deserialize;
 
+use super::keyless::{Budget, Rate, TokenHash, parse_rate_setting};
 use super::model::{Document, Entry, Kind, ModelError, check_name, toml_time};
 
 /// An agent as stored in the vault.
@@ -22,12 +23,88 @@ pub struct Agent {
     /// Default command for `vault run`.
     #[serde(default)]
     pub command: Vec<String>,
+    /// `vault run` starts it keyless unless told otherwise.
+    #[serde(default)]
+    pub keyless: bool,
+    /// Keyless mode's request rates, by provider id (`None`: no limit); a provider not here
+    /// has its default rate.
+    #[serde(default, deserialize_with = "settings::rates")]
+    pub rates: BTreeMap<String, Option<Rate>>,
+    /// Keyless mode's spending limit.
+    #[serde(default, deserialize_with = "settings::parsed")]
+    pub budget: Option<Budget>,
+    /// The hash of the agent's standing proxy token (`vault agent token`), for `vault proxy`.
+    #[serde(default, deserialize_with = "settings::parsed")]
+    pub token: Option<TokenHash>,
     #[serde(deserialize_with = "toml_time::deserialize")]
     pub created: Timestamp,
     /// Last change to the agent itself (attachments, settings): a running agent started
     /// before it lacks the change.
     #[serde(deserialize_with = "toml_time::deserialize")]
     pub updated: Timestamp,
+}
+
+impl Agent {
+    /// The request rate keyless mode holds the agent to for `provider`.
+    pub fn rate(&self, provider: &str) -> Option<Rate> {
+        match self.rates.get(provider) {
+            Some(set) => *set,
+            None => Some(super::keyless::default_rate(provider)),
+        }
+    }
+}
+
+/// Reading the keyless settings from their stored text (the `toml` crate's path).
+mod settings {
+    use std::collections::BTreeMap;
+    use std::str::FromStr;
+
+    use serde::{Deserialize, Deserializer, de::Error as _};
+
+    use super::{Rate, parse_rate_setting};
+
+    pub fn parsed<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: FromStr,
+        T::Err: std::fmt::Display,
+    {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map(Some).map_err(D::Error::custom)
+    }
+
+    pub fn rates<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<String, Option<Rate>>, D::Error> {
+        let mut rates = BTreeMap::new();
+        for text in Vec::<String>::deserialize(deserializer)? {
+            let (provider, rate) = parse_rate_setting(&text).map_err(D::Error::custom)?;
+            if rates.insert(provider, rate).is_some() {
+                return Err(D::Error::custom("a provider has two rates"));
+            }
+        }
+        Ok(rates)
+    }
+}
+
+/// What `vault agent set` changes; `None` (or empty) leaves a setting as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AgentChanges {
+    pub image: Option<Option<String>>,
+    pub command: Option<Vec<String>>,
+    pub keyless: Option<bool>,
+    pub rates: Vec<(String, Option<Rate>)>,
+    pub budget: Option<Option<Budget>>,
+}
+
+impl AgentChanges {
+    pub fn is_empty(&self) -> bool {
+        self.image.is_none()
+            && self.command.is_none()
+            && self.keyless.is_none()
+            && self.rates.is_empty()
+            && self.budget.is_none()
+    }
 }
 
 /// One attached value, resolved: what the agent's environment gets.
@@ -149,6 +226,10 @@ impl Document {
                 attach: BTreeMap::new(),
                 image,
                 command,
+                keyless: false,
+                rates: BTreeMap::new(),
+                budget: None,
+                token: None,
                 created: now,
                 updated: now,
             },
@@ -163,21 +244,42 @@ impl Document {
             .ok_or_else(|| self.agent_not_found(name))
     }
 
-    /// Changes an agent's stored image and/or command (`None` leaves one as it is).
+    /// Changes an agent's stored settings (what `changes` leaves out stays as it is).
     pub fn set_agent(
         &mut self,
         name: &str,
-        image: Option<Option<String>>,
-        command: Option<Vec<String>>,
+        changes: AgentChanges,
         now: Timestamp,
     ) -> Result<(), ModelError> {
         let agent = self.agent_mut(name)?;
-        if let Some(image) = image {
+        if let Some(image) = changes.image {
             agent.image = image;
         }
-        if let Some(command) = command {
+        if let Some(command) = changes.command {
             agent.command = command;
         }
+        if let Some(keyless) = changes.keyless {
+            agent.keyless = keyless;
+        }
+        for (provider, rate) in changes.rates {
+            agent.rates.insert(provider, rate);
+        }
+        if let Some(budget) = changes.budget {
+            agent.budget = budget;
+        }
+        agent.updated = now;
+        Ok(())
+    }
+
+    /// Sets (or, with `None`, removes) the hash of the agent's standing proxy token.
+    pub fn set_agent_token(
+        &mut self,
+        name: &str,
+        token: Option<TokenHash>,
+        now: Timestamp,
+    ) -> Result<(), ModelError> {
+        let agent = self.agent_mut(name)?;
+        agent.token = token;
         agent.updated = now;
         Ok(())
     }

@@ -19,6 +19,7 @@ use toml_parser::{ErrorSink, ParseError, Source, Span};
 use zeroize::Zeroizing;
 
 use super::agents::Agent;
+use super::keyless::{parse_rate_setting, rate_setting};
 use super::model::{Document, Entry, Kind, RecipientEntry};
 use crate::secret::SecretValue;
 
@@ -100,7 +101,11 @@ fn to_text_capacity(doc: &Document) -> usize {
                         .iter()
                         .map(|(entry, env)| quoted_len_bound(entry) + quoted_len_bound(env) + 4)
                         .sum::<usize>()
-                    + 160
+                    + a.rates
+                        .keys()
+                        .map(|provider| quoted_len_bound(provider) + 32)
+                        .sum::<usize>()
+                    + 320
             })
             .sum::<usize>()
 }
@@ -192,6 +197,31 @@ fn write_document(out: &mut String, doc: &Document) -> std::fmt::Result {
             }
             out.close_array()?;
             out.newline()?;
+        }
+        if agent.keyless {
+            writeln!(out, "keyless = true")?;
+        }
+        if !agent.rates.is_empty() {
+            out.key("rates")?;
+            out.space()?;
+            out.keyval_sep()?;
+            out.space()?;
+            out.open_array()?;
+            for (i, (provider, rate)) in agent.rates.iter().enumerate() {
+                if i > 0 {
+                    out.val_sep()?;
+                    out.space()?;
+                }
+                out.value(rate_setting(provider, *rate).as_str())?;
+            }
+            out.close_array()?;
+            out.newline()?;
+        }
+        if let Some(budget) = &agent.budget {
+            key_value(out, "budget", &budget.to_string())?;
+        }
+        if let Some(token) = &agent.token {
+            key_value(out, "token", &token.to_string())?;
         }
         writeln!(out, "created = {}", agent.created)?;
         writeln!(out, "updated = {}", agent.updated)?;
@@ -314,6 +344,10 @@ struct PartialAgent {
     attach: BTreeMap<String, String>,
     image: Option<String>,
     command: Option<Vec<String>>,
+    keyless: Option<bool>,
+    rates: Option<Vec<String>>,
+    budget: Option<String>,
+    token: Option<String>,
     created: Option<Timestamp>,
     updated: Option<Timestamp>,
 }
@@ -442,10 +476,19 @@ impl<'i> OwnShapeReader<'i> {
     }
 
     fn close_agent(&mut self, name: String, partial: PartialAgent) -> Option<()> {
+        let mut rates = BTreeMap::new();
+        for text in partial.rates.unwrap_or_default() {
+            let (provider, rate) = parse_rate_setting(&text).ok()?;
+            rates.insert(provider, rate).is_none().then_some(())?;
+        }
         let agent = Agent {
             attach: partial.attach,
             image: partial.image,
             command: partial.command.unwrap_or_default(),
+            keyless: partial.keyless.unwrap_or(false),
+            rates,
+            budget: partial.budget.map(|b| b.parse()).transpose().ok()?,
+            token: partial.token.map(|t| t.parse()).transpose().ok()?,
             created: partial.created?,
             updated: partial.updated?,
         };
@@ -516,6 +559,15 @@ impl<'i> OwnShapeReader<'i> {
             Current::Agent { partial, .. } => match key {
                 "image" if partial.image.is_none() => {
                     partial.image = Some(raw.string()?.into_owned());
+                }
+                "keyless" if partial.keyless.is_none() => {
+                    partial.keyless = Some(raw.boolean()?);
+                }
+                "budget" if partial.budget.is_none() => {
+                    partial.budget = Some(raw.string()?.into_owned());
+                }
+                "token" if partial.token.is_none() => {
+                    partial.token = Some(raw.string()?.into_owned());
                 }
                 "created" if partial.created.is_none() => partial.created = Some(time(raw)?),
                 "updated" if partial.updated.is_none() => partial.updated = Some(time(raw)?),
@@ -592,6 +644,13 @@ struct Raw<'i> {
 impl<'i> Raw<'i> {
     fn string(self) -> Option<Cow<'i, str>> {
         matches!(self.scalar, ScalarKind::String).then_some(self.text)
+    }
+
+    fn boolean(self) -> Option<bool> {
+        match self.scalar {
+            ScalarKind::Boolean(b) => Some(b),
+            _ => None,
+        }
     }
 
     fn integer(self) -> Option<u32> {
@@ -691,13 +750,28 @@ impl EventReceiver for OwnShapeReader<'_> {
         true
     }
 
-    /// Only an agent's `command`, a flat array of strings, is read here.
+    /// Only an agent's `command` and `rates`, flat arrays of strings, are read here.
     fn array_open(&mut self, _: Span, _: &mut dyn ErrorSink) -> bool {
-        let is_command = matches!(
-            &self.current,
-            Current::Agent { partial, in_attach: false, .. } if partial.command.is_none()
-        ) && self.key.as_deref() == Some("command");
-        if is_command && self.array.is_none() {
+        let is_own = match (&self.current, self.key.as_deref()) {
+            (
+                Current::Agent {
+                    partial,
+                    in_attach: false,
+                    ..
+                },
+                Some("command"),
+            ) => partial.command.is_none(),
+            (
+                Current::Agent {
+                    partial,
+                    in_attach: false,
+                    ..
+                },
+                Some("rates"),
+            ) => partial.rates.is_none(),
+            _ => false,
+        };
+        if is_own && self.array.is_none() {
             self.array = Some(Vec::new());
         } else {
             self.bail = true;
@@ -706,12 +780,13 @@ impl EventReceiver for OwnShapeReader<'_> {
     }
 
     fn array_close(&mut self, _: Span, _: &mut dyn ErrorSink) {
-        let (Some(items), Some(_)) = (self.array.take(), self.key.take()) else {
+        let (Some(items), Some(key)) = (self.array.take(), self.key.take()) else {
             self.bail = true;
             return;
         };
-        match &mut self.current {
-            Current::Agent { partial, .. } => partial.command = Some(items),
+        match (&mut self.current, key.as_ref()) {
+            (Current::Agent { partial, .. }, "command") => partial.command = Some(items),
+            (Current::Agent { partial, .. }, "rates") => partial.rates = Some(items),
             _ => self.bail = true,
         }
     }
@@ -834,6 +909,18 @@ mod tests {
             doc.create_agent("agent-x", Some("python:3.12".into()), command, now)
                 .unwrap();
             doc.create_agent("bare", None, vec![], now).unwrap();
+            let changes = crate::vault::AgentChanges {
+                keyless: Some(true),
+                rates: vec![
+                    ("openai".into(), Some("10/1s".parse().unwrap())),
+                    ("anthropic".into(), None),
+                ],
+                budget: Some(Some("2.5usd/month".parse().unwrap())),
+                ..Default::default()
+            };
+            doc.set_agent("agent-x", changes, now).unwrap();
+            let hash = crate::vault::keyless::TokenHash::of("a token");
+            doc.set_agent_token("agent-x", Some(hash), now).unwrap();
             for i in 0..n.min(3) {
                 let env = format!("RENAMED_{i}");
                 doc.attach("agent-x", &format!("NAME_{i}"), Some(&env), now)

@@ -33,6 +33,7 @@
 pub mod agents;
 pub mod crypto;
 pub mod format;
+pub mod keyless;
 pub mod model;
 pub mod storage;
 
@@ -41,7 +42,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use agents::{Agent, AttachOutcome, Attached};
+pub use agents::{Agent, AgentChanges, AttachOutcome, Attached};
 pub use model::{Document, Entry, Kind, ModelError, RecipientEntry};
 
 /// What can open a vault: identities to try in order, and how to describe them in errors.

@@ -217,6 +217,11 @@ pub enum ModelError {
     InvalidAgentName,
     #[error("an agent named {0} already exists; `vault agent show {0}` shows it")]
     AgentExists(String),
+    #[error(
+        "agent {0} already has a proxy token, and it is shown only once; replace it with \
+         `vault agent rotate-token {0}`"
+    )]
+    TokenExists(String),
     #[error("there is no agent named {name}; {}", match .similar {
         Some(similar) => format!("did you mean {similar}?"),
         None => "`vault agent list` shows them".to_owned(),

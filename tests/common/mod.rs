@@ -9,6 +9,7 @@ use std::process::{Command, Output, Stdio};
 
 use tempfile::TempDir;
 
+pub mod llm;
 pub mod mock;
 
 /// A secret that must never show up anywhere but where a user asked for it.

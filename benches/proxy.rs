@@ -1,0 +1,239 @@
+//! Keyless proxy benchmark: a mock OpenAI upstream on loopback answers a chat completion; the
+//! same requests go to it directly and through `vault proxy` (the real binary), from 1, 16
+//! and 64 concurrent clients on kept-alive connections. Prints the latency the proxy adds
+//! (p50, p99) and its throughput as a share of direct; checks nothing.
+//!
+//!     cargo bench --bench proxy
+//!
+//! Targets: p50 added under 1 ms; throughput at 64 clients at least 80% of direct.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use age::secrecy::ExposeSecret;
+use bytes::Bytes;
+use http_body_util::Full;
+use vault::secret::SecretValue;
+use vault::vault::keyless::TokenHash;
+use vault::vault::{AgentChanges, Document, Kind, RecipientEntry, VaultFile};
+
+const KEY: &str = "sk-proj-benchmarkKey0123456789abcdefghij";
+const ANSWER: &str = r#"{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Hello there, how can I help you today?"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":10,"total_tokens":22}}"#;
+const REQUEST: &str =
+    r#"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello"}]}"#;
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mock = runtime.block_on(start_mock());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let token = build_vault(dir.path(), &format!("http://{mock}/v1"));
+    let proxy = start_proxy(dir.path());
+    let direct_url = format!("http://{mock}/v1/chat/completions");
+    let proxy_url = format!("{}/openai/v1/chat/completions", proxy.url);
+
+    println!("vault proxy: a chat completion through the proxy vs straight to the mock upstream");
+    println!(
+        "{:>7} {:>22} {:>22} {:>18} {:>10}",
+        "clients", "direct p50/p99 (ms)", "proxy p50/p99 (ms)", "added p50/p99", "throughput"
+    );
+    for clients in [1, 16, 64] {
+        let requests = if clients == 1 { 2000 } else { 8000 };
+        // Warm up both paths (connections, caches), then measure them in turn.
+        runtime.block_on(load(&direct_url, None, clients, 200));
+        runtime.block_on(load(&proxy_url, Some(&token), clients, 200));
+        let direct = runtime.block_on(load(&direct_url, None, clients, requests));
+        let proxied = runtime.block_on(load(&proxy_url, Some(&token), clients, requests));
+        println!(
+            "{clients:>7} {:>22} {:>22} {:>18} {:>9.0}%",
+            format!("{:.3}/{:.3}", ms(direct.p50), ms(direct.p99)),
+            format!("{:.3}/{:.3}", ms(proxied.p50), ms(proxied.p99)),
+            format!(
+                "{:.3}/{:.3}",
+                ms(proxied.p50.saturating_sub(direct.p50)),
+                ms(proxied.p99.saturating_sub(direct.p99))
+            ),
+            100.0 * proxied.per_second / direct.per_second,
+        );
+        println!(
+            "{:>7} {:>22} {:>22}",
+            "",
+            format!("{:.0} req/s", direct.per_second),
+            format!("{:.0} req/s", proxied.per_second)
+        );
+    }
+    drop(proxy);
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+struct Figures {
+    p50: Duration,
+    p99: Duration,
+    per_second: f64,
+}
+
+/// `requests` POSTs from `clients` concurrent clients, each on its own kept-alive connection.
+async fn load(url: &str, token: Option<&str>, clients: usize, requests: usize) -> Figures {
+    let started = Instant::now();
+    let per_client = requests / clients;
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(1)
+            .build()
+            .expect("client");
+        let url = url.to_owned();
+        let auth = format!("Bearer {}", token.unwrap_or(KEY));
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::with_capacity(per_client);
+            for _ in 0..per_client {
+                let t = Instant::now();
+                let response = client
+                    .post(&url)
+                    .header("authorization", &auth)
+                    .header("content-type", "application/json")
+                    .body(REQUEST)
+                    .send()
+                    .await
+                    .expect("request");
+                assert!(response.status().is_success(), "{}", response.status());
+                response.bytes().await.expect("body");
+                times.push(t.elapsed());
+            }
+            times
+        }));
+    }
+    let mut times = Vec::with_capacity(requests);
+    for task in tasks {
+        times.extend(task.await.expect("client task"));
+    }
+    let elapsed = started.elapsed();
+    times.sort();
+    let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
+    Figures {
+        p50: at(0.50),
+        p99: at(0.99),
+        per_second: times.len() as f64 / elapsed.as_secs_f64(),
+    }
+}
+
+/// The mock upstream: every request gets the same chat completion, on kept-alive
+/// connections.
+async fn start_mock() -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let _ = stream.set_nodelay(true);
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(|request: hyper::Request<_>| async move {
+                    // Read the request body as a provider would.
+                    let _ = http_body_util::BodyExt::collect(request.into_body()).await;
+                    let mut response =
+                        hyper::Response::new(Full::new(Bytes::from_static(ANSWER.as_bytes())));
+                    response.headers_mut().insert(
+                        "content-type",
+                        hyper::header::HeaderValue::from_static("application/json"),
+                    );
+                    Ok::<_, std::convert::Infallible>(response)
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+/// A vault with an OpenAI key at the mock, attached to an agent with a proxy token and no
+/// rate limit; returns the token.
+fn build_vault(dir: &Path, base_url: &str) -> String {
+    let identity = age::x25519::Identity::generate();
+    let file = VaultFile::new(dir.join("vault.age"));
+    let now = jiff::Timestamp::now();
+    file.create(&Document::new(vec![RecipientEntry {
+        key: identity.to_public().to_string(),
+        label: None,
+        added: now,
+    }]))
+    .expect("create vault");
+    let token = vault::proxy::token::generate().expect("token");
+    let keys = vault::identity::Identities::from_age(vec![identity.clone()]);
+    file.update(&keys, |doc| {
+        let value = SecretValue::new(KEY.into()).expect("value");
+        doc.add_entry("OPENAI_API_KEY", Kind::Provider, value, now)?;
+        let entry = doc.entries.get_mut("OPENAI_API_KEY").expect("entry");
+        entry.provider = Some("openai".into());
+        entry.base_url = Some(base_url.into());
+        doc.create_agent("agent", None, vec![], now)?;
+        doc.attach("agent", "OPENAI_API_KEY", None, now)?;
+        let changes = AgentChanges {
+            rates: vec![("openai".into(), None)],
+            ..AgentChanges::default()
+        };
+        doc.set_agent("agent", changes, now)?;
+        doc.set_agent_token("agent", Some(TokenHash::of(token.expose())), now)?;
+        Ok(())
+    })
+    .expect("fill vault");
+    std::fs::write(
+        dir.join("identity"),
+        identity.to_string().expose_secret().as_bytes(),
+    )
+    .expect("identity");
+    token.expose().to_owned()
+}
+
+struct Proxy {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_proxy(dir: &Path) -> Proxy {
+    let key = std::fs::read_to_string(dir.join("identity")).expect("identity");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vault"))
+        .args(["proxy", "--listen", "127.0.0.1:0"])
+        .env_clear()
+        .env("HOME", dir)
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("VAULT_FILE", dir.join("vault.age"))
+        .env("VAULT_IDENTITY", key.trim())
+        .env("VAULT_NO_KEYRING", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start vault proxy");
+    let mut first = String::new();
+    BufReader::new(child.stdout.as_mut().expect("stdout"))
+        .read_line(&mut first)
+        .expect("first line");
+    let url = first
+        .trim()
+        .strip_prefix("Listening on ")
+        .expect("the proxy's address")
+        .to_owned();
+    Proxy { child, url }
+}

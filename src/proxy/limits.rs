@@ -1,0 +1,69 @@
+//! Request rates: a sliding window per agent and provider. Over the limit, the answer says
+//! how long until the oldest request in the window leaves it.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use crate::vault::keyless::Rate;
+
+#[derive(Debug, Default)]
+pub struct RateLimiter {
+    /// (agent, provider) → when its requests in the current window came.
+    windows: HashMap<(usize, usize), VecDeque<Instant>>,
+}
+
+impl RateLimiter {
+    /// Counts a request at `now` when `rate` allows it; else how long to wait.
+    pub fn admit(&mut self, key: (usize, usize), rate: Rate, now: Instant) -> Result<(), Duration> {
+        let window = self.windows.entry(key).or_default();
+        while window
+            .front()
+            .is_some_and(|&t| now.saturating_duration_since(t) >= rate.window)
+        {
+            window.pop_front();
+        }
+        if window.len() >= rate.requests as usize {
+            let oldest = window.front().copied().unwrap_or(now);
+            return Err(rate
+                .window
+                .saturating_sub(now.saturating_duration_since(oldest)));
+        }
+        window.push_back(now);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_window_admits_its_rate_then_frees_as_requests_age() {
+        let mut limiter = RateLimiter::default();
+        let rate: Rate = "2/10s".parse().unwrap();
+        let t0 = Instant::now();
+        assert!(limiter.admit((0, 0), rate, t0).is_ok());
+        assert!(
+            limiter
+                .admit((0, 0), rate, t0 + Duration::from_secs(3))
+                .is_ok()
+        );
+        let wait = limiter
+            .admit((0, 0), rate, t0 + Duration::from_secs(4))
+            .unwrap_err();
+        assert_eq!(wait, Duration::from_secs(6));
+        // Another agent, or another provider, has its own window.
+        assert!(limiter.admit((1, 0), rate, t0).is_ok());
+        assert!(limiter.admit((0, 1), rate, t0).is_ok());
+        assert!(
+            limiter
+                .admit((0, 0), rate, t0 + Duration::from_secs(10))
+                .is_ok()
+        );
+        assert!(
+            limiter
+                .admit((0, 0), rate, t0 + Duration::from_secs(11))
+                .is_err()
+        );
+    }
+}

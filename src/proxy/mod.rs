@@ -1,0 +1,340 @@
+//! The keyless proxy: agents hold a token and the proxy's address instead of provider keys.
+//! It listens on loopback only, checks the token, checks that the provider is attached to the
+//! token's agent, enforces the agent's rate limits and budget, swaps the token for the real
+//! key where it came, forwards the request, passes the answer back as it arrives (with every
+//! real key scrubbed out) and records the tokens used.
+
+mod limits;
+pub mod pricing;
+mod server;
+pub mod token;
+pub mod usage;
+
+use std::net::{IpAddr, SocketAddr, TcpListener, ToSocketAddrs};
+use std::path::PathBuf;
+
+use crate::launch::mask::Secrets;
+use crate::providers::Provider;
+use crate::secret::SecretValue;
+use crate::vault::keyless::{Budget, Rate, TokenHash};
+use crate::vault::{Document, Kind, ModelError};
+
+pub use pricing::Pricing;
+pub use usage::UsageLog;
+
+/// One provider an agent may use through the proxy.
+pub struct Upstream {
+    pub provider: &'static Provider,
+    pub key: SecretValue,
+    /// Where requests go: the key's own endpoint, else the provider's.
+    pub base_url: String,
+    pub rate: Option<Rate>,
+}
+
+/// One agent the proxy serves.
+pub struct Route {
+    pub agent: String,
+    pub upstreams: Vec<Upstream>,
+    pub budget: Option<Budget>,
+}
+
+/// Everything the proxy knows, read from the vault once.
+pub struct Config {
+    /// The vault, as usage records name it.
+    pub vault: PathBuf,
+    pub routes: Vec<Route>,
+    /// Token hash → index into `routes`.
+    pub tokens: Vec<(TokenHash, usize)>,
+    /// Providers the vault has a key for (attached to some agent or not).
+    pub configured: Vec<&'static str>,
+    pub pricing: Pricing,
+    pub usage: UsageLog,
+}
+
+impl Config {
+    /// The proxy's view of `agents` (each with the hash of the token that stands for it).
+    pub fn new(
+        doc: &Document,
+        agents: &[(String, TokenHash)],
+        vault: PathBuf,
+        pricing: Pricing,
+        usage: UsageLog,
+    ) -> Result<Self, ModelError> {
+        let mut routes = Vec::new();
+        let mut tokens = Vec::new();
+        for (name, hash) in agents {
+            let agent = doc.agent(name)?;
+            let upstreams = doc
+                .attached(name)?
+                .into_iter()
+                .filter(|a| a.entry.kind == Kind::Provider)
+                .filter_map(|a| {
+                    let provider = crate::providers::find(a.entry.provider.as_deref()?)?;
+                    let base_url = a
+                        .entry
+                        .base_url
+                        .clone()
+                        .unwrap_or_else(|| provider.base_url.to_owned());
+                    // A custom endpoint without its address cannot be reached (`provider
+                    // add` always stores one).
+                    (!base_url.is_empty()).then(|| Upstream {
+                        provider,
+                        key: a.entry.value.clone(),
+                        base_url,
+                        rate: agent.rate(provider.id),
+                    })
+                })
+                .collect();
+            tokens.push((*hash, routes.len()));
+            routes.push(Route {
+                agent: name.clone(),
+                upstreams,
+                budget: agent.budget,
+            });
+        }
+        let mut configured: Vec<&'static str> = doc
+            .entries
+            .values()
+            .filter(|e| e.kind == Kind::Provider)
+            .filter_map(|e| crate::providers::find(e.provider.as_deref()?).map(|p| p.id))
+            .collect();
+        configured.sort_unstable();
+        configured.dedup();
+        Ok(Self {
+            vault,
+            routes,
+            tokens,
+            configured,
+            pricing,
+            usage,
+        })
+    }
+
+    /// Every real key the proxy holds: what is scrubbed from every answer.
+    fn secrets(&self) -> Result<Secrets, crate::launch::mask::MaskError> {
+        Secrets::new(
+            self.routes
+                .iter()
+                .flat_map(|r| &r.upstreams)
+                .map(|u| u.key.expose().as_bytes()),
+        )
+    }
+}
+
+/// The address an agent's SDK is given for `provider`, and the variable it goes in.
+pub fn base_url_for(provider: &Provider, addr: SocketAddr) -> (String, String) {
+    let (env, path) = provider.proxy_url_env();
+    (
+        env.into_owned(),
+        format!("http://{addr}/{}{path}", provider.id),
+    )
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProxyError {
+    #[error(
+        "the proxy listens on loopback only (127.0.0.1, ::1 or localhost), not {0}: anyone \
+         who can reach it can spend the keys behind it"
+    )]
+    NotLoopback(String),
+    #[error("`{0}` is not an address and port such as 127.0.0.1:8765")]
+    BadAddress(String),
+    #[error("cannot listen on {0}")]
+    Listen(String, #[source] std::io::Error),
+    #[error("cannot start the proxy")]
+    Start(#[source] std::io::Error),
+    #[error(transparent)]
+    Mask(#[from] crate::launch::mask::MaskError),
+}
+
+/// Binds `text` (`127.0.0.1:PORT`, `[::1]:PORT`, `localhost:PORT`), refusing anything that
+/// is not loopback.
+pub fn bind_loopback(text: &str) -> Result<TcpListener, ProxyError> {
+    let addrs: Vec<SocketAddr> = text
+        .to_socket_addrs()
+        .map_err(|_| ProxyError::BadAddress(text.to_owned()))?
+        .collect();
+    if addrs.is_empty() {
+        return Err(ProxyError::BadAddress(text.to_owned()));
+    }
+    if let Some(outside) = addrs.iter().find(|a| !is_loopback(a.ip())) {
+        return Err(ProxyError::NotLoopback(outside.ip().to_string()));
+    }
+    // localhost may name ::1 and 127.0.0.1: IPv4 first, as SDKs most often resolve it.
+    let mut addrs = addrs;
+    addrs.sort_by_key(|a| !a.is_ipv4());
+    let mut last = None;
+    for addr in &addrs {
+        match TcpListener::bind(addr) {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(ProxyError::Listen(
+        text.to_owned(),
+        last.unwrap_or_else(|| std::io::Error::other("no address")),
+    ))
+}
+
+fn is_loopback(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback(),
+        IpAddr::V6(v6) => {
+            v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+    }
+}
+
+/// A proxy serving in the background (for `vault run --keyless`): it stops when dropped.
+pub struct Background {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Starts serving `config` on `listener` in a thread of its own.
+pub fn spawn(config: Config, listener: TcpListener) -> Result<Background, ProxyError> {
+    let runtime = runtime(2)?;
+    let state = server::State::new(config)?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let listener = {
+        let _entered = runtime.enter();
+        listen(listener)?
+    };
+    let thread = std::thread::Builder::new()
+        .name("vault-proxy".into())
+        .spawn(move || {
+            runtime.block_on(async move {
+                tokio::select! {
+                    () = server::serve(listener, state) => {}
+                    _ = stopped => {}
+                }
+            });
+            // In-flight requests end with the run.
+            runtime.shutdown_background();
+        })
+        .map_err(ProxyError::Start)?;
+    Ok(Background {
+        stop: Some(stop),
+        thread: Some(thread),
+    })
+}
+
+/// Serves `config` on `listener` until SIGINT or SIGTERM (for `vault proxy`).
+pub fn serve_until_stopped(config: Config, listener: TcpListener) -> Result<(), ProxyError> {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let runtime = runtime(threads)?;
+    let state = server::State::new(config)?;
+    runtime.block_on(async move {
+        let listener = listen(listener)?;
+        let stop = stop_signal().map_err(ProxyError::Start)?;
+        tokio::select! {
+            () = server::serve(listener, state) => {}
+            () = stop => {}
+        }
+        Ok::<(), ProxyError>(())
+    })?;
+    runtime.shutdown_background();
+    Ok(())
+}
+
+fn runtime(threads: usize) -> Result<tokio::runtime::Runtime, ProxyError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads.max(1))
+        .thread_name("vault-proxy")
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(ProxyError::Start)
+}
+
+fn listen(listener: TcpListener) -> Result<tokio::net::TcpListener, ProxyError> {
+    listener.set_nonblocking(true).map_err(ProxyError::Start)?;
+    tokio::net::TcpListener::from_std(listener).map_err(ProxyError::Start)
+}
+
+#[cfg(unix)]
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut int = signal(SignalKind::interrupt())?;
+    let mut term = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = int.recv() => {}
+            _ = term.recv() => {}
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_addresses_are_accepted() {
+        for outside in ["0.0.0.0:0", "[::]:0", "192.0.2.1:8765"] {
+            assert!(
+                matches!(bind_loopback(outside), Err(ProxyError::NotLoopback(_))),
+                "{outside}"
+            );
+        }
+        assert!(matches!(
+            bind_loopback("nonsense"),
+            Err(ProxyError::BadAddress(_))
+        ));
+        let listener = bind_loopback("127.0.0.1:0").unwrap();
+        assert!(listener.local_addr().unwrap().ip().is_loopback());
+        assert!(bind_loopback("localhost:0").is_ok());
+    }
+
+    #[test]
+    fn sdks_get_the_base_urls_they_expect() {
+        let addr: SocketAddr = "127.0.0.1:8765".parse().unwrap();
+        let url = |id| base_url_for(crate::providers::find(id).unwrap(), addr);
+        assert_eq!(
+            url("openai"),
+            (
+                "OPENAI_BASE_URL".into(),
+                "http://127.0.0.1:8765/openai/v1".into()
+            )
+        );
+        assert_eq!(
+            url("anthropic"),
+            (
+                "ANTHROPIC_BASE_URL".into(),
+                "http://127.0.0.1:8765/anthropic".into()
+            )
+        );
+        assert_eq!(
+            url("gemini"),
+            (
+                "GOOGLE_GEMINI_BASE_URL".into(),
+                "http://127.0.0.1:8765/gemini".into()
+            )
+        );
+        assert_eq!(
+            url("openrouter"),
+            (
+                "OPENROUTER_BASE_URL".into(),
+                "http://127.0.0.1:8765/openrouter/api/v1".into()
+            )
+        );
+    }
+}

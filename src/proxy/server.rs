@@ -1,0 +1,651 @@
+//! The proxy's HTTP side: one request at a time from token to provider and back.
+
+use std::convert::Infallible;
+use std::io;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use futures_util::Stream;
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Body, Frame, Incoming};
+use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::json;
+
+use super::limits::RateLimiter;
+use super::token::Tokens;
+use super::usage::{Ledger, Meter, Record};
+use super::{Config, ProxyError, Route, Upstream};
+use crate::launch::mask::{Masker, Secrets};
+
+/// The largest request body forwarded (audio uploads fit; nothing an agent sends is larger).
+const MAX_REQUEST: usize = 64 * 1024 * 1024;
+
+type ProxyBody = UnsyncBoxBody<Bytes, io::Error>;
+
+/// What every request shares.
+pub struct State {
+    config: Config,
+    tokens: Tokens<usize>,
+    secrets: Arc<Secrets>,
+    client: reqwest::Client,
+    limiter: Mutex<RateLimiter>,
+    ledger: Mutex<Ledger>,
+}
+
+impl State {
+    pub fn new(mut config: Config) -> Result<Arc<Self>, ProxyError> {
+        crate::providers::verify::install_crypto();
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("vault-proxy/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(Duration::from_secs(10))
+            // A redirect would carry the key wherever it points; the agent gets it instead.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| ProxyError::Start(io::Error::other(e)))?;
+        let secrets = Arc::new(config.secrets()?);
+        let tokens = Tokens::new(std::mem::take(&mut config.tokens));
+        let ledger = Ledger::new(config.usage.clone(), config.vault.clone());
+        Ok(Arc::new(Self {
+            config,
+            tokens,
+            secrets,
+            client,
+            limiter: Mutex::new(RateLimiter::default()),
+            ledger: Mutex::new(ledger),
+        }))
+    }
+}
+
+/// Accepts connections until the listener fails.
+pub async fn serve(listener: tokio::net::TcpListener, state: Arc<State>) {
+    loop {
+        let (stream, _) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            // Out of file descriptors and the like: wait a moment rather than spin.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let state = Arc::clone(&state);
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |request| {
+                let state = Arc::clone(&state);
+                async move { Ok::<_, Infallible>(handle(&state, request).await) }
+            });
+            // A client that goes away mid-answer ends only its own connection.
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+/// A refusal: the status, a machine-readable code and a message that says what to do.
+struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    retry_after: Option<u64>,
+}
+
+impl Refusal {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// JSON both OpenAI's and Anthropic's SDKs read the message from.
+    fn into_response(self) -> Response<ProxyBody> {
+        let kind = match self.status {
+            StatusCode::UNAUTHORIZED => "authentication_error",
+            StatusCode::FORBIDDEN => "permission_error",
+            StatusCode::TOO_MANY_REQUESTS => "rate_limit_error",
+            StatusCode::PAYMENT_REQUIRED => "budget_exceeded",
+            StatusCode::NOT_FOUND => "not_found_error",
+            _ => "api_error",
+        };
+        let body = json!({
+            "type": "error",
+            "error": {"type": kind, "code": self.code, "message": format!("vault proxy: {}", self.message)},
+        });
+        let mut response = Response::new(full(body.to_string()));
+        *response.status_mut() = self.status;
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+fn full(text: String) -> ProxyBody {
+    Full::new(Bytes::from(text))
+        .map_err(|never| match never {})
+        .boxed_unsync()
+}
+
+async fn handle(state: &Arc<State>, request: Request<Incoming>) -> Response<ProxyBody> {
+    match forward(state, request).await {
+        Ok(response) => response,
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+/// Where the token came in a request, so the key goes in the same place.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Bearer,
+    XApiKey,
+    GoogApiKey,
+    Query,
+}
+
+const KEY_HEADERS: [(Place, &str); 3] = [
+    (Place::Bearer, "authorization"),
+    (Place::XApiKey, "x-api-key"),
+    (Place::GoogApiKey, "x-goog-api-key"),
+];
+
+/// Headers that belong to one connection, not to the request or answer.
+const HOP_BY_HOP: [&str; 9] = [
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+];
+
+async fn forward(
+    state: &Arc<State>,
+    request: Request<Incoming>,
+) -> Result<Response<ProxyBody>, Refusal> {
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path();
+    let query = parts.uri.query();
+
+    // Who is asking: every credential the request carries must be a token of one agent.
+    let mut places = Vec::new();
+    let mut agent = None;
+    for (place, name) in KEY_HEADERS {
+        for value in parts.headers.get_all(name) {
+            let text = value.to_str().unwrap_or("");
+            let text = match place {
+                Place::Bearer => strip_bearer(text).unwrap_or(""),
+                _ => text,
+            };
+            places.push(place);
+            agent = Some(check_token(state, text, agent)?);
+        }
+    }
+    let query_key = query.and_then(|q| {
+        form_pairs(q)
+            .into_iter()
+            .find(|(name, _)| name == "key")
+            .map(|(_, value)| value)
+    });
+    if let Some(token) = &query_key {
+        places.push(Place::Query);
+        agent = Some(check_token(state, token, agent)?);
+    }
+    let Some(route_index) = agent else {
+        return Err(Refusal::new(
+            StatusCode::UNAUTHORIZED,
+            "missing_token",
+            "no token: send the token vault gave you where the API key goes",
+        ));
+    };
+    let route = &state.config.routes[route_index];
+
+    // Which provider, and is it this agent's?
+    let rest_of = |path: &str| -> Option<(String, String)> {
+        let trimmed = path.strip_prefix('/')?;
+        let (id, rest) = trimmed.split_once('/').unwrap_or((trimmed, ""));
+        Some((id.to_ascii_lowercase(), format!("/{rest}")))
+    };
+    let Some((id, rest)) = rest_of(path) else {
+        return Err(not_found());
+    };
+    let Some(provider) = crate::providers::find(&id) else {
+        return Err(not_found());
+    };
+    let Some((upstream_index, upstream)) = route
+        .upstreams
+        .iter()
+        .enumerate()
+        .find(|(_, u)| u.provider.id == provider.id)
+    else {
+        return Err(if state.config.configured.contains(&provider.id) {
+            Refusal::new(
+                StatusCode::FORBIDDEN,
+                "provider_not_attached",
+                format!(
+                    "{} is not attached to agent {}: attach its key with vault attach {} KEY_NAME",
+                    provider.name, route.agent, route.agent
+                ),
+            )
+        } else {
+            Refusal::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "key_not_configured",
+                format!(
+                    "{} key not configured in vault: vault provider add {}",
+                    provider.name, provider.id
+                ),
+            )
+        });
+    };
+    let base_path = provider.base_path();
+    let Some(tail) = rest
+        .strip_prefix(base_path)
+        .filter(|t| t.is_empty() || t.starts_with('/'))
+    else {
+        return Err(not_found());
+    };
+
+    check_budget(state, route)?;
+    check_rate(state, route_index, upstream_index, upstream)?;
+
+    let body = Limited::new(body, MAX_REQUEST)
+        .collect()
+        .await
+        .map_err(|_| {
+            Refusal::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request_too_large",
+                "the request body is larger than the proxy forwards (64 MiB)",
+            )
+        })?
+        .to_bytes();
+
+    let mut url = format!("{}{tail}", upstream.base_url);
+    if let Some(query) = query {
+        url.push('?');
+        if query_key.is_some() {
+            url.push_str(&with_key(query, upstream.key.expose()));
+        } else {
+            url.push_str(query);
+        }
+    }
+    let headers = upstream_headers(&parts.headers, &places, upstream.key.expose());
+    let stream = is_stream_request(&body);
+    let response = state
+        .client
+        .request(parts.method, url)
+        .headers(headers)
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| {
+            Refusal::new(
+                StatusCode::BAD_GATEWAY,
+                "provider_unreachable",
+                format!(
+                    "{} could not be reached ({})",
+                    provider.name,
+                    crate::providers::verify::kind_of(&e)
+                ),
+            )
+        })?;
+
+    let status = response.status();
+    let mut headers = HeaderMap::new();
+    for (name, value) in response.headers() {
+        if HOP_BY_HOP.contains(&name.as_str()) || name == header::CONTENT_LENGTH {
+            continue;
+        }
+        headers.append(name.clone(), scrub_header(&state.secrets, value));
+    }
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let meter = if content_type.starts_with("text/event-stream") {
+        Meter::new(true)
+    } else {
+        // Plain answers are JSON; a stream asked for but answered otherwise still counts.
+        Meter::new(stream && !content_type.contains("json"))
+    };
+    let relay = Relay {
+        upstream: Box::pin(response.bytes_stream()),
+        masker: Masker::new(Arc::clone(&state.secrets)),
+        meter,
+        done: false,
+        report: Some(Report {
+            state: Arc::clone(state),
+            route: route_index,
+            provider: provider.id,
+            status: status.as_u16(),
+        }),
+    };
+    let mut answer = Response::new(relay.boxed_unsync());
+    *answer.status_mut() = status;
+    *answer.headers_mut() = headers;
+    Ok(answer)
+}
+
+fn not_found() -> Refusal {
+    Refusal::new(
+        StatusCode::NOT_FOUND,
+        "unknown_path",
+        "no such path: use the base URL vault gave (such as http://127.0.0.1:PORT/openai/v1)",
+    )
+}
+
+fn strip_bearer(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// The route index a token stands for, which must be the one other credentials named.
+fn check_token(state: &State, token: &str, same_as: Option<usize>) -> Result<usize, Refusal> {
+    let unknown = || {
+        Refusal::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            "unknown token: use the token vault gave this agent (vault agent token AGENT, or \
+             the one vault run --keyless set)",
+        )
+    };
+    let found = *state.tokens.find(token).ok_or_else(unknown)?;
+    match same_as {
+        Some(other) if other != found => Err(unknown()),
+        _ => Ok(found),
+    }
+}
+
+fn check_budget(state: &State, route: &Route) -> Result<(), Refusal> {
+    let Some(budget) = route.budget else {
+        return Ok(());
+    };
+    let now = jiff::Timestamp::now();
+    let spent = {
+        let mut ledger = state.ledger.lock().unwrap_or_else(PoisonError::into_inner);
+        // A log that cannot be read would let spending pass unseen: refuse instead.
+        ledger.refresh().map_err(|_| {
+            Refusal::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "usage_unreadable",
+                format!(
+                    "the usage log {} cannot be read, so agent {}'s budget cannot be checked",
+                    state.config.usage.path().display(),
+                    route.agent
+                ),
+            )
+        })?;
+        ledger.spent(&route.agent, budget.period, now)
+    };
+    if spent < budget.usd {
+        return Ok(());
+    }
+    let resets = match budget.period.end(now) {
+        Some(end) => format!("it starts again at {end}"),
+        None => "it is a total: raise it with vault agent set AGENT --budget".to_owned(),
+    };
+    Err(Refusal::new(
+        StatusCode::PAYMENT_REQUIRED,
+        "budget_exceeded",
+        format!(
+            "agent {} has spent an estimated ${spent:.4} of its {budget} budget; {resets}",
+            route.agent
+        ),
+    ))
+}
+
+fn check_rate(
+    state: &State,
+    route: usize,
+    upstream: usize,
+    target: &Upstream,
+) -> Result<(), Refusal> {
+    let Some(rate) = target.rate else {
+        return Ok(());
+    };
+    let admitted = state
+        .limiter
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .admit((route, upstream), rate, Instant::now());
+    admitted.map_err(|wait| {
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let mut refusal = Refusal::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!(
+                "agent {} is over its {} rate of {rate}; try again in {seconds} s",
+                state.config.routes[route].agent, target.provider.name
+            ),
+        );
+        refusal.retry_after = Some(seconds.max(1));
+        refusal
+    })
+}
+
+/// The request's headers as the provider gets them: the token replaced by the key where it
+/// came, nothing that belongs to this connection, and no compression (the answer is
+/// scrubbed as it passes).
+fn upstream_headers(incoming: &HeaderMap, places: &[Place], key: &str) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    for (name, value) in incoming {
+        let skip = HOP_BY_HOP.contains(&name.as_str())
+            || name == header::HOST
+            || name == header::CONTENT_LENGTH
+            || name == header::ACCEPT_ENCODING
+            || KEY_HEADERS.iter().any(|(_, n)| name == n);
+        if !skip {
+            headers.append(name.clone(), value.clone());
+        }
+    }
+    for (place, name) in KEY_HEADERS {
+        if !places.contains(&place) {
+            continue;
+        }
+        let text = match place {
+            Place::Bearer => format!("Bearer {key}"),
+            _ => key.to_owned(),
+        };
+        // Keys are printable ASCII (checked when stored); a value that is not is not sent.
+        if let Ok(mut value) = HeaderValue::from_str(&text) {
+            value.set_sensitive(true);
+            headers.insert(HeaderName::from_static(name), value);
+        }
+    }
+    headers.insert(
+        header::ACCEPT_ENCODING,
+        HeaderValue::from_static("identity"),
+    );
+    headers
+}
+
+fn form_pairs(query: &str) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// The query with `key=` set to the real key.
+fn with_key(query: &str, key: &str) -> String {
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in form_pairs(query) {
+        out.append_pair(&name, if name == "key" { key } else { &value });
+    }
+    out.finish()
+}
+
+/// Whether the request asks for a stream (`"stream": true` in its JSON).
+fn is_stream_request(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("stream").and_then(serde_json::Value::as_bool))
+        .unwrap_or(false)
+}
+
+fn scrub_header(secrets: &Secrets, value: &HeaderValue) -> HeaderValue {
+    let mut masker = Masker::new(secrets);
+    let mut out = Vec::with_capacity(value.len());
+    masker.push(value.as_bytes(), &mut out);
+    masker.finish(&mut out);
+    HeaderValue::from_bytes(&out).unwrap_or_else(|_| HeaderValue::from_static("***"))
+}
+
+/// What to record when an answer ends.
+struct Report {
+    state: Arc<State>,
+    route: usize,
+    provider: &'static str,
+    status: u16,
+}
+
+/// The provider's answer on its way back: passed on chunk by chunk as it arrives, scrubbed
+/// of every real key, and metered for usage. Recorded when it ends, or when the client
+/// leaves before (then with what was seen).
+struct Relay {
+    upstream: Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>,
+    masker: Masker<Arc<Secrets>>,
+    meter: Meter,
+    done: bool,
+    report: Option<Report>,
+}
+
+impl Relay {
+    fn record(&mut self) {
+        let Some(report) = self.report.take() else {
+            return;
+        };
+        let seen = self.meter.finish().clone();
+        let state = &report.state;
+        let model = seen.model.clone().unwrap_or_default();
+        let record = Record {
+            time: jiff::Timestamp::now(),
+            vault: state.config.vault.clone(),
+            agent: state.config.routes[report.route].agent.clone(),
+            provider: report.provider.to_owned(),
+            model: seen.model,
+            status: report.status,
+            input_tokens: seen.input,
+            output_tokens: seen.output,
+            cost_usd: state
+                .config
+                .pricing
+                .cost(report.provider, &model, seen.input, seen.output),
+        };
+        if let Err(e) = state.config.usage.append(&record) {
+            log::warn!(
+                "usage not recorded in {}: {e}",
+                state.config.usage.path().display()
+            );
+        }
+    }
+}
+
+impl Body for Relay {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        let this = self.get_mut();
+        loop {
+            if this.done {
+                return Poll::Ready(None);
+            }
+            match this.upstream.as_mut().poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(chunk))) => {
+                    this.meter.push(&chunk);
+                    let mut out = Vec::with_capacity(chunk.len() + 8);
+                    this.masker.push(&chunk, &mut out);
+                    if !out.is_empty() {
+                        return Poll::Ready(Some(Ok(Frame::data(Bytes::from(out)))));
+                    }
+                }
+                Poll::Ready(Some(Err(_))) => {
+                    this.done = true;
+                    this.record();
+                    return Poll::Ready(Some(Err(io::Error::other(
+                        "the provider's answer broke off",
+                    ))));
+                }
+                Poll::Ready(None) => {
+                    this.done = true;
+                    let mut out = Vec::new();
+                    this.masker.finish(&mut out);
+                    this.record();
+                    if !out.is_empty() {
+                        return Poll::Ready(Some(Ok(Frame::data(Bytes::from(out)))));
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.record();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_goes_where_the_token_came() {
+        let mut incoming = HeaderMap::new();
+        incoming.insert("x-api-key", HeaderValue::from_static("token"));
+        incoming.insert("anthropic-version", HeaderValue::from_static("2023-06-01"));
+        incoming.insert("host", HeaderValue::from_static("127.0.0.1:1"));
+        incoming.insert("accept-encoding", HeaderValue::from_static("gzip"));
+        let out = upstream_headers(&incoming, &[Place::XApiKey], "sk-ant-real");
+        assert_eq!(out["x-api-key"], "sk-ant-real");
+        assert!(out["x-api-key"].is_sensitive());
+        assert_eq!(out["anthropic-version"], "2023-06-01");
+        assert_eq!(out["accept-encoding"], "identity");
+        assert!(out.get("host").is_none() && out.get("authorization").is_none());
+        let out = upstream_headers(&incoming, &[Place::Bearer], "sk-real");
+        assert_eq!(out["authorization"], "Bearer sk-real");
+        assert!(out.get("x-api-key").is_none());
+    }
+
+    #[test]
+    fn a_query_key_is_replaced_and_the_rest_kept() {
+        assert_eq!(
+            with_key("alt=sse&key=tok", "AIzaReal"),
+            "alt=sse&key=AIzaReal"
+        );
+        assert_eq!(strip_bearer("bearer abc"), Some("abc"));
+        assert_eq!(strip_bearer("Basic abc"), None);
+    }
+
+    #[test]
+    fn stream_requests_are_recognised() {
+        assert!(is_stream_request(br#"{"model":"x","stream":true}"#));
+        assert!(!is_stream_request(br#"{"model":"x"}"#));
+        assert!(!is_stream_request(b"not json"));
+    }
+}

@@ -1,0 +1,294 @@
+//! A mock OpenAI and Anthropic API on loopback, for keyless mode: chat completions and
+//! messages, plain and streamed, with fixed usage figures. It answers 401 (echoing the key it
+//! got, as OpenAI does) to anything but the one good key, and echoes the good key too, in a
+//! header and in every body, so tests can prove the proxy scrubs it. A stream stops after its
+//! first event until the test releases it (or 20 s pass), so a test can tell that the first
+//! event reached the client before the rest existed.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+/// The usage figures the mock reports: (input, output) tokens.
+pub const OPENAI_PLAIN: (u64, u64) = (11, 7);
+pub const OPENAI_STREAM: (u64, u64) = (13, 17);
+pub const ANTHROPIC_PLAIN: (u64, u64) = (21, 9);
+pub const ANTHROPIC_STREAM: (u64, u64) = (23, 19);
+
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub path: String,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+    pub body: Value,
+}
+
+impl Seen {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Default)]
+struct Shared {
+    seen: Mutex<Vec<Seen>>,
+    /// Streams wait for this; `released_by_test` says whether the wait ended by release.
+    released: Mutex<bool>,
+    wake: Condvar,
+    released_in_time: Mutex<Vec<bool>>,
+    /// Streams whose rest could not be written: the client (or proxy) had gone.
+    broken: Mutex<usize>,
+}
+
+pub struct LlmMock {
+    pub addr: SocketAddr,
+    good_key: String,
+    shared: Arc<Shared>,
+}
+
+impl LlmMock {
+    pub fn start(good_key: &str) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let shared = Arc::new(Shared::default());
+        let (key, state) = (good_key.to_owned(), Arc::clone(&shared));
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (key, state) = (key.clone(), Arc::clone(&state));
+                std::thread::spawn(move || serve(stream, &key, &state));
+            }
+        });
+        Self {
+            addr,
+            good_key: good_key.to_owned(),
+            shared,
+        }
+    }
+
+    /// The endpoint to store with `vault provider add … --base-url`.
+    pub fn base_url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.shared.seen.lock().unwrap().clone()
+    }
+
+    /// Lets waiting streams (and every later one) go on.
+    pub fn release(&self) {
+        *self.shared.released.lock().unwrap() = true;
+        self.shared.wake.notify_all();
+    }
+
+    /// For each stream so far: whether the test released it (rather than the timeout).
+    pub fn released_in_time(&self) -> Vec<bool> {
+        self.shared.released_in_time.lock().unwrap().clone()
+    }
+
+    pub fn broken_streams(&self) -> usize {
+        *self.shared.broken.lock().unwrap()
+    }
+
+    pub fn good_key(&self) -> &str {
+        &self.good_key
+    }
+}
+
+fn serve(stream: TcpStream, good_key: &str, shared: &Shared) {
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let mut stream = stream;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        let path = line
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned();
+        let mut headers = Vec::new();
+        loop {
+            let mut header = String::new();
+            if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.trim_end().split_once(':') {
+                headers.push((name.to_ascii_lowercase(), value.trim().to_owned()));
+            }
+        }
+        let length: usize = headers
+            .iter()
+            .find(|(n, _)| n == "content-length")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0);
+        let mut body = vec![0; length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let seen = Seen {
+            path,
+            headers,
+            body,
+        };
+        shared.seen.lock().unwrap().push(seen.clone());
+        let given = seen
+            .header("authorization")
+            .map(|v| v.trim_start_matches("Bearer ").to_owned())
+            .or_else(|| seen.header("x-api-key").map(str::to_owned))
+            .unwrap_or_default();
+        let ok = if given != good_key {
+            let body = json!({"error": {"message": format!("Incorrect API key provided: {given}"), "type": "invalid_request_error"}});
+            respond(&mut stream, "401 Unauthorized", good_key, &body.to_string())
+        } else if seen.body["stream"] == json!(true) {
+            stream_answer(&mut stream, &seen, good_key, shared);
+            return;
+        } else {
+            let body = plain_answer(&seen, good_key);
+            respond(&mut stream, "200 OK", good_key, &body.to_string())
+        };
+        if !ok {
+            return;
+        }
+    }
+}
+
+fn respond(stream: &mut TcpStream, status: &str, key: &str, body: &str) -> bool {
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nX-Echo-Key: {key}\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .is_ok()
+}
+
+fn model(seen: &Seen) -> String {
+    seen.body["model"].as_str().unwrap_or("unknown").to_owned()
+}
+
+fn is_anthropic(seen: &Seen) -> bool {
+    seen.path.ends_with("/messages")
+}
+
+fn plain_answer(seen: &Seen, key: &str) -> Value {
+    let model = model(seen);
+    if is_anthropic(seen) {
+        let (input, output) = ANTHROPIC_PLAIN;
+        json!({
+            "id": format!("msg_{key}"), "type": "message", "role": "assistant", "model": model,
+            "content": [{"type": "text", "text": "Hello from the mock"}],
+            "stop_reason": "end_turn", "stop_sequence": null,
+            "usage": {"input_tokens": input, "output_tokens": output},
+        })
+    } else {
+        let (input, output) = OPENAI_PLAIN;
+        json!({
+            "id": format!("chatcmpl-{key}"), "object": "chat.completion", "created": 1, "model": model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hello from the mock"}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": input, "completion_tokens": output, "total_tokens": input + output},
+        })
+    }
+}
+
+/// The stream's events: the first, then (after the release) the rest.
+fn events(seen: &Seen, key: &str) -> (String, Vec<String>) {
+    let model = model(seen);
+    let data = |event: Option<&str>, v: Value| match event {
+        Some(name) => format!("event: {name}\ndata: {v}\n\n"),
+        None => format!("data: {v}\n\n"),
+    };
+    if is_anthropic(seen) {
+        let (input, output) = ANTHROPIC_STREAM;
+        let first = data(
+            Some("message_start"),
+            json!({"type": "message_start", "message": {"id": format!("msg_{key}"), "type": "message", "role": "assistant", "model": model, "content": [], "stop_reason": null, "stop_sequence": null, "usage": {"input_tokens": input, "output_tokens": 1}}}),
+        ) + &data(
+            Some("content_block_start"),
+            json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+        ) + &data(
+            Some("content_block_delta"),
+            json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Hello"}}),
+        );
+        let rest = vec![
+            data(
+                Some("content_block_delta"),
+                json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": " from the mock"}}),
+            ),
+            data(
+                Some("content_block_stop"),
+                json!({"type": "content_block_stop", "index": 0}),
+            ),
+            data(
+                Some("message_delta"),
+                json!({"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": null}, "usage": {"output_tokens": output}}),
+            ),
+            data(Some("message_stop"), json!({"type": "message_stop"})),
+        ];
+        (first, rest)
+    } else {
+        let (input, output) = OPENAI_STREAM;
+        let chunk = |delta: Value, finish: Value| {
+            json!({"id": format!("chatcmpl-{key}"), "object": "chat.completion.chunk", "created": 1, "model": model,
+                   "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+        };
+        let first = data(
+            None,
+            chunk(
+                json!({"role": "assistant", "content": "Hello"}),
+                Value::Null,
+            ),
+        );
+        let rest = vec![
+            data(
+                None,
+                chunk(json!({"content": " from the mock"}), Value::Null),
+            ),
+            data(None, chunk(json!({}), json!("stop"))),
+            data(
+                None,
+                json!({"id": "chatcmpl-usage", "object": "chat.completion.chunk", "created": 1, "model": model, "choices": [],
+                       "usage": {"prompt_tokens": input, "completion_tokens": output, "total_tokens": input + output}}),
+            ),
+            "data: [DONE]\n\n".to_owned(),
+        ];
+        (first, rest)
+    }
+}
+
+fn stream_answer(stream: &mut TcpStream, seen: &Seen, key: &str, shared: &Shared) {
+    let (first, rest) = events(seen, key);
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nX-Echo-Key: {key}\r\n\
+         Connection: close\r\n\r\n{first}"
+    );
+    if stream.write_all(head.as_bytes()).is_err() {
+        *shared.broken.lock().unwrap() += 1;
+        return;
+    }
+    let _ = stream.flush();
+    let released = {
+        let guard = shared.released.lock().unwrap();
+        let (guard, timeout) = shared
+            .wake
+            .wait_timeout_while(guard, Duration::from_secs(20), |r| !*r)
+            .unwrap();
+        *guard && !timeout.timed_out()
+    };
+    shared.released_in_time.lock().unwrap().push(released);
+    for event in rest {
+        // Written one by one, with a pause, as a provider streams tokens.
+        std::thread::sleep(Duration::from_millis(20));
+        if stream.write_all(event.as_bytes()).is_err() || stream.flush().is_err() {
+            *shared.broken.lock().unwrap() += 1;
+            return;
+        }
+    }
+}

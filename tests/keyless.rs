@@ -1,0 +1,571 @@
+//! Keyless mode end to end: the official OpenAI and Anthropic Python SDKs run under
+//! `vault run --keyless` against a mock provider on loopback, and `vault proxy` serves tokens
+//! made with `vault agent token`. The real key reaches the mock and nothing else.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::llm::{self, LlmMock};
+use common::{Env, assert_success};
+use serde_json::Value;
+
+const OPENAI_KEY: &str = "sk-proj-REALkeyNeverLeaves0123456789abcdef";
+const ANTHROPIC_KEY: &str = "sk-ant-api03-REALkeyNeverLeaves0123456789";
+
+/// The Python that has both SDKs (its full path: the tests' HOME is not the developer's, so
+/// a pyenv shim would not find its interpreter).
+fn python_with_sdks() -> Option<PathBuf> {
+    let out = Command::new("python3")
+        .args(["-c", "import openai, anthropic, sys; print(sys.executable)"])
+        .output();
+    match out {
+        Ok(out) if out.status.success() => Some(PathBuf::from(
+            String::from_utf8_lossy(&out.stdout).trim().to_owned(),
+        )),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!(
+                    "python3 with the openai and anthropic SDKs is required under CI=true (.ci/run installs them)"
+                );
+            }
+            eprintln!(
+                "SKIPPED: python3 cannot import openai and anthropic (pip install openai anthropic)"
+            );
+            None
+        }
+    }
+}
+
+/// A vault whose `provider` key (`key`) points at `mock`, attached to agent `agent`.
+fn add_key(env: &Env, provider: &str, key: &str, mock: &LlmMock, agent: &str) {
+    let base = if provider == "openai" {
+        mock.base_url("/v1")
+    } else {
+        mock.base_url("")
+    };
+    env.ok_with_stdin(
+        &["provider", "add", provider, "--base-url", &base],
+        key.as_bytes(),
+    );
+    let entry = if provider == "openai" {
+        "OPENAI_API_KEY"
+    } else {
+        "ANTHROPIC_API_KEY"
+    };
+    env.ok(&["attach", agent, entry]);
+}
+
+fn usage_totals(env: &Env, agent: &str) -> Value {
+    let out = env.ok(&["--json", "usage", "--agent", agent]);
+    serde_json::from_str(&out).expect("usage JSON")
+}
+
+/// Runs the SDK script under `vault run --keyless`, releasing the mock's stream as soon as the
+/// script says its first text arrived. Returns the script's JSON lines and the environment it
+/// got.
+fn run_sdk(env: &Env, python: &PathBuf, sdk: &str, mock: &LlmMock) -> (Vec<Value>, Value) {
+    let dump = env.path("child-env.json");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/keyless_client.py"
+    );
+    let mut child = env
+        .cmd()
+        .args(["run", "bot", "--keyless", "--mask", "never", "--"])
+        .arg(python)
+        .args([script, sdk])
+        .arg(&dump)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start vault run");
+    let mut lines = Vec::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let value: Value = serde_json::from_str(&line)
+            .unwrap_or_else(|_| panic!("not a JSON line from the script: {line}"));
+        if value["event"] == "first-delta" {
+            mock.release();
+        }
+        lines.push(value);
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "vault run failed: {stderr}");
+    assert!(
+        !stderr.contains(OPENAI_KEY) && !stderr.contains(ANTHROPIC_KEY),
+        "{stderr}"
+    );
+    let child_env: Value =
+        serde_json::from_slice(&std::fs::read(&dump).expect("env dump")).unwrap();
+    (lines, child_env)
+}
+
+fn check_sdk(sdk: &str) {
+    let Some(python) = python_with_sdks() else {
+        return;
+    };
+    let (key, key_env, url_env, url_path, plain, streamed) = match sdk {
+        "openai" => (
+            OPENAI_KEY,
+            "OPENAI_API_KEY",
+            "OPENAI_BASE_URL",
+            "/openai/v1",
+            llm::OPENAI_PLAIN,
+            llm::OPENAI_STREAM,
+        ),
+        _ => (
+            ANTHROPIC_KEY,
+            "ANTHROPIC_API_KEY",
+            "ANTHROPIC_BASE_URL",
+            "/anthropic",
+            llm::ANTHROPIC_PLAIN,
+            llm::ANTHROPIC_STREAM,
+        ),
+    };
+    let env = Env::new();
+    env.init();
+    let mock = LlmMock::start(key);
+    add_key(&env, sdk, key, &mock, "bot");
+    let (lines, child_env) = run_sdk(&env, &python, sdk, &mock);
+
+    // The SDK worked, plain and streamed, and the stream's first text reached it before the
+    // mock had written the rest: nothing buffered the stream.
+    let events: Vec<&str> = lines.iter().filter_map(|l| l["event"].as_str()).collect();
+    assert_eq!(events, ["plain", "first-delta", "stream"], "{lines:?}");
+    assert_eq!(lines[0]["text"], "Hello from the mock");
+    assert_eq!(lines[2]["text"], "Hello from the mock");
+    assert_eq!(mock.released_in_time(), [true]);
+
+    // The mock got the real key, where the SDK put its token.
+    let seen = mock.seen();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    // (Anthropic's SDK has sent x-api-key, and now sends a bearer token: whichever it uses.)
+    for request in &seen {
+        let bearer = request.header("authorization") == Some(&format!("Bearer {key}"));
+        let x_api_key = request.header("x-api-key") == Some(key);
+        assert!(bearer || x_api_key, "{request:?}");
+    }
+
+    // The child had a token and the proxy's address, never the key; nothing it received
+    // (headers and bodies, plain and streamed) holds the key, though the mock echoed it in all.
+    let token = child_env[key_env]
+        .as_str()
+        .expect("token in the key's variable");
+    assert!(token.starts_with("vault-proxy-"), "{token}");
+    let base = child_env[url_env].as_str().expect("base URL");
+    assert!(
+        base.starts_with("http://127.0.0.1:") && base.ends_with(url_path),
+        "{base}"
+    );
+    let everything = format!("{child_env}{lines:?}");
+    assert!(!everything.contains(key), "the key reached the child");
+    assert!(
+        !everything.contains(&key[key.len() - 12..]),
+        "part of the key reached the child"
+    );
+    assert!(lines[0]["headers"]["x-echo-key"] == "***", "{}", lines[0]);
+
+    // Usage: the mock's figures, priced from the table.
+    let usage = usage_totals(&env, "bot");
+    let total = &usage["total"];
+    assert_eq!(total["requests"], 2);
+    assert_eq!(total["input_tokens"], plain.0 + streamed.0);
+    assert_eq!(total["output_tokens"], plain.1 + streamed.1);
+    let (price_in, price_out) = if sdk == "openai" {
+        (0.15, 0.6) // gpt-4o-mini
+    } else {
+        (3.0, 15.0) // claude-sonnet-4-5
+    };
+    let expected = ((plain.0 + streamed.0) as f64 * price_in
+        + (plain.1 + streamed.1) as f64 * price_out)
+        / 1e6;
+    let cost = total["cost_usd"].as_f64().unwrap();
+    assert!((cost - expected).abs() < 1e-12, "{cost} != {expected}");
+}
+
+#[test]
+fn the_openai_sdk_runs_keyless_and_never_sees_the_key() {
+    check_sdk("openai");
+}
+
+#[test]
+fn the_anthropic_sdk_runs_keyless_and_never_sees_the_key() {
+    check_sdk("anthropic");
+}
+
+/// `vault proxy --listen 127.0.0.1:0`, stopped when dropped.
+struct Proxy {
+    child: Child,
+    pub url: String,
+}
+
+impl Proxy {
+    fn start(env: &Env) -> Self {
+        let mut child = env
+            .cmd()
+            .args(["proxy", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start vault proxy");
+        let mut first = String::new();
+        BufReader::new(child.stdout.as_mut().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let url = first
+            .trim()
+            .strip_prefix("Listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+            .to_owned();
+        Self { child, url }
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn token(env: &Env, agent: &str) -> String {
+    env.ok(&["agent", "token", agent]).trim().to_owned()
+}
+
+fn client() -> reqwest::blocking::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::blocking::Client::new()
+}
+
+/// A POST through the proxy: the status, the Retry-After header and the body.
+fn post(url: &str, auth: (&str, &str), body: &str) -> (u16, Option<String>, String) {
+    let response = client()
+        .post(url)
+        .header(auth.0, auth.1)
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .expect("request through the proxy");
+    let status = response.status().as_u16();
+    let retry = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (status, retry, response.text().unwrap())
+}
+
+const CHAT: &str = r#"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"#;
+const MESSAGE: &str =
+    r#"{"model":"claude-sonnet-4-5","max_tokens":8,"messages":[{"role":"user","content":"hi"}]}"#;
+
+#[test]
+fn a_token_reaches_only_its_own_agent_s_providers() {
+    let env = Env::new();
+    env.init();
+    let openai = LlmMock::start(OPENAI_KEY);
+    let anthropic = LlmMock::start(ANTHROPIC_KEY);
+    add_key(&env, "openai", OPENAI_KEY, &openai, "writer");
+    add_key(&env, "anthropic", ANTHROPIC_KEY, &anthropic, "coder");
+    let writer = token(&env, "writer");
+    let coder = token(&env, "coder");
+    // A token is shown once; asking again is refused, and the vault stays as it was.
+    let before = env.snapshot();
+    common::assert_fails_with(&env.run(&["agent", "token", "writer"]), "rotate-token");
+    env.assert_unchanged(&before);
+    let proxy = Proxy::start(&env);
+    let chat = format!("{}/openai/v1/chat/completions", proxy.url);
+    let messages = format!("{}/anthropic/v1/messages", proxy.url);
+
+    let bearer = |t: &str| format!("Bearer {t}");
+    let (status, _, body) = post(&chat, ("authorization", &bearer(&writer)), CHAT);
+    assert_eq!(status, 200, "{body}");
+    let (status, _, body) = post(&messages, ("x-api-key", &coder), MESSAGE);
+    assert_eq!(status, 200, "{body}");
+    // Older Anthropic SDKs send x-api-key, newer ones a bearer token: both work.
+    let (status, _, body) = post(&messages, ("authorization", &bearer(&coder)), MESSAGE);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        anthropic.seen()[1].header("authorization"),
+        Some(format!("Bearer {ANTHROPIC_KEY}").as_str())
+    );
+
+    // writer's token cannot use coder's Anthropic key, nor coder's writer's OpenAI key.
+    let (status, _, body) = post(&messages, ("x-api-key", &writer), MESSAGE);
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("not attached to agent writer"), "{body}");
+    let (status, _, body) = post(&chat, ("authorization", &bearer(&coder)), CHAT);
+    assert_eq!(status, 403, "{body}");
+    // Unknown tokens, a real key, or two different agents' tokens: 401, never forwarded.
+    for auth in [
+        ("authorization", bearer("vault-proxy-guessed")),
+        ("authorization", bearer(OPENAI_KEY)),
+        ("x-api-key", String::new()),
+    ] {
+        let (status, _, body) = post(&chat, (auth.0, &auth.1), CHAT);
+        assert_eq!(status, 401, "{body}");
+        let error: Value = serde_json::from_str(&body).expect("JSON error");
+        assert!(
+            error["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("token")
+        );
+    }
+    let mixed = client()
+        .post(&chat)
+        .header("authorization", bearer(&writer))
+        .header("x-api-key", &coder)
+        .body(CHAT)
+        .send()
+        .unwrap();
+    assert_eq!(mixed.status().as_u16(), 401);
+    // A provider the vault has no key for: 503, saying how to add one.
+    let (status, _, body) = post(
+        &format!("{}/gemini/v1beta/models/x:generateContent", proxy.url),
+        ("x-goog-api-key", &writer),
+        "{}",
+    );
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("vault provider add gemini"), "{body}");
+    assert_eq!(openai.seen().len(), 1);
+    assert_eq!(anthropic.seen().len(), 2);
+
+    // A rotated token replaces the old one from the next start of the proxy.
+    drop(proxy);
+    let rotated = env
+        .ok(&["agent", "rotate-token", "writer"])
+        .trim()
+        .to_owned();
+    assert_ne!(rotated, writer);
+    let proxy = Proxy::start(&env);
+    let chat = format!("{}/openai/v1/chat/completions", proxy.url);
+    assert_eq!(
+        post(&chat, ("authorization", &bearer(&writer)), CHAT).0,
+        401
+    );
+    assert_eq!(
+        post(&chat, ("authorization", &bearer(&rotated)), CHAT).0,
+        200
+    );
+    // The vault keeps only hashes.
+    let text = env.ok(&["agent", "show", "writer"]);
+    assert!(text.contains("Proxy token: set"), "{text}");
+}
+
+#[test]
+fn the_proxy_listens_on_loopback_only() {
+    let env = Env::new();
+    env.init();
+    for outside in ["0.0.0.0:8765", "[::]:8765", "192.0.2.1:80"] {
+        let out = env.run(&["proxy", "--listen", outside]);
+        common::assert_fails_with(&out, "loopback only");
+    }
+}
+
+#[test]
+fn rate_limits_and_budgets_cut_off_without_calling_the_provider() {
+    let env = Env::new();
+    env.init();
+    let mock = LlmMock::start(OPENAI_KEY);
+    add_key(&env, "openai", OPENAI_KEY, &mock, "bot");
+    // Prices that make the sums easy: each plain answer (11 in, 7 out) costs $0.0018.
+    let pricing = env.home.join(".config/vault/pricing.toml");
+    std::fs::write(
+        &pricing,
+        "[openai]\n\"gpt-4o-mini\" = { input = 100.0, output = 100.0 }\n",
+    )
+    .unwrap();
+    env.ok(&["agent", "set", "bot", "--rate", "openai=3/60s"]);
+    let bot = token(&env, "bot");
+    let auth = format!("Bearer {bot}");
+
+    let proxy = Proxy::start(&env);
+    let chat = format!("{}/openai/v1/chat/completions", proxy.url);
+    for _ in 0..3 {
+        assert_eq!(post(&chat, ("authorization", &auth), CHAT).0, 200);
+    }
+    let (status, retry, body) = post(&chat, ("authorization", &auth), CHAT);
+    assert_eq!(status, 429, "{body}");
+    let retry: u64 = retry.expect("Retry-After").parse().unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    let error: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(error["error"]["code"], "rate_limited");
+    assert_eq!(
+        mock.seen().len(),
+        3,
+        "the refused request reached the provider"
+    );
+    drop(proxy);
+
+    // Budget: 3 requests spent $0.0054; a budget of $0.006 a day allows one more.
+    env.ok(&[
+        "agent",
+        "set",
+        "bot",
+        "--budget",
+        "0.006usd/day",
+        "--rate",
+        "openai=off",
+    ]);
+    let proxy = Proxy::start(&env);
+    let chat = format!("{}/openai/v1/chat/completions", proxy.url);
+    assert_eq!(post(&chat, ("authorization", &auth), CHAT).0, 200);
+    let (status, _, body) = post(&chat, ("authorization", &auth), CHAT);
+    assert_eq!(status, 402, "{body}");
+    assert!(body.contains("budget"), "{body}");
+    assert!(body.contains("starts again at"), "{body}");
+    assert_eq!(mock.seen().len(), 4);
+
+    let usage = usage_totals(&env, "bot");
+    assert_eq!(usage["total"]["requests"], 4);
+    assert_eq!(usage["total"]["input_tokens"], 44);
+    assert_eq!(usage["total"]["output_tokens"], 28);
+    let cost = usage["total"]["cost_usd"].as_f64().unwrap();
+    assert!((cost - 0.0072).abs() < 1e-12, "{cost}");
+    let rows = usage["usage"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["model"], "gpt-4o-mini");
+    let show = env.ok(&["agent", "show", "bot"]);
+    assert!(show.contains("Budget: 0.006usd/day"), "{show}");
+    assert!(show.contains("openai no limit"), "{show}");
+    // The table says the same, with a total.
+    let table = env.ok(&["usage"]);
+    assert!(
+        table.contains("TOTAL") && table.contains("gpt-4o-mini"),
+        "{table}"
+    );
+}
+
+#[test]
+fn a_client_leaving_mid_stream_leaves_the_proxy_serving() {
+    let env = Env::new();
+    env.init();
+    let mock = LlmMock::start(OPENAI_KEY);
+    add_key(&env, "openai", OPENAI_KEY, &mock, "bot");
+    let bot = token(&env, "bot");
+    let proxy = Proxy::start(&env);
+    let addr = proxy.url.trim_start_matches("http://").to_owned();
+
+    // A client asks for a stream, reads its first event, and hangs up.
+    let body = r#"{"model":"gpt-4o-mini","stream":true,"messages":[]}"#;
+    let mut socket = TcpStream::connect(&addr).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        socket,
+        "POST /openai/v1/chat/completions HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {bot}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut received = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&received).contains("Hello") {
+        let n = socket.read(&mut buf).expect("the first event arrives");
+        assert!(n > 0, "the proxy closed the stream");
+        received.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8_lossy(&received);
+    assert!(!text.contains(OPENAI_KEY), "{text}");
+    drop(socket);
+    mock.release();
+
+    // Others are served, plain and streamed, while the abandoned stream winds down.
+    let chat = format!("{}/openai/v1/chat/completions", proxy.url);
+    let auth = format!("Bearer {bot}");
+    assert_eq!(post(&chat, ("authorization", &auth), CHAT).0, 200);
+    let (status, _, streamed) = post(&chat, ("authorization", &auth), body);
+    assert_eq!(status, 200);
+    assert!(streamed.contains("[DONE]"), "{streamed}");
+    // The proxy let go of the abandoned upstream stream rather than reading it to the end.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while mock.broken_streams() == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(mock.broken_streams(), 1);
+    // Each of the three requests is in the usage log, the abandoned one too.
+    assert_eq!(usage_totals(&env, "bot")["total"]["requests"], 3);
+}
+
+#[test]
+fn keyless_runs_refuse_what_they_cannot_do_and_say_so() {
+    let env = Env::new();
+    env.init();
+    let mock = LlmMock::start(OPENAI_KEY);
+    add_key(&env, "openai", OPENAI_KEY, &mock, "bot");
+    // A variable attached under the name keyless mode sets would redirect the token.
+    env.ok(&["var", "set", "GATEWAY", "http://elsewhere.example"]);
+    env.ok(&["agent", "create", "other", "--keyless"]);
+    env.ok(&["attach", "other", "OPENAI_API_KEY", "--as", "MY_KEY"]);
+    env.ok(&["attach", "other", "GATEWAY", "--as", "OPENAI_BASE_URL"]);
+    let refused = |args: &[&str], needle: &str| {
+        let out = env.run(args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            common::stderr(&out).contains(needle),
+            "{}",
+            common::stderr(&out)
+        );
+    };
+    refused(
+        &["run", "other", "--", "true"],
+        "keyless mode sets to the proxy's address",
+    );
+    // With an image: refused before any engine is looked for.
+    refused(
+        &[
+            "run",
+            "bot",
+            "--keyless",
+            "--image",
+            "busybox",
+            "--",
+            "true",
+        ],
+        "keyless runs use no container",
+    );
+    // Bad settings are refused, and leave the vault as it was.
+    let before = env.snapshot();
+    for bad in [
+        vec!["agent", "set", "bot", "--rate", "openai=0/60s"],
+        vec!["agent", "set", "bot", "--rate", "nobody=1/1s"],
+        vec!["agent", "set", "bot", "--budget", "5eur/day"],
+    ] {
+        let out = env.run(&bad);
+        assert!(!out.status.success(), "{bad:?}");
+    }
+    env.assert_unchanged(&before);
+    // An agent keyless by default runs keyless; --no-keyless gives it the key.
+    env.ok(&["agent", "set", "bot", "--keyless"]);
+    let out = env.ok(&[
+        "run",
+        "bot",
+        "--mask",
+        "never",
+        "--",
+        "sh",
+        "-c",
+        "echo $OPENAI_API_KEY",
+    ]);
+    assert!(out.starts_with("vault-proxy-"), "{out}");
+    let out = env.ok(&[
+        "run",
+        "bot",
+        "--no-keyless",
+        "--mask",
+        "never",
+        "--",
+        "sh",
+        "-c",
+        "echo $OPENAI_API_KEY",
+    ]);
+    assert_eq!(out.trim(), OPENAI_KEY);
+    assert_success(&env.run(&["agent", "show", "bot"]), &["agent", "show"]);
+}
