@@ -73,35 +73,14 @@ impl StateDir {
         self.dir.join("launched").join(vault_key(vault)).join(agent)
     }
 
-    /// Appends one record as one line, in one write (O_APPEND keeps concurrent lines whole).
+    /// Appends one record as one line.
     pub fn append(&self, record: &Record) -> io::Result<()> {
-        let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
-        line.push(b'\n');
-        storage::create_private_dir(&self.dir)?;
-        let mut options = OpenOptions::new();
-        options.append(true).create(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        options.open(self.log_path())?.write_all(&line)
+        append_json_line(&self.log_path(), record)
     }
 
     /// Every record in the log, oldest first; lines that are not records are skipped.
     pub fn records(&self) -> io::Result<Vec<Record>> {
-        let file = match fs::File::open(self.log_path()) {
-            Ok(file) => file,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(e),
-        };
-        let mut records = Vec::new();
-        for line in io::BufReader::new(file).lines() {
-            if let Ok(record) = serde_json::from_str(&line?) {
-                records.push(record);
-            }
-        }
-        Ok(records)
+        read_json_lines(&self.log_path())
     }
 
     /// Notes that `agent` was started at `at` (on this machine): the stamp is an empty file
@@ -141,6 +120,39 @@ pub fn vault_key(vault: &Path) -> String {
     let real = storage::real_path(vault);
     let digest = sha2::Sha256::digest(real.as_os_str().as_encoded_bytes());
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Appends `record` to a log of JSON lines (created 0600 in a 0700 directory) in one write:
+/// O_APPEND keeps lines of concurrent writers whole.
+pub fn append_json_line<T: Serialize>(path: &Path, record: &T) -> io::Result<()> {
+    let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
+    line.push(b'\n');
+    storage::create_private_dir(storage::parent_dir(path))?;
+    let mut options = OpenOptions::new();
+    options.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(&line)
+}
+
+/// Every record of a log of JSON lines, oldest first; lines that are not records are
+/// skipped, and a missing log has none.
+pub fn read_json_lines<T: serde::de::DeserializeOwned>(path: &Path) -> io::Result<Vec<T>> {
+    let file = match fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut records = Vec::new();
+    for line in io::BufReader::new(file).lines() {
+        if let Ok(record) = serde_json::from_str(&line?) {
+            records.push(record);
+        }
+    }
+    Ok(records)
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 //! running totals budgets are checked against, which also see what other proxies append.
 
 use std::collections::HashMap;
-use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, Read, Seek, SeekFrom, Write};
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -176,37 +176,14 @@ impl UsageLog {
         &self.path
     }
 
-    /// Appends one record as one line, in one write (O_APPEND keeps concurrent lines whole).
+    /// Appends one record as one line.
     pub fn append(&self, record: &Record) -> io::Result<()> {
-        let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
-        line.push(b'\n');
-        if let Some(dir) = self.path.parent() {
-            crate::vault::storage::create_private_dir(dir)?;
-        }
-        let mut options = OpenOptions::new();
-        options.append(true).create(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        options.open(&self.path)?.write_all(&line)
+        crate::audit::append_json_line(&self.path, record)
     }
 
-    /// Every record, oldest first; lines that are not records are skipped.
+    /// Every record, oldest first.
     pub fn records(&self) -> io::Result<Vec<Record>> {
-        let file = match File::open(&self.path) {
-            Ok(file) => file,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(e),
-        };
-        let mut records = Vec::new();
-        for line in io::BufReader::new(file).lines() {
-            if let Ok(record) = serde_json::from_str(&line?) {
-                records.push(record);
-            }
-        }
-        Ok(records)
+        crate::audit::read_json_lines(&self.path)
     }
 }
 

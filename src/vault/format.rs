@@ -182,41 +182,16 @@ fn write_document(out: &mut String, doc: &Document) -> std::fmt::Result {
         if let Some(image) = &agent.image {
             key_value(out, "image", image)?;
         }
-        if !agent.command.is_empty() {
-            out.key("command")?;
-            out.space()?;
-            out.keyval_sep()?;
-            out.space()?;
-            out.open_array()?;
-            for (i, arg) in agent.command.iter().enumerate() {
-                if i > 0 {
-                    out.val_sep()?;
-                    out.space()?;
-                }
-                out.value(arg.as_str())?;
-            }
-            out.close_array()?;
-            out.newline()?;
-        }
+        string_array(out, "command", &agent.command)?;
         if agent.keyless {
             writeln!(out, "keyless = true")?;
         }
-        if !agent.rates.is_empty() {
-            out.key("rates")?;
-            out.space()?;
-            out.keyval_sep()?;
-            out.space()?;
-            out.open_array()?;
-            for (i, (provider, rate)) in agent.rates.iter().enumerate() {
-                if i > 0 {
-                    out.val_sep()?;
-                    out.space()?;
-                }
-                out.value(rate_setting(provider, *rate).as_str())?;
-            }
-            out.close_array()?;
-            out.newline()?;
-        }
+        let rates: Vec<String> = agent
+            .rates
+            .iter()
+            .map(|(provider, rate)| rate_setting(provider, *rate))
+            .collect();
+        string_array(out, "rates", &rates)?;
         if let Some(budget) = &agent.budget {
             key_value(out, "budget", &budget.to_string())?;
         }
@@ -241,6 +216,28 @@ fn write_document(out: &mut String, doc: &Document) -> std::fmt::Result {
         }
     }
     Ok(())
+}
+
+/// `key = ["…", …]` on one line; nothing when `items` is empty.
+fn string_array(out: &mut String, key: &str, items: &[String]) -> std::fmt::Result {
+    use toml_writer::TomlWrite as _;
+    if items.is_empty() {
+        return Ok(());
+    }
+    out.key(key)?;
+    out.space()?;
+    out.keyval_sep()?;
+    out.space()?;
+    out.open_array()?;
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.val_sep()?;
+            out.space()?;
+        }
+        out.value(item.as_str())?;
+    }
+    out.close_array()?;
+    out.newline()
 }
 
 /// Parses a document, by the fast path when it has vault's own shape.

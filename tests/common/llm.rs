@@ -5,7 +5,7 @@
 //! first event until the test releases it (or 20 s pass), so a test can tell that the first
 //! event reached the client before the rest existed.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -104,25 +104,10 @@ fn serve(stream: TcpStream, good_key: &str, shared: &Shared) {
     let mut reader = BufReader::new(stream.try_clone().expect("clone"));
     let mut stream = stream;
     loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+        let Some(super::mock::Request { path, headers, .. }) = super::mock::read_head(&mut reader)
+        else {
             return;
-        }
-        let path = line
-            .split_whitespace()
-            .nth(1)
-            .unwrap_or_default()
-            .to_owned();
-        let mut headers = Vec::new();
-        loop {
-            let mut header = String::new();
-            if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
-                break;
-            }
-            if let Some((name, value)) = header.trim_end().split_once(':') {
-                headers.push((name.to_ascii_lowercase(), value.trim().to_owned()));
-            }
-        }
+        };
         let length: usize = headers
             .iter()
             .find(|(n, _)| n == "content-length")

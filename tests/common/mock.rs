@@ -75,11 +75,12 @@ enum Answer {
     Redirect(String),
 }
 
-fn handle(stream: TcpStream, answer: &Answer, seen: &Mutex<Vec<Request>>) {
-    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+/// Reads a request's line and headers (names in lower case); `None` at the end of the
+/// connection.
+pub fn read_head(reader: &mut impl BufRead) -> Option<Request> {
     let mut line = String::new();
     if reader.read_line(&mut line).unwrap_or(0) == 0 {
-        return;
+        return None;
     }
     let mut parts = line.split_whitespace();
     let method = parts.next().unwrap_or_default().to_owned();
@@ -94,10 +95,17 @@ fn handle(stream: TcpStream, answer: &Answer, seen: &Mutex<Vec<Request>>) {
             headers.push((name.to_ascii_lowercase(), value.trim().to_owned()));
         }
     }
-    let request = Request {
+    Some(Request {
         method,
         path,
         headers,
+    })
+}
+
+fn handle(stream: TcpStream, answer: &Answer, seen: &Mutex<Vec<Request>>) {
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let Some(request) = read_head(&mut reader) else {
+        return;
     };
     seen.lock().unwrap().push(request.clone());
     let mut stream = stream;
