@@ -125,8 +125,16 @@ pub fn vault_key(vault: &Path) -> String {
 /// Appends `record` to a log of JSON lines (created 0600 in a 0700 directory) in one write:
 /// O_APPEND keeps lines of concurrent writers whole.
 pub fn append_json_line<T: Serialize>(path: &Path, record: &T) -> io::Result<()> {
+    open_for_append(path)?.write_all(&json_line(record)?)
+}
+
+fn json_line<T: Serialize>(record: &T) -> io::Result<Vec<u8>> {
     let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
     line.push(b'\n');
+    Ok(line)
+}
+
+fn open_for_append(path: &Path) -> io::Result<fs::File> {
     storage::create_private_dir(storage::parent_dir(path))?;
     let mut options = OpenOptions::new();
     options.append(true).create(true);
@@ -135,7 +143,39 @@ pub fn append_json_line<T: Serialize>(path: &Path, record: &T) -> io::Result<()>
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    options.open(path)?.write_all(&line)
+    options.open(path)
+}
+
+/// A log of JSON lines kept open for many appends (the proxy writes one per request), each
+/// line still one write.
+#[derive(Debug)]
+pub struct OpenLog {
+    path: PathBuf,
+    file: std::sync::Mutex<Option<fs::File>>,
+}
+
+impl OpenLog {
+    pub fn new(path: PathBuf) -> Self {
+        Self {
+            path,
+            file: std::sync::Mutex::new(None),
+        }
+    }
+
+    pub fn append<T: Serialize>(&self, record: &T) -> io::Result<()> {
+        let line = json_line(record)?;
+        let mut file = self
+            .file
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if file.is_none() {
+            *file = Some(open_for_append(&self.path)?);
+        }
+        match file.as_mut() {
+            Some(open) => open.write_all(&line),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Every record of a log of JSON lines, oldest first; lines that are not records are

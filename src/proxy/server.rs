@@ -36,6 +36,7 @@ pub struct State {
     client: reqwest::Client,
     limiter: Mutex<RateLimiter>,
     ledger: Mutex<Ledger>,
+    usage_out: crate::audit::OpenLog,
 }
 
 impl State {
@@ -51,7 +52,9 @@ impl State {
         let secrets = Arc::new(config.secrets()?);
         let tokens = Tokens::new(std::mem::take(&mut config.tokens));
         let ledger = Ledger::new(config.usage.clone(), config.vault.clone());
+        let usage_out = crate::audit::OpenLog::new(config.usage.path().to_owned());
         Ok(Arc::new(Self {
+            usage_out,
             config,
             tokens,
             secrets,
@@ -551,7 +554,7 @@ impl Relay {
                 .pricing
                 .cost(report.provider, &model, seen.input, seen.output),
         };
-        if let Err(e) = state.config.usage.append(&record) {
+        if let Err(e) = state.usage_out.append(&record) {
             log::warn!(
                 "usage not recorded in {}: {e}",
                 state.config.usage.path().display()
