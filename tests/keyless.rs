@@ -484,14 +484,37 @@ fn a_client_leaving_mid_stream_leaves_the_proxy_serving() {
     let (status, _, streamed) = post(&chat, ("authorization", &auth), body);
     assert_eq!(status, 200);
     assert!(streamed.contains("[DONE]"), "{streamed}");
+    // The stream's usage was asked for on the client's behalf (so a budget counts it), and
+    // its usage-only event kept from a client that had not asked.
+    let last = mock.seen().last().unwrap().body.clone();
+    assert_eq!(last["stream_options"]["include_usage"], true);
+    assert!(!streamed.contains(r#""choices":[]"#), "{streamed}");
+    assert!(streamed.contains(r#""finish_reason":"stop""#), "{streamed}");
     // The proxy let go of the abandoned upstream stream rather than reading it to the end.
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while mock.broken_streams() == 0 && std::time::Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(mock.broken_streams(), 1);
-    // Each of the three requests is in the usage log, the abandoned one too.
-    assert_eq!(usage_totals(&env, "bot")["total"]["requests"], 3);
+    // Each of the three requests is in the usage log, the abandoned one too, and the
+    // complete stream with its tokens.
+    let totals = usage_totals(&env, "bot");
+    assert_eq!(totals["total"]["requests"], 3);
+    let (plain, streamed) = (llm::OPENAI_PLAIN, llm::OPENAI_STREAM);
+    assert_eq!(totals["total"]["output_tokens"], plain.1 + streamed.1);
+
+    // Paths that climb out of the endpoint, and compressed answers, go nowhere / stop.
+    let seen = mock.seen().len();
+    for bad in ["/../../x", "/%2e%2e/%2E%2E/x", "/a/..%2fb"] {
+        let url = format!("{}/openai/v1{bad}", proxy.url);
+        let (status, _, body) = post(&url, ("authorization", &auth), CHAT);
+        assert_eq!(status, 404, "{bad}: {body}");
+    }
+    assert_eq!(mock.seen().len(), seen);
+    let url = format!("{}/openai/v1/gzip/chat/completions", proxy.url);
+    let (status, _, body) = post(&url, ("authorization", &auth), CHAT);
+    assert_eq!(status, 502, "{body}");
+    assert!(body.contains("compressed_answer"), "{body}");
 }
 
 #[test]
@@ -542,19 +565,27 @@ fn keyless_runs_refuse_what_they_cannot_do_and_say_so() {
         assert!(!out.status.success(), "{bad:?}");
     }
     env.assert_unchanged(&before);
-    // An agent keyless by default runs keyless; --no-keyless gives it the key.
+    // Inherited values must not pass the proxy by.
+    refused(
+        &["run", "bot", "--keyless", "--keep-env", "--", "true"],
+        "keyless runs do not take it",
+    );
+    // An agent keyless by default runs keyless; --no-keyless gives it the key. Provider keys
+    // in vault's own environment do not reach a keyless child.
     env.ok(&["agent", "set", "bot", "--keyless"]);
-    let out = env.ok(&[
-        "run",
-        "bot",
-        "--mask",
-        "never",
-        "--",
-        "sh",
-        "-c",
-        "echo $OPENAI_API_KEY",
-    ]);
-    assert!(out.starts_with("vault-proxy-"), "{out}");
+    let out = env
+        .cmd()
+        .env("ANTHROPIC_API_KEY", "sk-ant-inherited")
+        .env("OPENAI_BASE_URL", "https://elsewhere.example/v1")
+        .args(["run", "bot", "--mask", "never", "--", "sh", "-c"])
+        .arg("echo $OPENAI_API_KEY; echo ${ANTHROPIC_API_KEY:-none}; echo $OPENAI_BASE_URL")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("vault-proxy-"), "{out}");
+    assert_eq!(lines[1], "none", "{out}");
+    assert!(lines[2].starts_with("http://127.0.0.1:"), "{out}");
     let out = env.ok(&[
         "run",
         "bot",

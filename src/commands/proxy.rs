@@ -23,6 +23,7 @@ pub fn run(ctx: &Context, args: &ProxyArgs) -> Result<()> {
     // The address is checked before anything else: a refusal costs no passphrase.
     let listener = proxy::bind_loopback(&args.listen)?;
     let addr = listener.local_addr()?;
+    proxy::keep_out_of_debuggers();
     let doc = ctx.open()?;
     let agents: Vec<_> = doc
         .agents

@@ -56,6 +56,14 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
     }
     let attached = doc.attached(&args.agent)?;
     let keyless = !args.no_keyless && (args.keyless || agent.keyless);
+    if keyless && args.keep_env {
+        return Err(UsageError(
+            "--keep-env lets inherited variables win, so an inherited provider key and base URL \
+             would pass the proxy by; keyless runs do not take it"
+                .into(),
+        )
+        .into());
+    }
     if keyless && image.is_some() {
         return Err(UsageError(
             "keyless runs use no container: the proxy listens on this machine's loopback, \
@@ -254,6 +262,7 @@ fn prepare_keyless(
         .filter(|a| a.entry.kind == Kind::Provider)
         .filter_map(|a| crate::providers::find(a.entry.provider.as_deref()?))
         .collect();
+    providers.sort_by_key(|p| p.id);
     providers.dedup_by_key(|p| p.id);
     if providers.is_empty() {
         ctx.ui.warn(format!(
@@ -262,6 +271,7 @@ fn prepare_keyless(
         ));
         return Ok(None);
     }
+    crate::proxy::keep_out_of_debuggers();
     let token = crate::proxy::token::generate()
         .map_err(|e| anyhow::anyhow!("cannot draw random bytes for the run's token: {e}"))?;
     let listener = crate::proxy::bind_loopback("127.0.0.1:0")?;
@@ -287,8 +297,22 @@ fn prepare_keyless(
         super::proxy::pricing(ctx)?,
         crate::proxy::UsageLog::new(ctx.state.dir()),
     )?;
+    let hidden = crate::providers::CATALOG
+        .iter()
+        .flat_map(|p| [p.key_env.to_owned(), p.proxy_url_env().0.into_owned()])
+        .chain(
+            crate::providers::CATALOG
+                .iter()
+                .filter_map(|p| p.base_url_env.map(str::to_owned)),
+        )
+        .filter(|name| !name.is_empty())
+        .collect();
     Ok(Some(KeylessRun {
-        env: Keyless { token, urls },
+        env: Keyless {
+            token,
+            urls,
+            hidden,
+        },
         config,
         listener,
     }))

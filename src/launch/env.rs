@@ -28,6 +28,9 @@ pub struct Keyless {
     pub token: SecretValue,
     /// Provider id → the base-URL variable and the proxy's address for it.
     pub urls: Vec<(&'static str, String, String)>,
+    /// Inherited variables the child must not get: every provider's key and base-URL
+    /// variable (a key in the parent's environment would pass the proxy by).
+    pub hidden: Vec<String>,
 }
 
 impl Keyless {
@@ -84,6 +87,11 @@ pub fn plan<'d>(
     let mut vars: Vec<(OsString, EnvValue<'d>)> = inherited
         .into_iter()
         .filter(|(name, _)| !is_reserved(name))
+        .filter(|(name, _)| {
+            options
+                .keyless
+                .is_none_or(|k| !k.hidden.iter().any(|h| same_name(OsStr::new(h), name)))
+        })
         .filter(|(name, _)| !options.isolate || isolated_keeps(name))
         .filter(|(name, _)| options.keep_env || !is_attached(name))
         .map(|(name, value)| (name, EnvValue::Inherited(value)))

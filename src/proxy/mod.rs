@@ -185,6 +185,19 @@ fn is_loopback(ip: IpAddr) -> bool {
     }
 }
 
+/// The proxy holds real keys for as long as it runs: on Linux, other processes of the same
+/// user may then not read its memory (ptrace, /proc/PID/mem) or get a core dump of it. The
+/// agent itself, started afresh by exec, is unaffected.
+pub fn keep_out_of_debuggers() {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        use rustix::process::{DumpableBehavior, set_dumpable_behavior};
+        if let Err(e) = set_dumpable_behavior(DumpableBehavior::NotDumpable) {
+            log::warn!("cannot keep the proxy's memory from other processes: {e}");
+        }
+    }
+}
+
 /// A proxy serving in the background (for `vault run --keyless`): it stops when dropped.
 pub struct Background {
     stop: Option<tokio::sync::oneshot::Sender<()>>,

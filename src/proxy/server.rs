@@ -65,9 +65,20 @@ impl State {
     }
 }
 
+/// At most this many connections at once: each may hold a request body in memory, and file
+/// descriptors are finite.
+const MAX_CONNECTIONS: usize = 512;
+/// A client that has not sent a whole request head by then is let go.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Accepts connections until the listener fails.
 pub async fn serve(listener: tokio::net::TcpListener, state: Arc<State>) {
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
+        // Wait for a free slot before accepting: the backlog holds the rest.
+        let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
+            return;
+        };
         let (stream, _) = match listener.accept().await {
             Ok(accepted) => accepted,
             // Out of file descriptors and the like: wait a moment rather than spin.
@@ -85,8 +96,11 @@ pub async fn serve(listener: tokio::net::TcpListener, state: Arc<State>) {
             });
             // A client that goes away mid-answer ends only its own connection.
             let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEAD_TIMEOUT)
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
+            drop(slot);
         });
     }
 }
@@ -201,7 +215,9 @@ async fn forward(
             agent = Some(check_token(state, text, agent)?);
         }
     }
-    let query_key = query.and_then(|q| {
+    // Only Gemini takes its key in the query (where other providers' logs would keep it).
+    let is_gemini = path.to_ascii_lowercase().starts_with("/gemini/");
+    let query_key = query.filter(|_| is_gemini).and_then(|q| {
         form_pairs(q)
             .into_iter()
             .find(|(name, _)| name == "key")
@@ -262,6 +278,7 @@ async fn forward(
     let Some(tail) = rest
         .strip_prefix(base_path)
         .filter(|t| t.is_empty() || t.starts_with('/'))
+        .filter(|t| stays_below(t))
     else {
         return Err(not_found());
     };
@@ -282,6 +299,15 @@ async fn forward(
         .to_bytes();
 
     let mut url = format!("{}{tail}", upstream.base_url);
+    // Whatever the URL parser makes of the path, it must stay below the key's endpoint.
+    let below = reqwest::Url::parse(&url)
+        .ok()
+        .zip(reqwest::Url::parse(&upstream.base_url).ok());
+    if !below.is_some_and(|(full, base)| {
+        full.origin() == base.origin() && full.path().starts_with(base.path().trim_end_matches('/'))
+    }) {
+        return Err(not_found());
+    }
     if let Some(query) = query {
         url.push('?');
         if query_key.is_some() {
@@ -292,6 +318,13 @@ async fn forward(
     }
     let headers = upstream_headers(&parts.headers, &places, upstream.key.expose());
     let stream = is_stream_request(&body);
+    // An OpenAI-style stream reports its usage only when asked: ask, and keep the extra
+    // event from a client that did not.
+    let (body, hide_usage_event) = if stream && tail.ends_with("/chat/completions") {
+        ask_for_stream_usage(body)
+    } else {
+        (body, false)
+    };
     let response = state
         .client
         .request(parts.method, url)
@@ -312,6 +345,22 @@ async fn forward(
         })?;
 
     let status = response.status();
+    let encoded = response
+        .headers()
+        .get(header::CONTENT_ENCODING)
+        .is_some_and(|v| !v.as_bytes().eq_ignore_ascii_case(b"identity"));
+    if encoded {
+        // A compressed body cannot be scrubbed as it passes.
+        return Err(Refusal::new(
+            StatusCode::BAD_GATEWAY,
+            "compressed_answer",
+            format!(
+                "{} sent a compressed answer although asked not to; the proxy passes on only \
+                 what it can check for keys",
+                provider.name
+            ),
+        ));
+    }
     let mut headers = HeaderMap::new();
     for (name, value) in response.headers() {
         if HOP_BY_HOP.contains(&name.as_str()) || name == header::CONTENT_LENGTH {
@@ -335,6 +384,7 @@ async fn forward(
         upstream: Box::pin(response.bytes_stream()),
         masker: Masker::new(Arc::clone(&state.secrets)),
         meter,
+        events: hide_usage_event.then(Vec::new),
         done: false,
         report: Some(Report {
             state: Arc::clone(state),
@@ -497,6 +547,72 @@ fn with_key(query: &str, key: &str) -> String {
     out.finish()
 }
 
+/// Sets `stream_options.include_usage` in a streamed chat completion request; says whether
+/// the client had not asked for it (then its usage-only event is kept from the client).
+fn ask_for_stream_usage(body: Bytes) -> (Bytes, bool) {
+    let Ok(serde_json::Value::Object(mut request)) = serde_json::from_slice(&body) else {
+        return (body, false);
+    };
+    let options = request.entry("stream_options").or_insert_with(|| json!({}));
+    let Some(options) = options.as_object_mut() else {
+        return (body, false);
+    };
+    if options.get("include_usage") == Some(&json!(true)) {
+        return (body, false);
+    }
+    options.insert("include_usage".into(), json!(true));
+    match serde_json::to_vec(&request) {
+        Ok(changed) => (Bytes::from(changed), true),
+        Err(_) => (body, false),
+    }
+}
+
+/// Takes the complete server-sent events (each ending in a blank line) off the front of
+/// `pending`.
+fn complete_events(pending: &mut Vec<u8>) -> Vec<Vec<u8>> {
+    let mut events = Vec::new();
+    loop {
+        let end = pending
+            .windows(2)
+            .position(|w| w == b"\n\n")
+            .map(|i| i + 2)
+            .or_else(|| {
+                pending
+                    .windows(4)
+                    .position(|w| w == b"\r\n\r\n")
+                    .map(|i| i + 4)
+            });
+        let Some(end) = end else {
+            return events;
+        };
+        events.push(pending.drain(..end).collect());
+    }
+}
+
+/// The event that only reports usage: `"choices": []` and a `usage` object.
+fn is_usage_only_event(event: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(event);
+    let Some(data) = text.trim().strip_prefix("data:") else {
+        return false;
+    };
+    serde_json::from_str::<serde_json::Value>(data.trim()).is_ok_and(|v| {
+        v["choices"].as_array().is_some_and(|c| c.is_empty()) && v["usage"].is_object()
+    })
+}
+
+/// Whether a path below a provider's endpoint stays there: no `.` or `..` segment, and no
+/// encoded slash, backslash or dot a server might decode into one.
+fn stays_below(tail: &str) -> bool {
+    let lower = tail.to_ascii_lowercase();
+    !lower.contains("%2e")
+        && !lower.contains("%2f")
+        && !lower.contains("%5c")
+        && !lower.contains('\\')
+        && !tail
+            .split('/')
+            .any(|segment| segment == "." || segment == "..")
+}
+
 /// Whether the request asks for a stream (`"stream": true` in its JSON).
 fn is_stream_request(body: &[u8]) -> bool {
     serde_json::from_slice::<serde_json::Value>(body)
@@ -528,6 +644,9 @@ struct Relay {
     upstream: Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>,
     masker: Masker<Arc<Secrets>>,
     meter: Meter,
+    /// Set when the usage event was asked for on the client's behalf: the stream passes
+    /// event by event, and that event is left out.
+    events: Option<Vec<u8>>,
     done: bool,
     report: Option<Report>,
 }
@@ -581,7 +700,17 @@ impl Body for Relay {
                 Poll::Ready(Some(Ok(chunk))) => {
                     this.meter.push(&chunk);
                     let mut out = Vec::with_capacity(chunk.len() + 8);
-                    this.masker.push(&chunk, &mut out);
+                    match &mut this.events {
+                        Some(pending) => {
+                            pending.extend_from_slice(&chunk);
+                            for event in complete_events(pending) {
+                                if !is_usage_only_event(&event) {
+                                    this.masker.push(&event, &mut out);
+                                }
+                            }
+                        }
+                        None => this.masker.push(&chunk, &mut out),
+                    }
                     if !out.is_empty() {
                         return Poll::Ready(Some(Ok(Frame::data(Bytes::from(out)))));
                     }
@@ -596,6 +725,9 @@ impl Body for Relay {
                 Poll::Ready(None) => {
                     this.done = true;
                     let mut out = Vec::new();
+                    if let Some(rest) = this.events.take() {
+                        this.masker.push(&rest, &mut out);
+                    }
                     this.masker.finish(&mut out);
                     this.record();
                     if !out.is_empty() {
@@ -643,6 +775,47 @@ mod tests {
         );
         assert_eq!(strip_bearer("bearer abc"), Some("abc"));
         assert_eq!(strip_bearer("Basic abc"), None);
+    }
+
+    #[test]
+    fn paths_cannot_climb_out_of_the_endpoint() {
+        for bad in [
+            "/../x",
+            "/a/../../x",
+            "/%2e%2e/x",
+            "/%2E./x",
+            "/a%2fb",
+            "/a\\b",
+            "/./x",
+        ] {
+            assert!(!stays_below(bad), "{bad}");
+        }
+        for good in [
+            "",
+            "/chat/completions",
+            "/models/gemini-2.5:generateContent",
+            "/a..b",
+        ] {
+            assert!(stays_below(good), "{good}");
+        }
+    }
+
+    #[test]
+    fn stream_usage_is_asked_for_and_its_event_kept_from_the_client() {
+        let (body, hide) = ask_for_stream_usage(Bytes::from_static(br#"{"stream":true}"#));
+        assert!(hide);
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["stream_options"]["include_usage"], true);
+        let asked = br#"{"stream":true,"stream_options":{"include_usage":true}}"#;
+        assert!(!ask_for_stream_usage(Bytes::from_static(asked)).1);
+        let mut pending =
+            b"data: {\"choices\":[{}]}\n\ndata: {\"choices\":[],\"usage\":{}}\r\n\r\ndata: [DO"
+                .to_vec();
+        let events = complete_events(&mut pending);
+        assert_eq!(events.len(), 2);
+        assert!(!is_usage_only_event(&events[0]));
+        assert!(is_usage_only_event(&events[1]));
+        assert_eq!(pending, b"data: [DO");
     }
 
     #[test]

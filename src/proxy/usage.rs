@@ -32,6 +32,11 @@ impl Seen {
     /// Anthropic (`usage`, `message.usage` in `message_start`, cache tokens counted as input)
     /// and Gemini (`usageMetadata`). Counts only grow: stream events repeat running totals.
     pub fn absorb(&mut self, v: &Value) {
+        // Gemini's streamGenerateContent without alt=sse answers with an array of objects.
+        if let Value::Array(items) = v {
+            items.iter().for_each(|item| self.absorb(item));
+            return;
+        }
         let nested = |key: &str| v.get(key).filter(|n| n.is_object());
         for holder in [Some(v), nested("message"), nested("response")]
             .into_iter()
@@ -43,7 +48,14 @@ impl Seen {
                     .or_else(|| holder.get("modelVersion"))
                     .and_then(Value::as_str)
             {
-                self.model = Some(model.to_owned());
+                // The provider's text goes into a log and onto terminals: printable only.
+                self.model = Some(
+                    model
+                        .chars()
+                        .filter(|c| !c.is_control())
+                        .take(200)
+                        .collect(),
+                );
             }
             let Some(usage) = holder
                 .get("usage")
@@ -52,16 +64,24 @@ impl Seen {
             else {
                 continue;
             };
-            let n = |key: &str| usage.get(key).and_then(Value::as_u64).unwrap_or(0);
-            let input = n("prompt_tokens")
-                + n("input_tokens")
-                + n("cache_creation_input_tokens")
-                + n("cache_read_input_tokens")
-                + n("promptTokenCount");
-            let output = n("completion_tokens")
-                + n("output_tokens")
-                + n("candidatesTokenCount")
-                + n("thoughtsTokenCount");
+            let sum = |keys: &[&str]| {
+                keys.iter()
+                    .map(|key| usage.get(key).and_then(Value::as_u64).unwrap_or(0))
+                    .fold(0u64, u64::saturating_add)
+            };
+            let input = sum(&[
+                "prompt_tokens",
+                "input_tokens",
+                "cache_creation_input_tokens",
+                "cache_read_input_tokens",
+                "promptTokenCount",
+            ]);
+            let output = sum(&[
+                "completion_tokens",
+                "output_tokens",
+                "candidatesTokenCount",
+                "thoughtsTokenCount",
+            ]);
             self.input = self.input.max(input);
             self.output = self.output.max(output);
         }
@@ -227,10 +247,10 @@ impl Ledger {
         };
         let len = file.metadata()?.len();
         if len < self.read_to {
-            // The log was replaced or cut: count it again from the start.
+            // The log was replaced or cut: read it again from the start, keeping what was
+            // counted (a cut log must not give an agent its budget back).
             self.read_to = 0;
             self.partial.clear();
-            self.spent.clear();
         }
         if len == self.read_to {
             return Ok(());
@@ -253,6 +273,10 @@ impl Ledger {
     }
 
     fn add(&mut self, record: &Record) {
+        // A cost below zero (a hand-written line) would give budget back.
+        if !record.cost_usd.is_finite() || record.cost_usd < 0.0 {
+            return;
+        }
         let spent = self.spent.entry(record.agent.clone()).or_default();
         spent.total += record.cost_usd;
         for (period, slot) in [
@@ -316,6 +340,15 @@ mod tests {
     }
 
     #[test]
+    fn gemini_arrays_count_and_odd_values_do_not_hurt() {
+        let mut m = Meter::new(false);
+        m.push(br#"[{"usageMetadata":{"promptTokenCount":5}},{"modelVersion":"gemini-2.5-pro[31m","usageMetadata":{"promptTokenCount":5,"candidatesTokenCount":18446744073709551615,"thoughtsTokenCount":9}}]"#);
+        let seen = m.finish();
+        assert_eq!((seen.input, seen.output), (5, u64::MAX));
+        assert_eq!(seen.model.as_deref(), Some("gemini-2.5-pro[31m"));
+    }
+
+    #[test]
     fn anthropic_streamed_usage_counts_running_totals_once() {
         let mut m = Meter::new(true);
         let stream = "event: message_start\r\ndata: {\"type\":\"message_start\",\"message\":{\"model\":\"claude-sonnet-4-5\",\"usage\":{\"input_tokens\":20,\"cache_read_input_tokens\":5,\"output_tokens\":1}}}\r\n\r\n\
@@ -366,6 +399,14 @@ mod tests {
         // Another writer appends; the next refresh sees it. A new day starts from zero.
         log.append(&record("2026-11-23T03:00:00Z", "a", 0.5, "/v"))
             .unwrap();
+        ledger.refresh().unwrap();
+        assert_eq!(ledger.spent("a", Period::Day, now), 2.5);
+        // A line giving money back is ignored; so is cutting the log.
+        log.append(&record("2026-11-23T04:00:00Z", "a", -100.0, "/v"))
+            .unwrap();
+        ledger.refresh().unwrap();
+        assert_eq!(ledger.spent("a", Period::Day, now), 2.5);
+        std::fs::write(log.path(), "").unwrap();
         ledger.refresh().unwrap();
         assert_eq!(ledger.spent("a", Period::Day, now), 2.5);
         let tomorrow: Timestamp = "2026-11-24T00:00:01Z".parse().unwrap();

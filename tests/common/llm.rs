@@ -129,7 +129,15 @@ fn serve(stream: TcpStream, good_key: &str, shared: &Shared) {
             .map(|v| v.trim_start_matches("Bearer ").to_owned())
             .or_else(|| seen.header("x-api-key").map(str::to_owned))
             .unwrap_or_default();
-        let ok = if given != good_key {
+        let ok = if seen.path.contains("/gzip/") {
+            // A provider that compresses although asked not to.
+            write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n\
+                 Content-Length: 4\r\n\r\n\x1f\u{8b}\x08\x00"
+            )
+            .is_ok()
+        } else if given != good_key {
             let body = json!({"error": {"message": format!("Incorrect API key provided: {given}"), "type": "invalid_request_error"}});
             respond(&mut stream, "401 Unauthorized", good_key, &body.to_string())
         } else if seen.body["stream"] == json!(true) {
