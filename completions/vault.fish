@@ -26,7 +26,7 @@ end
 
 complete -c vault -n "__fish_vault_needs_command" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_needs_command" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_needs_command" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_needs_command" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_needs_command" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vault -n "__fish_vault_needs_command" -s V -l version -d 'Print version'
@@ -54,13 +54,13 @@ complete -c vault -n "__fish_vault_using_subcommand init" -l vault -d 'The vault
 complete -c vault -n "__fish_vault_using_subcommand init" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand init" -l passphrase -d 'Protect the new identity file with a passphrase (age scrypt); asked on a terminal, else taken from VAULT_PASSPHRASE'
 complete -c vault -n "__fish_vault_using_subcommand init" -l no-keyring -d 'Keep the new identity in a file in the config directory, not in the OS keyring'
-complete -c vault -n "__fish_vault_using_subcommand init" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand init" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand init" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand init" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand init" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -s V -l version -d 'Print version'
@@ -73,7 +73,7 @@ complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subc
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l from-env -d 'Read the value from this environment variable' -r
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
@@ -81,7 +81,7 @@ complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subc
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -l from-env -d 'Read the value from this environment variable' -r
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
@@ -89,7 +89,7 @@ complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subc
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Remove without asking'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -l detach -d 'Also detach it from the agents it is attached to (otherwise that is refused)'
-complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
@@ -97,7 +97,7 @@ complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subc
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Remove without asking'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -l detach -d 'Also detach it from the agents it is attached to (otherwise that is refused)'
-complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
@@ -107,7 +107,7 @@ complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subc
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -s V -l version -d 'Print version'
@@ -117,21 +117,21 @@ complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_sub
 complete -c vault -n "__fish_vault_using_subcommand var; and not __fish_seen_subcommand_from set rm remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -l detach -d 'Also detach it from the agents it is attached to (otherwise that is refused)'
-complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -l detach -d 'Also detach it from the agents it is attached to (otherwise that is refused)'
-complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
@@ -141,25 +141,25 @@ complete -c vault -n "__fish_vault_using_subcommand var; and __fish_seen_subcomm
 complete -c vault -n "__fish_vault_using_subcommand get" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand get" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand get" -s n -l no-newline -d 'Do not print a newline after the value'
-complete -c vault -n "__fish_vault_using_subcommand get" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand get" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand get" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand get" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand get" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand list" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand list" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand list" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand list" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand list" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand list" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand list" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand ls" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand ls" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand ls" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand ls" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand ls" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand ls" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand ls" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand provider; and not __fish_seen_subcommand_from add set test list ls rm remove help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand provider; and not __fish_seen_subcommand_from add set test list ls rm remove help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand provider; and not __fish_seen_subcommand_from add set test list ls rm remove help" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand provider; and not __fish_seen_subcommand_from add set test list ls rm remove help" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand provider; and not __fish_seen_subcommand_from add set test list ls rm remove help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand provider; and not __fish_seen_subcommand_from add set test list ls rm remove help" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand provider; and not __fish_seen_subcommand_from add set test list ls rm remove help" -s V -l version -d 'Print version'
@@ -179,7 +179,7 @@ complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_su
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from add" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from add" -l force -d 'Store the key even when it does not look like the provider\'s keys'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from add" -l verify -d 'Check the key with the provider first (as `vault provider test`); an invalid key is then not stored'
-complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from add" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from add" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
@@ -189,7 +189,7 @@ complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_su
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from set" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from set" -l force -d 'Store the key even when it does not look like the provider\'s keys'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from set" -l verify -d 'Check the key with the provider first (as `vault provider test`); an invalid key is then not stored'
-complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
@@ -197,19 +197,19 @@ complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_su
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from test" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from test" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from test" -l all -d 'Check every provider key in the vault'
-complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from test" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from test" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from test" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from list" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from list" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from list" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from list" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from ls" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from ls" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from ls" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from ls" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
@@ -217,7 +217,7 @@ complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_su
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from rm" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Remove without asking'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from rm" -l detach -d 'Also detach it from the agents it is attached to (otherwise that is refused)'
-complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
@@ -225,7 +225,7 @@ complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_su
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from remove" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Remove without asking'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from remove" -l detach -d 'Also detach it from the agents it is attached to (otherwise that is refused)'
-complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
@@ -237,7 +237,7 @@ complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_su
 complete -c vault -n "__fish_vault_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set token rotate-token list ls show rm remove help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set token rotate-token list ls show rm remove help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set token rotate-token list ls show rm remove help" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set token rotate-token list ls show rm remove help" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set token rotate-token list ls show rm remove help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set token rotate-token list ls show rm remove help" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set token rotate-token list ls show rm remove help" -s V -l version -d 'Print version'
@@ -257,7 +257,7 @@ complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subco
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l keyless -d 'Start it keyless by default: `vault run` gives it a proxy and a token instead of its provider keys'
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
@@ -272,49 +272,49 @@ complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subco
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l no-keyless -d 'Start it with its keys by default again'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l no-budget -d 'Remove the budget'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l no-command -d 'Forget the stored command'
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from token" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from token" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from token" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from token" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from token" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from token" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rotate-token" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rotate-token" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rotate-token" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rotate-token" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rotate-token" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rotate-token" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rotate-token" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from list" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from list" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from list" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from list" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from ls" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from ls" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from ls" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from ls" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from show" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from show" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from show" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from show" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rm" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rm" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from remove" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from remove" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
@@ -329,13 +329,13 @@ complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subco
 complete -c vault -n "__fish_vault_using_subcommand attach" -l as -d 'The environment variable the agent gets the entry as (one entry only)' -r
 complete -c vault -n "__fish_vault_using_subcommand attach" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand attach" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand attach" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand attach" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand attach" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand attach" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand attach" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand detach" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand detach" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand detach" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand detach" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand detach" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand detach" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand detach" -s V -l version -d 'Print version'
@@ -349,7 +349,7 @@ overwrite\t'Replace them with the file\'s values'"
 complete -c vault -n "__fish_vault_using_subcommand import" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand import" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand import" -l dry-run -d 'Show what would happen (secret values hidden) and change nothing'
-complete -c vault -n "__fish_vault_using_subcommand import" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand import" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand import" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vault -n "__fish_vault_using_subcommand import" -s V -l version -d 'Print version'
@@ -362,7 +362,7 @@ complete -c vault -n "__fish_vault_using_subcommand export" -l vault -d 'The vau
 complete -c vault -n "__fish_vault_using_subcommand export" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand export" -l all -d 'Export every entry in the vault, under its own name'
 complete -c vault -n "__fish_vault_using_subcommand export" -l reveal -d 'Print secret values even when standard output is a terminal'
-complete -c vault -n "__fish_vault_using_subcommand export" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand export" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand export" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vault -n "__fish_vault_using_subcommand export" -s V -l version -d 'Print version'
@@ -379,14 +379,14 @@ complete -c vault -n "__fish_vault_using_subcommand run" -l isolate -d 'Start fr
 complete -c vault -n "__fish_vault_using_subcommand run" -l no-container -d 'Run on this machine even when the agent has an image'
 complete -c vault -n "__fish_vault_using_subcommand run" -l keyless -d 'Give the command a proxy on 127.0.0.1 and a token in place of each attached provider key: the key itself never reaches it (default: the agent\'s own setting)'
 complete -c vault -n "__fish_vault_using_subcommand run" -l no-keyless -d 'Give the command its provider keys even when the agent is keyless by default'
-complete -c vault -n "__fish_vault_using_subcommand run" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand run" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand run" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vault -n "__fish_vault_using_subcommand run" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand proxy" -l listen -d 'Where to listen: a loopback address and port (127.0.0.1:PORT, [::1]:PORT or localhost:PORT; port 0 picks a free one)' -r
 complete -c vault -n "__fish_vault_using_subcommand proxy" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand proxy" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand proxy" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand proxy" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand proxy" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand proxy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vault -n "__fish_vault_using_subcommand proxy" -s V -l version -d 'Print version'
@@ -394,7 +394,7 @@ complete -c vault -n "__fish_vault_using_subcommand usage" -l agent -d 'Only thi
 complete -c vault -n "__fish_vault_using_subcommand usage" -l since -d 'Only requests within this long ago, such as 30m, 24h or 7d' -r
 complete -c vault -n "__fish_vault_using_subcommand usage" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand usage" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand usage" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand usage" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand usage" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand usage" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand usage" -s V -l version -d 'Print version'
@@ -402,13 +402,13 @@ complete -c vault -n "__fish_vault_using_subcommand audit" -l agent -d 'Only thi
 complete -c vault -n "__fish_vault_using_subcommand audit" -l since -d 'Only what happened within this long ago, such as 30m, 2h, 7d' -r
 complete -c vault -n "__fish_vault_using_subcommand audit" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand audit" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand audit" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand audit" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand audit" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand audit" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand audit" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_seen_subcommand_from add list ls rm remove help" -s V -l version -d 'Print version'
@@ -421,33 +421,33 @@ complete -c vault -n "__fish_vault_using_subcommand recipient; and not __fish_se
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -l label -d 'A name to recognise it by, such as "ci" or "alice" (default: the SSH comment)' -r
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -l force -d 'Remove it even when it is the last recipient you hold an identity for (you could no longer open the vault)'
-complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -l force -d 'Remove it even when it is the last recipient you hold an identity for (you could no longer open the vault)'
-complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
@@ -457,7 +457,7 @@ complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_s
 complete -c vault -n "__fish_vault_using_subcommand recipient; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -s V -l version -d 'Print version'
@@ -466,13 +466,13 @@ complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_see
 complete -c vault -n "__fish_vault_using_subcommand identity; and not __fish_seen_subcommand_from show export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
@@ -481,7 +481,7 @@ complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_su
 complete -c vault -n "__fish_vault_using_subcommand identity; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand completions" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand completions" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand completions" -l json -d 'Print listings as JSON (list, agent list/show, audit, recipient list, identity show, provider list/test, import, export)'
+complete -c vault -n "__fish_vault_using_subcommand completions" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand completions" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand completions" -s V -l version -d 'Print version'

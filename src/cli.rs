@@ -129,8 +129,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub identity: Option<PathBuf>,
 
-    /// Print listings as JSON (list, agent list/show, audit, recipient list, identity show,
-    /// provider list/test, import, export)
+    /// Print listings as JSON (list, agent list/show/token, audit, recipient list, identity
+    /// show, provider list/test, import, export, proxy, usage)
     #[arg(long, global = true)]
     pub json: bool,
 
@@ -365,16 +365,17 @@ pub struct GetArgs {
 }
 
 const PROXY_AFTER_HELP: &str = "\
-The proxy listens on loopback only and serves each provider under its own path: an agent sets
-OPENAI_BASE_URL=http://127.0.0.1:8765/openai/v1, ANTHROPIC_BASE_URL=http://127.0.0.1:8765/anthropic
-(vault prints the whole list when it starts) and puts its token where the key would go. The
-proxy checks the token, checks that the provider is attached to the token's agent, swaps in the
-real key and forwards the request; streams pass through as they arrive. The real key is removed
-from everything that comes back.
+The proxy listens on loopback only and serves each provider under its own path: an agent
+sets OPENAI_BASE_URL=http://127.0.0.1:8765/openai/v1 or
+ANTHROPIC_BASE_URL=http://127.0.0.1:8765/anthropic (vault prints the whole list when it
+starts) and puts its token where the key would go. The proxy checks the token, checks that
+the provider is attached to the token's agent, swaps in the real key and forwards the
+request; streams pass through as they arrive. The real key is removed from everything that
+comes back.
 
-Refusals are JSON: 401 unknown token, 403 provider not attached, 429 over the agent's rate (with
-Retry-After), 402 over its budget, 503 no key for the provider in the vault, 502 provider
-unreachable. The vault is read once, at start: restart the proxy after changing agents, keys or
+Refusals are JSON: 401 unknown token, 403 provider not attached, 404 unknown path, 429 over
+the agent's rate (with Retry-After), 402 over its budget, 503 no key for the provider in the
+vault, 502 provider unreachable or a compressed answer. The vault is read once, at start: restart the proxy after changing agents, keys or
 tokens. It runs until interrupted (Ctrl-C, SIGTERM).
 
 Examples:

@@ -92,8 +92,10 @@ fn token(ctx: &Context, name: &str, rotate: bool) -> Result<()> {
         .map_err(|e| anyhow::anyhow!("cannot draw random bytes for a token: {e}"))?;
     let hash = TokenHash::of(token.expose());
     let keys = ctx.keys()?;
+    let mut replaced = false;
     ctx.vault.update(&keys, |doc| {
-        if !rotate && doc.agent(name)?.token.is_some() {
+        replaced = doc.agent(name)?.token.is_some();
+        if !rotate && replaced {
             return Err(ModelError::TokenExists(name.to_owned()).into());
         }
         Ok(doc.set_agent_token(name, Some(hash), now())?)
@@ -116,7 +118,7 @@ fn token(ctx: &Context, name: &str, rotate: bool) -> Result<()> {
     ctx.ui.status(format!(
         "This is agent {name}'s proxy token; it is not shown again (vault keeps only its \
          hash). Give it to the agent as its API key, with the base URLs `vault proxy` prints{}.",
-        if rotate {
+        if replaced {
             "; the old token stops working when the proxy restarts"
         } else {
             ""
@@ -347,6 +349,9 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
                 a.entry_name.to_owned(),
                 // A provider key's endpoint comes with it, under the SDK's variable.
                 match a.base_url {
+                    _ if agent.keyless && a.entry.kind == crate::vault::Kind::Provider => {
+                        format!("{} (keyless: a token, and the proxy's address)", a.env_name)
+                    }
                     Some((env, Some(url))) => format!("{} (+ {env}={url})", a.env_name),
                     _ => a.env_name.to_owned(),
                 },
@@ -409,12 +414,18 @@ struct KeylessView {
 
 impl KeylessView {
     fn of(ctx: &Context, name: &str, agent: &Agent, attached: &[Attached<'_>]) -> Self {
-        let mut rates: Vec<(String, Option<String>)> = attached
+        // The attached providers' rates, and any set for others.
+        let mut providers: Vec<&str> = attached
             .iter()
             .filter_map(|a| a.entry.provider.as_deref())
+            .chain(agent.rates.keys().map(String::as_str))
+            .collect();
+        providers.sort_unstable();
+        providers.dedup();
+        let rates = providers
+            .into_iter()
             .map(|p| (p.to_owned(), agent.rate(p).map(|r| r.to_string())))
             .collect();
-        rates.dedup();
         let spent = agent.budget.map(|budget| {
             let log = crate::proxy::UsageLog::new(ctx.state.dir());
             let mut ledger = crate::proxy::usage::Ledger::new(log, ctx.vault_real_path());

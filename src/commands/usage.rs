@@ -94,7 +94,7 @@ pub fn run(ctx: &Context, args: &UsageArgs) -> Result<()> {
             t.requests.to_string(),
             t.input.to_string(),
             t.output.to_string(),
-            format!("{:.4}", t.cost),
+            format!("{:.6}", t.cost),
         ]
     };
     let mut table: Vec<Vec<String>> = rows

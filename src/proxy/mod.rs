@@ -133,13 +133,16 @@ pub fn base_url_for(provider: &Provider, addr: SocketAddr) -> (String, String) {
 #[derive(Debug, thiserror::Error)]
 pub enum ProxyError {
     #[error(
-        "the proxy listens on loopback only (127.0.0.1, ::1 or localhost), not {0}: anyone \
+        "the proxy listens on loopback only (127.0.0.1, ::1 or localhost), not `{0}`: anyone \
          who can reach it can spend the keys behind it"
     )]
     NotLoopback(String),
     #[error("`{0}` is not an address and port such as 127.0.0.1:8765")]
     BadAddress(String),
-    #[error("cannot listen on {0}")]
+    #[error(
+        "cannot listen on {0} (is another vault proxy running there? --listen 127.0.0.1:0 \
+         picks a free port)"
+    )]
     Listen(String, #[source] std::io::Error),
     #[error("cannot start the proxy")]
     Start(#[source] std::io::Error),

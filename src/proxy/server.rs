@@ -268,8 +268,9 @@ async fn forward(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "key_not_configured",
                 format!(
-                    "{} key not configured in vault: vault provider add {}",
-                    provider.name, provider.id
+                    "{} key not configured in vault: vault provider add {}, attach it to agent \
+                     {}, and restart the proxy",
+                    provider.name, provider.id, route.agent
                 ),
             )
         });

@@ -342,7 +342,7 @@ mod tests {
     #[test]
     fn gemini_arrays_count_and_odd_values_do_not_hurt() {
         let mut m = Meter::new(false);
-        m.push(br#"[{"usageMetadata":{"promptTokenCount":5}},{"modelVersion":"gemini-2.5-pro[31m","usageMetadata":{"promptTokenCount":5,"candidatesTokenCount":18446744073709551615,"thoughtsTokenCount":9}}]"#);
+        m.push(br#"[{"usageMetadata":{"promptTokenCount":5}},{"modelVersion":"gemini-2.5-pro\u001b[31m","usageMetadata":{"promptTokenCount":5,"candidatesTokenCount":18446744073709551615,"thoughtsTokenCount":9}}]"#);
         let seen = m.finish();
         assert_eq!((seen.input, seen.output), (5, u64::MAX));
         assert_eq!(seen.model.as_deref(), Some("gemini-2.5-pro[31m"));

@@ -121,7 +121,8 @@ pub struct Budget {
 }
 
 const BUDGET_FORM: &str = "a budget is AMOUNTusd/PERIOD, such as 5usd/day, 50usd/month or \
-                           20usd/total (an amount above 0; a period of day, month or total)";
+                           20usd/total (an amount above 0; a period of day, month or total); \
+                           --no-budget removes one";
 
 impl FromStr for Budget {
     type Err = SettingError;
@@ -204,8 +205,9 @@ impl FromStr for TokenHash {
 /// One `PROVIDER=RATE` (or `PROVIDER=off`) setting, as `--rate` takes and the vault stores it.
 pub fn parse_rate_setting(text: &str) -> Result<(String, Option<Rate>), SettingError> {
     const FORM: SettingError = SettingError(
-        "give PROVIDER=RATE, such as openai=100/60s or anthropic=off (no limit); `vault \
-         provider list` names the providers",
+        "give PROVIDER=RATE, such as openai=100/60s or anthropic=off (no limit); the \
+         providers are openai, anthropic, openrouter, gemini, deepseek, xai, groq, mistral, \
+         venice and custom",
     );
     let (provider, rate) = text.split_once('=').ok_or(FORM)?;
     let provider = crate::providers::find(provider.trim()).ok_or(FORM)?;
@@ -293,7 +295,10 @@ mod tests {
             ("openai".into(), Some("10/1s".parse().unwrap()))
         );
         assert_eq!(parse_rate_setting("anthropic=off").unwrap().1, None);
-        assert!(parse_rate_setting("nobody=1/1s").is_err());
+        let unknown = parse_rate_setting("nobody=1/1s").unwrap_err().to_string();
+        for provider in crate::providers::CATALOG {
+            assert!(unknown.contains(provider.id), "{} not named", provider.id);
+        }
         assert!(parse_rate_setting("openai").is_err());
     }
 }
