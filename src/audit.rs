@@ -60,8 +60,9 @@ impl StateDir {
         Self { dir: dir.into() }
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
+    /// Keyless mode's usage log.
+    pub fn usage_log(&self) -> crate::proxy::UsageLog {
+        crate::proxy::UsageLog::new(&self.dir)
     }
 
     pub fn log_path(&self) -> PathBuf {
@@ -146,6 +147,23 @@ fn open_for_append(path: &Path) -> io::Result<fs::File> {
     options.open(path)
 }
 
+/// Whether `open` is still the file at `path` (one `stat`).
+fn same_file(open: &fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (open.metadata(), fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = open;
+        path.exists()
+    }
+}
+
 /// A log of JSON lines kept open for many appends (the proxy writes one per request), each
 /// line still one write.
 #[derive(Debug)]
@@ -168,7 +186,12 @@ impl OpenLog {
             .file
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if file.is_none() {
+        // Reopened when the log was moved or removed (rotated), so that what is written
+        // stays where readers (budgets, `vault usage`) look.
+        if file
+            .as_ref()
+            .is_none_or(|open| !same_file(open, &self.path))
+        {
             *file = Some(open_for_append(&self.path)?);
         }
         match file.as_mut() {

@@ -158,6 +158,25 @@ pub const CATALOG: &[Provider] = &[
     },
 ];
 
+/// Every variable an SDK may read a provider key or endpoint from (keyless runs keep the
+/// inherited ones from the agent).
+pub fn sdk_env_names() -> Vec<String> {
+    let mut names: Vec<String> = CATALOG
+        .iter()
+        .flat_map(|p| {
+            [Some(p.key_env), p.base_url_env]
+                .into_iter()
+                .flatten()
+                .map(str::to_owned)
+                .chain([p.proxy_url_env().0.into_owned()])
+        })
+        .filter(|name| !name.is_empty())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
 /// The catalog entry for `id`.
 pub fn find(id: &str) -> Option<&'static Provider> {
     CATALOG.iter().find(|p| p.id.eq_ignore_ascii_case(id))

@@ -44,29 +44,22 @@ pub fn run(ctx: &Context, cmd: AgentCommand) -> Result<()> {
 fn set(ctx: &Context, args: AgentSetArgs) -> Result<()> {
     let name = args.name;
     check_agent_name(&name)?;
-    let choose = |on: bool, off: bool| match (on, off) {
-        (true, _) => Some(true),
-        (false, true) => Some(false),
-        (false, false) => None,
-    };
+    // A flag that sets a value and one that clears it: the change, if any.
+    fn change<T>(set: Option<T>, clear: bool) -> Option<Option<T>> {
+        match (set, clear) {
+            (Some(value), _) => Some(Some(value)),
+            (None, true) => Some(None),
+            (None, false) => None,
+        }
+    }
+    let command = (!args.command.is_empty()).then_some(args.command);
     let changes = AgentChanges {
-        image: match (args.image, args.no_image) {
-            (Some(image), _) => Some(Some(image)),
-            (None, true) => Some(None),
-            (None, false) => None,
-        },
-        command: match (args.command.is_empty(), args.no_command) {
-            (false, _) => Some(args.command),
-            (true, true) => Some(Vec::new()),
-            (true, false) => None,
-        },
-        keyless: choose(args.keyless, args.no_keyless),
+        image: change(args.image, args.no_image),
+        command: change(command, args.no_command).map(Option::unwrap_or_default),
+        keyless: change(args.keyless.then_some(true), args.no_keyless)
+            .map(|on| on.unwrap_or(false)),
         rates: args.rates,
-        budget: match (args.budget, args.no_budget) {
-            (Some(budget), _) => Some(Some(budget)),
-            (None, true) => Some(None),
-            (None, false) => None,
-        },
+        budget: change(args.budget, args.no_budget),
     };
     if changes.is_empty() {
         return Err(UsageError(
@@ -427,7 +420,7 @@ impl KeylessView {
             .map(|p| (p.to_owned(), agent.rate(p).map(|r| r.to_string())))
             .collect();
         let spent = agent.budget.map(|budget| {
-            let log = crate::proxy::UsageLog::new(ctx.state.dir());
+            let log = ctx.state.usage_log();
             let mut ledger = crate::proxy::usage::Ledger::new(log, ctx.vault_real_path());
             if let Err(e) = ledger.refresh() {
                 ctx.ui.warn(format!("cannot read the usage log: {e}"));

@@ -9,8 +9,7 @@ use serde_json::json;
 
 use super::{Context, UsageError};
 use crate::cli::ProxyArgs;
-use crate::proxy::{self, Config, Pricing, UsageLog};
-use crate::vault::Kind;
+use crate::proxy::{self, Config, Pricing};
 
 /// The pricing table with the user's overrides (`pricing.toml` in the config directory).
 pub(super) fn pricing(ctx: &Context) -> Result<Pricing> {
@@ -38,61 +37,36 @@ pub fn run(ctx: &Context, args: &ProxyArgs) -> Result<()> {
         )
         .into());
     }
-    // What each agent sets: the base-URL variable of every provider attached to it.
-    let mut listing = Vec::new();
-    for (name, _) in &agents {
-        let mut urls = Vec::new();
-        for a in doc.attached(name)? {
-            let Some(provider) = a
-                .entry
-                .provider
-                .as_deref()
-                .filter(|_| a.entry.kind == Kind::Provider)
-                .and_then(crate::providers::find)
-            else {
-                continue;
-            };
-            let (env, url) = proxy::base_url_for(provider, addr);
-            urls.push((a.env_name.to_owned(), env, url));
-        }
-        listing.push((name.clone(), urls));
-    }
     let config = Config::new(
         &doc,
         &agents,
         ctx.vault_real_path(),
         pricing(ctx)?,
-        UsageLog::new(ctx.state.dir()),
+        ctx.state.usage_log(),
     )?;
     drop(doc);
+    // What each agent sets: the base-URL variable of every provider the proxy serves it.
+    let mut text = format!("Listening on http://{addr}\n");
+    let mut agents = Vec::new();
+    for route in &config.routes {
+        text += &format!("{}:", route.agent);
+        if route.upstreams.is_empty() {
+            text += " no provider key attached";
+        }
+        text += "\n";
+        let mut providers = Vec::new();
+        for u in &route.upstreams {
+            let (env, url) = proxy::base_url_for(u.provider, addr);
+            text += &format!("  {env}={url}  ({}=<its token>)\n", u.key_env);
+            providers.push(json!({ "key_env": u.key_env, "base_url_env": env, "base_url": url }));
+        }
+        agents.push(json!({ "agent": route.agent, "providers": providers }));
+    }
     if ctx.ui.json {
-        let agents: Vec<_> = listing
-            .iter()
-            .map(|(name, urls)| {
-                json!({
-                    "agent": name,
-                    "providers": urls.iter().map(|(key_env, env, url)| json!({
-                        "key_env": key_env, "base_url_env": env, "base_url": url,
-                    })).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
         ctx.ui
             .print_json(&json!({ "listen": format!("http://{addr}"), "agents": agents }))?;
     } else {
-        let mut out = format!("Listening on http://{addr}\n");
-        for (name, urls) in &listing {
-            out += &format!("{name}:");
-            if urls.is_empty() {
-                out += " no provider key attached\n";
-                continue;
-            }
-            out += "\n";
-            for (key_env, env, url) in urls {
-                out += &format!("  {env}={url}  ({key_env}=<its token>)\n");
-            }
-        }
-        ctx.ui.print(out)?;
+        ctx.ui.print(text)?;
     }
     // Whoever waits for the address (a script, a test) gets it now.
     std::io::stdout().flush()?;

@@ -183,6 +183,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
     // it runs (which may be for days).
     drop(attached);
     drop(doc);
+    let vault_path = ctx.vault_real_path();
     let record = |event: Event, pid: Option<u32>, status: Option<i32>| Record {
         time: now(),
         event,
@@ -193,7 +194,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         pid,
         status,
         started: Some(started),
-        vault: Some(ctx.vault_real_path()),
+        vault: Some(vault_path.clone()),
     };
     let (pid, result) = match outcome {
         Ok(running) => {
@@ -257,23 +258,30 @@ fn prepare_keyless(
     agent: &str,
     attached: &[Attached<'_>],
 ) -> Result<Option<KeylessRun>> {
-    let mut providers: Vec<&'static Provider> = attached
-        .iter()
-        .filter(|a| a.entry.kind == Kind::Provider)
-        .filter_map(|a| crate::providers::find(a.entry.provider.as_deref()?))
-        .collect();
-    providers.sort_by_key(|p| p.id);
-    providers.dedup_by_key(|p| p.id);
-    if providers.is_empty() {
+    if !attached.iter().any(|a| a.entry.kind == Kind::Provider) {
         ctx.ui.warn(format!(
             "agent {agent} has no provider key attached, so --keyless has nothing to replace; \
              it runs as usual"
         ));
         return Ok(None);
     }
-    crate::proxy::keep_out_of_debuggers();
     let token = crate::proxy::token::generate()
         .map_err(|e| anyhow::anyhow!("cannot draw random bytes for the run's token: {e}"))?;
+    let config = crate::proxy::Config::new(
+        doc,
+        &[(agent.to_owned(), TokenHash::of(token.expose()))],
+        ctx.vault_real_path(),
+        super::proxy::pricing(ctx)?,
+        ctx.state.usage_log(),
+    )?;
+    // The providers the proxy serves this agent (an agent has one key per provider).
+    let providers: Vec<&'static Provider> = config
+        .routes
+        .iter()
+        .flat_map(|r| &r.upstreams)
+        .map(|u| u.provider)
+        .collect();
+    crate::proxy::keep_out_of_debuggers();
     let listener = crate::proxy::bind_loopback("127.0.0.1:0")?;
     let addr = listener.local_addr()?;
     let mut urls = Vec::new();
@@ -290,28 +298,11 @@ fn prepare_keyless(
         }
         urls.push((provider.id, env, url));
     }
-    let config = crate::proxy::Config::new(
-        doc,
-        &[(agent.to_owned(), TokenHash::of(token.expose()))],
-        ctx.vault_real_path(),
-        super::proxy::pricing(ctx)?,
-        crate::proxy::UsageLog::new(ctx.state.dir()),
-    )?;
-    let hidden = crate::providers::CATALOG
-        .iter()
-        .flat_map(|p| [p.key_env.to_owned(), p.proxy_url_env().0.into_owned()])
-        .chain(
-            crate::providers::CATALOG
-                .iter()
-                .filter_map(|p| p.base_url_env.map(str::to_owned)),
-        )
-        .filter(|name| !name.is_empty())
-        .collect();
     Ok(Some(KeylessRun {
         env: Keyless {
             token,
             urls,
-            hidden,
+            hidden: crate::providers::sdk_env_names(),
         },
         config,
         listener,

@@ -9,7 +9,6 @@ use serde_json::json;
 
 use super::Context;
 use crate::cli::UsageArgs;
-use crate::proxy::UsageLog;
 
 #[derive(Default, Clone, Copy)]
 struct Totals {
@@ -21,9 +20,10 @@ struct Totals {
 
 impl Totals {
     fn add(&mut self, input: u64, output: u64, cost: f64) {
+        // Counts as providers report them may be anything up to u64::MAX.
         self.requests += 1;
-        self.input += input;
-        self.output += output;
+        self.input = self.input.saturating_add(input);
+        self.output = self.output.saturating_add(output);
         self.cost += cost;
     }
 
@@ -43,7 +43,7 @@ pub fn run(ctx: &Context, args: &UsageArgs) -> Result<()> {
         .as_deref()
         .map(super::audit::parse_since)
         .transpose()?;
-    let log = UsageLog::new(ctx.state.dir());
+    let log = ctx.state.usage_log();
     let vault = ctx.vault_real_path();
     let records = log
         .records()

@@ -25,9 +25,13 @@ pub use usage::UsageLog;
 /// One provider an agent may use through the proxy.
 pub struct Upstream {
     pub provider: &'static Provider,
+    /// The variable the agent has the key (now: its token) in.
+    pub key_env: String,
     pub key: SecretValue,
-    /// Where requests go: the key's own endpoint, else the provider's.
+    /// Where requests go: the key's own endpoint, else the provider's (and parsed, to check
+    /// that each request's URL stays below it).
     pub base_url: String,
+    pub base: reqwest::Url,
     pub rate: Option<Rate>,
 }
 
@@ -76,11 +80,14 @@ impl Config {
                         .clone()
                         .unwrap_or_else(|| provider.base_url.to_owned());
                     // A custom endpoint without its address cannot be reached (`provider
-                    // add` always stores one).
-                    (!base_url.is_empty()).then(|| Upstream {
+                    // add` always stores one, checked when the vault is read).
+                    let base = reqwest::Url::parse(&base_url).ok()?;
+                    Some(Upstream {
                         provider,
+                        key_env: a.env_name.to_owned(),
                         key: a.entry.value.clone(),
                         base_url,
+                        base,
                         rate: agent.rate(provider.id),
                     })
                 })

@@ -216,7 +216,9 @@ async fn forward(
         }
     }
     // Only Gemini takes its key in the query (where other providers' logs would keep it).
-    let is_gemini = path.to_ascii_lowercase().starts_with("/gemini/");
+    let is_gemini = path
+        .get(..8)
+        .is_some_and(|start| start.eq_ignore_ascii_case("/gemini/"));
     let query_key = query.filter(|_| is_gemini).and_then(|q| {
         form_pairs(q)
             .into_iter()
@@ -234,18 +236,13 @@ async fn forward(
             "no token: send the token vault gave you where the API key goes",
         ));
     };
+    // check_token returns only indices of `routes` (see there).
     let route = &state.config.routes[route_index];
 
-    // Which provider, and is it this agent's?
-    let rest_of = |path: &str| -> Option<(String, String)> {
-        let trimmed = path.strip_prefix('/')?;
-        let (id, rest) = trimmed.split_once('/').unwrap_or((trimmed, ""));
-        Some((id.to_ascii_lowercase(), format!("/{rest}")))
-    };
-    let Some((id, rest)) = rest_of(path) else {
-        return Err(not_found());
-    };
-    let Some(provider) = crate::providers::find(&id) else {
+    // Which provider (`/ID/REST`), and is it this agent's?
+    let trimmed = path.strip_prefix('/').unwrap_or(path);
+    let (id, rest) = trimmed.split_at(trimmed.find('/').unwrap_or(trimmed.len()));
+    let Some(provider) = crate::providers::find(id) else {
         return Err(not_found());
     };
     let Some((upstream_index, upstream)) = route
@@ -301,10 +298,8 @@ async fn forward(
 
     let mut url = format!("{}{tail}", upstream.base_url);
     // Whatever the URL parser makes of the path, it must stay below the key's endpoint.
-    let below = reqwest::Url::parse(&url)
-        .ok()
-        .zip(reqwest::Url::parse(&upstream.base_url).ok());
-    if !below.is_some_and(|(full, base)| {
+    let base = &upstream.base;
+    if !reqwest::Url::parse(&url).is_ok_and(|full| {
         full.origin() == base.origin() && full.path().starts_with(base.path().trim_end_matches('/'))
     }) {
         return Err(not_found());
@@ -318,14 +313,7 @@ async fn forward(
         }
     }
     let headers = upstream_headers(&parts.headers, &places, upstream.key.expose());
-    let stream = is_stream_request(&body);
-    // An OpenAI-style stream reports its usage only when asked: ask, and keep the extra
-    // event from a client that did not.
-    let (body, hide_usage_event) = if stream && tail.ends_with("/chat/completions") {
-        ask_for_stream_usage(body)
-    } else {
-        (body, false)
-    };
+    let (body, stream, hide_usage_event) = read_request(body, tail.ends_with("/chat/completions"));
     let response = state
         .client
         .request(parts.method, url)
@@ -423,7 +411,13 @@ fn check_token(state: &State, token: &str, same_as: Option<usize>) -> Result<usi
              the one vault run --keyless set)",
         )
     };
-    let found = *state.tokens.find(token).ok_or_else(unknown)?;
+    // A token stands for an index into `routes` (Config::new pairs them); one that does not
+    // is refused like an unknown token rather than trusted.
+    let found = *state
+        .tokens
+        .find(token)
+        .filter(|&&i| i < state.config.routes.len())
+        .ok_or_else(unknown)?;
     match same_as {
         Some(other) if other != found => Err(unknown()),
         _ => Ok(found),
@@ -489,7 +483,8 @@ fn check_rate(
             "rate_limited",
             format!(
                 "agent {} is over its {} rate of {rate}; try again in {seconds} s",
-                state.config.routes[route].agent, target.provider.name
+                route_agent(state, route),
+                target.provider.name
             ),
         );
         refusal.retry_after = Some(seconds.max(1));
@@ -548,23 +543,29 @@ fn with_key(query: &str, key: &str) -> String {
     out.finish()
 }
 
-/// Sets `stream_options.include_usage` in a streamed chat completion request; says whether
-/// the client had not asked for it (then its usage-only event is kept from the client).
-fn ask_for_stream_usage(body: Bytes) -> (Bytes, bool) {
+/// The request body as it goes on, whether it asks for a stream (`"stream": true`), and
+/// whether the stream's usage event is to be kept from the client. An OpenAI-style chat
+/// stream reports usage only when asked (`stream_options.include_usage`): the proxy asks, and
+/// keeps the extra event from a client that did not. The body is parsed once, here.
+fn read_request(body: Bytes, chat: bool) -> (Bytes, bool, bool) {
     let Ok(serde_json::Value::Object(mut request)) = serde_json::from_slice(&body) else {
-        return (body, false);
+        return (body, false, false);
     };
+    let stream = request.get("stream") == Some(&json!(true));
+    if !stream || !chat {
+        return (body, stream, false);
+    }
     let options = request.entry("stream_options").or_insert_with(|| json!({}));
     let Some(options) = options.as_object_mut() else {
-        return (body, false);
+        return (body, true, false);
     };
     if options.get("include_usage") == Some(&json!(true)) {
-        return (body, false);
+        return (body, true, false);
     }
     options.insert("include_usage".into(), json!(true));
     match serde_json::to_vec(&request) {
-        Ok(changed) => (Bytes::from(changed), true),
-        Err(_) => (body, false),
+        Ok(changed) => (Bytes::from(changed), true, true),
+        Err(_) => (body, true, false),
     }
 }
 
@@ -573,16 +574,16 @@ fn ask_for_stream_usage(body: Bytes) -> (Bytes, bool) {
 fn complete_events(pending: &mut Vec<u8>) -> Vec<Vec<u8>> {
     let mut events = Vec::new();
     loop {
-        let end = pending
-            .windows(2)
-            .position(|w| w == b"\n\n")
-            .map(|i| i + 2)
-            .or_else(|| {
-                pending
-                    .windows(4)
-                    .position(|w| w == b"\r\n\r\n")
-                    .map(|i| i + 4)
-            });
+        // Whichever blank line comes first: events end in LF LF or CR LF CR LF.
+        let lf = pending.windows(2).position(|w| w == b"\n\n").map(|i| i + 2);
+        let crlf = pending
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map(|i| i + 4);
+        let end = match (lf, crlf) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let Some(end) = end else {
             return events;
         };
@@ -614,20 +615,21 @@ fn stays_below(tail: &str) -> bool {
             .any(|segment| segment == "." || segment == "..")
 }
 
-/// Whether the request asks for a stream (`"stream": true` in its JSON).
-fn is_stream_request(body: &[u8]) -> bool {
-    serde_json::from_slice::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| v.get("stream").and_then(serde_json::Value::as_bool))
-        .unwrap_or(false)
-}
-
 fn scrub_header(secrets: &Secrets, value: &HeaderValue) -> HeaderValue {
     let mut masker = Masker::new(secrets);
     let mut out = Vec::with_capacity(value.len());
     masker.push(value.as_bytes(), &mut out);
     masker.finish(&mut out);
     HeaderValue::from_bytes(&out).unwrap_or_else(|_| HeaderValue::from_static("***"))
+}
+
+/// The agent of a route index that check_token handed out.
+fn route_agent(state: &State, route: usize) -> &str {
+    state
+        .config
+        .routes
+        .get(route)
+        .map_or("", |r| r.agent.as_str())
 }
 
 /// What to record when an answer ends.
@@ -657,22 +659,25 @@ impl Relay {
         let Some(report) = self.report.take() else {
             return;
         };
-        let seen = self.meter.finish().clone();
+        self.meter.finish();
+        let seen = std::mem::take(&mut self.meter.seen);
         let state = &report.state;
-        let model = seen.model.clone().unwrap_or_default();
+        let cost = state.config.pricing.cost(
+            report.provider,
+            seen.model.as_deref().unwrap_or(""),
+            seen.input,
+            seen.output,
+        );
         let record = Record {
             time: jiff::Timestamp::now(),
             vault: state.config.vault.clone(),
-            agent: state.config.routes[report.route].agent.clone(),
+            agent: route_agent(state, report.route).to_owned(),
             provider: report.provider.to_owned(),
             model: seen.model,
             status: report.status,
             input_tokens: seen.input,
             output_tokens: seen.output,
-            cost_usd: state
-                .config
-                .pricing
-                .cost(report.provider, &model, seen.input, seen.output),
+            cost_usd: cost,
         };
         if let Err(e) = state.usage_out.append(&record) {
             log::warn!(
@@ -803,12 +808,12 @@ mod tests {
 
     #[test]
     fn stream_usage_is_asked_for_and_its_event_kept_from_the_client() {
-        let (body, hide) = ask_for_stream_usage(Bytes::from_static(br#"{"stream":true}"#));
-        assert!(hide);
+        let (body, stream, hide) = read_request(Bytes::from_static(br#"{"stream":true}"#), true);
+        assert!(stream && hide);
         let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(v["stream_options"]["include_usage"], true);
         let asked = br#"{"stream":true,"stream_options":{"include_usage":true}}"#;
-        assert!(!ask_for_stream_usage(Bytes::from_static(asked)).1);
+        assert!(!read_request(Bytes::from_static(asked), true).2);
         let mut pending =
             b"data: {\"choices\":[{}]}\n\ndata: {\"choices\":[],\"usage\":{}}\r\n\r\ndata: [DO"
                 .to_vec();
@@ -821,8 +826,10 @@ mod tests {
 
     #[test]
     fn stream_requests_are_recognised() {
-        assert!(is_stream_request(br#"{"model":"x","stream":true}"#));
-        assert!(!is_stream_request(br#"{"model":"x"}"#));
-        assert!(!is_stream_request(b"not json"));
+        let stream = |body: &'static [u8], chat| read_request(Bytes::from_static(body), chat);
+        assert!(stream(br#"{"model":"x","stream":true}"#, false).1);
+        assert!(!stream(br#"{"model":"x","stream":true}"#, false).2);
+        assert!(!stream(br#"{"model":"x"}"#, true).1);
+        assert!(!stream(b"not json", true).1);
     }
 }

@@ -196,11 +196,6 @@ impl UsageLog {
         &self.path
     }
 
-    /// Appends one record as one line.
-    pub fn append(&self, record: &Record) -> io::Result<()> {
-        crate::audit::append_json_line(&self.path, record)
-    }
-
     /// Every record, oldest first.
     pub fn records(&self) -> io::Result<Vec<Record>> {
         crate::audit::read_json_lines(&self.path)
@@ -381,14 +376,17 @@ mod tests {
             output_tokens: 1,
             cost_usd: cost,
         };
-        log.append(&record("2026-10-31T23:00:00Z", "a", 1.0, "/v"))
+        crate::audit::append_json_line(log.path(), &record("2026-10-31T23:00:00Z", "a", 1.0, "/v"))
             .unwrap();
-        log.append(&record("2026-11-23T01:00:00Z", "a", 2.0, "/v"))
+        crate::audit::append_json_line(log.path(), &record("2026-11-23T01:00:00Z", "a", 2.0, "/v"))
             .unwrap();
-        log.append(&record("2026-11-23T02:00:00Z", "b", 4.0, "/v"))
+        crate::audit::append_json_line(log.path(), &record("2026-11-23T02:00:00Z", "b", 4.0, "/v"))
             .unwrap();
-        log.append(&record("2026-11-23T02:00:00Z", "a", 8.0, "/other"))
-            .unwrap();
+        crate::audit::append_json_line(
+            log.path(),
+            &record("2026-11-23T02:00:00Z", "a", 8.0, "/other"),
+        )
+        .unwrap();
         let mut ledger = Ledger::new(log.clone(), vault);
         ledger.refresh().unwrap();
         let now: Timestamp = "2026-11-23T12:00:00Z".parse().unwrap();
@@ -397,13 +395,16 @@ mod tests {
         assert_eq!(ledger.spent("a", Period::Total, now), 3.0);
         assert_eq!(ledger.spent("b", Period::Day, now), 4.0);
         // Another writer appends; the next refresh sees it. A new day starts from zero.
-        log.append(&record("2026-11-23T03:00:00Z", "a", 0.5, "/v"))
+        crate::audit::append_json_line(log.path(), &record("2026-11-23T03:00:00Z", "a", 0.5, "/v"))
             .unwrap();
         ledger.refresh().unwrap();
         assert_eq!(ledger.spent("a", Period::Day, now), 2.5);
         // A line giving money back is ignored; so is cutting the log.
-        log.append(&record("2026-11-23T04:00:00Z", "a", -100.0, "/v"))
-            .unwrap();
+        crate::audit::append_json_line(
+            log.path(),
+            &record("2026-11-23T04:00:00Z", "a", -100.0, "/v"),
+        )
+        .unwrap();
         ledger.refresh().unwrap();
         assert_eq!(ledger.spent("a", Period::Day, now), 2.5);
         std::fs::write(log.path(), "").unwrap();
