@@ -714,8 +714,11 @@ pub struct RunArgs {
     /// Run the command in a container of this image (default: the agent's stored image)
     #[arg(long, value_name = "IMAGE")]
     pub image: Option<String>,
-    /// The container engine: docker, podman or a path [default: docker, else podman]
-    #[arg(long, env = "VAULT_CONTAINER_ENGINE", value_name = "ENGINE")]
+    /// The container engine: docker, podman or a path [default: VAULT_CONTAINER_ENGINE, else
+    /// docker, else podman]
+    // Not clap's `env`: the variable says which engine to use when there is a container,
+    // not that there must be one (it would clash with --no-container and image-less runs).
+    #[arg(long, value_name = "ENGINE")]
     pub engine: Option<String>,
     /// An extra argument for the engine's `run`, before the image (volumes, network, user);
     /// repeat it for each: --engine-arg=-v --engine-arg=/data:/data

@@ -416,9 +416,27 @@ fn an_agent_with_an_image_runs_here_only_when_asked() {
         .output()
         .unwrap();
     assert_fails_with(&out, "install docker or podman");
-    // …and --no-container runs the command on this machine.
-    let out = env.run(&["run", "a", "--no-container", "--", "true"]);
-    assert_success(&out, &["run", "--no-container"]);
+    // …and --no-container runs the command on this machine, also when the environment
+    // names an engine (which picks the engine for containers, not that there is one).
+    for engine in [None, Some("podman")] {
+        let mut cmd = env.cmd();
+        if let Some(engine) = engine {
+            cmd.env("VAULT_CONTAINER_ENGINE", engine);
+        }
+        let out = cmd
+            .args(["run", "a", "--no-container", "--", "true"])
+            .output()
+            .unwrap();
+        assert_success(&out, &["run", "--no-container"]);
+    }
+    env.ok(&["agent", "set", "a", "--no-image"]);
+    let out = env
+        .cmd()
+        .env("VAULT_CONTAINER_ENGINE", "podman")
+        .args(["run", "a", "--", "true"])
+        .output()
+        .unwrap();
+    assert_success(&out, &["run (VAULT_CONTAINER_ENGINE, no image)"]);
 }
 
 #[test]

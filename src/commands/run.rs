@@ -111,10 +111,13 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
             (program, rest, None)
         }
         Some(image) => {
-            let engine = container::find_engine(
-                args.engine.as_deref(),
-                std::env::var_os("PATH").as_deref(),
-            )?;
+            let named = args.engine.clone().or_else(|| {
+                std::env::var("VAULT_CONTAINER_ENGINE")
+                    .ok()
+                    .filter(|e| !e.is_empty())
+            });
+            let engine =
+                container::find_engine(named.as_deref(), std::env::var_os("PATH").as_deref())?;
             if let Some(a) = attached
                 .iter()
                 .find(|a| container::configures_engine(a.env_name))
