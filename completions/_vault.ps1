@@ -655,7 +655,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
         'vault;run' {
             [CompletionResult]::new('--mask', '--mask', [CompletionResultType]::ParameterName, 'Replace attached secret values in the command''s output with ***')
             [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Run the command in a container of this image (default: the agent''s stored image)')
-            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'The container engine: docker, podman or a path [default: docker, else podman]')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'The container engine: docker, podman or a path [default: VAULT_CONTAINER_ENGINE, else docker, else podman]')
             [CompletionResult]::new('--engine-arg', '--engine-arg', [CompletionResultType]::ParameterName, 'An extra argument for the engine''s `run`, before the image (volumes, network, user); repeat it for each: --engine-arg=-v --engine-arg=/data:/data')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')

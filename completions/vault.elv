@@ -591,7 +591,7 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;run'= {
             cand --mask 'Replace attached secret values in the command''s output with ***'
             cand --image 'Run the command in a container of this image (default: the agent''s stored image)'
-            cand --engine 'The container engine: docker, podman or a path [default: docker, else podman]'
+            cand --engine 'The container engine: docker, podman or a path [default: VAULT_CONTAINER_ENGINE, else docker, else podman]'
             cand --engine-arg 'An extra argument for the engine''s `run`, before the image (volumes, network, user); repeat it for each: --engine-arg=-v --engine-arg=/data:/data'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'

@@ -370,7 +370,7 @@ complete -c vault -n "__fish_vault_using_subcommand run" -l mask -d 'Replace att
 always\t'Mask both streams, also on a terminal (the output then passes through vault, so the command no longer sees a terminal there)'
 never\t'Never mask: the command writes straight to vault\'s own output'"
 complete -c vault -n "__fish_vault_using_subcommand run" -l image -d 'Run the command in a container of this image (default: the agent\'s stored image)' -r
-complete -c vault -n "__fish_vault_using_subcommand run" -l engine -d 'The container engine: docker, podman or a path [default: docker, else podman]' -r
+complete -c vault -n "__fish_vault_using_subcommand run" -l engine -d 'The container engine: docker, podman or a path [default: VAULT_CONTAINER_ENGINE, else docker, else podman]' -r
 complete -c vault -n "__fish_vault_using_subcommand run" -l engine-arg -d 'An extra argument for the engine\'s `run`, before the image (volumes, network, user); repeat it for each: --engine-arg=-v --engine-arg=/data:/data' -r
 complete -c vault -n "__fish_vault_using_subcommand run" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand run" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F

@@ -492,6 +492,14 @@ fn export_to_a_file_is_private() {
     );
     let out = env.run(&["export", "bot", "--format", "github", "-o", "x"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+
+    // Never onto vault's own files: the vault, its backup, or the identity.
+    let before = env.snapshot();
+    for own in [env.vault_path(), env.backup_path(), env.identity_path()] {
+        let out = env.run(&["export", "--all", "--output", &own.to_string_lossy()]);
+        assert_fails_with(&out, "one of vault's own files");
+    }
+    env.assert_unchanged(&before);
 }
 
 #[test]

@@ -39,7 +39,19 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
     if let Some(agent) = &args.agent {
         check_agent_name(agent)?;
     }
+    // Checked before the vault is opened (which may ask for a passphrase).
+    if let Some(path) = &args.output {
+        check_output(ctx, path)?;
+    }
     let doc = ctx.open()?;
+    if let Some(agent) = &args.agent
+        && doc.agent(agent)?.keyless
+    {
+        ctx.ui.warn(format!(
+            "{agent} runs keyless, but an export holds its real provider keys (vault run \
+             --keyless would give it a token instead)"
+        ));
+    }
     let items: Vec<Item> = match &args.agent {
         // What `vault run` would give the agent: each value, and a provider key's endpoint
         // when it is not the provider's own.
@@ -101,14 +113,6 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
     };
     match &args.output {
         Some(path) => {
-            let dir = crate::vault::storage::parent_dir(path);
-            if !dir.is_dir() {
-                bail!(
-                    "cannot write {}: the directory {} does not exist",
-                    path.display(),
-                    dir.display()
-                );
-            }
             write_private_file(path, text.as_bytes(), true)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             ctx.ui.status(format!(
@@ -426,6 +430,43 @@ fn delimiter(items: &[&Item]) -> Result<String> {
             return Ok(text);
         }
     }
+}
+
+/// Where `--output` may write: an existing directory, and not onto what vault keeps itself
+/// (the vault and the files beside it that share its name, such as its backup and lock, or
+/// the identity file): a plaintext export there would replace them.
+fn check_output(ctx: &Context, path: &std::path::Path) -> Result<()> {
+    let dir = crate::vault::storage::parent_dir(path);
+    if !dir.is_dir() {
+        bail!(
+            "cannot write {}: the directory {} does not exist",
+            path.display(),
+            dir.display()
+        );
+    }
+    // The file as it will be written: symlinks resolved, relative to the working directory.
+    let resolved = |p: &std::path::Path| {
+        std::fs::canonicalize(p).unwrap_or_else(|_| {
+            let dir = std::fs::canonicalize(crate::vault::storage::parent_dir(p))
+                .unwrap_or_else(|_| crate::vault::storage::parent_dir(p).to_owned());
+            p.file_name().map_or(dir.clone(), |name| dir.join(name))
+        })
+    };
+    let out = resolved(path);
+    let vault = resolved(ctx.vault.path());
+    let beside_vault = out.parent() == vault.parent()
+        && out
+            .file_name()
+            .zip(vault.file_name())
+            .is_some_and(|(o, v)| o.as_encoded_bytes().starts_with(v.as_encoded_bytes()));
+    if beside_vault || out == resolved(&ctx.identity.identity_file()) {
+        bail!(
+            "refusing to write the export to {}: that is one of vault's own files (the vault, \
+             its backup or lock, or your identity); choose another file",
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]
