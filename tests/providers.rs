@@ -228,6 +228,26 @@ fn add_checks_the_format_and_verify_keeps_invalid_keys_out() {
     no_key_in(&out, BAD);
     env.assert_unchanged(&before);
 
+    // --verify with a name that is taken: refused before the key goes anywhere.
+    let taken = MockProvider::start(GOOD);
+    env.ok_with_stdin(&["secret", "add", "TAKEN"], b"x");
+    let before_taken = env.snapshot();
+    let out = add(
+        &env,
+        &[
+            "openai",
+            "--name",
+            "TAKEN",
+            "--base-url",
+            &taken.url("/v1"),
+            "--verify",
+        ],
+        GOOD,
+    );
+    assert_fails_with(&out, "already exists");
+    assert!(taken.requests().is_empty(), "the key was sent");
+    env.assert_unchanged(&before_taken);
+
     // --force stores a key that does not look right, with a warning.
     let out = add(&env, &["anthropic", "--force"], GOOD);
     assert_success(&out, &["provider", "add", "--force"]);

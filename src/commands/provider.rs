@@ -90,6 +90,7 @@ fn choose_provider(ctx: &Context, given: Option<&str>) -> Result<&'static Provid
             _ => format!("{:<11} {} ({})", p.id, p.name, p.key_env),
         })
         .collect();
+    // choose_one returns an index into `items`, which has one line per catalog entry.
     Ok(&CATALOG[ctx.ui.choose_one("Provider", &items)?])
 }
 
@@ -103,15 +104,12 @@ fn sent_in_clear(url: &str) -> bool {
     let Ok(parsed) = reqwest::Url::parse(url) else {
         return false;
     };
-    let host = parsed
-        .host_str()
-        .unwrap_or_default()
-        .trim_start_matches('[')
-        .trim_end_matches(']');
-    let loopback = host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(host)) => host == "localhost",
+        Some(url::Host::Ipv4(ip)) => crate::proxy::is_loopback(ip.into()),
+        Some(url::Host::Ipv6(ip)) => crate::proxy::is_loopback(ip.into()),
+        None => false,
+    };
     parsed.scheme() == "http" && !loopback
 }
 
@@ -171,8 +169,11 @@ fn add(ctx: &Context, args: AddArgs, source: &ValueSource) -> Result<()> {
         );
     }
     let keys = ctx.keys()?;
-    if ctx.ui.stdin_is_terminal() && source.from_file.is_none() && source.from_env.is_none() {
-        // Say "already exists" before someone pastes a key for nothing.
+    let typed =
+        ctx.ui.stdin_is_terminal() && source.from_file.is_none() && source.from_env.is_none();
+    if typed || args.verify {
+        // Say "already exists" before someone pastes a key for nothing, or before a key is
+        // sent to its provider for nothing.
         if let Ok(existing) = ctx.vault.open(&keys)?.entry(&name) {
             bail!(model::ModelError::AlreadyExists {
                 name,
@@ -271,8 +272,8 @@ fn set(ctx: &Context, name: &str, force: bool, verify: bool, source: &ValueSourc
     model::check_name(name)?;
     let keys = ctx.keys()?;
     let doc = ctx.vault.open(&keys)?;
-    super::secret::ensure_kind(&doc, name, Kind::Provider)?;
-    let Some((provider, url)) = doc.entries.get(name).and_then(endpoint) else {
+    doc.check_kind(name, Kind::Provider)?;
+    let Some((provider, url)) = doc.entries.get(name).and_then(Entry::endpoint) else {
         bail!("{name} names no provider from the catalog; remove it and add it again");
     };
     let url = url.to_owned();
@@ -322,15 +323,6 @@ fn store(
     Ok(())
 }
 
-/// The catalog entry and endpoint of a stored provider key.
-fn endpoint(entry: &Entry) -> Option<(&'static Provider, &str)> {
-    let provider = providers::find(entry.provider.as_deref()?)?;
-    Some((
-        provider,
-        entry.base_url.as_deref().unwrap_or(provider.base_url),
-    ))
-}
-
 fn test(ctx: &Context, names: &[String], all: bool, timeout: Duration) -> Result<ExitCode> {
     for name in names {
         model::check_name(name)?;
@@ -345,7 +337,7 @@ fn test(ctx: &Context, names: &[String], all: bool, timeout: Duration) -> Result
             .collect()
     } else {
         for name in names {
-            super::secret::ensure_kind(&doc, name, Kind::Provider)?;
+            doc.check_kind(name, Kind::Provider)?;
         }
         names.iter().map(String::as_str).collect()
     };
@@ -359,8 +351,10 @@ fn test(ctx: &Context, names: &[String], all: bool, timeout: Duration) -> Result
         let handles: Vec<_> = chosen
             .iter()
             .map(|name| {
+                // `chosen` holds only names of entries of `doc` (listed from it, or checked
+                // with check_kind above).
                 let entry = &doc.entries[*name];
-                scope.spawn(move || match endpoint(entry) {
+                scope.spawn(move || match entry.endpoint() {
                     Some((provider, url)) => (
                         (*name).to_owned(),
                         Some(provider),
@@ -376,9 +370,15 @@ fn test(ctx: &Context, names: &[String], all: bool, timeout: Duration) -> Result
             .collect();
         handles
             .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| (String::new(), None, Status::Error("check failed".into())))
+            .zip(&chosen)
+            .map(|(h, name)| {
+                h.join().unwrap_or_else(|_| {
+                    (
+                        (*name).to_owned(),
+                        None,
+                        Status::Error("check failed".into()),
+                    )
+                })
             })
             .collect()
     });
@@ -463,7 +463,7 @@ fn list(ctx: &Context) -> Result<()> {
         .collect();
     let provider_id = |e: &Entry| e.provider.clone().unwrap_or_else(|| "?".into());
     let base_url = |e: &Entry| {
-        endpoint(e)
+        e.endpoint()
             .map(|(_, url)| url.to_owned())
             .unwrap_or_default()
     };

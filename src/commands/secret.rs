@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result, bail};
 use super::{Context, now};
 use crate::cli::{RemoveArgs, SecretCommand, ValueSource};
 use crate::secret::SecretValue;
-use crate::vault::{Document, Kind, model};
+use crate::vault::{Kind, model};
 
 pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
     match cmd {
@@ -39,12 +39,15 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
             model::check_name(&name)?;
             let keys = ctx.keys()?;
             // Say "no such secret" before reading a value for nothing.
-            ensure_secret(&ctx.vault.open(&keys)?, &name).map_err(|e| match e {
-                model::ModelError::NotFound { similar: None, .. } => anyhow::anyhow!(
-                    "there is no secret by that name; to create one: vault secret add NAME"
-                ),
-                other => other.into(),
-            })?;
+            ctx.vault
+                .open(&keys)?
+                .check_kind(&name, Kind::Secret)
+                .map_err(|e| match e {
+                    model::ModelError::NotFound { similar: None, .. } => anyhow::anyhow!(
+                        "there is no secret by that name; to create one: vault secret add NAME"
+                    ),
+                    other => other.into(),
+                })?;
             let value = read_value(ctx, &format!("vault secret set {name}"), &name, &source)?;
             ctx.vault.update(&keys, |doc| {
                 Ok(doc.replace_value(&name, Kind::Secret, value, now())?)
@@ -58,24 +61,6 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
     Ok(())
 }
 
-/// Fails unless `name` is an existing secret (not a variable).
-fn ensure_secret(doc: &Document, name: &str) -> Result<(), model::ModelError> {
-    ensure_kind(doc, name, Kind::Secret)
-}
-
-/// Fails unless `name` is an existing entry of `kind`.
-pub(super) fn ensure_kind(doc: &Document, name: &str, kind: Kind) -> Result<(), model::ModelError> {
-    let entry = doc.entry(name)?;
-    if entry.kind != kind {
-        return Err(model::ModelError::WrongKind {
-            name: name.to_owned(),
-            actual: entry.kind,
-            expected: kind,
-        });
-    }
-    Ok(())
-}
-
 /// Removes a secret or provider key: refused while agents use it unless `detach`, and asked
 /// about on a terminal unless `yes`.
 pub(super) fn remove(ctx: &Context, kind: Kind, args: &RemoveArgs) -> Result<()> {
@@ -84,16 +69,10 @@ pub(super) fn remove(ctx: &Context, kind: Kind, args: &RemoveArgs) -> Result<()>
     model::check_name(name)?;
     let keys = ctx.keys()?;
     // Check before asking, so nobody confirms a removal that cannot happen.
-    let doc = ctx.vault.open(&keys)?;
-    ensure_kind(&doc, name, kind)?;
-    let users = doc.agents_using(name);
-    if !users.is_empty() && !detach {
-        bail!(model::ModelError::EntryAttached {
-            name: name.to_owned(),
-            agents: users
-        });
-    }
-    drop(doc);
+    // The same checks the removal makes, on a copy that is thrown away.
+    ctx.vault
+        .open(&keys)?
+        .remove_entry(name, kind, detach, now())?;
     let what = kind.label();
     let refusal = format!(
         "not removing {what} {name} without confirmation: standard input is not a terminal; \

@@ -48,12 +48,17 @@ pub fn check(provider: &Provider, base_url: &str, key: &str, timeout: Duration) 
     let url = format!("{}{}", base_url.trim_end_matches('/'), provider.verify_path);
     log::info!("checking a {} key at {url}", provider.name);
     let request = client.get(&url);
+    // Marked sensitive, as bearer_auth marks its header: kept out of reqwest's own Debug.
+    let Ok(mut secret) = reqwest::header::HeaderValue::from_str(key) else {
+        return Status::Error("the key has characters no HTTP header can carry".into());
+    };
+    secret.set_sensitive(true);
     let request = match provider.auth {
         Auth::Bearer => request.bearer_auth(key),
         Auth::XApiKey { version } => request
-            .header("x-api-key", key)
+            .header("x-api-key", secret)
             .header("anthropic-version", version),
-        Auth::GoogApiKey => request.header("x-goog-api-key", key),
+        Auth::GoogApiKey => request.header("x-goog-api-key", secret),
     };
     match request.send() {
         Ok(response) => {

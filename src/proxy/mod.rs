@@ -73,12 +73,8 @@ impl Config {
                 .into_iter()
                 .filter(|a| a.entry.kind == Kind::Provider)
                 .filter_map(|a| {
-                    let provider = crate::providers::find(a.entry.provider.as_deref()?)?;
-                    let base_url = a
-                        .entry
-                        .base_url
-                        .clone()
-                        .unwrap_or_else(|| provider.base_url.to_owned());
+                    let (provider, base_url) = a.entry.endpoint()?;
+                    let base_url = base_url.to_owned();
                     // A custom endpoint without its address cannot be reached (`provider
                     // add` always stores one, checked when the vault is read).
                     let base = reqwest::Url::parse(&base_url).ok()?;
@@ -186,7 +182,8 @@ pub fn bind_loopback(text: &str) -> Result<TcpListener, ProxyError> {
     ))
 }
 
-fn is_loopback(ip: IpAddr) -> bool {
+/// Whether `ip` is loopback (`::ffff:127.0.0.1` included).
+pub fn is_loopback(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => v4.is_loopback(),
         IpAddr::V6(v6) => {

@@ -265,6 +265,10 @@ fn check_provider_details(doc: &Document) -> Result<(), FormatError> {
             continue;
         }
         match e.provider.as_deref() {
+            // A custom endpoint's key without its endpoint would go to OpenAI's.
+            Some("custom") if e.base_url.is_none() => {
+                return invalid("a custom provider's key needs its base_url");
+            }
             Some(id) if crate::providers::find(id).is_some_and(|p| p.id == id) => {}
             _ => return invalid("a provider key needs a provider from the catalog"),
         }
@@ -1142,6 +1146,7 @@ mod tests {
             "kind = \"provider\"\nprovider = \"openai\"\nbase_url = \"https://u:hunter2@gw/v1\"\n",
             "kind = \"provider\"\nprovider = \"openai\"\nbase_url = \"https://gw/v1?key=1\"\n",
             "kind = \"secret\"\nprovider = \"openai\"\n",
+            "kind = \"provider\"\nprovider = \"custom\"\n",
         ] {
             let err = from_text(&entry(bad)).unwrap_err();
             assert!(matches!(err, FormatError::Invalid(..)), "{bad}: {err}");

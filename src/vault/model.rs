@@ -63,6 +63,16 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// A provider key's catalog entry and the endpoint it is sent to (its own, else the
+    /// provider's); `None` for other entries.
+    pub fn endpoint(&self) -> Option<(&'static crate::providers::Provider, &str)> {
+        let provider = crate::providers::find(self.provider.as_deref()?)?;
+        Some((
+            provider,
+            self.base_url.as_deref().unwrap_or(provider.base_url),
+        ))
+    }
+
     /// Replaces the value; a provider key's last check was of the old one, so it is dropped.
     pub fn set_value(&mut self, value: SecretValue, now: Timestamp) {
         if self.value != value {
@@ -442,7 +452,8 @@ impl Document {
     }
 
     /// Fails unless `name` is an existing entry of `kind`.
-    pub(super) fn check_kind(&self, name: &str, kind: Kind) -> Result<(), ModelError> {
+    /// Fails unless `name` is an existing entry of `kind`.
+    pub fn check_kind(&self, name: &str, kind: Kind) -> Result<(), ModelError> {
         let entry = self.entry(name)?;
         if entry.kind != kind {
             return Err(ModelError::WrongKind {
