@@ -132,6 +132,22 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Parsed, ParseError> {
     }
 }
 
+/// `text` with CR LF and lone CR made LF, in one buffer that is wiped and never regrown
+/// (the result is never longer than `text`).
+fn normalize_line_ends(text: &str) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(text.len()));
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            chars.next_if_eq(&'\n');
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Reads a .env file's text.
 pub fn parse(text: &str) -> Result<Parsed, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -140,7 +156,7 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
     // Windows keeps no `\r`. (A copy, so it is wiped.)
     let normalized;
     let text = if text.contains('\r') {
-        normalized = Zeroizing::new(text.replace("\r\n", "\n").replace('\r', "\n"));
+        normalized = normalize_line_ends(text);
         normalized.as_str()
     } else {
         text
@@ -158,6 +174,7 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
             parsed.notes.push(Note::NoValue { line });
             continue;
         };
+        // `seen` holds only indices of bindings already pushed.
         if let Some(&index) = seen.get(&name) {
             let first = parsed.bindings[index].line;
             parsed.notes.push(Note::Repeated {
@@ -308,6 +325,7 @@ impl<'t> Reader<'t> {
 
     /// `'NAME'`.
     fn quoted_name(&mut self, line: usize) -> Result<String, ParseError> {
+        // Called only with the opening `'` (one byte) next.
         let inner = &self.rest()[1..];
         match inner.find('\'') {
             Some(end) if end > 0 => {
@@ -352,6 +370,7 @@ impl<'t> Reader<'t> {
     /// `\"` quotes are tried too, last first, as node's dotenv does: so `"a\\"` (a value ending
     /// in a backslash) followed by more quoted lines still reads as `a\`.
     fn quoted_value(&mut self, quote: char, line: usize) -> Result<String, ParseError> {
+        // Called only with the opening quote (`'` or `"`, one byte) next.
         let body = &self.rest()[1..];
         let bytes = body.as_bytes();
         let q = quote as u8;

@@ -74,6 +74,15 @@ impl SecretValue {
     }
 }
 
+/// Reads a file (or a pipe such as `<(command)`) with [`read_all`]: no unwiped copies.
+pub fn read_file(path: &std::path::Path) -> std::io::Result<Zeroizing<Vec<u8>>> {
+    let mut file = std::fs::File::open(path)?;
+    // A pipe has no length; a regular file is read in one buffer. The hint is capped: a
+    // sparse file may claim any size.
+    let hint = file.metadata().map_or(0, |m| m.len()).min(64 << 20) as usize;
+    read_all(&mut file, hint)
+}
+
 /// Reads `reader` to its end into a buffer that wipes itself, and grows it by hand so that each
 /// outgrown copy is wiped too. `size_hint` (a file's length, or 0) sizes the first buffer.
 pub fn read_all(

@@ -135,9 +135,10 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         let steps = plan(&doc, &parsed.bindings, args);
         show(ctx, &source, &steps, args, true)?;
         refuse_conflicts(&source, &steps)?;
-        // The same changes on a copy: whatever would stop the real import stops this too.
-        let mut copy = doc.clone();
-        let attachments = apply(&mut copy, &steps, args.attach.as_deref())?;
+        // The same changes on this copy, which is never saved: whatever would stop the real
+        // import stops this too.
+        let mut doc = doc;
+        let attachments = apply(&mut doc, &steps, args.attach.as_deref())?;
         if !ctx.ui.json {
             report_attachments(ctx, args, &attachments, true);
             ctx.ui.status("Dry run: the vault was not changed.");
@@ -190,12 +191,7 @@ fn read_source(ctx: &Context, file: &Path) -> Result<(String, Zeroizing<Vec<u8>>
         return Ok(("standard input".to_owned(), bytes));
     }
     let name = file.display().to_string();
-    let bytes = std::fs::File::open(file)
-        .and_then(|mut f| {
-            // A pipe or `<(command)` has no length; a regular file is read in one buffer.
-            let hint = f.metadata().map(|m| m.len() as usize).unwrap_or(0);
-            crate::secret::read_all(&mut f, hint)
-        })
+    let bytes = crate::secret::read_file(file)
         .with_context(|| format!("cannot read {name} (use - to read standard input)"))?;
     Ok((name, bytes))
 }

@@ -1,8 +1,6 @@
 //! `vault secret add|set|rm`. Values come from a hidden prompt, standard input, a file or an
 //! environment variable — never from argv, where every process on the machine could read them.
 
-use std::fs;
-
 use anyhow::{Context as _, Result, bail};
 
 use super::{Context, now};
@@ -130,8 +128,9 @@ pub(super) fn read_value(
     source: &ValueSource,
 ) -> Result<SecretValue> {
     if let Some(path) = &source.from_file {
-        let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        return SecretValue::from_input(bytes)
+        let mut bytes = crate::secret::read_file(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        return SecretValue::from_input(std::mem::take(&mut *bytes))
             .with_context(|| format!("the value in {} cannot be stored", path.display()));
     }
     if let Some(var) = &source.from_env {
