@@ -255,18 +255,11 @@ impl Provider {
         {
             return Err(FormatProblem::Characters { name: self.name });
         }
-        let recognised = recognise(key);
-        let starts_right = self.prefixes.is_empty()
-            || self.prefixes.iter().any(|p| key.starts_with(p))
-                && recognised.is_none_or(|(other, _)| other.id == self.id);
-        // A key that another provider's longer prefix claims is that provider's.
-        let claimed_elsewhere = recognised.filter(|(other, prefix)| {
-            other.id != self.id
-                && !self
-                    .prefixes
-                    .iter()
-                    .any(|own| own.len() >= prefix.len() && key.starts_with(own))
-        });
+        let starts_right =
+            self.prefixes.is_empty() || self.prefixes.iter().any(|p| key.starts_with(p));
+        // A key that another provider's longer prefix claims is that provider's. (Were one of
+        // this provider's prefixes as long, `recognise` would name this one, or none.)
+        let claimed_elsewhere = recognise(key).filter(|(other, _)| other.id != self.id);
         if !starts_right || claimed_elsewhere.is_some() {
             return Err(FormatProblem::WrongStart {
                 name: self.name,
