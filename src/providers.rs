@@ -17,6 +17,18 @@ pub enum Auth {
     GoogApiKey,
 }
 
+/// Another variable a client reads a provider's credential from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyAlias {
+    pub name: &'static str,
+    /// Whether it means the same as the key's own variable (so it gets the key, or in keyless
+    /// mode the token, too); otherwise it holds another kind of credential (an OAuth or
+    /// bearer token) and an agent given vault's key never gets one.
+    pub same_as_key: bool,
+    /// Who reads it, for `--help` and the README.
+    pub read_by: &'static str,
+}
+
 /// One provider of the catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Provider {
@@ -25,11 +37,26 @@ pub struct Provider {
     pub name: &'static str,
     /// The variable the official SDKs read the key from; the entry's default name.
     pub key_env: &'static str,
+    /// The variable the SDK used with this provider reads the key from (OpenAI's for custom
+    /// endpoints): an entry attached under it brings the aliases and base-URL variables.
+    pub sdk_key_env: &'static str,
+    /// Every other variable the official SDKs and the major agents read a credential of this
+    /// provider from.
+    pub key_aliases: &'static [KeyAlias],
     /// The variable the provider's official SDK reads a different endpoint from, where it has
     /// one (providers used through the OpenAI SDK have none of their own).
     pub base_url_env: Option<&'static str>,
+    /// Other variables clients read the endpoint from; they get the same address.
+    pub base_url_aliases: &'static [&'static str],
+    /// Keyless mode's base-URL variable where the SDK has none (`OPENROUTER_BASE_URL`, for
+    /// the agent's code to pass to the OpenAI SDK).
+    pub proxy_url_env: Option<&'static str>,
     /// The API's address, up to the version segment the SDKs add paths to.
     pub base_url: &'static str,
+    /// The end of `base_url` that the SDK adds itself to the address in its base-URL variable
+    /// (Gemini's `/v1beta`: google-genai picks its API version): agents are given the address
+    /// without it, and the proxy takes every path below what is left.
+    pub sdk_adds_path: &'static str,
     /// How keys begin (any of these); empty when keys have no fixed start.
     pub prefixes: &'static [&'static str],
     /// Keys are at least this long.
@@ -39,6 +66,16 @@ pub struct Provider {
     pub verify_path: &'static str,
 }
 
+/// What OpenAI's clients read besides `OPENAI_API_KEY`.
+const OPENAI_KEY_ALIASES: &[KeyAlias] = &[KeyAlias {
+    name: "CODEX_API_KEY",
+    same_as_key: true,
+    read_by: "the Codex CLI (codex exec)",
+}];
+
+/// What OpenAI's clients read besides `OPENAI_BASE_URL`.
+const OPENAI_URL_ALIASES: &[&str] = &["OPENAI_API_BASE"];
+
 /// Every provider vault knows; `custom` is any OpenAI-compatible endpoint (its base URL and
 /// key name are given when it is added).
 pub const CATALOG: &[Provider] = &[
@@ -46,8 +83,13 @@ pub const CATALOG: &[Provider] = &[
         id: "openai",
         name: "OpenAI",
         key_env: "OPENAI_API_KEY",
+        sdk_key_env: "OPENAI_API_KEY",
+        key_aliases: OPENAI_KEY_ALIASES,
         base_url_env: Some("OPENAI_BASE_URL"),
+        base_url_aliases: OPENAI_URL_ALIASES,
+        proxy_url_env: None,
         base_url: "https://api.openai.com/v1",
+        sdk_adds_path: "",
         prefixes: &["sk-proj-", "sk-svcacct-", "sk-admin-", "sk-"],
         min_len: 20,
         auth: Auth::Bearer,
@@ -57,8 +99,24 @@ pub const CATALOG: &[Provider] = &[
         id: "anthropic",
         name: "Anthropic",
         key_env: "ANTHROPIC_API_KEY",
+        sdk_key_env: "ANTHROPIC_API_KEY",
+        key_aliases: &[
+            KeyAlias {
+                name: "ANTHROPIC_AUTH_TOKEN",
+                same_as_key: false,
+                read_by: "the Anthropic SDKs and Claude Code (sent as a bearer token)",
+            },
+            KeyAlias {
+                name: "CLAUDE_CODE_OAUTH_TOKEN",
+                same_as_key: false,
+                read_by: "Claude Code (a subscription's OAuth token)",
+            },
+        ],
         base_url_env: Some("ANTHROPIC_BASE_URL"),
+        base_url_aliases: &[],
+        proxy_url_env: None,
         base_url: "https://api.anthropic.com",
+        sdk_adds_path: "",
         prefixes: &["sk-ant-"],
         min_len: 20,
         auth: Auth::XApiKey {
@@ -70,8 +128,13 @@ pub const CATALOG: &[Provider] = &[
         id: "openrouter",
         name: "OpenRouter",
         key_env: "OPENROUTER_API_KEY",
+        sdk_key_env: "OPENROUTER_API_KEY",
+        key_aliases: &[],
         base_url_env: None,
+        base_url_aliases: &[],
+        proxy_url_env: Some("OPENROUTER_BASE_URL"),
         base_url: "https://openrouter.ai/api/v1",
+        sdk_adds_path: "",
         prefixes: &["sk-or-v1-"],
         min_len: 20,
         auth: Auth::Bearer,
@@ -82,8 +145,18 @@ pub const CATALOG: &[Provider] = &[
         id: "gemini",
         name: "Google Gemini",
         key_env: "GEMINI_API_KEY",
-        base_url_env: None,
+        sdk_key_env: "GEMINI_API_KEY",
+        key_aliases: &[KeyAlias {
+            name: "GOOGLE_API_KEY",
+            // google-genai prefers it to GEMINI_API_KEY and warns when both are set.
+            same_as_key: false,
+            read_by: "google-genai (before GEMINI_API_KEY), LangChain, gemini-cli",
+        }],
+        base_url_env: Some("GOOGLE_GEMINI_BASE_URL"),
+        base_url_aliases: &[],
+        proxy_url_env: None,
         base_url: "https://generativelanguage.googleapis.com/v1beta",
+        sdk_adds_path: "/v1beta",
         prefixes: &["AIza"],
         min_len: 30,
         auth: Auth::GoogApiKey,
@@ -93,8 +166,13 @@ pub const CATALOG: &[Provider] = &[
         id: "deepseek",
         name: "DeepSeek",
         key_env: "DEEPSEEK_API_KEY",
+        sdk_key_env: "DEEPSEEK_API_KEY",
+        key_aliases: &[],
         base_url_env: None,
+        base_url_aliases: &[],
+        proxy_url_env: Some("DEEPSEEK_BASE_URL"),
         base_url: "https://api.deepseek.com",
+        sdk_adds_path: "",
         prefixes: &["sk-"],
         min_len: 20,
         auth: Auth::Bearer,
@@ -104,8 +182,13 @@ pub const CATALOG: &[Provider] = &[
         id: "xai",
         name: "xAI",
         key_env: "XAI_API_KEY",
+        sdk_key_env: "XAI_API_KEY",
+        key_aliases: &[],
         base_url_env: None,
+        base_url_aliases: &[],
+        proxy_url_env: Some("XAI_BASE_URL"),
         base_url: "https://api.x.ai/v1",
+        sdk_adds_path: "",
         prefixes: &["xai-"],
         min_len: 20,
         auth: Auth::Bearer,
@@ -115,8 +198,13 @@ pub const CATALOG: &[Provider] = &[
         id: "groq",
         name: "Groq",
         key_env: "GROQ_API_KEY",
+        sdk_key_env: "GROQ_API_KEY",
+        key_aliases: &[],
         base_url_env: Some("GROQ_BASE_URL"),
+        base_url_aliases: &[],
+        proxy_url_env: None,
         base_url: "https://api.groq.com/openai/v1",
+        sdk_adds_path: "",
         prefixes: &["gsk_"],
         min_len: 20,
         auth: Auth::Bearer,
@@ -126,8 +214,13 @@ pub const CATALOG: &[Provider] = &[
         id: "mistral",
         name: "Mistral",
         key_env: "MISTRAL_API_KEY",
+        sdk_key_env: "MISTRAL_API_KEY",
+        key_aliases: &[],
         base_url_env: None,
+        base_url_aliases: &[],
+        proxy_url_env: Some("MISTRAL_BASE_URL"),
         base_url: "https://api.mistral.ai/v1",
+        sdk_adds_path: "",
         prefixes: &[],
         min_len: 20,
         auth: Auth::Bearer,
@@ -137,8 +230,13 @@ pub const CATALOG: &[Provider] = &[
         id: "venice",
         name: "Venice",
         key_env: "VENICE_API_KEY",
+        sdk_key_env: "VENICE_API_KEY",
+        key_aliases: &[],
         base_url_env: None,
+        base_url_aliases: &[],
+        proxy_url_env: Some("VENICE_BASE_URL"),
         base_url: "https://api.venice.ai/api/v1",
+        sdk_adds_path: "",
         prefixes: &[],
         min_len: 20,
         auth: Auth::Bearer,
@@ -148,9 +246,14 @@ pub const CATALOG: &[Provider] = &[
         id: "custom",
         name: "OpenAI-compatible endpoint",
         key_env: "",
-        // Such endpoints are used through the OpenAI SDK.
+        // Such endpoints are used through the OpenAI SDK (and OpenAI's clients).
+        sdk_key_env: "OPENAI_API_KEY",
+        key_aliases: OPENAI_KEY_ALIASES,
         base_url_env: Some("OPENAI_BASE_URL"),
+        base_url_aliases: OPENAI_URL_ALIASES,
+        proxy_url_env: None,
         base_url: "",
+        sdk_adds_path: "",
         prefixes: &[],
         min_len: 1,
         auth: Auth::Bearer,
@@ -158,17 +261,18 @@ pub const CATALOG: &[Provider] = &[
     },
 ];
 
-/// Every variable an SDK may read a provider key or endpoint from (keyless runs keep the
-/// inherited ones from the agent).
-pub fn sdk_env_names() -> Vec<String> {
-    let mut names: Vec<String> = CATALOG
+/// Every variable any client reads a provider's credential or endpoint from, for every
+/// provider: what a keyless run keeps from the agent when inherited.
+pub fn credential_env_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = CATALOG
         .iter()
         .flat_map(|p| {
-            [Some(p.key_env), p.base_url_env]
+            [p.key_env, p.sdk_key_env]
                 .into_iter()
-                .flatten()
-                .map(str::to_owned)
-                .chain([p.proxy_url_env().0.into_owned()])
+                .chain(p.key_aliases.iter().map(|a| a.name))
+                .chain(p.base_url_env)
+                .chain(p.base_url_aliases.iter().copied())
+                .chain(p.proxy_url_env)
         })
         .filter(|name| !name.is_empty())
         .collect();
@@ -246,7 +350,7 @@ impl Provider {
             return Err(FormatProblem::Whitespace);
         }
         // A gateway takes whatever keys it was made for.
-        if self.id == "custom" {
+        if self.base_url.is_empty() {
             return Ok(());
         }
         if !key
@@ -293,13 +397,38 @@ impl Provider {
         }
     }
 
-    /// The variable the SDK that reads `base_url_env` takes the key from: the provider's own,
-    /// or the OpenAI SDK's for custom endpoints.
-    pub fn sdk_key_env(&self) -> &'static str {
-        if self.id == "custom" {
-            "OPENAI_API_KEY"
-        } else {
-            self.key_env
+    /// The aliases that get the key (or the token) too.
+    pub fn key_copies(&self) -> impl Iterator<Item = &'static str> + use<> {
+        self.key_aliases
+            .iter()
+            .filter(|a| a.same_as_key)
+            .map(|a| a.name)
+    }
+
+    /// The variables that get the endpoint an agent is given: the SDK's own and its aliases
+    /// (none for providers whose SDK reads no base-URL variable).
+    pub fn base_url_envs(&self) -> impl Iterator<Item = &'static str> + use<> {
+        self.base_url_env
+            .into_iter()
+            .chain(self.base_url_aliases.iter().copied())
+    }
+
+    /// Every variable that comes with a key attached under `sdk_key_env`: the aliases (those
+    /// that mean something else stay empty) and the base-URL variables.
+    pub fn companion_envs(&self) -> impl Iterator<Item = &'static str> + use<> {
+        self.key_aliases
+            .iter()
+            .map(|a| a.name)
+            .chain(self.base_url_envs())
+    }
+
+    /// The address an SDK's base-URL variable gets for `endpoint` (the key's endpoint):
+    /// without the path the SDK adds itself.
+    pub fn sdk_url<'u>(&self, endpoint: &'u str) -> &'u str {
+        let endpoint = endpoint.trim_end_matches('/');
+        match self.sdk_adds_path {
+            "" => endpoint,
+            added => endpoint.strip_suffix(added).unwrap_or(endpoint),
         }
     }
 
@@ -313,17 +442,12 @@ impl Provider {
 
     /// Keyless mode: the variable that gets the proxy's address for this provider, and the
     /// path after `/ID` that address ends with. The official SDK's own variable where there
-    /// is one (Gemini's SDK adds its version segment itself); else `ID_BASE_URL`, for the
-    /// agent's code to pass to the OpenAI SDK it uses with such providers.
-    pub fn proxy_url_env(&self) -> (std::borrow::Cow<'static, str>, &'static str) {
-        match (self.id, self.base_url_env) {
-            ("gemini", _) => ("GOOGLE_GEMINI_BASE_URL".into(), ""),
-            (_, Some(env)) => (env.into(), self.base_path()),
-            (id, None) => (
-                format!("{}_BASE_URL", id.to_uppercase()).into(),
-                self.base_path(),
-            ),
-        }
+    /// is one; else `ID_BASE_URL`, for the agent's code to pass to the OpenAI SDK it uses with
+    /// such providers.
+    pub fn proxy_url_env(&self) -> (&'static str, &'static str) {
+        let env = self.base_url_env.or(self.proxy_url_env).unwrap_or_default();
+        let path = self.base_path();
+        (env, path.strip_suffix(self.sdk_adds_path).unwrap_or(path))
     }
 
     /// Whether `url` is this provider's own address (so agents need no base-URL variable).

@@ -16,48 +16,95 @@ use serde_json::Value;
 
 const OPENAI_KEY: &str = "sk-proj-REALkeyNeverLeaves0123456789abcdef";
 const ANTHROPIC_KEY: &str = "sk-ant-api03-REALkeyNeverLeaves0123456789";
+const GEMINI_KEY: &str = "AIzaSyREALkeyNeverLeaves0123456789abcd";
 
-/// The Python that has both SDKs (its full path: the tests' HOME is not the developer's, so
-/// a pyenv shim would not find its interpreter).
+/// Whether CI runs the tests (where a missing client is a failure, not a skip).
+fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+fn missing(what: &str, how: &str) {
+    if under_ci() {
+        panic!("{what} is required under CI=true (.ci/run installs it)");
+    }
+    eprintln!("SKIPPED: {what} is missing ({how})");
+}
+
+/// The Python that has every SDK the tests run (its full path: the tests' HOME is not the
+/// developer's, so a pyenv shim would not find its interpreter).
 fn python_with_sdks() -> Option<PathBuf> {
     let out = Command::new("python3")
-        .args(["-c", "import openai, anthropic, sys; print(sys.executable)"])
+        .args([
+            "-c",
+            "import openai, anthropic, google.genai, websockets, sys; print(sys.executable)",
+        ])
         .output();
     match out {
         Ok(out) if out.status.success() => Some(PathBuf::from(
             String::from_utf8_lossy(&out.stdout).trim().to_owned(),
         )),
         _ => {
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!(
-                    "python3 with the openai and anthropic SDKs is required under CI=true (.ci/run installs them)"
-                );
-            }
-            eprintln!(
-                "SKIPPED: python3 cannot import openai and anthropic (pip install openai anthropic)"
+            missing(
+                "python3 with openai, anthropic, google-genai and websockets",
+                "pip install openai anthropic google-genai websockets",
             );
             None
         }
     }
 }
 
-/// A vault whose `provider` key (`key`) points at `mock`, attached to agent `agent`.
-fn add_key(env: &Env, provider: &str, key: &str, mock: &LlmMock, agent: &str) {
-    let base = if provider == "openai" {
-        mock.base_url("/v1")
-    } else {
-        mock.base_url("")
+/// Where .ci/run installs the Node packages the tests run.
+fn node_modules() -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/target/test-deps/node_modules"
+    ))
+}
+
+/// node, when it and the official Node SDKs are installed.
+fn node_with_sdks() -> Option<PathBuf> {
+    let modules = node_modules();
+    let found = ["openai", "@anthropic-ai/sdk"]
+        .iter()
+        .all(|m| modules.join(m).join("package.json").is_file());
+    let node = Command::new("sh")
+        .args(["-c", "command -v node"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim().to_owned()));
+    match node {
+        Some(node) if found => Some(node),
+        _ => {
+            missing(
+                "node with the openai and @anthropic-ai/sdk packages",
+                "npm install --prefix target/test-deps openai @anthropic-ai/sdk",
+            );
+            None
+        }
+    }
+}
+
+/// A vault whose `provider` key (`key`) points at `mock`, attached to agent `agent`; the
+/// entry's name.
+fn add_key(env: &Env, provider: &str, key: &str, mock: &LlmMock, agent: &str) -> &'static str {
+    let (path, entry) = match provider {
+        "openai" => ("/v1", "OPENAI_API_KEY"),
+        "gemini" => ("/v1beta", "GEMINI_API_KEY"),
+        _ => ("", "ANTHROPIC_API_KEY"),
     };
     env.ok_with_stdin(
-        &["provider", "add", provider, "--base-url", &base],
+        &[
+            "provider",
+            "add",
+            provider,
+            "--base-url",
+            &mock.base_url(path),
+        ],
         key.as_bytes(),
     );
-    let entry = if provider == "openai" {
-        "OPENAI_API_KEY"
-    } else {
-        "ANTHROPIC_API_KEY"
-    };
     env.ok(&["attach", agent, entry]);
+    entry
 }
 
 fn usage_totals(env: &Env, agent: &str) -> Value {
@@ -65,20 +112,24 @@ fn usage_totals(env: &Env, agent: &str) -> Value {
     serde_json::from_str(&out).expect("usage JSON")
 }
 
-/// Runs the SDK script under `vault run --keyless`, releasing the mock's stream as soon as the
-/// script says its first text arrived. Returns the script's JSON lines and the environment it
-/// got.
-fn run_sdk(env: &Env, python: &PathBuf, sdk: &str, mock: &LlmMock) -> (Vec<Value>, Value) {
+/// Runs `program args… ENV_DUMP` under `vault run bot --keyless`, releasing the mock's stream
+/// as soon as the client says its first text arrived. Returns the client's JSON lines and the
+/// environment it got.
+fn run_client(
+    env: &Env,
+    program: &PathBuf,
+    args: &[&str],
+    mock: &LlmMock,
+    parent_env: &[(&str, &str)],
+) -> (Vec<Value>, Value) {
     let dump = env.path("child-env.json");
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/keyless_client.py"
-    );
     let mut child = env
         .cmd()
+        .envs(parent_env.iter().copied())
+        .env("NODE_PATH", node_modules())
         .args(["run", "bot", "--keyless", "--mask", "never", "--"])
-        .arg(python)
-        .args([script, sdk])
+        .arg(program)
+        .args(args)
         .arg(&dump)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -88,7 +139,7 @@ fn run_sdk(env: &Env, python: &PathBuf, sdk: &str, mock: &LlmMock) -> (Vec<Value
     for line in BufReader::new(child.stdout.take().unwrap()).lines() {
         let line = line.unwrap();
         let value: Value = serde_json::from_str(&line)
-            .unwrap_or_else(|_| panic!("not a JSON line from the script: {line}"));
+            .unwrap_or_else(|_| panic!("not a JSON line from the client: {line}"));
         if value["event"] == "first-delta" {
             mock.release();
         }
@@ -97,93 +148,154 @@ fn run_sdk(env: &Env, python: &PathBuf, sdk: &str, mock: &LlmMock) -> (Vec<Value
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "vault run failed: {stderr}");
-    assert!(
-        !stderr.contains(OPENAI_KEY) && !stderr.contains(ANTHROPIC_KEY),
-        "{stderr}"
-    );
+    for key in [OPENAI_KEY, ANTHROPIC_KEY, GEMINI_KEY] {
+        assert!(!stderr.contains(key), "{stderr}");
+    }
     let child_env: Value =
         serde_json::from_slice(&std::fs::read(&dump).expect("env dump")).unwrap();
     (lines, child_env)
 }
 
-fn check_sdk(sdk: &str) {
-    let Some(python) = python_with_sdks() else {
+/// One client of the tests: how it is run, which provider it calls, and what it must see.
+struct Client {
+    /// `python` or `node`.
+    runtime: &'static str,
+    /// What the fixture script is told to do.
+    sdk: &'static str,
+    provider: &'static str,
+    key: &'static str,
+    url_env: &'static str,
+    url_path: &'static str,
+    /// The usage figures of its plain and its streamed request.
+    plain: (u64, u64),
+    streamed: (u64, u64),
+    /// US dollars per million input and output tokens for the model it asks for.
+    price: (f64, f64),
+    /// Requests the mock sees (a WebSocket's handshake and each message count).
+    requests: usize,
+}
+
+const OPENAI_CHAT: Client = Client {
+    runtime: "python",
+    sdk: "openai",
+    provider: "openai",
+    key: OPENAI_KEY,
+    url_env: "OPENAI_BASE_URL",
+    url_path: "/openai/v1",
+    plain: llm::OPENAI_PLAIN,
+    streamed: llm::OPENAI_STREAM,
+    price: (0.15, 0.6), // gpt-4o-mini
+    requests: 2,
+};
+
+const ANTHROPIC_MESSAGES: Client = Client {
+    runtime: "python",
+    sdk: "anthropic",
+    provider: "anthropic",
+    key: ANTHROPIC_KEY,
+    url_env: "ANTHROPIC_BASE_URL",
+    url_path: "/anthropic",
+    plain: llm::ANTHROPIC_PLAIN,
+    streamed: llm::ANTHROPIC_STREAM,
+    price: (3.0, 15.0), // claude-sonnet-4-5
+    requests: 2,
+};
+
+/// Every variable a client reads a provider credential or endpoint from, as vault's catalog
+/// lists them (`vault run --help` prints them), set in the parent to a canary.
+const ALIASES: [&str; 12] = [
+    "OPENAI_API_KEY",
+    "CODEX_API_KEY",
+    "OPENAI_BASE_URL",
+    "OPENAI_API_BASE",
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_AUTH_TOKEN",
+    "CLAUDE_CODE_OAUTH_TOKEN",
+    "ANTHROPIC_BASE_URL",
+    "GEMINI_API_KEY",
+    "GOOGLE_API_KEY",
+    "GOOGLE_GEMINI_BASE_URL",
+    "OPENROUTER_API_KEY",
+];
+const CANARY_KEY: &str = "sk-proj-CANARYinheritedKEY0123456789abc";
+
+fn check_client(client: &Client) {
+    let program = match client.runtime {
+        "node" => node_with_sdks(),
+        _ => python_with_sdks(),
+    };
+    let Some(program) = program else {
         return;
     };
-    let (key, key_env, url_env, url_path, plain, streamed) = match sdk {
-        "openai" => (
-            OPENAI_KEY,
-            "OPENAI_API_KEY",
-            "OPENAI_BASE_URL",
-            "/openai/v1",
-            llm::OPENAI_PLAIN,
-            llm::OPENAI_STREAM,
+    let script = match client.runtime {
+        "node" => concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/keyless_client.mjs"
         ),
-        _ => (
-            ANTHROPIC_KEY,
-            "ANTHROPIC_API_KEY",
-            "ANTHROPIC_BASE_URL",
-            "/anthropic",
-            llm::ANTHROPIC_PLAIN,
-            llm::ANTHROPIC_STREAM,
+        _ => concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/keyless_client.py"
         ),
     };
     let env = Env::new();
     env.init();
-    let mock = LlmMock::start(key);
-    add_key(&env, sdk, key, &mock, "bot");
-    let (lines, child_env) = run_sdk(&env, &python, sdk, &mock);
+    let mock = LlmMock::start(client.key);
+    let key_env = add_key(&env, client.provider, client.key, &mock, "bot");
+    // Every alias in the parent's environment holds a real key: none may reach the client.
+    let parent: Vec<(&str, &str)> = ALIASES.iter().map(|a| (*a, CANARY_KEY)).collect();
+    let (lines, child_env) = run_client(&env, &program, &[script, client.sdk], &mock, &parent);
 
-    // The SDK worked, plain and streamed, and the stream's first text reached it before the
-    // mock had written the rest: nothing buffered the stream.
+    // The client worked, plain and streamed, and the stream's first text reached it before
+    // the mock had written the rest: nothing buffered the stream.
     let events: Vec<&str> = lines.iter().filter_map(|l| l["event"].as_str()).collect();
     assert_eq!(events, ["plain", "first-delta", "stream"], "{lines:?}");
     assert_eq!(lines[0]["text"], "Hello from the mock");
     assert_eq!(lines[2]["text"], "Hello from the mock");
-    assert_eq!(mock.released_in_time(), [true]);
-
-    // The mock got the real key, where the SDK put its token.
-    let seen = mock.seen();
-    assert_eq!(seen.len(), 2, "{seen:?}");
-    // (Anthropic's SDK has sent x-api-key, and now sends a bearer token: whichever it uses.)
-    for request in &seen {
-        let bearer = request.header("authorization") == Some(&format!("Bearer {key}"));
-        let x_api_key = request.header("x-api-key") == Some(key);
-        assert!(bearer || x_api_key, "{request:?}");
+    if client.sdk != "responses-websocket" {
+        assert_eq!(mock.released_in_time(), [true]);
     }
 
-    // The child had a token and the proxy's address, never the key; nothing it received
+    // The mock got the real key, where the client put its token.
+    let seen = mock.seen();
+    assert_eq!(seen.len(), client.requests, "{seen:?}");
+    for request in &seen {
+        let key = client.key;
+        let bearer = request.header("authorization") == Some(&format!("Bearer {key}"));
+        let x_api_key = request.header("x-api-key") == Some(key);
+        let goog = request.header("x-goog-api-key") == Some(key);
+        assert!(bearer || x_api_key || goog, "{request:?}");
+    }
+
+    // The client had a token and the proxy's address, never the key; nothing it received
     // (headers and bodies, plain and streamed) holds the key, though the mock echoed it in all.
     let token = child_env[key_env]
         .as_str()
         .expect("token in the key's variable");
     assert!(token.starts_with("vault-proxy-"), "{token}");
-    let base = child_env[url_env].as_str().expect("base URL");
+    let base = child_env[client.url_env].as_str().expect("base URL");
     assert!(
-        base.starts_with("http://127.0.0.1:") && base.ends_with(url_path),
+        base.starts_with("http://127.0.0.1:") && base.ends_with(client.url_path),
         "{base}"
     );
     let everything = format!("{child_env}{lines:?}");
-    assert!(!everything.contains(key), "the key reached the child");
-    assert!(
-        !everything.contains(&key[key.len() - 12..]),
-        "part of the key reached the child"
-    );
+    for key in [client.key, CANARY_KEY] {
+        assert!(!everything.contains(key), "a real key reached the client");
+        assert!(
+            !everything.contains(&key[key.len() - 12..]),
+            "part of a real key reached the client"
+        );
+    }
     assert!(lines[0]["headers"]["x-echo-key"] == "***", "{}", lines[0]);
 
     // Usage: the mock's figures, priced from the table.
     let usage = usage_totals(&env, "bot");
     let total = &usage["total"];
+    let (plain, streamed) = (client.plain, client.streamed);
     assert_eq!(total["requests"], 2);
     assert_eq!(total["input_tokens"], plain.0 + streamed.0);
     assert_eq!(total["output_tokens"], plain.1 + streamed.1);
-    let (price_in, price_out) = if sdk == "openai" {
-        (0.15, 0.6) // gpt-4o-mini
-    } else {
-        (3.0, 15.0) // claude-sonnet-4-5
-    };
-    let expected = ((plain.0 + streamed.0) as f64 * price_in
-        + (plain.1 + streamed.1) as f64 * price_out)
+    let expected = ((plain.0 + streamed.0) as f64 * client.price.0
+        + (plain.1 + streamed.1) as f64 * client.price.1)
         / 1e6;
     let cost = total["cost_usd"].as_f64().unwrap();
     assert!((cost - expected).abs() < 1e-12, "{cost} != {expected}");
@@ -191,12 +303,56 @@ fn check_sdk(sdk: &str) {
 
 #[test]
 fn the_openai_sdk_runs_keyless_and_never_sees_the_key() {
-    check_sdk("openai");
+    check_client(&OPENAI_CHAT);
 }
 
 #[test]
 fn the_anthropic_sdk_runs_keyless_and_never_sees_the_key() {
-    check_sdk("anthropic");
+    check_client(&ANTHROPIC_MESSAGES);
+}
+
+#[test]
+fn the_openai_node_sdk_runs_keyless_and_never_sees_the_key() {
+    check_client(&Client {
+        runtime: "node",
+        ..OPENAI_CHAT
+    });
+}
+
+#[test]
+fn the_anthropic_node_sdk_runs_keyless_and_never_sees_the_key() {
+    check_client(&Client {
+        runtime: "node",
+        ..ANTHROPIC_MESSAGES
+    });
+}
+
+#[test]
+fn google_genai_runs_keyless_with_its_default_api_version() {
+    check_client(&Client {
+        runtime: "python",
+        sdk: "gemini",
+        provider: "gemini",
+        key: GEMINI_KEY,
+        url_env: "GOOGLE_GEMINI_BASE_URL",
+        url_path: "/gemini",
+        plain: llm::GEMINI_PLAIN,
+        streamed: llm::GEMINI_STREAM,
+        price: (0.3, 2.5), // gemini-2.5-flash
+        requests: 2,
+    });
+}
+
+#[test]
+fn the_responses_api_runs_keyless_over_a_websocket() {
+    check_client(&Client {
+        sdk: "responses-websocket",
+        plain: llm::RESPONSES,
+        streamed: llm::RESPONSES,
+        // The handshake, then two `response.create` messages.
+        requests: 3,
+        ..OPENAI_CHAT
+    });
 }
 
 /// `vault proxy --listen 127.0.0.1:0`, stopped when dropped.

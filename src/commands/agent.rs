@@ -284,6 +284,42 @@ fn list(ctx: &Context) -> Result<()> {
 }
 
 /// A command as one could type it again.
+/// How `agent show` names what an attachment gives: its variable, and what comes with a
+/// provider key (the aliases that get it too, its endpoint's variables).
+fn attached_as(a: &crate::vault::Attached<'_>, keyless: bool) -> String {
+    let copies: Vec<&str> = a
+        .sdk
+        .map(|g| g.provider.key_copies().collect())
+        .unwrap_or_default();
+    let also = match copies.as_slice() {
+        [] => String::new(),
+        names => format!(", also in {}", names.join(", ")),
+    };
+    if keyless && a.entry.kind == crate::vault::Kind::Provider {
+        return format!(
+            "{} (keyless: a token{also}, and the proxy's address)",
+            a.env_name
+        );
+    }
+    let urls: Vec<String> = a
+        .sdk
+        .iter()
+        .flat_map(|g| g.urls())
+        .map(|(env, url)| format!("{env}={url}"))
+        .collect();
+    match (copies.as_slice(), urls.as_slice()) {
+        ([], []) => a.env_name.to_owned(),
+        (copies, urls) => {
+            let given: Vec<&str> = copies
+                .iter()
+                .copied()
+                .chain(urls.iter().map(String::as_str))
+                .collect();
+            format!("{} (+ {})", a.env_name, given.join(", "))
+        }
+    }
+}
+
 fn shell_words(command: &[String]) -> String {
     shlex::try_join(command.iter().map(String::as_str)).unwrap_or_else(|_| command.join(" "))
 }
@@ -312,9 +348,8 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
                     "kind": a.entry.kind.to_string(),
                     "updated": a.entry.updated.to_string(),
                     "status": status(a.entry.updated),
-                    "base_url": a.base_url.and_then(|(env, url)| {
-                        url.map(|url| json!({ "env": env, "url": url }))
-                    }),
+                    "base_url": a.sdk.and_then(|g| g.urls().next()).map(|(env, url)| json!({ "env": env, "url": url })),
+                    "comes_with": a.sdk.map(|g| g.provider.companion_envs().collect::<Vec<_>>()).unwrap_or_default(),
                 })
             })
             .collect();
@@ -341,13 +376,7 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
             vec![
                 a.entry_name.to_owned(),
                 // A provider key's endpoint comes with it, under the SDK's variable.
-                match a.base_url {
-                    _ if agent.keyless && a.entry.kind == crate::vault::Kind::Provider => {
-                        format!("{} (keyless: a token, and the proxy's address)", a.env_name)
-                    }
-                    Some((env, Some(url))) => format!("{} (+ {env}={url})", a.env_name),
-                    _ => a.env_name.to_owned(),
-                },
+                attached_as(a, agent.keyless),
                 a.entry.kind.to_string(),
                 local_time(a.entry.updated),
                 status(a.entry.updated).to_owned(),

@@ -59,13 +59,21 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
             .attached(agent)?
             .into_iter()
             .flat_map(|a| {
-                let endpoint = a.base_url.and_then(|(env, url)| {
-                    Some(Item {
+                let group = a.sdk.into_iter();
+                let copies = group
+                    .clone()
+                    .flat_map(|g| g.provider.key_copies())
+                    .map(|env| Item {
                         name: env,
                         entry: a.entry_name,
-                        kind: Kind::Variable,
-                        value: url?,
-                    })
+                        kind: a.entry.kind,
+                        value: a.entry.value.expose(),
+                    });
+                let endpoint = group.flat_map(|g| g.urls()).map(|(env, url)| Item {
+                    name: env,
+                    entry: a.entry_name,
+                    kind: Kind::Variable,
+                    value: url,
                 });
                 std::iter::once(Item {
                     name: a.env_name,
@@ -73,6 +81,7 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
                     kind: a.entry.kind,
                     value: a.entry.value.expose(),
                 })
+                .chain(copies)
                 .chain(endpoint)
             })
             .collect(),

@@ -101,6 +101,15 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
     } else {
         None
     };
+    let child_env = env::plan(
+        std::env::vars_os(),
+        &attached,
+        EnvOptions {
+            keep_env: args.keep_env,
+            isolate: args.isolate,
+            keyless: keyless.as_ref(),
+        },
+    );
     // In a container, the engine is the child: it passes the attached names on with -e.
     let (program, program_args, engine) = match &image {
         None => {
@@ -131,12 +140,17 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
                 ))
                 .into());
             }
+            // Every attached name (its value may be inherited, with --keep-env), and what
+            // comes with provider keys.
             let mut names: Vec<&str> = attached.iter().map(|a| a.env_name).collect();
-            names.extend(
-                attached
-                    .iter()
-                    .filter_map(|a| a.base_url.and_then(|(env, url)| url.map(|_| env))),
-            );
+            for (name, value) in &child_env {
+                if let Some(name) = name
+                    .to_str()
+                    .filter(|n| value.is_given() && !names.contains(n))
+                {
+                    names.push(name);
+                }
+            }
             let tty = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
             let run_args = container::run_args(image, &names, &args.engine_args, &command, tty);
             (
@@ -154,15 +168,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
     let launch = Launch {
         program: program.clone(),
         args: program_args,
-        env: env::plan(
-            std::env::vars_os(),
-            &attached,
-            EnvOptions {
-                keep_env: args.keep_env,
-                isolate: args.isolate,
-                keyless: keyless.as_ref(),
-            },
-        ),
+        env: child_env,
         mask_stdout,
         mask_stderr,
         // With a terminal, the child must share vault's process group (it is the terminal's
@@ -290,6 +296,8 @@ fn prepare_keyless(
     let mut urls = Vec::new();
     for provider in providers {
         let (env, url) = crate::proxy::base_url_for(provider, addr);
+        // (What else comes with a key attached under its SDK's name, attach already keeps
+        // free.)
         if let Some(a) = attached.iter().find(|a| a.env_name == env) {
             return Err(UsageError(format!(
                 "{} is attached to {agent} as {env}, which keyless mode sets to the proxy's \
@@ -302,11 +310,7 @@ fn prepare_keyless(
         urls.push((provider.id, env, url));
     }
     Ok(Some(KeylessRun {
-        env: Keyless {
-            token,
-            urls,
-            hidden: crate::providers::sdk_env_names(),
-        },
+        env: Keyless { token, urls },
         config,
         listener,
     }))

@@ -27,20 +27,17 @@ pub struct EnvOptions<'k> {
 pub struct Keyless {
     pub token: SecretValue,
     /// Provider id → the base-URL variable and the proxy's address for it.
-    pub urls: Vec<(&'static str, String, String)>,
-    /// Inherited variables the child must not get: every provider's key and base-URL
-    /// variable (a key in the parent's environment would pass the proxy by).
-    pub hidden: Vec<String>,
+    pub urls: Vec<(&'static str, &'static str, String)>,
 }
 
 impl Keyless {
     /// The base-URL variable and proxy address for a provider key, when `a` is one.
-    pub fn url_for(&self, a: &Attached<'_>) -> Option<(&str, &str)> {
+    pub fn url_for(&self, a: &Attached<'_>) -> Option<(&'static str, &str)> {
         let provider = a.entry.provider.as_deref()?;
         self.urls
             .iter()
             .find(|(id, _, _)| *id == provider)
-            .map(|(_, env, url)| (env.as_str(), url.as_str()))
+            .map(|(_, env, url)| (*env, url.as_str()))
     }
 }
 
@@ -53,7 +50,15 @@ pub enum EnvValue<'d> {
     Setting(&'d str),
 }
 
-/// The child's whole environment, in a stable order (inherited first, then attached).
+impl EnvValue<'_> {
+    /// Whether vault gives it (rather than the parent's environment).
+    pub fn is_given(&self) -> bool {
+        !matches!(self, Self::Inherited(_))
+    }
+}
+
+/// The child's whole environment, in a stable order (inherited first, then attached, then
+/// what comes with provider keys).
 pub fn plan<'d>(
     inherited: impl IntoIterator<Item = (OsString, OsString)>,
     attached: &[Attached<'d>],
@@ -70,10 +75,6 @@ pub fn plan<'d>(
         Some((token, _, _)) => token,
         None => &a.entry.value,
     };
-    let url_of = |a: &Attached<'d>| match keyless(a) {
-        Some((_, env, url)) => Some((env, Some(url))),
-        None => a.base_url,
-    };
     let is_attached = |name: &OsStr| {
         attached
             .iter()
@@ -84,14 +85,16 @@ pub fn plan<'d>(
             .iter()
             .any(|own| same_name(OsStr::new(own), name))
     };
+    // Keyless: no provider's credential or endpoint variable is inherited, whichever keys
+    // are attached (one in the parent's environment would pass the proxy by).
+    let credentials = match options.keyless {
+        Some(_) => crate::providers::credential_env_names(),
+        None => Vec::new(),
+    };
+    let is_credential = |name: &OsStr| credentials.iter().any(|c| same_name(OsStr::new(c), name));
     let mut vars: Vec<(OsString, EnvValue<'d>)> = inherited
         .into_iter()
-        .filter(|(name, _)| !is_reserved(name))
-        .filter(|(name, _)| {
-            options
-                .keyless
-                .is_none_or(|k| !k.hidden.iter().any(|h| same_name(OsStr::new(h), name)))
-        })
+        .filter(|(name, _)| !is_reserved(name) && !is_credential(name))
         .filter(|(name, _)| !options.isolate || isolated_keeps(name))
         .filter(|(name, _)| options.keep_env || !is_attached(name))
         .map(|(name, value)| (name, EnvValue::Inherited(value)))
@@ -103,25 +106,52 @@ pub fn plan<'d>(
         }
         vars.push((name, EnvValue::Attached(value_of(a))));
     }
-    // A provider key and its SDK's base-URL variable come as a pair: where the key is vault's,
-    // so is the variable (the key's endpoint, or none at all), whatever was inherited; where
-    // an inherited key was kept (--keep-env), the inherited variable stays with it.
+    // A provider key comes with the variables clients read it and its endpoint from: where
+    // the key is vault's, so are they (the key again, the key's endpoint, or nothing at all),
+    // whatever was inherited; where an inherited key was kept (--keep-env), the inherited
+    // variables stay with it.
     for a in attached {
-        let Some((url_env, url)) = url_of(a) else {
-            continue;
-        };
         let key_is_ours = vars.iter().any(|(n, v)| {
             same_name(n, OsStr::new(a.env_name)) && matches!(v, EnvValue::Attached(_))
         });
         if !key_is_ours {
             continue;
         }
-        vars.retain(|(n, _)| !same_name(n, OsStr::new(url_env)));
-        if let Some(url) = url {
-            vars.push((OsString::from(url_env), EnvValue::Setting(url)));
+        let mut given: Vec<(&'static str, EnvValue<'d>)> = Vec::new();
+        if let Some(group) = &a.sdk {
+            let provider = group.provider;
+            let copies = provider
+                .key_copies()
+                .map(|env| (env, EnvValue::Attached(value_of(a))));
+            match keyless(a) {
+                Some((_, url_env, url)) => {
+                    let urls = std::iter::once(url_env)
+                        .chain(provider.base_url_aliases.iter().copied())
+                        .map(|env| (env, EnvValue::Setting(url)));
+                    given.extend(copies.chain(urls));
+                }
+                None => {
+                    let urls = group.urls().map(|(env, url)| (env, EnvValue::Setting(url)));
+                    given.extend(copies.chain(urls));
+                }
+            }
+            drop_names(&mut vars, provider.companion_envs());
+        } else if let Some((_, url_env, url)) = keyless(a) {
+            // Attached under another name: the proxy's address still comes with the token.
+            given.push((url_env, EnvValue::Setting(url)));
         }
+        drop_names(&mut vars, given.iter().map(|(env, _)| *env));
+        vars.extend(given.into_iter().map(|(env, v)| (OsString::from(env), v)));
     }
     vars
+}
+
+fn drop_names<'n>(
+    vars: &mut Vec<(OsString, EnvValue<'_>)>,
+    names: impl IntoIterator<Item = &'n str>,
+) {
+    let names: Vec<&str> = names.into_iter().collect();
+    vars.retain(|(n, _)| !names.iter().any(|d| same_name(n, OsStr::new(d))));
 }
 
 /// Environment names are case-sensitive on Unix and not on Windows.
@@ -244,5 +274,127 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A vault with an OpenAI key (at a gateway) and an Anthropic key attached to agent `a`.
+    fn doc_with_keys() -> Document {
+        let mut d = doc();
+        let now = jiff::Timestamp::UNIX_EPOCH;
+        for (name, provider, value) in [
+            (
+                "OPENAI_API_KEY",
+                "openai",
+                "sk-proj-vaults-own-key-0123456789",
+            ),
+            (
+                "ANTHROPIC_API_KEY",
+                "anthropic",
+                "sk-ant-vaults-own-key-0123456789",
+            ),
+        ] {
+            d.add_entry(
+                name,
+                Kind::Provider,
+                SecretValue::new(value.into()).unwrap(),
+                now,
+            )
+            .unwrap();
+            d.entries.get_mut(name).unwrap().provider = Some(provider.into());
+            d.attach("a", name, None, now).unwrap();
+        }
+        d.entries.get_mut("OPENAI_API_KEY").unwrap().base_url =
+            Some("https://gw.example.com/v1".into());
+        d
+    }
+
+    /// Every credential and endpoint variable of the catalog, holding a canary.
+    fn inherited_credentials() -> Vec<(OsString, OsString)> {
+        crate::providers::credential_env_names()
+            .into_iter()
+            .map(|name| (name.into(), "inherited-canary".into()))
+            .chain(inherited())
+            .collect()
+    }
+
+    #[test]
+    fn a_keyless_run_inherits_no_credential_of_any_provider() {
+        let d = doc_with_keys();
+        let attached = d.attached("a").unwrap();
+        let keyless = Keyless {
+            token: SecretValue::new("vault-proxy-token".into()).unwrap(),
+            urls: vec![
+                (
+                    "openai",
+                    "OPENAI_BASE_URL",
+                    "http://127.0.0.1:1/openai/v1".into(),
+                ),
+                (
+                    "anthropic",
+                    "ANTHROPIC_BASE_URL",
+                    "http://127.0.0.1:1/anthropic".into(),
+                ),
+            ],
+        };
+        let options = EnvOptions {
+            keyless: Some(&keyless),
+            ..Default::default()
+        };
+        let vars = plan(inherited_credentials(), &attached, options);
+        for (name, value) in &vars {
+            let value = match value {
+                EnvValue::Inherited(v) => v.to_string_lossy().into_owned(),
+                EnvValue::Attached(v) => v.expose().to_owned(),
+                EnvValue::Setting(v) => (*v).to_owned(),
+            };
+            assert!(!value.contains("canary"), "{name:?} was inherited");
+            assert!(
+                !value.contains("vaults-own-key"),
+                "{name:?} holds a real key"
+            );
+        }
+        let token = Some("vault-proxy-token");
+        assert_eq!(value_of(&vars, "OPENAI_API_KEY").as_deref(), token);
+        assert_eq!(value_of(&vars, "CODEX_API_KEY").as_deref(), token);
+        assert_eq!(value_of(&vars, "ANTHROPIC_API_KEY").as_deref(), token);
+        let proxy = Some("http://127.0.0.1:1/openai/v1");
+        assert_eq!(value_of(&vars, "OPENAI_BASE_URL").as_deref(), proxy);
+        assert_eq!(value_of(&vars, "OPENAI_API_BASE").as_deref(), proxy);
+        for gone in [
+            "ANTHROPIC_AUTH_TOKEN",
+            "CLAUDE_CODE_OAUTH_TOKEN",
+            "GOOGLE_API_KEY",
+        ] {
+            assert_eq!(value_of(&vars, gone), None, "{gone}");
+        }
+        // Each variable once.
+        let mut names: Vec<_> = vars.iter().map(|(n, _)| n.clone()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), vars.len());
+    }
+
+    #[test]
+    fn a_vault_key_brings_its_aliases_and_drops_inherited_ones() {
+        let d = doc_with_keys();
+        let attached = d.attached("a").unwrap();
+        let vars = plan(inherited_credentials(), &attached, EnvOptions::default());
+        let key = Some("sk-proj-vaults-own-key-0123456789");
+        assert_eq!(value_of(&vars, "CODEX_API_KEY").as_deref(), key);
+        let gateway = Some("https://gw.example.com/v1");
+        assert_eq!(value_of(&vars, "OPENAI_BASE_URL").as_deref(), gateway);
+        assert_eq!(value_of(&vars, "OPENAI_API_BASE").as_deref(), gateway);
+        // Anthropic's own endpoint: no base-URL variable, and no other Anthropic credential.
+        for gone in [
+            "ANTHROPIC_BASE_URL",
+            "ANTHROPIC_AUTH_TOKEN",
+            "CLAUDE_CODE_OAUTH_TOKEN",
+        ] {
+            assert_eq!(value_of(&vars, gone), None, "{gone}");
+        }
+        // A provider without a key in the vault is none of vault's business in a plain run.
+        assert_eq!(
+            value_of(&vars, "GOOGLE_API_KEY").as_deref(),
+            Some("inherited-canary")
+        );
     }
 }

@@ -28,8 +28,9 @@ pub struct Upstream {
     /// The variable the agent has the key (now: its token) in.
     pub key_env: String,
     pub key: SecretValue,
-    /// Where requests go: the key's own endpoint, else the provider's (and parsed, to check
-    /// that each request's URL stays below it).
+    /// Where requests go: the key's own endpoint, else the provider's, without the path the
+    /// SDK adds itself (Gemini's API version); parsed too, to check that each request's URL
+    /// stays below it.
     pub base_url: String,
     pub base: reqwest::Url,
     pub rate: Option<Rate>,
@@ -73,8 +74,8 @@ impl Config {
                 .into_iter()
                 .filter(|a| a.entry.kind == Kind::Provider)
                 .filter_map(|a| {
-                    let (provider, base_url) = a.entry.endpoint()?;
-                    let base_url = base_url.to_owned();
+                    let (provider, endpoint) = a.entry.endpoint()?;
+                    let base_url = provider.sdk_url(endpoint).to_owned();
                     // A custom endpoint without its address cannot be reached (`provider
                     // add` always stores one, checked when the vault is read).
                     let base = reqwest::Url::parse(&base_url).ok()?;
@@ -125,12 +126,9 @@ impl Config {
 }
 
 /// The address an agent's SDK is given for `provider`, and the variable it goes in.
-pub fn base_url_for(provider: &Provider, addr: SocketAddr) -> (String, String) {
+pub fn base_url_for(provider: &Provider, addr: SocketAddr) -> (&'static str, String) {
     let (env, path) = provider.proxy_url_env();
-    (
-        env.into_owned(),
-        format!("http://{addr}/{}{path}", provider.id),
-    )
+    (env, format!("http://{addr}/{}{path}", provider.id))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -330,29 +328,26 @@ mod tests {
         let url = |id| base_url_for(crate::providers::find(id).unwrap(), addr);
         assert_eq!(
             url("openai"),
-            (
-                "OPENAI_BASE_URL".into(),
-                "http://127.0.0.1:8765/openai/v1".into()
-            )
+            ("OPENAI_BASE_URL", "http://127.0.0.1:8765/openai/v1".into())
         );
         assert_eq!(
             url("anthropic"),
             (
-                "ANTHROPIC_BASE_URL".into(),
+                "ANTHROPIC_BASE_URL",
                 "http://127.0.0.1:8765/anthropic".into()
             )
         );
         assert_eq!(
             url("gemini"),
             (
-                "GOOGLE_GEMINI_BASE_URL".into(),
+                "GOOGLE_GEMINI_BASE_URL",
                 "http://127.0.0.1:8765/gemini".into()
             )
         );
         assert_eq!(
             url("openrouter"),
             (
-                "OPENROUTER_BASE_URL".into(),
+                "OPENROUTER_BASE_URL",
                 "http://127.0.0.1:8765/openrouter/api/v1".into()
             )
         );

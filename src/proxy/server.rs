@@ -19,9 +19,11 @@ use serde_json::json;
 
 use super::limits::RateLimiter;
 use super::token::Tokens;
-use super::usage::{Ledger, Meter, Record};
+use super::usage::{Ledger, Meter, Record, Seen};
 use super::{Config, ProxyError, Route, Upstream};
 use crate::launch::mask::{Masker, Secrets};
+
+mod websocket;
 
 /// The largest request body forwarded (audio uploads fit; nothing an agent sends is larger).
 const MAX_REQUEST: usize = 64 * 1024 * 1024;
@@ -99,6 +101,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: Arc<State>) {
                 .timer(hyper_util::rt::TokioTimer::new())
                 .header_read_timeout(HEAD_TIMEOUT)
                 .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades()
                 .await;
             drop(slot);
         });
@@ -123,16 +126,21 @@ impl Refusal {
         }
     }
 
-    /// JSON both OpenAI's and Anthropic's SDKs read the message from.
-    fn into_response(self) -> Response<ProxyBody> {
-        let kind = match self.status {
+    /// The error's type, in the words OpenAI's and Anthropic's APIs use.
+    fn kind(&self) -> &'static str {
+        match self.status {
             StatusCode::UNAUTHORIZED => "authentication_error",
             StatusCode::FORBIDDEN => "permission_error",
             StatusCode::TOO_MANY_REQUESTS => "rate_limit_error",
             StatusCode::PAYMENT_REQUIRED => "budget_exceeded",
             StatusCode::NOT_FOUND => "not_found_error",
             _ => "api_error",
-        };
+        }
+    }
+
+    /// JSON both OpenAI's and Anthropic's SDKs read the message from.
+    fn into_response(self) -> Response<ProxyBody> {
+        let kind = self.kind();
         let body = json!({
             "type": "error",
             "error": {"type": kind, "code": self.code, "message": format!("vault proxy: {}", self.message)},
@@ -195,8 +203,11 @@ const HOP_BY_HOP: [&str; 9] = [
 
 async fn forward(
     state: &Arc<State>,
-    request: Request<Incoming>,
+    mut request: Request<Incoming>,
 ) -> Result<Response<ProxyBody>, Refusal> {
+    // A WebSocket handshake is checked like any request; the connection is taken over only
+    // once the provider has accepted it too.
+    let upgrade = websocket::wanted(request.headers()).then(|| hyper::upgrade::on(&mut request));
     let (parts, body) = request.into_parts();
     let path = parts.uri.path();
     let query = parts.uri.query();
@@ -272,7 +283,8 @@ async fn forward(
             )
         });
     };
-    let base_path = provider.base_path();
+    // Below the path the agent was given, everything the provider serves under its address.
+    let (_, base_path) = provider.proxy_url_env();
     let Some(tail) = rest
         .strip_prefix(base_path)
         .filter(|t| t.is_empty() || t.starts_with('/'))
@@ -281,23 +293,8 @@ async fn forward(
         return Err(not_found());
     };
 
-    check_budget(state, route)?;
-    check_rate(state, route_index, upstream_index, upstream)?;
-
-    let body = Limited::new(body, MAX_REQUEST)
-        .collect()
-        .await
-        .map_err(|_| {
-            Refusal::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "request_too_large",
-                "the request body is larger than the proxy forwards (64 MiB)",
-            )
-        })?
-        .to_bytes();
-
-    let mut url = format!("{}{tail}", upstream.base_url);
     // Whatever the URL parser makes of the path, it must stay below the key's endpoint.
+    let mut url = format!("{}{tail}", upstream.base_url);
     let base = &upstream.base;
     if !reqwest::Url::parse(&url).is_ok_and(|full| {
         full.origin() == base.origin() && full.path().starts_with(base.path().trim_end_matches('/'))
@@ -312,6 +309,30 @@ async fn forward(
             url.push_str(query);
         }
     }
+
+    check_budget(state, route)?;
+    if let Some(upgrade) = upgrade {
+        // Each response asked for over the socket is admitted by the rate, not the socket.
+        let admitted = websocket::Admitted {
+            route: route_index,
+            upstream: upstream_index,
+        };
+        return websocket::open(state, admitted, url, &parts.headers, &places, upgrade).await;
+    }
+    check_rate(state, route_index, upstream_index, upstream)?;
+
+    let body = Limited::new(body, MAX_REQUEST)
+        .collect()
+        .await
+        .map_err(|_| {
+            Refusal::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request_too_large",
+                "the request body is larger than the proxy forwards (64 MiB)",
+            )
+        })?
+        .to_bytes();
+
     let headers = upstream_headers(&parts.headers, &places, upstream.key.expose());
     let (body, stream, hide_usage_event) = read_request(body, tail.ends_with("/chat/completions"));
     let response = state
@@ -654,6 +675,35 @@ struct Relay {
     report: Option<Report>,
 }
 
+impl State {
+    /// Appends what one answer used to the usage log.
+    fn record(&self, route: usize, provider: &'static str, status: u16, seen: Seen) {
+        let cost = self.config.pricing.cost(
+            provider,
+            seen.model.as_deref().unwrap_or(""),
+            seen.input,
+            seen.output,
+        );
+        let record = Record {
+            time: jiff::Timestamp::now(),
+            vault: self.config.vault.clone(),
+            agent: route_agent(self, route).to_owned(),
+            provider: provider.to_owned(),
+            model: seen.model,
+            status,
+            input_tokens: seen.input,
+            output_tokens: seen.output,
+            cost_usd: cost,
+        };
+        if let Err(e) = self.usage_out.append(&record) {
+            log::warn!(
+                "usage not recorded in {}: {e}",
+                self.config.usage.path().display()
+            );
+        }
+    }
+}
+
 impl Relay {
     fn record(&mut self) {
         let Some(report) = self.report.take() else {
@@ -661,30 +711,9 @@ impl Relay {
         };
         self.meter.finish();
         let seen = std::mem::take(&mut self.meter.seen);
-        let state = &report.state;
-        let cost = state.config.pricing.cost(
-            report.provider,
-            seen.model.as_deref().unwrap_or(""),
-            seen.input,
-            seen.output,
-        );
-        let record = Record {
-            time: jiff::Timestamp::now(),
-            vault: state.config.vault.clone(),
-            agent: route_agent(state, report.route).to_owned(),
-            provider: report.provider.to_owned(),
-            model: seen.model,
-            status: report.status,
-            input_tokens: seen.input,
-            output_tokens: seen.output,
-            cost_usd: cost,
-        };
-        if let Err(e) = state.usage_out.append(&record) {
-            log::warn!(
-                "usage not recorded in {}: {e}",
-                state.config.usage.path().display()
-            );
-        }
+        report
+            .state
+            .record(report.route, report.provider, report.status, seen);
     }
 }
 

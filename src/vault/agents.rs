@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
+
+use crate::providers::Provider;
 use serde::Deserialize;
 
 use super::keyless::{Budget, Rate, TokenHash, parse_rate_setting};
@@ -113,30 +115,42 @@ pub struct Attached<'d> {
     pub entry_name: &'d str,
     pub env_name: &'d str,
     pub entry: &'d Entry,
-    /// For a provider key attached under the name its SDK reads the key from: the SDK's
-    /// base-URL variable, and the key's endpoint when it is not the provider's own (else the
-    /// variable is kept out of the environment, so no inherited one redirects the key).
-    pub base_url: Option<(&'static str, Option<&'d str>)>,
+    /// For a provider key attached under the name its SDK reads the key from: the variables
+    /// that come with it (see [`SdkGroup`]).
+    pub sdk: Option<SdkGroup<'d>>,
 }
 
-/// The SDK base-URL variable that goes with a provider key attached as `env_name`, and the
-/// address to put in it (`None`: the provider's own, so the variable must be absent). Only a
-/// key attached under the name the SDK reads has one: the variable and the key then always
-/// come as a pair, and no other key is sent to this endpoint.
-pub fn url_pair<'e>(entry: &'e Entry, env_name: &str) -> Option<(&'static str, Option<&'e str>)> {
-    if entry.kind != Kind::Provider {
+/// A provider key attached under the name its SDK reads brings every variable clients read
+/// that provider's credential or endpoint from: the aliases that mean the same get the key
+/// too, those that hold another kind of credential stay empty, and the base-URL variables get
+/// the key's endpoint, or stay empty when it is the provider's own. Whatever was inherited
+/// under those names is dropped, so nothing redirects the key or replaces it.
+#[derive(Debug, Clone, Copy)]
+pub struct SdkGroup<'d> {
+    pub provider: &'static Provider,
+    /// The address for the base-URL variables (`None`: the provider's own).
+    pub url: Option<&'d str>,
+}
+
+impl<'d> SdkGroup<'d> {
+    /// The base-URL variables and the address they get, when it is not the provider's own.
+    pub fn urls(self) -> impl Iterator<Item = (&'static str, &'d str)> {
+        self.url
+            .into_iter()
+            .flat_map(|url| self.provider.base_url_envs().map(move |env| (env, url)))
+    }
+}
+
+/// The variables that come with a provider key attached as `env_name` (see [`SdkGroup`]).
+pub fn sdk_group<'e>(entry: &'e Entry, env_name: &str) -> Option<SdkGroup<'e>> {
+    let (provider, endpoint) = entry.endpoint()?;
+    if env_name != provider.sdk_key_env {
         return None;
     }
-    let provider = crate::providers::find(entry.provider.as_deref()?)?;
-    let url_env = provider.base_url_env?;
-    if env_name != provider.sdk_key_env() {
-        return None;
-    }
-    let url = entry
-        .base_url
-        .as_deref()
-        .filter(|url| !provider.is_default_base_url(url));
-    Some((url_env, url))
+    let url = Some(endpoint)
+        .filter(|url| !provider.is_default_base_url(url))
+        .map(|url| provider.sdk_url(url));
+    Some(SdkGroup { provider, url })
 }
 
 /// What `attach` did with one entry.
@@ -301,7 +315,7 @@ impl Document {
                 .provider
                 .as_deref()
                 .and_then(crate::providers::find)
-                .map_or(entry, |p| p.sdk_key_env()),
+                .map_or(entry, |p| p.sdk_key_env),
             _ => entry,
         };
         let env_name = env_name.unwrap_or(default_env);
@@ -347,8 +361,13 @@ impl Document {
                 continue;
             };
             vars.push((env, entry_name, false));
-            if let Some((url_env, _)) = url_pair(entry, env) {
-                vars.push((url_env, entry_name, true));
+            if let Some(group) = sdk_group(entry, env) {
+                vars.extend(
+                    group
+                        .provider
+                        .companion_envs()
+                        .map(|companion| (companion, entry_name.as_str(), true)),
+                );
             }
             if entry.kind == Kind::Provider
                 && let Some(provider) = entry.provider.as_deref()
@@ -478,7 +497,7 @@ impl Document {
                     entry_name,
                     env_name,
                     entry,
-                    base_url: url_pair(entry, env_name),
+                    sdk: sdk_group(entry, env_name),
                 })
             })
             .collect::<Result<Vec<_>, ModelError>>()?;

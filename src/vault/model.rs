@@ -256,9 +256,10 @@ pub enum ModelError {
     )]
     EnvTwice { agent: String, env_name: String },
     #[error(
-        "{env_name} is the base-URL variable of {key} on agent {agent}: another value under \
-         that name would send {key} elsewhere; give the key its endpoint with `vault provider \
-         add … --base-url URL` instead"
+        "{env_name} comes with {key} on agent {agent} (clients read that key or its endpoint \
+         from it): another value under that name would send {key} elsewhere or stand in for it; \
+         attach the other value under another name (--as), and give the key its endpoint with \
+         `vault provider add … --base-url URL`"
     )]
     EndpointVariable {
         agent: String,

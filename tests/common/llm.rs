@@ -1,5 +1,6 @@
-//! A mock OpenAI and Anthropic API on loopback, for keyless mode: chat completions and
-//! messages, plain and streamed, with fixed usage figures. It answers 401 (echoing the key it
+//! A mock OpenAI, Anthropic and Gemini API on loopback, for keyless mode: chat completions,
+//! messages, Gemini's generateContent (any API version) and OpenAI's Responses API (plain,
+//! streamed, and over a WebSocket), with fixed usage figures. It answers 401 (echoing the key it
 //! got, as OpenAI does) to anything but the one good key, and echoes the good key too, in a
 //! header and in every body, so tests can prove the proxy scrubs it. A stream stops after its
 //! first event until the test releases it (or 20 s pass), so a test can tell that the first
@@ -17,6 +18,10 @@ pub const OPENAI_PLAIN: (u64, u64) = (11, 7);
 pub const OPENAI_STREAM: (u64, u64) = (13, 17);
 pub const ANTHROPIC_PLAIN: (u64, u64) = (21, 9);
 pub const ANTHROPIC_STREAM: (u64, u64) = (23, 19);
+pub const GEMINI_PLAIN: (u64, u64) = (5, 3);
+pub const GEMINI_STREAM: (u64, u64) = (6, 4);
+/// Each response of the Responses API, over HTTP or a WebSocket.
+pub const RESPONSES: (u64, u64) = (31, 5);
 
 #[derive(Debug, Clone)]
 pub struct Seen {
@@ -124,11 +129,14 @@ fn serve(stream: TcpStream, good_key: &str, shared: &Shared) {
             body,
         };
         shared.seen.lock().unwrap().push(seen.clone());
-        let given = seen
-            .header("authorization")
-            .map(|v| v.trim_start_matches("Bearer ").to_owned())
-            .or_else(|| seen.header("x-api-key").map(str::to_owned))
-            .unwrap_or_default();
+        let given = given_key(&seen);
+        let upgrade = seen
+            .header("upgrade")
+            .is_some_and(|u| u.eq_ignore_ascii_case("websocket"));
+        if upgrade {
+            websocket(stream, &seen, &given, good_key, shared);
+            return;
+        }
         let ok = if seen.path.contains("/gzip/") {
             // A provider that compresses although asked not to.
             write!(
@@ -140,7 +148,8 @@ fn serve(stream: TcpStream, good_key: &str, shared: &Shared) {
         } else if given != good_key {
             let body = json!({"error": {"message": format!("Incorrect API key provided: {given}"), "type": "invalid_request_error"}});
             respond(&mut stream, "401 Unauthorized", good_key, &body.to_string())
-        } else if seen.body["stream"] == json!(true) {
+        } else if seen.body["stream"] == json!(true) || seen.path.contains(":streamGenerateContent")
+        {
             stream_answer(&mut stream, &seen, good_key, shared);
             return;
         } else {
@@ -149,6 +158,140 @@ fn serve(stream: TcpStream, good_key: &str, shared: &Shared) {
         };
         if !ok {
             return;
+        }
+    }
+}
+
+/// The key a request carries: a bearer token, `x-api-key`, `x-goog-api-key` or `?key=`.
+fn given_key(seen: &Seen) -> String {
+    let query_key = seen.path.split_once('?').and_then(|(_, query)| {
+        query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("key="))
+            .map(str::to_owned)
+    });
+    seen.header("authorization")
+        .map(|v| v.trim_start_matches("Bearer ").to_owned())
+        .or_else(|| seen.header("x-api-key").map(str::to_owned))
+        .or_else(|| seen.header("x-goog-api-key").map(str::to_owned))
+        .or(query_key)
+        .unwrap_or_default()
+}
+
+/// The request's path without its query.
+fn route(seen: &Seen) -> &str {
+    seen.path.split('?').next().unwrap_or_default()
+}
+
+fn is_gemini(seen: &Seen) -> bool {
+    route(seen).contains(":generateContent") || route(seen).contains(":streamGenerateContent")
+}
+
+fn is_responses(seen: &Seen) -> bool {
+    route(seen).ends_with("/responses")
+}
+
+/// The model of a Gemini request, from its path (`models/NAME:generateContent`).
+fn gemini_model(seen: &Seen) -> String {
+    let path = route(seen);
+    let start = path.rfind("/models/").map_or(0, |i| i + "/models/".len());
+    path[start..]
+        .split(':')
+        .next()
+        .unwrap_or("unknown")
+        .to_owned()
+}
+
+fn gemini_chunk(seen: &Seen, key: &str, text: &str, usage: Option<(u64, u64)>) -> Value {
+    let mut chunk = json!({
+        "candidates": [{"content": {"parts": [{"text": text}], "role": "model"}, "index": 0}],
+        "modelVersion": gemini_model(seen),
+        "responseId": format!("resp-{key}"),
+    });
+    if let Some((input, output)) = usage {
+        chunk["candidates"][0]["finishReason"] = json!("STOP");
+        chunk["usageMetadata"] = json!({"promptTokenCount": input, "candidatesTokenCount": output, "totalTokenCount": input + output});
+    }
+    chunk
+}
+
+/// The events of one response of the Responses API (streamed over HTTP or a WebSocket):
+/// text in two deltas, then `response.completed` with the usage.
+pub fn responses_events(model: &str, key: &str) -> Vec<Value> {
+    let (input, output) = RESPONSES;
+    let id = format!("resp_{key}");
+    let item = |text: &str, status: &str| {
+        json!({"id": "msg_1", "type": "message", "role": "assistant", "status": status,
+               "content": [{"type": "output_text", "text": text, "annotations": []}]})
+    };
+    let response = |status: &str, output_items: Value, usage: Value| {
+        json!({"id": id, "object": "response", "created_at": 1, "status": status, "model": model,
+               "output": output_items, "usage": usage, "error": null, "incomplete_details": null,
+               "instructions": null, "parallel_tool_calls": true, "tool_choice": "auto", "tools": [],
+               "metadata": {}, "temperature": 1.0, "top_p": 1.0})
+    };
+    vec![
+        json!({"type": "response.created", "sequence_number": 0, "response": response("in_progress", json!([]), Value::Null)}),
+        json!({"type": "response.output_item.added", "sequence_number": 1, "output_index": 0, "item": item("", "in_progress")}),
+        json!({"type": "response.content_part.added", "sequence_number": 2, "output_index": 0, "item_id": "msg_1", "content_index": 0, "part": {"type": "output_text", "text": "", "annotations": []}}),
+        json!({"type": "response.output_text.delta", "sequence_number": 3, "output_index": 0, "item_id": "msg_1", "content_index": 0, "delta": "Hello", "logprobs": []}),
+        json!({"type": "response.output_text.delta", "sequence_number": 4, "output_index": 0, "item_id": "msg_1", "content_index": 0, "delta": " from the mock", "logprobs": []}),
+        json!({"type": "response.output_text.done", "sequence_number": 5, "output_index": 0, "item_id": "msg_1", "content_index": 0, "text": "Hello from the mock", "logprobs": []}),
+        json!({"type": "response.content_part.done", "sequence_number": 6, "output_index": 0, "item_id": "msg_1", "content_index": 0, "part": {"type": "output_text", "text": "Hello from the mock", "annotations": []}}),
+        json!({"type": "response.output_item.done", "sequence_number": 7, "output_index": 0, "item": item("Hello from the mock", "completed")}),
+        json!({"type": "response.completed", "sequence_number": 8, "response": response("completed", json!([item("Hello from the mock", "completed")]),
+               json!({"input_tokens": input, "output_tokens": output, "total_tokens": input + output,
+                      "input_tokens_details": {"cached_tokens": 0}, "output_tokens_details": {"reasoning_tokens": 0}}))}),
+    ]
+}
+
+/// OpenAI's Responses API in WebSocket mode: the handshake must carry the good key; then
+/// each `response.create` the client sends is answered with the events of one response.
+fn websocket(stream: TcpStream, seen: &Seen, given: &str, good_key: &str, shared: &Shared) {
+    let mut stream = stream;
+    if given != good_key {
+        let body = json!({"error": {"message": format!("Incorrect API key provided: {given}")}});
+        respond(&mut stream, "401 Unauthorized", good_key, &body.to_string());
+        return;
+    }
+    let accept = tungstenite::handshake::derive_accept_key(
+        seen.header("sec-websocket-key")
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    let head = format!(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Accept: {accept}\r\nX-Echo-Key: {good_key}\r\n\r\n"
+    );
+    if stream.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    let mut socket =
+        tungstenite::WebSocket::from_raw_socket(stream, tungstenite::protocol::Role::Server, None);
+    while let Ok(message) = socket.read() {
+        let tungstenite::Message::Text(text) = message else {
+            continue;
+        };
+        let event: Value = serde_json::from_str(text.as_str()).unwrap_or(Value::Null);
+        shared.seen.lock().unwrap().push(Seen {
+            path: format!("{} (websocket message)", seen.path),
+            headers: seen.headers.clone(),
+            body: event.clone(),
+        });
+        if event["type"] != "response.create" {
+            continue;
+        }
+        let model = event["model"]
+            .as_str()
+            .or_else(|| event["response"]["model"].as_str())
+            .unwrap_or("unknown");
+        for event in responses_events(model, good_key) {
+            if socket
+                .send(tungstenite::Message::text(event.to_string()))
+                .is_err()
+            {
+                return;
+            }
         }
     }
 }
@@ -168,11 +311,18 @@ fn model(seen: &Seen) -> String {
 }
 
 fn is_anthropic(seen: &Seen) -> bool {
-    seen.path.ends_with("/messages")
+    route(seen).ends_with("/messages")
 }
 
 fn plain_answer(seen: &Seen, key: &str) -> Value {
     let model = model(seen);
+    if is_gemini(seen) {
+        return gemini_chunk(seen, key, "Hello from the mock", Some(GEMINI_PLAIN));
+    }
+    if is_responses(seen) {
+        let events = responses_events(&model, key);
+        return events[events.len() - 1]["response"].clone();
+    }
     if is_anthropic(seen) {
         let (input, output) = ANTHROPIC_PLAIN;
         json!({
@@ -198,6 +348,24 @@ fn events(seen: &Seen, key: &str) -> (String, Vec<String>) {
         Some(name) => format!("event: {name}\ndata: {v}\n\n"),
         None => format!("data: {v}\n\n"),
     };
+    if is_gemini(seen) {
+        let event = |v: Value| format!("data: {v}\r\n\r\n");
+        let first = event(gemini_chunk(seen, key, "Hello", None));
+        let rest = vec![event(gemini_chunk(
+            seen,
+            key,
+            " from the mock",
+            Some(GEMINI_STREAM),
+        ))];
+        return (first, rest);
+    }
+    if is_responses(seen) {
+        let mut events = responses_events(&model, key)
+            .into_iter()
+            .map(|v| format!("event: {}\ndata: {v}\n\n", v["type"].as_str().unwrap_or("")));
+        let first: String = events.by_ref().take(4).collect();
+        return (first, events.collect());
+    }
     if is_anthropic(seen) {
         let (input, output) = ANTHROPIC_STREAM;
         let first = data(

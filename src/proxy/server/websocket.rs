@@ -1,0 +1,393 @@
+//! WebSocket upgrades through the proxy (OpenAI's Responses and Realtime APIs, which Codex
+//! opens first): the handshake is checked and its token swapped like any request, then
+//! messages pass both ways. What the provider sends is scrubbed of every real key, and the
+//! usage its `response.completed` / `response.done` events report is recorded. Each
+//! `response.create` the agent sends is a request for the rate and the budget.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::upgrade::OnUpgrade;
+use hyper::{Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::handshake::client::generate_key;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+
+use super::{
+    HOP_BY_HOP, Place, ProxyBody, Refusal, State, check_budget, check_rate, full, scrub_header,
+    upstream_headers,
+};
+use crate::launch::mask::Masker;
+use crate::proxy::usage::Seen;
+
+/// Headers of the handshake that belong to one side's socket: each side has its own key,
+/// and no compression is offered (compressed frames could not be scrubbed).
+const SOCKET_HEADERS: [&str; 4] = [
+    "sec-websocket-key",
+    "sec-websocket-version",
+    "sec-websocket-extensions",
+    "sec-websocket-accept",
+];
+
+/// How long the provider may take to accept a socket.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The route and the upstream a socket's requests count against.
+#[derive(Clone, Copy)]
+pub(super) struct Admitted {
+    pub route: usize,
+    pub upstream: usize,
+}
+
+/// Whether a request asks to become a WebSocket (`Connection: Upgrade`, `Upgrade: websocket`).
+pub(super) fn wanted(headers: &HeaderMap) -> bool {
+    let has_token = |name: header::HeaderName, token: &str| {
+        headers.get_all(name).iter().any(|v| {
+            v.to_str().is_ok_and(|v| {
+                v.split(',')
+                    .any(|part| part.trim().eq_ignore_ascii_case(token))
+            })
+        })
+    };
+    has_token(header::CONNECTION, "upgrade") && has_token(header::UPGRADE, "websocket")
+}
+
+fn config() -> WebSocketConfig {
+    // The library's limits (64 MiB messages, 16 MiB frames) hold for both sides.
+    WebSocketConfig::default()
+}
+
+fn unreachable(state: &State, admitted: Admitted, why: &str) -> Refusal {
+    let name = state.config.routes[admitted.route].upstreams[admitted.upstream]
+        .provider
+        .name;
+    Refusal::new(
+        StatusCode::BAD_GATEWAY,
+        "provider_unreachable",
+        format!("{name} could not be reached ({why})"),
+    )
+}
+
+/// Opens the socket to the provider (the real key where the token was); once the provider
+/// has accepted, answers the agent's handshake and relays between the two.
+pub(super) async fn open(
+    state: &Arc<State>,
+    admitted: Admitted,
+    url: String,
+    incoming: &HeaderMap,
+    places: &[Place],
+    upgrade: OnUpgrade,
+) -> Result<Response<ProxyBody>, Refusal> {
+    let Some(client_key) = incoming.get("sec-websocket-key").cloned() else {
+        return Err(Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "bad_handshake",
+            "a WebSocket handshake needs Sec-WebSocket-Key",
+        ));
+    };
+    // check_token and the route lookup hand out only indices that exist.
+    let upstream = &state.config.routes[admitted.route].upstreams[admitted.upstream];
+    let Ok(mut target) = reqwest::Url::parse(&url) else {
+        return Err(super::not_found());
+    };
+    let secure = target.scheme() == "https";
+    let (Some(host), Some(port)) = (
+        target.host_str().map(str::to_owned),
+        target.port_or_known_default(),
+    ) else {
+        return Err(super::not_found());
+    };
+    // http → ws and https → wss always succeed for a URL with a host.
+    let _ = target.set_scheme(if secure { "wss" } else { "ws" });
+
+    let mut headers = upstream_headers(incoming, places, upstream.key.expose());
+    for name in SOCKET_HEADERS {
+        headers.remove(name);
+    }
+    headers.remove(header::ACCEPT_ENCODING);
+    let host_header = match target.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.clone(),
+    };
+    let mut request = hyper::Request::get(target.as_str())
+        .body(())
+        .map_err(|_| super::not_found())?;
+    *request.headers_mut() = headers;
+    for (name, value) in [
+        ("host", host_header),
+        ("connection", "Upgrade".to_owned()),
+        ("upgrade", "websocket".to_owned()),
+        ("sec-websocket-version", "13".to_owned()),
+        ("sec-websocket-key", generate_key()),
+    ] {
+        let value = HeaderValue::from_str(&value).map_err(|_| super::not_found())?;
+        request.headers_mut().insert(name, value);
+    }
+
+    let connect = tokio::net::TcpStream::connect((host.as_str(), port));
+    let stream = match tokio::time::timeout(Duration::from_secs(10), connect).await {
+        Ok(Ok(stream)) => stream,
+        Ok(Err(_)) => return Err(unreachable(state, admitted, "connection refused")),
+        Err(_) => return Err(unreachable(state, admitted, "timeout")),
+    };
+    let _ = stream.set_nodelay(true);
+    let accept = derive_accept_key(client_key.as_bytes());
+    if secure {
+        let tls =
+            tls_connector().map_err(|_| unreachable(state, admitted, "TLS could not be set up"))?;
+        let name = rustls::pki_types::ServerName::try_from(host)
+            .map_err(|_| unreachable(state, admitted, "not a TLS server name"))?;
+        let stream = tls
+            .connect(name, stream)
+            .await
+            .map_err(|_| unreachable(state, admitted, "TLS failed"))?;
+        finish(state, admitted, request, stream, &accept, upgrade).await
+    } else {
+        finish(state, admitted, request, stream, &accept, upgrade).await
+    }
+}
+
+fn tls_connector() -> Result<tokio_rustls::TlsConnector, rustls::Error> {
+    use rustls_platform_verifier::ConfigVerifierExt;
+    static CONFIG: std::sync::OnceLock<Arc<rustls::ClientConfig>> = std::sync::OnceLock::new();
+    if let Some(config) = CONFIG.get() {
+        return Ok(tokio_rustls::TlsConnector::from(Arc::clone(config)));
+    }
+    let config = Arc::new(rustls::ClientConfig::with_platform_verifier()?);
+    Ok(tokio_rustls::TlsConnector::from(Arc::clone(
+        CONFIG.get_or_init(|| config),
+    )))
+}
+
+/// The provider's side of the handshake, then the agent's answer and the relay.
+async fn finish<S>(
+    state: &Arc<State>,
+    admitted: Admitted,
+    request: hyper::Request<()>,
+    stream: S,
+    accept: &str,
+    upgrade: OnUpgrade,
+) -> Result<Response<ProxyBody>, Refusal>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let handshake = tokio_tungstenite::client_async_with_config(request, stream, Some(config()));
+    let (provider_socket, provider_answer) =
+        match tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake).await {
+            Ok(Ok(done)) => done,
+            // The provider said no (401, 404, 426…): the agent hears it, scrubbed.
+            Ok(Err(WsError::Http(refused))) => return Ok(refused_answer(state, &refused)),
+            Ok(Err(_)) => return Err(unreachable(state, admitted, "WebSocket handshake failed")),
+            Err(_) => return Err(unreachable(state, admitted, "timeout")),
+        };
+    let mut answer = Response::new(full(String::new()));
+    *answer.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+    let headers = answer.headers_mut();
+    for (name, value) in provider_answer.headers() {
+        let own = HOP_BY_HOP.contains(&name.as_str())
+            || SOCKET_HEADERS.contains(&name.as_str())
+            || name == header::CONTENT_LENGTH;
+        if !own {
+            headers.append(name.clone(), scrub_header(&state.secrets, value));
+        }
+    }
+    headers.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
+    headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+    let accept = HeaderValue::from_str(accept).map_err(|_| super::not_found())?;
+    headers.insert("sec-websocket-accept", accept);
+
+    let state = Arc::clone(state);
+    tokio::spawn(async move {
+        let Ok(upgraded) = upgrade.await else {
+            return;
+        };
+        let agent_socket =
+            WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config()))
+                .await;
+        relay(&state, admitted, agent_socket, provider_socket).await;
+    });
+    Ok(answer)
+}
+
+/// A provider's refusal of the handshake, as the agent gets it: status, headers and body,
+/// scrubbed.
+fn refused_answer(
+    state: &State,
+    refused: &hyper::Response<Option<Vec<u8>>>,
+) -> Response<ProxyBody> {
+    let body = refused.body().as_deref().unwrap_or_default();
+    let mut masker = Masker::new(&*state.secrets);
+    let mut out = Vec::with_capacity(body.len());
+    masker.push(body, &mut out);
+    masker.finish(&mut out);
+    let mut answer = Response::new(full(String::from_utf8_lossy(&out).into_owned()));
+    *answer.status_mut() = refused.status();
+    for (name, value) in refused.headers() {
+        let own = HOP_BY_HOP.contains(&name.as_str())
+            || SOCKET_HEADERS.contains(&name.as_str())
+            || name == header::CONTENT_LENGTH;
+        if !own {
+            answer
+                .headers_mut()
+                .append(name.clone(), scrub_header(&state.secrets, value));
+        }
+    }
+    answer
+}
+
+/// Passes messages both ways until either side closes.
+async fn relay<A, P>(
+    state: &Arc<State>,
+    admitted: Admitted,
+    mut agent: WebSocketStream<A>,
+    mut provider: WebSocketStream<P>,
+) where
+    A: AsyncRead + AsyncWrite + Unpin,
+    P: AsyncRead + AsyncWrite + Unpin,
+{
+    loop {
+        tokio::select! {
+            message = agent.next() => {
+                let Some(Ok(message)) = message else {
+                    let _ = provider.close(None).await;
+                    return;
+                };
+                if let Some(refusal) = refuse(state, admitted, &message) {
+                    if agent.send(refusal).await.is_err() {
+                        let _ = provider.close(None).await;
+                        return;
+                    }
+                    continue;
+                }
+                if provider.send(message).await.is_err() {
+                    let _ = agent.close(None).await;
+                    return;
+                }
+            }
+            message = provider.next() => {
+                let Some(Ok(message)) = message else {
+                    let _ = agent.close(None).await;
+                    return;
+                };
+                let message = scrub(state, admitted, message);
+                if agent.send(message).await.is_err() {
+                    let _ = provider.close(None).await;
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// The event a `response.create` gets instead of reaching the provider, when the agent's
+/// rate or budget says no (the error event of OpenAI's WebSocket mode).
+fn refuse(state: &State, admitted: Admitted, message: &Message) -> Option<Message> {
+    let Message::Text(text) = message else {
+        return None;
+    };
+    // Cheap test first: most messages are audio or input appends.
+    if !text.as_str().contains("response.create") {
+        return None;
+    }
+    let event: Value = serde_json::from_str(text.as_str()).ok()?;
+    if event["type"] != "response.create" {
+        return None;
+    }
+    let route = &state.config.routes[admitted.route];
+    let upstream = &route.upstreams[admitted.upstream];
+    let refusal = check_budget(state, route)
+        .and_then(|()| check_rate(state, admitted.route, admitted.upstream, upstream))
+        .err()?;
+    let event = json!({
+        "type": "error",
+        "status": refusal.status.as_u16(),
+        "error": {
+            "type": refusal.kind(),
+            "code": refusal.code,
+            "message": format!("vault proxy: {}", refusal.message),
+        },
+    });
+    Some(Message::text(event.to_string()))
+}
+
+/// A provider's message on its way to the agent: every real key replaced, and usage recorded
+/// when it ends a response.
+fn scrub(state: &State, admitted: Admitted, message: Message) -> Message {
+    let scrubbed = |data: &[u8]| {
+        let mut masker = Masker::new(&*state.secrets);
+        let mut out = Vec::with_capacity(data.len());
+        masker.push(data, &mut out);
+        masker.finish(&mut out);
+        out
+    };
+    match message {
+        Message::Text(text) => {
+            meter(state, admitted, text.as_str());
+            let out = scrubbed(text.as_bytes());
+            // Keys are ASCII and replaced whole, so the text stays UTF-8.
+            Message::text(String::from_utf8_lossy(&out).into_owned())
+        }
+        Message::Binary(data) => Message::binary(scrubbed(&data)),
+        Message::Close(Some(mut frame)) => {
+            let reason = scrubbed(frame.reason.as_bytes());
+            frame.reason = String::from_utf8_lossy(&reason).into_owned().into();
+            Message::Close(Some(frame))
+        }
+        other => other,
+    }
+}
+
+/// Records the usage of an event that ends a response: `response.completed` (and its
+/// failed or incomplete forms) in the Responses API, `response.done` in the Realtime API.
+fn meter(state: &State, admitted: Admitted, text: &str) {
+    const ENDS: [&str; 4] = [
+        "response.completed",
+        "response.done",
+        "response.failed",
+        "response.incomplete",
+    ];
+    if !ENDS.iter().any(|end| text.contains(end)) {
+        return;
+    }
+    let Ok(event) = serde_json::from_str::<Value>(text) else {
+        return;
+    };
+    let Some(kind) = event["type"].as_str().filter(|k| ENDS.contains(k)) else {
+        return;
+    };
+    let mut seen = Seen::default();
+    seen.absorb(&event);
+    let status = if kind == "response.failed" { 500 } else { 200 };
+    let provider = state.config.routes[admitted.route].upstreams[admitted.upstream]
+        .provider
+        .id;
+    state.record(admitted.route, provider, status, seen);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_websocket_upgrades_are_taken_over() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "connection",
+            HeaderValue::from_static("keep-alive, Upgrade"),
+        );
+        headers.insert("upgrade", HeaderValue::from_static("websocket"));
+        assert!(wanted(&headers));
+        headers.insert("upgrade", HeaderValue::from_static("h2c"));
+        assert!(!wanted(&headers));
+        headers.insert("upgrade", HeaderValue::from_static("WebSocket"));
+        headers.insert("connection", HeaderValue::from_static("close"));
+        assert!(!wanted(&headers));
+    }
+}
