@@ -174,7 +174,7 @@ pub enum Command {
     #[command(after_long_help = EXPORT_AFTER_HELP)]
     Export(ExportArgs),
     /// Run a command with an agent's attached values added to its environment
-    #[command(after_long_help = RUN_AFTER_HELP)]
+    #[command(after_long_help = run_after_help())]
     Run(RunArgs),
     /// Run the keyless proxy for every agent that has a proxy token (vault agent token)
     #[command(after_long_help = PROXY_AFTER_HELP)]
@@ -383,7 +383,16 @@ Examples:
   vault proxy
   vault proxy --listen 127.0.0.1:0";
 
-const RUN_AFTER_HELP: &str = "\
+/// `vault run --help`'s long text; the variables keyless runs keep from the command come from
+/// the catalog.
+fn run_after_help() -> String {
+    let credentials = format!(
+        "Every variable a client reads a provider's credential or endpoint from is removed from \
+         what a keyless command inherits: {}.",
+        crate::providers::credential_env_names().join(", ")
+    );
+    format!(
+        "\
 The command gets the attached values added to the environment it inherits (--isolate: to a
 minimal one). VAULT_IDENTITY, VAULT_IDENTITY_FILE and VAULT_PASSPHRASE never reach it.
 
@@ -398,10 +407,13 @@ command line. Masking, the audit log, the exit status and signals work as for a 
 engine's own failures (an unknown image, no daemon) exit with 125 and its message.
 
 With --keyless (or an agent created with --keyless) vault starts a proxy on 127.0.0.1 for the
-life of the command. Each attached provider key's variable holds a random token for this run,
-and the provider's base-URL variable (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, …) the proxy's
-address; the proxy puts the real key in the requests, enforces the agent's rate limits and
-budget, and records usage (vault usage). Keyless runs use no container.
+life of the command. Each attached provider key's variable (and its aliases, such as
+CODEX_API_KEY) holds a random token for this run, and the provider's base-URL variables
+(OPENAI_BASE_URL, ANTHROPIC_BASE_URL, …) the proxy's address; the proxy puts the real key in the
+requests (WebSockets included), enforces the agent's rate limits and budget, and records usage
+(vault usage). Keyless runs use no container.
+
+{}
 
 Examples:
   vault run agent-x -- python bot.py
@@ -409,7 +421,11 @@ Examples:
   vault run bot                 (its stored command: vault agent set bot --command …)
   vault run bot --image python:3.12 -- python bot.py
   vault run agent-x --keyless -- python bot.py
-  vault run bot --engine podman --engine-arg=-v --engine-arg=$PWD:/app -- python /app/bot.py";
+  vault run coder --keyless -- claude -p \"fix the failing test\"
+  vault run bot --engine podman --engine-arg=-v --engine-arg=$PWD:/app -- python /app/bot.py",
+        wrap(&credentials, 96)
+    )
+}
 
 /// The import rules, written from the lists `--kind auto` uses so that they stay in step.
 fn import_after_help() -> String {

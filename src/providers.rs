@@ -48,6 +48,10 @@ pub struct Provider {
     pub base_url_env: Option<&'static str>,
     /// Other variables clients read the endpoint from; they get the same address.
     pub base_url_aliases: &'static [&'static str],
+    /// What else a keyless run sets for this provider's clients, so that they send the token
+    /// to the proxy and nowhere else (Claude Code sends its key to api.anthropic.com for
+    /// feature flags and telemetry, whatever its base URL, unless told not to).
+    pub keyless_settings: &'static [(&'static str, &'static str)],
     /// Keyless mode's base-URL variable where the SDK has none (`OPENROUTER_BASE_URL`, for
     /// the agent's code to pass to the OpenAI SDK).
     pub proxy_url_env: Option<&'static str>,
@@ -87,6 +91,7 @@ pub const CATALOG: &[Provider] = &[
         key_aliases: OPENAI_KEY_ALIASES,
         base_url_env: Some("OPENAI_BASE_URL"),
         base_url_aliases: OPENAI_URL_ALIASES,
+        keyless_settings: &[],
         proxy_url_env: None,
         base_url: "https://api.openai.com/v1",
         sdk_adds_path: "",
@@ -114,6 +119,7 @@ pub const CATALOG: &[Provider] = &[
         ],
         base_url_env: Some("ANTHROPIC_BASE_URL"),
         base_url_aliases: &[],
+        keyless_settings: &[("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")],
         proxy_url_env: None,
         base_url: "https://api.anthropic.com",
         sdk_adds_path: "",
@@ -132,6 +138,7 @@ pub const CATALOG: &[Provider] = &[
         key_aliases: &[],
         base_url_env: None,
         base_url_aliases: &[],
+        keyless_settings: &[],
         proxy_url_env: Some("OPENROUTER_BASE_URL"),
         base_url: "https://openrouter.ai/api/v1",
         sdk_adds_path: "",
@@ -154,6 +161,7 @@ pub const CATALOG: &[Provider] = &[
         }],
         base_url_env: Some("GOOGLE_GEMINI_BASE_URL"),
         base_url_aliases: &[],
+        keyless_settings: &[],
         proxy_url_env: None,
         base_url: "https://generativelanguage.googleapis.com/v1beta",
         sdk_adds_path: "/v1beta",
@@ -170,6 +178,7 @@ pub const CATALOG: &[Provider] = &[
         key_aliases: &[],
         base_url_env: None,
         base_url_aliases: &[],
+        keyless_settings: &[],
         proxy_url_env: Some("DEEPSEEK_BASE_URL"),
         base_url: "https://api.deepseek.com",
         sdk_adds_path: "",
@@ -186,6 +195,7 @@ pub const CATALOG: &[Provider] = &[
         key_aliases: &[],
         base_url_env: None,
         base_url_aliases: &[],
+        keyless_settings: &[],
         proxy_url_env: Some("XAI_BASE_URL"),
         base_url: "https://api.x.ai/v1",
         sdk_adds_path: "",
@@ -202,6 +212,7 @@ pub const CATALOG: &[Provider] = &[
         key_aliases: &[],
         base_url_env: Some("GROQ_BASE_URL"),
         base_url_aliases: &[],
+        keyless_settings: &[],
         proxy_url_env: None,
         base_url: "https://api.groq.com/openai/v1",
         sdk_adds_path: "",
@@ -218,6 +229,7 @@ pub const CATALOG: &[Provider] = &[
         key_aliases: &[],
         base_url_env: None,
         base_url_aliases: &[],
+        keyless_settings: &[],
         proxy_url_env: Some("MISTRAL_BASE_URL"),
         base_url: "https://api.mistral.ai/v1",
         sdk_adds_path: "",
@@ -234,6 +246,7 @@ pub const CATALOG: &[Provider] = &[
         key_aliases: &[],
         base_url_env: None,
         base_url_aliases: &[],
+        keyless_settings: &[],
         proxy_url_env: Some("VENICE_BASE_URL"),
         base_url: "https://api.venice.ai/api/v1",
         sdk_adds_path: "",
@@ -251,6 +264,7 @@ pub const CATALOG: &[Provider] = &[
         key_aliases: OPENAI_KEY_ALIASES,
         base_url_env: Some("OPENAI_BASE_URL"),
         base_url_aliases: OPENAI_URL_ALIASES,
+        keyless_settings: &[],
         proxy_url_env: None,
         base_url: "",
         sdk_adds_path: "",
@@ -619,6 +633,42 @@ mod tests {
                 assert!(p.base_url.starts_with("https://"), "{}", p.id);
             }
             assert!(p.verify_path.starts_with('/'));
+            // Keyless mode always has a variable for the proxy's address.
+            assert!(!p.proxy_url_env().0.is_empty(), "{}", p.id);
+            assert!(p.base_url.ends_with(p.sdk_adds_path), "{}", p.id);
+        }
+    }
+
+    #[test]
+    fn sdks_get_the_address_without_what_they_add_themselves() {
+        let gemini = find("gemini").unwrap();
+        assert_eq!(
+            gemini.sdk_url("https://gw.example.com/v1beta/"),
+            "https://gw.example.com"
+        );
+        assert_eq!(
+            gemini.sdk_url("https://gw.example.com/other"),
+            "https://gw.example.com/other"
+        );
+        assert_eq!(gemini.proxy_url_env(), ("GOOGLE_GEMINI_BASE_URL", ""));
+        let openai = find("openai").unwrap();
+        assert_eq!(
+            openai.sdk_url("https://gw.example.com/v1"),
+            "https://gw.example.com/v1"
+        );
+        assert_eq!(openai.proxy_url_env(), ("OPENAI_BASE_URL", "/v1"));
+        assert_eq!(
+            find("xai").unwrap().proxy_url_env(),
+            ("XAI_BASE_URL", "/v1")
+        );
+        let names = credential_env_names();
+        for alias in [
+            "CODEX_API_KEY",
+            "OPENAI_API_BASE",
+            "ANTHROPIC_AUTH_TOKEN",
+            "GOOGLE_API_KEY",
+        ] {
+            assert!(names.contains(&alias), "{alias}");
         }
     }
 }

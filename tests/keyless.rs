@@ -201,22 +201,25 @@ const ANTHROPIC_MESSAGES: Client = Client {
     requests: 2,
 };
 
-/// Every variable a client reads a provider credential or endpoint from, as vault's catalog
-/// lists them (`vault run --help` prints them), set in the parent to a canary.
-const ALIASES: [&str; 12] = [
-    "OPENAI_API_KEY",
-    "CODEX_API_KEY",
-    "OPENAI_BASE_URL",
-    "OPENAI_API_BASE",
-    "ANTHROPIC_API_KEY",
-    "ANTHROPIC_AUTH_TOKEN",
-    "CLAUDE_CODE_OAUTH_TOKEN",
-    "ANTHROPIC_BASE_URL",
-    "GEMINI_API_KEY",
-    "GOOGLE_API_KEY",
-    "GOOGLE_GEMINI_BASE_URL",
-    "OPENROUTER_API_KEY",
-];
+/// Every variable any client reads a provider credential or endpoint from, as vault's
+/// catalog lists them (`vault run --help` prints them), each set in the parent to a canary.
+fn canaries_in_every_alias() -> Vec<(&'static str, &'static str)> {
+    let names = vault::providers::credential_env_names();
+    for expected in [
+        "ANTHROPIC_AUTH_TOKEN",
+        "CLAUDE_CODE_OAUTH_TOKEN",
+        "GOOGLE_API_KEY",
+        "CODEX_API_KEY",
+        "OPENAI_API_BASE",
+    ] {
+        assert!(
+            names.contains(&expected),
+            "{expected} is not in the catalog"
+        );
+    }
+    names.into_iter().map(|name| (name, CANARY_KEY)).collect()
+}
+
 const CANARY_KEY: &str = "sk-proj-CANARYinheritedKEY0123456789abc";
 
 fn check_client(client: &Client) {
@@ -242,7 +245,7 @@ fn check_client(client: &Client) {
     let mock = LlmMock::start(client.key);
     let key_env = add_key(&env, client.provider, client.key, &mock, "bot");
     // Every alias in the parent's environment holds a real key: none may reach the client.
-    let parent: Vec<(&str, &str)> = ALIASES.iter().map(|a| (*a, CANARY_KEY)).collect();
+    let parent = canaries_in_every_alias();
     let (lines, child_env) = run_client(&env, &program, &[script, client.sdk], &mock, &parent);
 
     // The client worked, plain and streamed, and the stream's first text reached it before
@@ -755,4 +758,218 @@ fn keyless_runs_refuse_what_they_cannot_do_and_say_so() {
     ]);
     assert_eq!(out.trim(), OPENAI_KEY);
     assert_success(&env.run(&["agent", "show", "bot"]), &["agent", "show"]);
+}
+
+/// An agent program the tests run (installed by .ci/run under target/test-deps), or `None`
+/// with a note (a failure under CI=true).
+fn agent_program(rel: &str, how: &str) -> Option<PathBuf> {
+    let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/target/test-deps")).join(rel);
+    if path.is_file() {
+        return Some(path);
+    }
+    missing(&format!("{} ({})", path.display(), rel), how);
+    None
+}
+
+/// Runs `vault run bot --keyless -- ARGS…` with every alias of the parent set to a canary,
+/// and checks what every agent test checks: it exited 0 and printed the mock's answer, the
+/// mock saw only the real key, neither the output nor the mock's requests hold the canary,
+/// and the agent tried to reach nothing beyond loopback (every other host goes through an
+/// HTTPS proxy that records what it is asked for) but `allowed` (`CONNECT host:port`).
+fn check_agent(
+    env: &Env,
+    mock: &LlmMock,
+    key: &str,
+    args: &[&str],
+    allowed: &[&str],
+) -> Vec<llm::Seen> {
+    let parent = canaries_in_every_alias();
+    let outside = common::mock::MockProvider::start("nothing-is-let-through");
+    let work = env.path("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let out = env
+        .cmd()
+        .envs(parent)
+        .env("HTTPS_PROXY", outside.url(""))
+        .env("HTTP_PROXY", outside.url(""))
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .current_dir(&work)
+        .args(["run", "bot", "--keyless", "--"])
+        .args(args)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{args:?}: {stdout}\n{stderr}");
+    assert!(stdout.contains("Hello from the mock"), "{stdout}\n{stderr}");
+    for text in [&stdout, &stderr] {
+        assert!(!text.contains(key) && !text.contains(CANARY_KEY), "{text}");
+    }
+    let tried: Vec<String> = outside
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .filter(|tried| !allowed.contains(&tried.as_str()))
+        .collect();
+    assert!(tried.is_empty(), "the agent tried to reach {tried:?}");
+    let seen = mock.seen();
+    assert!(!seen.is_empty());
+    for request in &seen {
+        let text = format!("{request:?}");
+        assert!(text.contains(key), "a request without the real key: {text}");
+        assert!(
+            !text.contains(CANARY_KEY),
+            "an inherited key reached the mock"
+        );
+        assert!(
+            !text.contains("vault-proxy-"),
+            "a token reached the mock: {text}"
+        );
+    }
+    seen
+}
+
+#[test]
+fn claude_code_gets_an_answer_through_keyless_mode() {
+    let Some(claude) = agent_program(
+        "node_modules/.bin/claude",
+        "npm install --prefix target/test-deps @anthropic-ai/claude-code",
+    ) else {
+        return;
+    };
+    let env = Env::new();
+    env.init();
+    let mock = LlmMock::start(ANTHROPIC_KEY);
+    mock.release();
+    add_key(&env, "anthropic", ANTHROPIC_KEY, &mock, "bot");
+    // The README's recipe, word for word: nothing but what vault sets.
+    let claude = claude.to_str().unwrap();
+    let seen = check_agent(
+        &env,
+        &mock,
+        ANTHROPIC_KEY,
+        &[claude, "-p", "Say hello"],
+        &[],
+    );
+    assert!(
+        seen.iter().any(|s| s.path.starts_with("/v1/messages")),
+        "{seen:?}"
+    );
+    let usage = usage_totals(&env, "bot");
+    assert!(usage["total"]["requests"].as_u64() >= Some(1), "{usage}");
+}
+
+#[test]
+fn codex_gets_an_answer_through_keyless_mode() {
+    let Some(codex) = agent_program(
+        "node_modules/.bin/codex",
+        "npm install --prefix target/test-deps @openai/codex",
+    ) else {
+        return;
+    };
+    let env = Env::new();
+    env.init();
+    let mock = LlmMock::start(OPENAI_KEY);
+    add_key(&env, "openai", OPENAI_KEY, &mock, "bot");
+    // The README's recipe: Codex reads its endpoint from -c openai_base_url (not from
+    // OPENAI_BASE_URL), and its key from CODEX_API_KEY, which vault sets.
+    let script = format!(
+        "exec {} -c \"openai_base_url=\\\"$OPENAI_BASE_URL\\\"\" --disable plugins -c \
+         analytics.enabled=false \"$@\"",
+        codex.display()
+    );
+    let seen = check_agent(
+        &env,
+        &mock,
+        OPENAI_KEY,
+        &[
+            "sh",
+            "-c",
+            &script,
+            "codex",
+            "exec",
+            "--skip-git-repo-check",
+            "Say hello",
+        ],
+        &[],
+    );
+    // It spoke the Responses API over a WebSocket, through the proxy, the whole way.
+    assert!(
+        seen.iter()
+            .any(|s| s.path == "/v1/responses (websocket message)"),
+        "{seen:?}"
+    );
+    let usage = usage_totals(&env, "bot");
+    assert!(
+        usage["total"]["input_tokens"].as_u64() >= Some(llm::RESPONSES.0),
+        "{usage}"
+    );
+}
+
+#[test]
+fn aider_gets_an_answer_through_keyless_mode() {
+    let Some(aider) = agent_program(
+        "aider/bin/aider",
+        "python3 -m venv target/test-deps/aider && target/test-deps/aider/bin/pip install aider-chat",
+    ) else {
+        return;
+    };
+    let env = Env::new();
+    env.init();
+    let mock = LlmMock::start(OPENAI_KEY);
+    mock.release();
+    add_key(&env, "openai", OPENAI_KEY, &mock, "bot");
+    // aider reads OPENAI_API_BASE, which vault sets beside OPENAI_BASE_URL. litellm, which
+    // it uses, fetches its price list unless told to use its own copy, and aider fetches
+    // the same public list for its model metadata (no credential goes with either).
+    let aider = aider.to_str().unwrap();
+    let seen = check_agent(
+        &env,
+        &mock,
+        OPENAI_KEY,
+        &[
+            "env",
+            "LITELLM_LOCAL_MODEL_COST_MAP=True",
+            aider,
+            "--model",
+            "openai/gpt-4o-mini",
+            "--message",
+            "Say hello",
+            "--yes-always",
+            "--no-git",
+            "--no-check-update",
+            "--analytics-disable",
+            "--no-show-model-warnings",
+        ],
+        &["CONNECT raw.githubusercontent.com:443"],
+    );
+    assert!(
+        seen.iter().any(|s| s.path == "/v1/chat/completions"),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn the_readme_lists_every_variable_keyless_mode_sets_or_removes() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("## Keyless mode").expect("a keyless section");
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    for provider in vault::providers::CATALOG {
+        let names = [provider.sdk_key_env]
+            .into_iter()
+            .chain(provider.key_aliases.iter().map(|a| a.name))
+            .chain(provider.base_url_envs())
+            .chain([provider.proxy_url_env().0])
+            .chain(provider.keyless_settings.iter().map(|(name, _)| *name));
+        for name in names {
+            assert!(
+                section.contains(&format!("`{name}")),
+                "the README's keyless table does not name {name} ({})",
+                provider.id
+            );
+        }
+    }
 }

@@ -57,8 +57,26 @@ pub fn run(ctx: &Context, args: &ProxyArgs) -> Result<()> {
         let mut providers = Vec::new();
         for u in &route.upstreams {
             let (env, url) = proxy::base_url_for(u.provider, addr);
-            text += &format!("  {env}={url}  ({}=<its token>)\n", u.key_env);
-            providers.push(json!({ "key_env": u.key_env, "base_url_env": env, "base_url": url }));
+            // The aliases clients read too (CODEX_API_KEY, OPENAI_API_BASE).
+            let key_aliases: Vec<&str> = u.provider.key_copies().collect();
+            let url_aliases = u.provider.base_url_aliases;
+            let also = |names: &[&str]| match names {
+                [] => String::new(),
+                names => format!(", also in {}", names.join(", ")),
+            };
+            text += &format!(
+                "  {env}={url}{}  ({}=<its token>{})\n",
+                also(url_aliases),
+                u.key_env,
+                also(&key_aliases)
+            );
+            providers.push(json!({
+                "key_env": u.key_env,
+                "key_aliases": key_aliases,
+                "base_url_env": env,
+                "base_url_aliases": url_aliases,
+                "base_url": url,
+            }));
         }
         agents.push(json!({ "agent": route.agent, "providers": providers }));
     }

@@ -129,6 +129,12 @@ pub fn plan<'d>(
                         .chain(provider.base_url_aliases.iter().copied())
                         .map(|env| (env, EnvValue::Setting(url)));
                     given.extend(copies.chain(urls));
+                    given.extend(
+                        provider
+                            .keyless_settings
+                            .iter()
+                            .map(|(env, value)| (*env, EnvValue::Setting(value))),
+                    );
                 }
                 None => {
                     let urls = group.urls().map(|(env, url)| (env, EnvValue::Setting(url)));

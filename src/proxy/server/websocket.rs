@@ -2,7 +2,8 @@
 //! opens first): the handshake is checked and its token swapped like any request, then
 //! messages pass both ways. What the provider sends is scrubbed of every real key, and the
 //! usage its `response.completed` / `response.done` events report is recorded. Each
-//! `response.create` the agent sends is a request for the rate and the budget.
+//! `response.create` the agent sends (but a prewarm, which generates nothing) is a request
+//! for the rate and the budget.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -297,7 +298,8 @@ fn refuse(state: &State, admitted: Admitted, message: &Message) -> Option<Messag
         return None;
     }
     let event: Value = serde_json::from_str(text.as_str()).ok()?;
-    if event["type"] != "response.create" {
+    // A prewarm (`"generate": false`, as Codex sends first) makes no response.
+    if event["type"] != "response.create" || event["generate"] == json!(false) {
         return None;
     }
     let route = &state.config.routes[admitted.route];
