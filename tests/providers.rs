@@ -555,6 +555,29 @@ fn endpoints_keys_and_rotation_are_checked() {
         "{}",
         stderr(&out)
     );
+    // Gemini's SDK reads GOOGLE_GEMINI_BASE_URL (and adds its API version itself): no
+    // warning, and an agent gets the gateway without the version.
+    let out = add(
+        &env,
+        &["gemini", "--base-url", "https://gw.example.com/v1beta"],
+        "AIzaSyA1b2C3d4E5f6G7h8J9k0L1m2N3p4Q5r6",
+    );
+    assert_success(&out, &["provider", "add", "gemini"]);
+    assert!(
+        !stderr(&out).contains("base-URL variable"),
+        "{}",
+        stderr(&out)
+    );
+    env.ok(&["attach", "gem", "GEMINI_API_KEY"]);
+    let out = env.ok(&[
+        "run",
+        "gem",
+        "--",
+        "sh",
+        "-c",
+        "echo $GOOGLE_GEMINI_BASE_URL",
+    ]);
+    assert_eq!(out.trim(), "https://gw.example.com");
     // The provider's own address, however written, is not a changed endpoint.
     let out = add(
         &env,
