@@ -190,15 +190,8 @@ where
         };
     let mut answer = Response::new(full(String::new()));
     *answer.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+    copy_headers(state, provider_answer.headers(), answer.headers_mut());
     let headers = answer.headers_mut();
-    for (name, value) in provider_answer.headers() {
-        let own = HOP_BY_HOP.contains(&name.as_str())
-            || SOCKET_HEADERS.contains(&name.as_str())
-            || name == header::CONTENT_LENGTH;
-        if !own {
-            headers.append(name.clone(), scrub_header(&state.secrets, value));
-        }
-    }
     headers.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
     headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
     let accept = HeaderValue::from_str(accept).map_err(|_| super::not_found())?;
@@ -230,17 +223,21 @@ fn refused_answer(
     masker.finish(&mut out);
     let mut answer = Response::new(full(String::from_utf8_lossy(&out).into_owned()));
     *answer.status_mut() = refused.status();
-    for (name, value) in refused.headers() {
+    copy_headers(state, refused.headers(), answer.headers_mut());
+    answer
+}
+
+/// The provider's handshake headers, as the agent gets them: scrubbed, without those that
+/// belong to one side's connection or socket.
+fn copy_headers(state: &State, from: &HeaderMap, to: &mut HeaderMap) {
+    for (name, value) in from {
         let own = HOP_BY_HOP.contains(&name.as_str())
             || SOCKET_HEADERS.contains(&name.as_str())
             || name == header::CONTENT_LENGTH;
         if !own {
-            answer
-                .headers_mut()
-                .append(name.clone(), scrub_header(&state.secrets, value));
+            to.append(name.clone(), scrub_header(&state.secrets, value));
         }
     }
-    answer
 }
 
 /// Passes messages both ways until either side closes.
