@@ -580,9 +580,18 @@ pub enum AgentCommand {
         #[arg(long)]
         image: Option<String>,
         /// Start it keyless by default: `vault run` gives it a proxy and a token instead of
-        /// its provider keys
+        /// its provider keys (and a sandbox)
         #[arg(long)]
         keyless: bool,
+        /// Start it in a sandbox by default, keyless or not
+        #[arg(long)]
+        sandbox: bool,
+        /// The sandbox's network: host, proxy (only the vault proxy) or none
+        #[arg(long, value_enum, value_name = "MODE")]
+        network: Option<crate::sandbox::Network>,
+        /// A path the sandboxed agent may write besides its working directory; repeat it
+        #[arg(long = "allow-write", value_name = "PATH")]
+        allow_write: Vec<PathBuf>,
         /// A default command for `vault run` (put it last: everything after it is the command)
         #[arg(long, num_args = 1.., allow_hyphen_values = true, value_name = "CMD")]
         command: Vec<String>,
@@ -633,6 +642,26 @@ pub struct AgentSetArgs {
     /// Start it with its keys by default again
     #[arg(long)]
     pub no_keyless: bool,
+    /// Start it in a sandbox by default (keyless runs are sandboxed unless this is turned off)
+    #[arg(long, conflicts_with = "no_sandbox")]
+    pub sandbox: bool,
+    /// Start it without a sandbox by default, even keyless
+    #[arg(long)]
+    pub no_sandbox: bool,
+    /// The sandbox's network: host, proxy (only the vault proxy) or none
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub network: Option<crate::sandbox::Network>,
+    /// The paths the sandboxed agent may write besides its working directory (replaces the
+    /// stored ones); repeat it for each
+    #[arg(
+        long = "allow-write",
+        value_name = "PATH",
+        conflicts_with = "no_allow_write"
+    )]
+    pub allow_write: Vec<PathBuf>,
+    /// Forget the stored --allow-write paths
+    #[arg(long)]
+    pub no_allow_write: bool,
     /// Keyless mode's request limit for one provider, such as openai=100/60s, or
     /// PROVIDER=off for none; repeat it for each provider [default: openai 100/60s, anthropic
     /// 50/60s, others 100/60s]
@@ -750,6 +779,29 @@ pub struct RunArgs {
     /// Give the command its provider keys even when the agent is keyless by default
     #[arg(long)]
     pub no_keyless: bool,
+    /// Start the command in a sandbox, which hides vault's files, identities and other
+    /// tools' credentials and lets it write only its working directory, /tmp and
+    /// --allow-write paths (default: for keyless runs, and the agent's own setting)
+    #[arg(long, conflicts_with = "no_sandbox")]
+    pub sandbox: bool,
+    /// Run without the sandbox, even keyless (stderr says what that leaves open)
+    #[arg(long)]
+    pub no_sandbox: bool,
+    /// The sandbox's network: host (the machine's), proxy (only the vault proxy) or none
+    /// [default: the agent's, else host]
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub network: Option<crate::sandbox::Network>,
+    /// A path the sandboxed command may write besides its working directory and /tmp; repeat
+    /// it for each (added to the agent's own)
+    #[arg(long = "allow-write", value_name = "PATH")]
+    pub allow_write: Vec<PathBuf>,
+    /// A path the sandbox hides too; repeat it for each
+    #[arg(long = "hide", value_name = "PATH")]
+    pub hide: Vec<PathBuf>,
+    /// A credential store the sandbox hides by default that this command may read (such as
+    /// ~/.kube); repeat it for each
+    #[arg(long = "show", value_name = "PATH")]
+    pub show: Vec<PathBuf>,
     /// The command and its arguments, after -- or after vault's own options (default: the
     /// agent's stored command)
     #[arg(

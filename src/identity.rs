@@ -56,6 +56,9 @@ impl fmt::Display for Source {
     }
 }
 
+/// The SSH keys in ~/.ssh that may open a vault with an SSH recipient, in the order tried.
+pub const SSH_KEY_NAMES: [&str; 2] = ["id_ed25519", "id_rsa"];
+
 /// Everything identity lookup depends on, gathered once at the top (flags and environment).
 #[derive(Clone)]
 pub struct Settings {
@@ -442,7 +445,7 @@ pub fn resolve<'p>(
     }
 
     if let Some(ssh_dir) = &settings.ssh_dir {
-        for name in ["id_ed25519", "id_rsa"] {
+        for name in SSH_KEY_NAMES {
             let path = ssh_dir.join(name);
             if !path.exists() {
                 continue;

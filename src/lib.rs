@@ -13,6 +13,7 @@ pub mod launch;
 pub mod paths;
 pub mod providers;
 pub mod proxy;
+pub mod sandbox;
 pub mod secret;
 pub mod sensitive;
 pub mod ui;

@@ -5,6 +5,15 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Inside a sandbox, vault's binary is first the sandbox's init (not a command of its own:
+    // no --help or completion knows it).
+    let mut argv = std::env::args_os().skip(1);
+    if argv
+        .next()
+        .is_some_and(|a| a == vault::sandbox::init::COMMAND)
+    {
+        return ExitCode::from(vault::sandbox::init::main(argv));
+    }
     // Usage errors exit with 2 inside parse().
     let cli = vault::cli::Cli::parse();
     vault::ui::init_logging(cli.verbose);

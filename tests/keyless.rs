@@ -122,9 +122,13 @@ fn run_client(
     mock: &LlmMock,
     parent_env: &[(&str, &str)],
 ) -> (Vec<Value>, Value) {
-    let dump = env.path("child-env.json");
+    // The working directory is the one place outside /tmp a sandboxed client may write.
+    let work = env.path("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let dump = work.join("child-env.json");
     let mut child = env
         .cmd()
+        .current_dir(&work)
         .envs(parent_env.iter().copied())
         .env("NODE_PATH", node_modules())
         .args(["run", "bot", "--keyless", "--mask", "never", "--"])
@@ -786,7 +790,6 @@ fn check_agent(
     let parent = canaries_in_every_alias();
     let outside = common::mock::MockProvider::start("nothing-is-let-through");
     let work = env.path("work");
-    std::fs::create_dir_all(&work).unwrap();
     let out = env
         .cmd()
         .envs(parent)
@@ -839,7 +842,7 @@ fn claude_code_gets_an_answer_through_keyless_mode() {
     ) else {
         return;
     };
-    let env = Env::new();
+    let env = Env::outside_tmp();
     env.init();
     let mock = LlmMock::start(ANTHROPIC_KEY);
     mock.release();
@@ -869,14 +872,16 @@ fn codex_gets_an_answer_through_keyless_mode() {
     ) else {
         return;
     };
-    let env = Env::new();
+    let env = Env::outside_tmp();
     env.init();
     let mock = LlmMock::start(OPENAI_KEY);
     add_key(&env, "openai", OPENAI_KEY, &mock, "bot");
     // The README's recipe: Codex reads its endpoint from -c openai_base_url (not from
-    // OPENAI_BASE_URL), and its key from CODEX_API_KEY, which vault sets.
+    // OPENAI_BASE_URL), and its key from CODEX_API_KEY, which vault sets. In the sandbox the
+    // home is read-only: Codex keeps its state in the private /tmp.
     let script = format!(
-        "exec {} -c \"openai_base_url=\\\"$OPENAI_BASE_URL\\\"\" --disable plugins -c \
+        "CODEX_HOME=/tmp/codex; mkdir -p $CODEX_HOME; export CODEX_HOME; exec {} -c \
+         \"openai_base_url=\\\"$OPENAI_BASE_URL\\\"\" --disable plugins -c \
          analytics.enabled=false \"$@\"",
         codex.display()
     );
@@ -916,7 +921,7 @@ fn aider_gets_an_answer_through_keyless_mode() {
     ) else {
         return;
     };
-    let env = Env::new();
+    let env = Env::outside_tmp();
     env.init();
     let mock = LlmMock::start(OPENAI_KEY);
     mock.release();

@@ -1,6 +1,8 @@
 //! `vault agent create|set|list|show|rm`, `vault attach` and `vault detach`: which values each
 //! agent gets, under which names, and whether a running agent has the latest of them.
 
+use std::path::PathBuf;
+
 use anyhow::Result;
 use serde_json::json;
 
@@ -19,8 +21,22 @@ pub fn run(ctx: &Context, cmd: AgentCommand) -> Result<()> {
             attach,
             image,
             keyless,
+            sandbox,
+            network,
+            allow_write,
             command,
-        } => create(ctx, name, attach, image, keyless, command),
+        } => {
+            let settings = AgentChanges {
+                keyless: keyless.then_some(true),
+                sandbox: sandbox.then_some(true),
+                network,
+                allow_write: (!allow_write.is_empty())
+                    .then(|| absolute_paths(&allow_write))
+                    .transpose()?,
+                ..AgentChanges::default()
+            };
+            create(ctx, name, attach, image, settings, command)
+        }
         AgentCommand::Set(args) => set(ctx, args),
         AgentCommand::Token { name } => token(ctx, &name, false),
         AgentCommand::RotateToken { name } => token(ctx, &name, true),
@@ -60,11 +76,22 @@ fn set(ctx: &Context, args: AgentSetArgs) -> Result<()> {
             .map(|on| on.unwrap_or(false)),
         rates: args.rates,
         budget: change(args.budget, args.no_budget),
+        sandbox: change(args.sandbox.then_some(true), args.no_sandbox)
+            .map(|on| on.unwrap_or(false)),
+        network: args.network,
+        allow_write: change(
+            (!args.allow_write.is_empty())
+                .then(|| absolute_paths(&args.allow_write))
+                .transpose()?,
+            args.no_allow_write,
+        )
+        .map(Option::unwrap_or_default),
     };
     if changes.is_empty() {
         return Err(UsageError(
             "nothing to change: give --image, --no-image, --command CMD…, --no-command, \
-             --keyless, --no-keyless, --rate PROVIDER=RATE, --budget BUDGET or --no-budget"
+             --keyless, --no-keyless, --rate PROVIDER=RATE, --budget BUDGET, --no-budget, \
+             --sandbox, --no-sandbox, --network MODE, --allow-write PATH or --no-allow-write"
                 .into(),
         )
         .into());
@@ -75,6 +102,24 @@ fn set(ctx: &Context, args: AgentSetArgs) -> Result<()> {
     ctx.record_change("agent set", Vec::new(), Some(&name));
     ctx.ui.status(format!("Updated agent {name}"));
     Ok(())
+}
+
+/// Stored paths are absolute and must exist (the sandbox binds them).
+fn absolute_paths(paths: &[PathBuf]) -> Result<Vec<String>> {
+    paths
+        .iter()
+        .map(|p| {
+            let real = p.canonicalize().map_err(|_| {
+                UsageError(format!(
+                    "--allow-write {}: no such file or directory; create it first",
+                    p.display()
+                ))
+            })?;
+            real.into_os_string().into_string().map_err(|_| {
+                UsageError(format!("--allow-write {}: not a UTF-8 path", p.display())).into()
+            })
+        })
+        .collect()
 }
 
 /// `agent token` (only when the agent has none) and `agent rotate-token`: a new token whose
@@ -125,7 +170,8 @@ struct NewAgent {
     name: String,
     attach: Vec<String>,
     image: Option<String>,
-    keyless: bool,
+    /// Keyless and sandbox settings.
+    settings: AgentChanges,
     command: Vec<String>,
 }
 
@@ -134,7 +180,7 @@ fn create(
     name: Option<String>,
     attach: Vec<String>,
     image: Option<String>,
-    keyless: bool,
+    settings: AgentChanges,
     command: Vec<String>,
 ) -> Result<()> {
     let keys = ctx.keys()?;
@@ -143,7 +189,7 @@ fn create(
             name,
             attach,
             image,
-            keyless,
+            settings,
             command,
         },
         None if ctx.ui.can_prompt() => wizard(ctx, &ctx.vault.open(&keys)?)?,
@@ -163,12 +209,8 @@ fn create(
     ctx.vault.update(&keys, |doc| {
         let at = now();
         doc.create_agent(&new.name, new.image.clone(), new.command.clone(), at)?;
-        if new.keyless {
-            let keyless = AgentChanges {
-                keyless: Some(true),
-                ..AgentChanges::default()
-            };
-            doc.set_agent(&new.name, keyless, at)?;
+        if !new.settings.is_empty() {
+            doc.set_agent(&new.name, new.settings.clone(), at)?;
         }
         for (i, entry) in new.attach.iter().enumerate() {
             doc.attach(&new.name, entry, None, at)
@@ -230,7 +272,7 @@ fn wizard(ctx: &Context, doc: &Document) -> Result<NewAgent> {
         name,
         attach: chosen.into_iter().map(|i| names[i].clone()).collect(),
         image: Some(image.trim().to_owned()).filter(|i| !i.is_empty()),
-        keyless: false,
+        settings: AgentChanges::default(),
         command: shlex::split(&command).unwrap_or_default(),
     })
 }
@@ -284,6 +326,27 @@ fn list(ctx: &Context) -> Result<()> {
 }
 
 /// A command as one could type it again.
+/// What `agent show` says of the agent's sandbox.
+fn sandbox_view(agent: &crate::vault::agents::Agent) -> String {
+    let on = agent.sandbox.unwrap_or(agent.keyless);
+    let why = match agent.sandbox {
+        None if on => " (it runs keyless)",
+        None => "",
+        Some(_) => " (its own setting)",
+    };
+    if !on {
+        return format!("no{why}; vault run --sandbox starts it in one");
+    }
+    let mut text = format!(
+        "yes{why}, network {}",
+        agent.network.unwrap_or_default().as_str()
+    );
+    if !agent.allow_write.is_empty() {
+        text += &format!(", may also write {}", agent.allow_write.join(", "));
+    }
+    text
+}
+
 /// How `agent show` names what an attachment gives: its variable, and what comes with a
 /// provider key (the aliases that get it too, its endpoint's variables).
 fn attached_as(a: &crate::vault::Attached<'_>, keyless: bool) -> String {
@@ -358,6 +421,9 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
             "image": agent.image,
             "command": agent.command,
             "keyless": agent.keyless,
+            "sandbox": agent.sandbox.unwrap_or(agent.keyless),
+            "network": agent.network.unwrap_or_default().as_str(),
+            "allow_write": agent.allow_write,
             "proxy_token": agent.token.is_some(),
             "rates": keyless.rates.iter().map(|(p, r)| (p.clone(), json!(r))).collect::<serde_json::Map<_, _>>(),
             "budget": agent.budget.map(|b| json!({
@@ -396,6 +462,7 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
     if agent.token.is_some() {
         out += "Proxy token: set (for vault proxy)\n";
     }
+    out += &format!("Sandbox: {}\n", sandbox_view(agent));
     let uses_keyless = agent.keyless || agent.token.is_some() || !agent.rates.is_empty();
     if uses_keyless && !keyless.rates.is_empty() {
         let rates: Vec<String> = keyless

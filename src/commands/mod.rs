@@ -44,6 +44,8 @@ pub struct Context {
     pub identity: Settings,
     /// The audit log and launch stamps (this machine's).
     pub state: StateDir,
+    /// vault's data, config and state directories.
+    own_dirs: [PathBuf; 3],
 }
 
 impl Context {
@@ -88,7 +90,17 @@ impl Context {
             vault: VaultFile::new(vault_path),
             identity,
             state: StateDir::new(locations.state_dir.clone()),
+            own_dirs: [
+                locations.data_dir.clone(),
+                locations.config_dir.clone(),
+                locations.state_dir.clone(),
+            ],
         })
+    }
+
+    /// vault's data, config and state directories (what a sandbox hides).
+    pub fn own_dirs(&self) -> impl Iterator<Item = PathBuf> + '_ {
+        self.own_dirs.iter().cloned()
     }
 
     /// The identities that may open the vault, in the order they are tried.

@@ -20,6 +20,8 @@ pub struct EnvOptions<'k> {
     pub isolate: bool,
     /// Keyless mode: provider keys are replaced by a token and their endpoints by the proxy.
     pub keyless: Option<&'k Keyless>,
+    /// In a sandbox: nothing that points into the person's session.
+    pub sandboxed: bool,
 }
 
 /// What a keyless run gives the child in place of its provider keys.
@@ -92,9 +94,15 @@ pub fn plan<'d>(
         None => Vec::new(),
     };
     let is_credential = |name: &OsStr| credentials.iter().any(|c| same_name(OsStr::new(c), name));
+    let is_session = |name: &OsStr| {
+        options.sandboxed
+            && crate::sandbox::SESSION_VARIABLES
+                .iter()
+                .any(|s| same_name(OsStr::new(s), name))
+    };
     let mut vars: Vec<(OsString, EnvValue<'d>)> = inherited
         .into_iter()
-        .filter(|(name, _)| !is_reserved(name) && !is_credential(name))
+        .filter(|(name, _)| !is_reserved(name) && !is_credential(name) && !is_session(name))
         .filter(|(name, _)| !options.isolate || isolated_keeps(name))
         .filter(|(name, _)| options.keep_env || !is_attached(name))
         .map(|(name, value)| (name, EnvValue::Inherited(value)))

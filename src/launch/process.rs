@@ -40,6 +40,64 @@ pub struct Launch<'d> {
     /// Start the child in a process group of its own: right when no terminal is involved, so
     /// that a signal sent to vault's group reaches the child once, through vault, not twice.
     pub own_process_group: bool,
+    /// The program is bubblewrap, starting the command in a sandbox.
+    pub sandbox: Option<Contained>,
+}
+
+/// How vault talks to a sandbox it started: bubblewrap passes no signal on, so each goes to
+/// the init inside as a byte on a pipe; bubblewrap reports on another whether the sandbox
+/// was set up (its `exit-code` comes only once the command started).
+pub struct Contained {
+    pub signals: std::fs::File,
+    pub status: std::fs::File,
+    /// The ends the child inherits, closed here once it has them.
+    pub child_ends: Vec<std::os::fd::OwnedFd>,
+    pub bwrap: PathBuf,
+}
+
+impl Contained {
+    /// The pipes for a sandboxed run, and the descriptor numbers the child gets: (signals'
+    /// read end, status's write end).
+    #[cfg(unix)]
+    pub fn new(bwrap: PathBuf) -> io::Result<(Self, i32, i32)> {
+        use std::os::fd::AsRawFd;
+        let (signal_read, signal_write) = rustix::pipe::pipe()?;
+        let (status_read, status_write) = rustix::pipe::pipe()?;
+        // vault's own ends stay out of the child; the others are inherited across exec.
+        for own in [&signal_write, &status_read] {
+            rustix::io::fcntl_setfd(own, rustix::io::FdFlags::CLOEXEC)?;
+        }
+        let numbers = (signal_read.as_raw_fd(), status_write.as_raw_fd());
+        Ok((
+            Self {
+                signals: std::fs::File::from(signal_write),
+                status: std::fs::File::from(status_read),
+                child_ends: vec![signal_read, status_write],
+                bwrap,
+            },
+            numbers.0,
+            numbers.1,
+        ))
+    }
+
+    /// Passes a signal on to the command inside.
+    fn forward(&mut self, signal: i32) {
+        use std::io::Write;
+        if let Ok(byte) = u8::try_from(signal)
+            && let Err(e) = self.signals.write_all(&[byte])
+        {
+            log::debug!("forwarding signal {signal} into the sandbox: {e}");
+        }
+    }
+
+    /// Whether the sandbox was set up and the command started (bubblewrap has reported its
+    /// exit code), read once bubblewrap has exited.
+    fn command_started(&mut self) -> bool {
+        use std::io::Read;
+        let mut report = String::new();
+        let _ = (&self.status).take(64 * 1024).read_to_string(&mut report);
+        report.contains("\"exit-code\"")
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +122,8 @@ pub enum LaunchError {
     Signals(#[source] io::Error),
     #[error("waiting for the command failed")]
     Wait(#[source] io::Error),
+    #[error(transparent)]
+    Sandbox(crate::sandbox::SandboxError),
 }
 
 impl LaunchError {
@@ -94,6 +154,7 @@ pub struct Running {
     signals: signal_hook::iterator::SignalsInfo<signal_hook::iterator::exfiltrator::WithOrigin>,
     #[cfg(unix)]
     own_process_group: bool,
+    sandbox: Option<Contained>,
 }
 
 impl Running {
@@ -116,13 +177,23 @@ impl Running {
                 let forward_it = origin.signal != signal_hook::consts::SIGCHLD
                     && (self.own_process_group || sent_by_a_process(&origin));
                 if forward_it {
-                    forward(self.child.id(), origin.signal);
+                    match &mut self.sandbox {
+                        Some(sandbox) => sandbox.forward(origin.signal),
+                        None => forward(self.child.id(), origin.signal),
+                    }
                 }
             }
         };
         #[cfg(not(unix))]
         let status = self.child.wait().map_err(LaunchError::Wait)?;
         self.finish_output();
+        if let Some(sandbox) = &mut self.sandbox
+            && !sandbox.command_started()
+        {
+            return Err(LaunchError::Sandbox(crate::sandbox::bwrap::diagnose(
+                &sandbox.bwrap,
+            )));
+        }
         Ok(status)
     }
 
@@ -163,7 +234,10 @@ fn is_a_stop(signal: i32) -> bool {
 /// Starts the child. `secrets` are masked in the streams that `launch` says to mask; `None`
 /// when nothing is masked. Once this returns, nothing borrowed from the vault is needed any
 /// more: the caller can drop it.
-pub fn start(launch: Launch<'_>, secrets: Option<Arc<Secrets>>) -> Result<Running, LaunchError> {
+pub fn start(
+    mut launch: Launch<'_>,
+    secrets: Option<Arc<Secrets>>,
+) -> Result<Running, LaunchError> {
     let name = launch.program.to_string_lossy().into_owned();
     let mut command = command_for(&launch)?;
     command
@@ -216,6 +290,10 @@ pub fn start(launch: Launch<'_>, secrets: Option<Arc<Secrets>>) -> Result<Runnin
         _ if e.raw_os_error() == Some(8) => LaunchError::NotExecutable(name.clone()), // ENOEXEC
         _ => LaunchError::Spawn(name.clone(), e),
     })?;
+    // The sandbox has its ends of the pipes now; vault's copies would keep them open.
+    if let Some(sandbox) = &mut launch.sandbox {
+        sandbox.child_ends.clear();
+    }
 
     let mut pumps = Vec::new();
     if let Some(secrets) = secrets {
@@ -246,6 +324,7 @@ pub fn start(launch: Launch<'_>, secrets: Option<Arc<Secrets>>) -> Result<Runnin
         signals,
         #[cfg(unix)]
         own_process_group: launch.own_process_group,
+        sandbox: launch.sandbox,
     })
 }
 

@@ -220,8 +220,23 @@ impl Drop for Background {
     }
 }
 
+/// Where a proxy listens: a loopback port, or (for a sandbox whose only way out is the
+/// proxy) a unix socket in a private directory.
+pub enum Listener {
+    Tcp(TcpListener),
+    #[cfg(unix)]
+    Unix(std::os::unix::net::UnixListener),
+}
+
+impl From<TcpListener> for Listener {
+    fn from(listener: TcpListener) -> Self {
+        Self::Tcp(listener)
+    }
+}
+
 /// Starts serving `config` on `listener` in a thread of its own.
-pub fn spawn(config: Config, listener: TcpListener) -> Result<Background, ProxyError> {
+pub fn spawn(config: Config, listener: impl Into<Listener>) -> Result<Background, ProxyError> {
+    let listener = listener.into();
     let runtime = runtime(2)?;
     let state = server::State::new(config)?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -276,9 +291,22 @@ fn runtime(threads: usize) -> Result<tokio::runtime::Runtime, ProxyError> {
         .map_err(ProxyError::Start)
 }
 
-fn listen(listener: TcpListener) -> Result<tokio::net::TcpListener, ProxyError> {
-    listener.set_nonblocking(true).map_err(ProxyError::Start)?;
-    tokio::net::TcpListener::from_std(listener).map_err(ProxyError::Start)
+fn listen(listener: impl Into<Listener>) -> Result<server::Listening, ProxyError> {
+    match listener.into() {
+        Listener::Tcp(listener) => {
+            listener.set_nonblocking(true).map_err(ProxyError::Start)?;
+            tokio::net::TcpListener::from_std(listener)
+                .map(server::Listening::Tcp)
+                .map_err(ProxyError::Start)
+        }
+        #[cfg(unix)]
+        Listener::Unix(listener) => {
+            listener.set_nonblocking(true).map_err(ProxyError::Start)?;
+            tokio::net::UnixListener::from_std(listener)
+                .map(server::Listening::Unix)
+                .map_err(ProxyError::Start)
+        }
+    }
 }
 
 #[cfg(unix)]

@@ -73,39 +73,56 @@ const MAX_CONNECTIONS: usize = 512;
 /// A client that has not sent a whole request head by then is let go.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// What the proxy accepts connections on.
+pub enum Listening {
+    Tcp(tokio::net::TcpListener),
+    #[cfg(unix)]
+    Unix(tokio::net::UnixListener),
+}
+
 /// Accepts connections until the listener fails.
-pub async fn serve(listener: tokio::net::TcpListener, state: Arc<State>) {
+pub async fn serve(listener: Listening, state: Arc<State>) {
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
         // Wait for a free slot before accepting: the backlog holds the rest.
         let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
             return;
         };
-        let (stream, _) = match listener.accept().await {
-            Ok(accepted) => accepted,
-            // Out of file descriptors and the like: wait a moment rather than spin.
-            Err(_) => {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
-            }
-        };
-        let _ = stream.set_nodelay(true);
         let state = Arc::clone(&state);
-        tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |request| {
-                let state = Arc::clone(&state);
-                async move { Ok::<_, Infallible>(handle(&state, request).await) }
-            });
-            // A client that goes away mid-answer ends only its own connection.
-            let _ = hyper::server::conn::http1::Builder::new()
-                .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(HEAD_TIMEOUT)
-                .serve_connection(TokioIo::new(stream), service)
-                .with_upgrades()
-                .await;
-            drop(slot);
-        });
+        let accepted = match &listener {
+            Listening::Tcp(listener) => listener.accept().await.map(|(stream, _)| {
+                let _ = stream.set_nodelay(true);
+                tokio::spawn(connection(stream, state, slot));
+            }),
+            #[cfg(unix)]
+            Listening::Unix(listener) => listener.accept().await.map(|(stream, _)| {
+                tokio::spawn(connection(stream, state, slot));
+            }),
+        };
+        // Out of file descriptors and the like: wait a moment rather than spin.
+        if accepted.is_err() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
+}
+
+/// Serves one connection's requests, holding its slot until it ends.
+async fn connection<I>(io: I, state: Arc<State>, slot: tokio::sync::OwnedSemaphorePermit)
+where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |request| {
+        let state = Arc::clone(&state);
+        async move { Ok::<_, Infallible>(handle(&state, request).await) }
+    });
+    // A client that goes away mid-answer ends only its own connection.
+    let _ = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEAD_TIMEOUT)
+        .serve_connection(TokioIo::new(io), service)
+        .with_upgrades()
+        .await;
+    drop(slot);
 }
 
 /// A refusal: the status, a machine-readable code and a message that says what to do.

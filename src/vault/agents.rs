@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
-use crate::providers::Provider;
 use serde::Deserialize;
+
+use crate::providers::Provider;
+use crate::sandbox::Network;
 
 use super::keyless::{Budget, Rate, TokenHash, parse_rate_setting};
 use super::model::{Document, Entry, Kind, ModelError, check_name, toml_time};
@@ -38,6 +40,15 @@ pub struct Agent {
     /// The hash of the agent's standing proxy token (`vault agent token`), for `vault proxy`.
     #[serde(default, deserialize_with = "settings::parsed")]
     pub token: Option<TokenHash>,
+    /// `vault run` starts it in a sandbox (`None`: when it runs keyless).
+    #[serde(default)]
+    pub sandbox: Option<bool>,
+    /// The sandbox's network (`None`: the machine's).
+    #[serde(default)]
+    pub network: Option<Network>,
+    /// Paths the sandboxed command may write besides its working directory.
+    #[serde(default)]
+    pub allow_write: Vec<String>,
     #[serde(deserialize_with = "toml_time::deserialize")]
     pub created: Timestamp,
     /// Last change to the agent itself (attachments, settings): a running agent started
@@ -97,6 +108,9 @@ pub struct AgentChanges {
     pub keyless: Option<bool>,
     pub rates: Vec<(String, Option<Rate>)>,
     pub budget: Option<Option<Budget>>,
+    pub sandbox: Option<bool>,
+    pub network: Option<Network>,
+    pub allow_write: Option<Vec<String>>,
 }
 
 impl AgentChanges {
@@ -106,6 +120,9 @@ impl AgentChanges {
             && self.keyless.is_none()
             && self.rates.is_empty()
             && self.budget.is_none()
+            && self.sandbox.is_none()
+            && self.network.is_none()
+            && self.allow_write.is_none()
     }
 }
 
@@ -244,6 +261,9 @@ impl Document {
                 rates: BTreeMap::new(),
                 budget: None,
                 token: None,
+                sandbox: None,
+                network: None,
+                allow_write: Vec::new(),
                 created: now,
                 updated: now,
             },
@@ -280,6 +300,15 @@ impl Document {
         }
         if let Some(budget) = changes.budget {
             agent.budget = budget;
+        }
+        if let Some(sandbox) = changes.sandbox {
+            agent.sandbox = Some(sandbox);
+        }
+        if let Some(network) = changes.network {
+            agent.network = Some(network);
+        }
+        if let Some(paths) = changes.allow_write {
+            agent.allow_write = paths;
         }
         agent.updated = now;
         Ok(())

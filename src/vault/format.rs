@@ -198,6 +198,13 @@ fn write_document(out: &mut String, doc: &Document) -> std::fmt::Result {
         if let Some(token) = &agent.token {
             key_value(out, "token", &token.to_string())?;
         }
+        if let Some(sandbox) = agent.sandbox {
+            writeln!(out, "sandbox = {sandbox}")?;
+        }
+        if let Some(network) = agent.network {
+            key_value(out, "network", network.as_str())?;
+        }
+        string_array(out, "allow_write", &agent.allow_write)?;
         writeln!(out, "created = {}", agent.created)?;
         writeln!(out, "updated = {}", agent.updated)?;
         if !agent.attach.is_empty() {
@@ -349,6 +356,8 @@ struct PartialAgent {
     rates: Option<Vec<String>>,
     budget: Option<String>,
     token: Option<String>,
+    sandbox: Option<bool>,
+    network: Option<String>,
     created: Option<Timestamp>,
     updated: Option<Timestamp>,
 }
@@ -490,6 +499,13 @@ impl<'i> OwnShapeReader<'i> {
             rates,
             budget: partial.budget.map(|b| b.parse()).transpose().ok()?,
             token: partial.token.map(|t| t.parse()).transpose().ok()?,
+            sandbox: partial.sandbox,
+            network: match partial.network.as_deref() {
+                None => None,
+                Some(text) => Some(clap::ValueEnum::from_str(text, false).ok()?),
+            },
+            // Lists of paths take the general reader (the fast path bails on them).
+            allow_write: Vec::new(),
             created: partial.created?,
             updated: partial.updated?,
         };
@@ -569,6 +585,12 @@ impl<'i> OwnShapeReader<'i> {
                 }
                 "token" if partial.token.is_none() => {
                     partial.token = Some(raw.string()?.into_owned());
+                }
+                "sandbox" if partial.sandbox.is_none() => {
+                    partial.sandbox = Some(raw.boolean()?);
+                }
+                "network" if partial.network.is_none() => {
+                    partial.network = Some(raw.string()?.into_owned());
                 }
                 "created" if partial.created.is_none() => partial.created = Some(time(raw)?),
                 "updated" if partial.updated.is_none() => partial.updated = Some(time(raw)?),

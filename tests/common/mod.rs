@@ -22,15 +22,34 @@ pub struct Env {
 
 impl Env {
     pub fn new() -> Self {
+        Self::in_dir(&std::env::temp_dir())
+    }
+
+    /// A home outside /tmp, as a person's is: a sandbox gives the command a private /tmp,
+    /// so only there is what the sandbox hides in the home really there to hide. Commands
+    /// run from `work` beside the home (`cmd_in_work`).
+    pub fn outside_tmp() -> Self {
+        Self::in_dir(Path::new(env!("CARGO_TARGET_TMPDIR")))
+    }
+
+    fn in_dir(base: &Path) -> Self {
+        std::fs::create_dir_all(base).expect("mkdir");
         let dir = tempfile::Builder::new()
             .prefix("vault-test-")
-            .tempdir()
+            .tempdir_in(base)
             .expect("temp dir");
         let home = dir.path().join("home");
-        for sub in ["home", "run"] {
+        for sub in ["home", "run", "work"] {
             std::fs::create_dir_all(dir.path().join(sub)).expect("mkdir");
         }
         Self { dir, home }
+    }
+
+    /// `cmd()` started in the `work` directory (a project directory, not the home).
+    pub fn cmd_in_work(&self) -> Command {
+        let mut cmd = self.cmd();
+        cmd.current_dir(self.path("work"));
+        cmd
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {

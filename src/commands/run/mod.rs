@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
+mod sandbox;
+
 use super::{Context, UsageError, now};
 use crate::audit::{Event, Record};
 use crate::cli::{MaskMode, RunArgs};
@@ -72,8 +74,10 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         )
         .into());
     }
+    let contained = sandbox::settings(&args, agent, keyless, image.is_some())?;
+    let network = contained.as_ref().map(|c| c.network);
     let (keyless, proxy) = match keyless {
-        true => match prepare_keyless(ctx, &doc, &args.agent, &attached)? {
+        true => match prepare_keyless(ctx, &doc, &args.agent, &attached, network)? {
             Some(k) => (Some(k.env), Some((k.config, k.listener))),
             None => (None, None),
         },
@@ -108,16 +112,28 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
             keep_env: args.keep_env,
             isolate: args.isolate,
             keyless: keyless.as_ref(),
+            sandboxed: contained.is_some(),
         },
     );
     // In a container, the engine is the child: it passes the attached names on with -e.
+    let mut sandbox_pipes = None;
     let (program, program_args, engine) = match &image {
         None => {
-            let (program, rest) = command
+            let (program, rest): (OsString, Vec<OsString>) = command
                 .split_first()
                 .map(|(p, rest)| (OsString::from(p), rest.iter().map(OsString::from).collect()))
                 .unwrap_or_default();
-            (program, rest, None)
+            match &contained {
+                // bubblewrap is the child; the command starts inside.
+                Some(settings) => {
+                    let socket = proxy.as_ref().and_then(|(_, l)| l.socket());
+                    let (bwrap, bwrap_args, pipes) =
+                        sandbox::start(ctx, &doc, settings, &program, &rest, &child_env, socket)?;
+                    sandbox_pipes = Some(pipes);
+                    (bwrap, bwrap_args, None)
+                }
+                None => (program, rest, None),
+            }
         }
         Some(image) => {
             let named = args.engine.clone().or_else(|| {
@@ -160,10 +176,15 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
             )
         }
     };
+    let shown = command.first().map_or("", String::as_str);
     let program_name = match &engine {
         Some((engine, image)) => format!("{} (image {image})", engine.name),
-        None if proxy.is_some() => format!("{} (keyless)", program.to_string_lossy()),
-        None => program.to_string_lossy().into_owned(),
+        None => match (proxy.is_some(), contained.is_some()) {
+            (true, true) => format!("{shown} (keyless, sandbox)"),
+            (true, false) => format!("{shown} (keyless)"),
+            (false, true) => format!("{shown} (sandbox)"),
+            (false, false) => shown.to_owned(),
+        },
     };
     let launch = Launch {
         program: program.clone(),
@@ -173,8 +194,9 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         mask_stderr,
         // With a terminal, the child must share vault's process group (it is the terminal's
         // foreground job); without one, its own group keeps group-wide signals from reaching
-        // it twice.
-        own_process_group: !std::io::stdin().is_terminal(),
+        // it twice. A sandbox has no terminal of its own: everything reaches it through vault.
+        own_process_group: sandbox_pipes.is_some() || !std::io::stdin().is_terminal(),
+        sandbox: sandbox_pipes,
     };
     log::info!(
         "running {program_name} for agent {} with {} attached values",
@@ -184,7 +206,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
 
     // The proxy serves from before the child starts until after it ends.
     let proxy = proxy
-        .map(|(config, listener)| crate::proxy::spawn(config, listener))
+        .map(|(config, listener)| listener.serve(config))
         .transpose()?;
     let outcome = process::start(launch, secrets);
     drop(keyless);
@@ -258,14 +280,17 @@ fn append(ctx: &Context, record: &Record) {
 struct KeylessRun {
     env: Keyless,
     config: crate::proxy::Config,
-    listener: std::net::TcpListener,
+    listener: sandbox::ProxyListener,
 }
 
+/// `network`: the sandbox's, when there is one (with `proxy`, the proxy listens on a unix
+/// socket that only the sandbox is given, and the agent reaches it on a fixed port inside).
 fn prepare_keyless(
     ctx: &Context,
     doc: &Document,
     agent: &str,
     attached: &[Attached<'_>],
+    network: Option<crate::sandbox::Network>,
 ) -> Result<Option<KeylessRun>> {
     if !attached.iter().any(|a| a.entry.kind == Kind::Provider) {
         ctx.ui.warn(format!(
@@ -291,8 +316,7 @@ fn prepare_keyless(
         .map(|u| u.provider)
         .collect();
     crate::proxy::keep_out_of_debuggers();
-    let listener = crate::proxy::bind_loopback("127.0.0.1:0")?;
-    let addr = listener.local_addr()?;
+    let (listener, addr) = sandbox::ProxyListener::bind(network)?;
     let mut urls = Vec::new();
     for provider in providers {
         let (env, url) = crate::proxy::base_url_for(provider, addr);

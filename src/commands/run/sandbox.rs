@@ -1,0 +1,256 @@
+//! `vault run --sandbox`: which runs are sandboxed and how (the options and the agent's
+//! settings), which of vault's own files the sandbox hides, and bubblewrap as the child.
+
+use std::ffi::{OsStr, OsString};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use super::super::{Context, UsageError};
+use crate::cli::RunArgs;
+use crate::launch::env::EnvValue;
+use crate::launch::process::Contained;
+use crate::sandbox::{self, Network, bwrap};
+use crate::vault::Document;
+use crate::vault::agents::Agent;
+
+/// How a sandboxed run is set up.
+pub struct Settings {
+    pub network: Network,
+    allow_write: Vec<PathBuf>,
+    hide: Vec<PathBuf>,
+    show: Vec<PathBuf>,
+}
+
+/// Whether this run is sandboxed, and how: `--sandbox`, else `--no-sandbox`, else the agent's
+/// setting, else whether it runs keyless. What it leaves open without, a keyless run says.
+pub fn settings(
+    args: &RunArgs,
+    agent: &Agent,
+    keyless: bool,
+    container: bool,
+) -> Result<Option<Settings>> {
+    let sandbox_only = args.network.is_some()
+        || !args.allow_write.is_empty()
+        || !args.hide.is_empty()
+        || !args.show.is_empty();
+    if container {
+        if args.sandbox || sandbox_only {
+            return Err(UsageError(
+                "--sandbox and its options are for commands on this machine: a container is \
+                 contained by its engine (run with --no-container to sandbox the command here)"
+                    .into(),
+            )
+            .into());
+        }
+        return Ok(None);
+    }
+    let on = args.sandbox || (!args.no_sandbox && agent.sandbox.unwrap_or(keyless));
+    if !on {
+        if sandbox_only {
+            return Err(UsageError(
+                "--network, --allow-write, --hide and --show are the sandbox's: add --sandbox"
+                    .into(),
+            )
+            .into());
+        }
+        if keyless {
+            eprintln!(
+                "vault: warning: running keyless without a sandbox: the command can still run \
+                 vault itself, read your identity file and the vault, read other processes' \
+                 environments and memory, rewrite its usage records and plant commands in \
+                 your home directory (~/.bashrc); --sandbox closes that"
+            );
+        }
+        return Ok(None);
+    }
+    let network = args.network.or(agent.network).unwrap_or_default();
+    if network == Network::Proxy && !keyless {
+        return Err(UsageError(
+            "--network proxy leaves the command nothing but the vault proxy, which only keyless \
+             runs have: add --keyless, or use --network none"
+                .into(),
+        )
+        .into());
+    }
+    let allow_write = agent
+        .allow_write
+        .iter()
+        .map(PathBuf::from)
+        .chain(args.allow_write.iter().cloned())
+        .collect();
+    Ok(Some(Settings {
+        network,
+        allow_write,
+        hide: args.hide.clone(),
+        show: args.show.clone(),
+    }))
+}
+
+/// Where a keyless run's proxy listens: loopback, or for `--network proxy` a unix socket in
+/// a private directory (mode 0700), bound into the sandbox alone.
+pub enum ProxyListener {
+    Tcp(std::net::TcpListener),
+    Socket {
+        listener: std::os::unix::net::UnixListener,
+        dir: tempfile::TempDir,
+    },
+}
+
+/// A proxy serving until dropped (with the socket's directory, while it serves).
+pub struct Serving {
+    _proxy: crate::proxy::Background,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl ProxyListener {
+    /// The listener, and the address agents are given.
+    pub fn bind(network: Option<Network>) -> Result<(Self, SocketAddr)> {
+        if network == Some(Network::Proxy) {
+            let dir = tempfile::Builder::new().prefix("vault-proxy-").tempdir()?;
+            let listener = std::os::unix::net::UnixListener::bind(dir.path().join("proxy.sock"))?;
+            let inside = SocketAddr::from(([127, 0, 0, 1], sandbox::PROXY_PORT_INSIDE));
+            return Ok((Self::Socket { listener, dir }, inside));
+        }
+        let listener = crate::proxy::bind_loopback("127.0.0.1:0")?;
+        let addr = listener.local_addr()?;
+        Ok((Self::Tcp(listener), addr))
+    }
+
+    /// The socket the sandbox is given, for `--network proxy`.
+    pub fn socket(&self) -> Option<PathBuf> {
+        match self {
+            Self::Tcp(_) => None,
+            Self::Socket { dir, .. } => Some(dir.path().join("proxy.sock")),
+        }
+    }
+
+    pub fn serve(self, config: crate::proxy::Config) -> Result<Serving> {
+        Ok(match self {
+            Self::Tcp(listener) => Serving {
+                _proxy: crate::proxy::spawn(config, listener)?,
+                _dir: None,
+            },
+            Self::Socket { listener, dir } => Serving {
+                _proxy: crate::proxy::spawn(config, crate::proxy::Listener::Unix(listener))?,
+                _dir: Some(dir),
+            },
+        })
+    }
+}
+
+/// bubblewrap, its arguments and the pipes to it, for `program args…` under `settings`.
+pub fn start(
+    ctx: &Context,
+    doc: &Document,
+    settings: &Settings,
+    program: &OsStr,
+    args: &[OsString],
+    child_env: &[(OsString, EnvValue<'_>)],
+    proxy_socket: Option<PathBuf>,
+) -> Result<(OsString, Vec<OsString>, Contained)> {
+    let bwrap = bwrap::find()?;
+    let path = child_env
+        .iter()
+        .find(|(k, _)| k == "PATH")
+        .and_then(|(_, v)| match v {
+            EnvValue::Inherited(v) => Some(v.clone()),
+            EnvValue::Setting(v) => Some(OsString::from(v)),
+            EnvValue::Attached(_) => None,
+        });
+    let resolved = crate::launch::process::resolve_program(program, path.as_deref())?;
+    let resolved = std::path::absolute(&resolved).unwrap_or(resolved);
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let runtime_dir = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from);
+    let bus_socket = std::env::var("DBUS_SESSION_BUS_ADDRESS")
+        .ok()
+        .and_then(|a| sandbox::bus_socket(&a));
+    let plan = sandbox::plan(&sandbox::Request {
+        network: settings.network,
+        cwd: std::env::current_dir().map_err(sandbox::SandboxError::WorkingDirectory)?,
+        home: home.as_deref(),
+        own: own_files(ctx, doc),
+        allow_write: &settings.allow_write,
+        hide: &settings.hide,
+        show: &settings.show,
+        runtime_dir,
+        bus_socket,
+    })?;
+    let (pipes, signal_fd, status_fd) = Contained::new(bwrap.clone())?;
+    let vault_exe = std::env::current_exe()?;
+    let bwrap_args = bwrap::args(
+        &plan,
+        &bwrap::Start {
+            vault_exe: &vault_exe,
+            program: &resolved,
+            arg0: program,
+            args,
+            signal_fd,
+            status_fd,
+            proxy_socket: proxy_socket.as_deref(),
+        },
+    );
+    log::debug!("sandbox: {plan:?}");
+    Ok((bwrap.into_os_string(), bwrap_args, pipes))
+}
+
+/// Everything of vault's that the sandbox hides: the vault file and the files beside it, the
+/// data, config and state directories, every identity file it would try, and the SSH keys
+/// that are recipients of this vault (or that cannot be told apart from one).
+fn own_files(ctx: &Context, doc: &Document) -> Vec<PathBuf> {
+    let mut own = Vec::new();
+    let vault = ctx.vault.path();
+    if let (Some(dir), Some(name)) = (vault.parent(), vault.file_name()) {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        if let Ok(read) = std::fs::read_dir(dir) {
+            for sibling in read.flatten() {
+                if sibling
+                    .file_name()
+                    .as_encoded_bytes()
+                    .starts_with(name.as_encoded_bytes())
+                {
+                    own.push(sibling.path());
+                }
+            }
+        }
+        own.push(vault.to_owned());
+    }
+    own.extend(ctx.own_dirs());
+    let identity = &ctx.identity;
+    own.extend(identity.flag_file.iter().cloned());
+    own.extend(identity.env_file.iter().cloned());
+    own.push(identity.identity_file());
+    let ssh_recipients: Vec<&str> = doc
+        .recipients
+        .iter()
+        .map(|r| r.key.as_str())
+        .filter(|k| k.starts_with("ssh-"))
+        .collect();
+    if let Some(ssh) = &identity.ssh_dir
+        && !ssh_recipients.is_empty()
+    {
+        for name in crate::identity::SSH_KEY_NAMES {
+            let key = ssh.join(name);
+            let public = std::fs::read_to_string(ssh.join(format!("{name}.pub")));
+            let recipient = |public: &str| {
+                let mut words = public.split_whitespace();
+                let key = format!(
+                    "{} {}",
+                    words.next().unwrap_or(""),
+                    words.next().unwrap_or("")
+                );
+                ssh_recipients.iter().any(|r| r.starts_with(&key))
+            };
+            // Without its public half, a key might be a recipient: hidden too.
+            if public.as_deref().map_or(true, recipient) {
+                own.push(key);
+            }
+        }
+    }
+    own
+}

@@ -1,0 +1,170 @@
+//! A plan as bubblewrap's arguments: new user, PID, IPC, UTS and cgroup namespaces (and
+//! network, unless `--network host`), the machine's root read-only, fresh /dev, /proc and
+//! /tmp, the writable paths bound back writable, hidden paths covered, no new session's
+//! terminal, no capabilities. bwrap itself sets no_new_privs.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use super::{Network, PROXY_PORT_INSIDE, PROXY_SOCKET_INSIDE, Plan, SandboxError};
+
+/// Where vault's own binary is inside (for [`super::init`], which runs first).
+pub const INIT_INSIDE: &str = "/tmp/.vault-init";
+
+/// What the sandbox starts, and how it talks to vault outside.
+pub struct Start<'a> {
+    /// vault's own binary (the init inside is vault).
+    pub vault_exe: &'a Path,
+    /// The program, found on the command's PATH, and its argv[0] as typed.
+    pub program: &'a Path,
+    pub arg0: &'a std::ffi::OsStr,
+    pub args: &'a [OsString],
+    /// The descriptor (inherited) the init reads signals to pass on from.
+    pub signal_fd: i32,
+    /// The descriptor (inherited) bwrap reports on: its absence of an exit code says the
+    /// sandbox could not be set up.
+    pub status_fd: i32,
+    /// With `--network proxy`: the proxy's unix socket outside.
+    pub proxy_socket: Option<&'a Path>,
+}
+
+/// `bwrap` on PATH.
+pub fn find() -> Result<PathBuf, SandboxError> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("bwrap"))
+        .find(|candidate| candidate.is_file())
+        .ok_or(SandboxError::NoBwrap)
+}
+
+/// bubblewrap's arguments for `plan`, ending with the init and the command.
+pub fn args(plan: &Plan, start: &Start<'_>) -> Vec<OsString> {
+    let mut args: Vec<OsString> = Vec::new();
+    let mut push = |items: &[&dyn AsRef<std::ffi::OsStr>]| {
+        args.extend(items.iter().map(|i| i.as_ref().to_owned()));
+    };
+    push(&[
+        &"--unshare-user",
+        &"--unshare-pid",
+        &"--unshare-ipc",
+        &"--unshare-uts",
+        &"--unshare-cgroup-try",
+    ]);
+    if plan.network != Network::Host {
+        push(&[&"--unshare-net"]);
+    }
+    push(&[
+        &"--die-with-parent",
+        // No controlling terminal inside: nothing there can push keystrokes into the
+        // person's terminal (TIOCSTI), and the terminal's signals reach vault, which passes
+        // them on.
+        &"--new-session",
+        &"--as-pid-1",
+        &"--cap-drop",
+        &"ALL",
+        &"--ro-bind",
+        &"/",
+        &"/",
+        &"--dev",
+        &"/dev",
+        &"--proc",
+        &"/proc",
+        &"--tmpfs",
+        &"/tmp",
+    ]);
+    let invisible = |path: &Path| path.starts_with("/tmp") || path.starts_with("/proc");
+    for dir in plan.emptied.iter().filter(|d| !invisible(d)) {
+        push(&[&"--tmpfs", dir, &"--remount-ro", dir]);
+    }
+    for dir in std::iter::once(&plan.cwd).chain(&plan.writable) {
+        push(&[&"--bind", dir, dir]);
+    }
+    for path in &plan.hidden {
+        if invisible(path) || plan.emptied.iter().any(|d| path.starts_with(d)) {
+            continue;
+        }
+        if path.is_dir() {
+            push(&[&"--tmpfs", path, &"--remount-ro", path]);
+        } else {
+            push(&[&"--ro-bind", &"/dev/null", path]);
+        }
+    }
+    if let Some(socket) = start.proxy_socket {
+        push(&[&"--bind", &socket, &PROXY_SOCKET_INSIDE]);
+    }
+    let signal_fd = start.signal_fd.to_string();
+    let status_fd = start.status_fd.to_string();
+    push(&[
+        &"--ro-bind",
+        &start.vault_exe,
+        &INIT_INSIDE,
+        &"--chdir",
+        &plan.cwd,
+        &"--json-status-fd",
+        &status_fd,
+        &"--",
+        &INIT_INSIDE,
+        &super::init::COMMAND,
+        &"--signals",
+        &signal_fd,
+    ]);
+    if start.proxy_socket.is_some() {
+        let relay = format!("{PROXY_PORT_INSIDE}={PROXY_SOCKET_INSIDE}");
+        push(&[&"--relay", &relay]);
+    }
+    push(&[&"--arg0", &start.arg0, &"--", &start.program]);
+    args.extend(start.args.iter().cloned());
+    args
+}
+
+/// Why bubblewrap could not set the sandbox up, and what to do, from what it says when asked
+/// to make the same namespaces again (run only after a failure, so a good start costs
+/// nothing).
+pub fn diagnose(bwrap: &Path) -> SandboxError {
+    let probe = std::process::Command::new(bwrap)
+        .args([
+            "--unshare-user",
+            "--unshare-pid",
+            "--ro-bind",
+            "/",
+            "/",
+            "--proc",
+            "/proc",
+            "--",
+            "/bin/true",
+        ])
+        .stdin(std::process::Stdio::null())
+        .output();
+    let said = probe
+        .as_ref()
+        .map(|o| String::from_utf8_lossy(&o.stderr).trim().to_owned())
+        .unwrap_or_default();
+    let namespaces = said.contains("namespace")
+        || said.contains("uid map")
+        || said.contains("Operation not permitted")
+        || said.contains("Permission denied");
+    if probe.is_ok_and(|o| o.status.success()) {
+        SandboxError::Setup {
+            cause: "the namespaces work, but a path the sandbox binds or hides could not be \
+                    (see bubblewrap's message)"
+                .into(),
+            fix: "check the --allow-write and --hide paths".into(),
+        }
+    } else if namespaces {
+        SandboxError::Setup {
+            cause: "this system does not let ordinary users make the namespaces a sandbox \
+                    needs (user namespaces are switched off, or an AppArmor rule restricts \
+                    them)"
+                .into(),
+            fix: "allow them (sysctl kernel.unprivileged_userns_clone=1, or on Ubuntu sysctl \
+                  kernel.apparmor_restrict_unprivileged_userns=0, or an AppArmor profile for \
+                  bwrap)"
+                .into(),
+        }
+    } else {
+        SandboxError::Setup {
+            cause: format!("bubblewrap failed ({said})"),
+            fix: "check that bwrap works (bwrap --ro-bind / / true)".into(),
+        }
+    }
+}
