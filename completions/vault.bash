@@ -442,7 +442,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__agent__subcmd__create)
-            opts="-v -h -V --attach --image --keyless --command --vault --identity --json --verbose --help --version"
+            opts="-v -h -V --attach --image --keyless --sandbox --network --allow-write --command --vault --identity --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -453,6 +453,14 @@ _vault() {
                     return 0
                     ;;
                 --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -W "host proxy none" -- "${cur}"))
+                    return 0
+                    ;;
+                --allow-write)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -668,13 +676,21 @@ _vault() {
             return 0
             ;;
         vault__subcmd__agent__subcmd__set)
-            opts="-v -h -V --image --no-image --keyless --no-keyless --rate --budget --no-budget --no-command --command --vault --identity --json --verbose --help --version"
+            opts="-v -h -V --image --no-image --keyless --no-keyless --sandbox --no-sandbox --network --allow-write --no-allow-write --rate --budget --no-budget --no-command --command --vault --identity --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -W "host proxy none" -- "${cur}"))
+                    return 0
+                    ;;
+                --allow-write)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2140,7 +2156,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__run)
-            opts="-v -h -V --keep-env --isolate --mask --image --engine --engine-arg --no-container --keyless --no-keyless --vault --identity --json --verbose --help --version"
+            opts="-v -h -V --keep-env --isolate --mask --image --engine --engine-arg --no-container --keyless --no-keyless --sandbox --no-sandbox --network --allow-write --hide --show --vault --identity --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2159,6 +2175,22 @@ _vault() {
                     return 0
                     ;;
                 --engine-arg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -W "host proxy none" -- "${cur}"))
+                    return 0
+                    ;;
+                --allow-write)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hide)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --show)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -253,15 +253,24 @@ complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_s
 complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set token rotate-token list ls show rm remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l attach -d 'Entries to attach right away (as with `vault attach`)' -r
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l image -d 'A default container image for `vault run`' -r
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l network -d 'The sandbox\'s network: host, proxy (only the vault proxy) or none' -r -f -a "host\t'The machine\'s network (the proxy on loopback)'
+proxy\t'Its own network namespace, where the only thing reachable is the vault proxy'
+none\t'Its own network namespace with nothing in it but loopback'"
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l allow-write -d 'A path the sandboxed agent may write besides its working directory; repeat it' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l command -d 'A default command for `vault run` (put it last: everything after it is the command)' -r
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l keyless -d 'Start it keyless by default: `vault run` gives it a proxy and a token instead of its provider keys'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l keyless -d 'Start it keyless by default: `vault run` gives it a proxy and a token instead of its provider keys (and a sandbox)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l sandbox -d 'Start it in a sandbox by default, keyless or not'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l image -d 'A default container image for `vault run`' -r
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l network -d 'The sandbox\'s network: host, proxy (only the vault proxy) or none' -r -f -a "host\t'The machine\'s network (the proxy on loopback)'
+proxy\t'Its own network namespace, where the only thing reachable is the vault proxy'
+none\t'Its own network namespace with nothing in it but loopback'"
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l allow-write -d 'The paths the sandboxed agent may write besides its working directory (replaces the stored ones); repeat it for each' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l rate -d 'Keyless mode\'s request limit for one provider, such as openai=100/60s, or PROVIDER=off for none; repeat it for each provider [default: openai 100/60s, anthropic 50/60s, others 100/60s]' -r
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l budget -d 'Keyless mode\'s spending limit in estimated US dollars per UTC day, calendar month or in total, such as 5usd/day, 50usd/month or 20usd/total' -r
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l command -d 'A default command for `vault run` (put it last: everything after it is the command)' -r
@@ -270,11 +279,14 @@ complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subco
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l no-image -d 'Forget the stored image'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l keyless -d 'Start it keyless by default (vault run --keyless)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l no-keyless -d 'Start it with its keys by default again'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l sandbox -d 'Start it in a sandbox by default (keyless runs are sandboxed unless this is turned off)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l no-sandbox -d 'Start it without a sandbox by default, even keyless'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l no-allow-write -d 'Forget the stored --allow-write paths'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l no-budget -d 'Remove the budget'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l no-command -d 'Forget the stored command'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from token" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from token" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
@@ -372,6 +384,12 @@ never\t'Never mask: the command writes straight to vault\'s own output'"
 complete -c vault -n "__fish_vault_using_subcommand run" -l image -d 'Run the command in a container of this image (default: the agent\'s stored image)' -r
 complete -c vault -n "__fish_vault_using_subcommand run" -l engine -d 'The container engine: docker, podman or a path [default: VAULT_CONTAINER_ENGINE, else docker, else podman]' -r
 complete -c vault -n "__fish_vault_using_subcommand run" -l engine-arg -d 'An extra argument for the engine\'s `run`, before the image (volumes, network, user); repeat it for each: --engine-arg=-v --engine-arg=/data:/data' -r
+complete -c vault -n "__fish_vault_using_subcommand run" -l network -d 'The sandbox\'s network: host (the machine\'s), proxy (only the vault proxy) or none [default: the agent\'s, else host]' -r -f -a "host\t'The machine\'s network (the proxy on loopback)'
+proxy\t'Its own network namespace, where the only thing reachable is the vault proxy'
+none\t'Its own network namespace with nothing in it but loopback'"
+complete -c vault -n "__fish_vault_using_subcommand run" -l allow-write -d 'A path the sandboxed command may write besides its working directory and /tmp; repeat it for each (added to the agent\'s own)' -r -F
+complete -c vault -n "__fish_vault_using_subcommand run" -l hide -d 'A path the sandbox hides too; repeat it for each' -r -F
+complete -c vault -n "__fish_vault_using_subcommand run" -l show -d 'A credential store the sandbox hides by default that this command may read (such as ~/.kube); repeat it for each' -r -F
 complete -c vault -n "__fish_vault_using_subcommand run" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand run" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand run" -l keep-env -d 'Let inherited environment variables win over attached values of the same name'
@@ -379,6 +397,8 @@ complete -c vault -n "__fish_vault_using_subcommand run" -l isolate -d 'Start fr
 complete -c vault -n "__fish_vault_using_subcommand run" -l no-container -d 'Run on this machine even when the agent has an image'
 complete -c vault -n "__fish_vault_using_subcommand run" -l keyless -d 'Give the command a proxy on 127.0.0.1 and a token in place of each attached provider key: the key itself never reaches it (default: the agent\'s own setting)'
 complete -c vault -n "__fish_vault_using_subcommand run" -l no-keyless -d 'Give the command its provider keys even when the agent is keyless by default'
+complete -c vault -n "__fish_vault_using_subcommand run" -l sandbox -d 'Start the command in a sandbox, which hides vault\'s files, identities and other tools\' credentials and lets it write only its working directory, /tmp and --allow-write paths (default: for keyless runs, and the agent\'s own setting)'
+complete -c vault -n "__fish_vault_using_subcommand run" -l no-sandbox -d 'Run without the sandbox, even keyless (stderr says what that leaves open)'
 complete -c vault -n "__fish_vault_using_subcommand run" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand run" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
