@@ -57,8 +57,14 @@ printf '(--mask always: on your terminal the default would show the key; logs an
 vault run demo-agent --mask always -- sh examples/agent.sh
 # Keyless: the agent gets a token and a local proxy's address instead of the key; the proxy
 # adds the key to its API calls (here nothing is called: no real key is in the demo).
+# Keyless runs are sandboxed: the agent cannot open the vault itself (bubblewrap does it).
 printf '\n(--keyless: no --mask needed, there is no key in the environment to hide.)\n'
-vault run demo-agent --keyless --mask never -- sh -c 'echo "OPENAI_API_KEY=$OPENAI_API_KEY"; echo "OPENAI_BASE_URL=$OPENAI_BASE_URL"'
+sandbox=--sandbox
+if ! command -v bwrap >/dev/null 2>&1; then
+    sandbox=--no-sandbox
+    printf '(bubblewrap is not installed, so this run goes without its sandbox: apt-get install bubblewrap)\n'
+fi
+vault run demo-agent --keyless "$sandbox" --mask never -- sh -c 'echo "OPENAI_API_KEY=$OPENAI_API_KEY"; echo "OPENAI_BASE_URL=$OPENAI_BASE_URL"; echo "inside, vault list says: $("$0" list 2>&1 | head -1)"' "$VAULT_BIN"
 vault agent show demo-agent
 vault audit
 

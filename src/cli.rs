@@ -415,6 +415,13 @@ requests (WebSockets included), enforces the agent's rate limits and budget, and
 
 {}
 
+Keyless runs are sandboxed unless --no-sandbox (or vault agent set AGENT --no-sandbox); any run
+can be with --sandbox (Linux, with bubblewrap). In the sandbox the command has:
+{}
+Each --allow-write PATH is writable too, --hide PATH hidden too, --show PATH (one of the
+credential stores) readable. The working directory must not be / or hold your home. The command
+has no controlling terminal: programs that open /dev/tty do not work there.
+
 Examples:
   vault run agent-x -- python bot.py
   vault run agent-x --isolate python bot.py
@@ -422,8 +429,10 @@ Examples:
   vault run bot --image python:3.12 -- python bot.py
   vault run agent-x --keyless -- python bot.py
   vault run coder --keyless -- claude -p \"fix the failing test\"
+  vault run coder --keyless --network proxy --allow-write ~/.cache -- python agent.py
   vault run bot --engine podman --engine-arg=-v --engine-arg=$PWD:/app -- python /app/bot.py",
-        wrap(&credentials, 96)
+        wrap(&credentials, 96),
+        crate::sandbox::describe()
     )
 }
 

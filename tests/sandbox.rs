@@ -451,9 +451,10 @@ fn a_signal_reaches_the_sandboxed_command_and_its_status_comes_back() {
         .cmd_in_work()
         .args(["run", "bot", "--", "/usr/bin/python3", "-c"])
         .arg(
-            "import signal, sys, time\n\
-             signal.signal(signal.SIGTERM, lambda *a: (print('got TERM', flush=True), sys.exit(3)))\n\
-             print('waiting', flush=True)\n\
+            // os.write and os._exit: the signal may come while print is still flushing.
+            "import os, signal, time\n\
+             signal.signal(signal.SIGTERM, lambda *a: (os.write(1, b'got TERM\\n'), os._exit(3)))\n\
+             os.write(1, b'waiting\\n')\n\
              time.sleep(30)\n",
         )
         .stdout(Stdio::piped())
@@ -512,6 +513,46 @@ fn bad_sandbox_options_are_refused_before_anything_starts() {
         assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
         assert!(!marker.exists(), "{args:?} started the command");
     }
+    env.assert_unchanged(&before);
+    // A system that refuses user namespaces (bubblewrap says so): refused, with the cause
+    // and the ways forward, before the command starts (the audit log notes the attempt).
+    let vault_before = std::fs::read(env.vault_path()).unwrap();
+    let fake = env.path("fake-bin");
+    std::fs::create_dir_all(&fake).unwrap();
+    std::fs::write(
+        fake.join("bwrap"),
+        "#!/bin/sh\necho 'bwrap: No permissions to create new namespace, likely because the kernel does not allow non-privileged user namespaces.' >&2\nexit 1\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(fake.join("bwrap"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", fake.display(), std::env::var("PATH").unwrap());
+    let out = env
+        .cmd_in_work()
+        .env("PATH", &path)
+        .args(["run", "bot", "--sandbox", "--", "sh", "-c", &touch])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("does not let ordinary users make the namespaces")
+            && stderr(&out).contains("--no-sandbox"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!marker.exists());
+    // Without bubblewrap at all: what to install.
+    let out = env
+        .cmd_in_work()
+        .env("PATH", "/nonexistent")
+        .args(["run", "bot", "--sandbox", "--", "/bin/sh", "-c", &touch])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("apt-get install bubblewrap"),
+        "{}",
+        stderr(&out)
+    );
     // A working directory that would make the home writable.
     let out = env
         .cmd()
@@ -525,5 +566,6 @@ fn bad_sandbox_options_are_refused_before_anything_starts() {
         "{}",
         stderr(&out)
     );
-    env.assert_unchanged(&before);
+    assert!(!marker.exists());
+    assert_eq!(std::fs::read(env.vault_path()).unwrap(), vault_before);
 }
