@@ -172,8 +172,9 @@ pub struct Request<'a> {
     pub allow_write: &'a [PathBuf],
     pub hide: &'a [PathBuf],
     pub show: &'a [PathBuf],
-    /// The session's runtime directory and bus socket, from the environment.
-    pub runtime_dir: Option<PathBuf>,
+    /// The session's directories (the runtime directory, screen's) and its bus socket, from
+    /// the environment.
+    pub session_dirs: Vec<PathBuf>,
     pub bus_socket: Option<PathBuf>,
 }
 
@@ -236,14 +237,11 @@ pub fn plan(request: &Request<'_>) -> Result<Plan, SandboxError> {
         .cloned()
         .collect();
     hidden.retain(|p| !covered.contains(p));
-    let mut emptied = Vec::new();
-    if let Some(dir) = request
-        .runtime_dir
-        .as_ref()
-        .and_then(|d| d.canonicalize().ok())
-    {
-        emptied.push(dir);
-    }
+    let emptied: Vec<PathBuf> = request
+        .session_dirs
+        .iter()
+        .filter_map(|d| d.canonicalize().ok())
+        .collect();
     if let Some(socket) = request
         .bus_socket
         .as_ref()

@@ -162,7 +162,14 @@ pub fn start(
     let resolved = crate::launch::process::resolve_program(program, path.as_deref())?;
     let resolved = std::path::absolute(&resolved).unwrap_or(resolved);
     let home = std::env::var_os("HOME").map(PathBuf::from);
-    let runtime_dir = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from);
+    // The session's runtime directory (where XDG_RUNTIME_DIR says, or where systemd puts
+    // it), and screen's sockets, which are in neither it nor /tmp.
+    let runtime_dir = std::env::var_os("XDG_RUNTIME_DIR").map_or_else(
+        || PathBuf::from(format!("/run/user/{}", rustix::process::getuid().as_raw())),
+        PathBuf::from,
+    );
+    let screen =
+        std::env::var_os("SCREENDIR").map_or_else(|| PathBuf::from("/run/screen"), PathBuf::from);
     let bus_socket = std::env::var("DBUS_SESSION_BUS_ADDRESS")
         .ok()
         .and_then(|a| sandbox::bus_socket(&a));
@@ -174,7 +181,7 @@ pub fn start(
         allow_write: &settings.allow_write,
         hide: &settings.hide,
         show: &settings.show,
-        runtime_dir,
+        session_dirs: vec![runtime_dir, screen],
         bus_socket,
     })?;
     let (pipes, signal_fd, status_fd) = Contained::new(bwrap.clone())?;
