@@ -358,6 +358,7 @@ struct PartialAgent {
     token: Option<String>,
     sandbox: Option<bool>,
     network: Option<String>,
+    allow_write: Option<Vec<String>>,
     created: Option<Timestamp>,
     updated: Option<Timestamp>,
 }
@@ -504,8 +505,7 @@ impl<'i> OwnShapeReader<'i> {
                 None => None,
                 Some(text) => Some(clap::ValueEnum::from_str(text, false).ok()?),
             },
-            // Lists of paths take the general reader (the fast path bails on them).
-            allow_write: Vec::new(),
+            allow_write: partial.allow_write.unwrap_or_default(),
             created: partial.created?,
             updated: partial.updated?,
         };
@@ -773,7 +773,8 @@ impl EventReceiver for OwnShapeReader<'_> {
         true
     }
 
-    /// Only an agent's `command` and `rates`, flat arrays of strings, are read here.
+    /// Only an agent's `command`, `rates` and `allow_write`, flat arrays of strings, are read
+    /// here.
     fn array_open(&mut self, _: Span, _: &mut dyn ErrorSink) -> bool {
         let is_own = match (&self.current, self.key.as_deref()) {
             (
@@ -792,6 +793,14 @@ impl EventReceiver for OwnShapeReader<'_> {
                 },
                 Some("rates"),
             ) => partial.rates.is_none(),
+            (
+                Current::Agent {
+                    partial,
+                    in_attach: false,
+                    ..
+                },
+                Some("allow_write"),
+            ) => partial.allow_write.is_none(),
             _ => false,
         };
         if is_own && self.array.is_none() {
@@ -810,6 +819,7 @@ impl EventReceiver for OwnShapeReader<'_> {
         match (&mut self.current, key.as_ref()) {
             (Current::Agent { partial, .. }, "command") => partial.command = Some(items),
             (Current::Agent { partial, .. }, "rates") => partial.rates = Some(items),
+            (Current::Agent { partial, .. }, "allow_write") => partial.allow_write = Some(items),
             _ => self.bail = true,
         }
     }
@@ -939,9 +949,20 @@ mod tests {
                     ("anthropic".into(), None),
                 ],
                 budget: Some(Some("2.5usd/month".parse().unwrap())),
+                sandbox: Some(false),
+                network: Some(crate::sandbox::Network::Proxy),
+                allow_write: Some(vec!["/work/cache".into(), tricky[0].into()]),
                 ..Default::default()
             };
             doc.set_agent("agent-x", changes, now).unwrap();
+            // Sandbox settings without paths take the fast reader.
+            doc.create_agent("contained", None, vec![], now).unwrap();
+            let changes = crate::vault::AgentChanges {
+                sandbox: Some(true),
+                network: Some(crate::sandbox::Network::None),
+                ..Default::default()
+            };
+            doc.set_agent("contained", changes, now).unwrap();
             let hash = crate::vault::keyless::TokenHash::of("a token");
             doc.set_agent_token("agent-x", Some(hash), now).unwrap();
             for i in 0..n.min(3) {
