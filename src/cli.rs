@@ -142,6 +142,74 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Parses argv like `Cli::parse`, and also refuses a mistyped option that a trailing
+    /// command would otherwise swallow (`vault run bot --keyles python3 bot.py` would run a
+    /// program named `--keyles`): before `--`, a command's first word may not start with `-`.
+    /// Exits with clap's usage error (status 2) and the closest option.
+    pub fn parse_checked() -> Self {
+        use clap::Parser;
+        let cli = Self::parse();
+        let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        let (words, path): (&[String], &[&str]) = match &cli.command {
+            Command::Run(args) => (&args.command, &["run"]),
+            Command::Agent(AgentCommand::Create { command, .. }) => (command, &["agent", "create"]),
+            Command::Agent(AgentCommand::Set(args)) => (&args.command, &["agent", "set"]),
+            _ => return cli,
+        };
+        let Some(first) = words.first().filter(|w| w.starts_with('-')) else {
+            return cli;
+        };
+        // After `--`, anything is the command's.
+        let after_dashes = argv
+            .iter()
+            .position(|a| a == "--")
+            .and_then(|i| argv.get(i + 1))
+            .is_some_and(|next| next == first.as_str());
+        if after_dashes {
+            return cli;
+        }
+        let mut command = <Self as clap::CommandFactory>::command();
+        // Built, so that the usage line names `vault run`, not `run`.
+        command.build();
+        let mut sub = &mut command;
+        for name in path {
+            // The subcommands matched above are in the clap tree by construction.
+            sub = sub
+                .find_subcommand_mut(name)
+                .expect("the subcommands matched above exist in the clap tree");
+        }
+        let name = first.split('=').next().unwrap_or(first);
+        let closest = sub
+            .get_arguments()
+            .filter_map(|a| a.get_long())
+            .map(|long| {
+                (
+                    strsim::jaro_winkler(name.trim_start_matches('-'), long),
+                    long,
+                )
+            })
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, long)| format!("\n\n  tip: a similar option exists: '--{long}'"))
+            .unwrap_or_default();
+        let usage = path.join(" ");
+        let placing = match path {
+            ["run"] => format!(
+                "a command whose name starts with '-' goes after '--': vault run … -- {first}"
+            ),
+            _ => format!(
+                "a program whose name starts with '-' is given by its path: --command ./{first}"
+            ),
+        };
+        sub.error(
+            clap::error::ErrorKind::UnknownArgument,
+            format!("unexpected option '{first}' for vault {usage}{closest}\n  tip: {placing}"),
+        )
+        .exit()
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a new vault and, unless you have one, an identity to open it

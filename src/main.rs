@@ -2,8 +2,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
     // Inside a sandbox, vault's binary is first the sandbox's init (not a command of its own:
     // no --help or completion knows it).
@@ -15,7 +13,7 @@ fn main() -> ExitCode {
         return ExitCode::from(vault::sandbox::init::main(argv));
     }
     // Usage errors exit with 2 inside parse().
-    let cli = vault::cli::Cli::parse();
+    let cli = vault::cli::Cli::parse_checked();
     vault::ui::init_logging(cli.verbose);
     let json = cli.json;
     match vault::commands::run(cli) {

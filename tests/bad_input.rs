@@ -221,3 +221,28 @@ fn usage_errors_exit_2() {
         assert_eq!(env.run(args).status.code(), Some(2), "{args:?}");
     }
 }
+
+#[test]
+fn a_mistyped_option_is_a_usage_error_naming_the_closest_one() {
+    let env = common::agent_with_values("bot");
+    let marker = env.path("ran");
+    let touch = format!("touch {}", marker.display());
+    for (typo, meant) in [("--keyles", "--keyless"), ("--sandbx", "--sandbox")] {
+        let before = env.snapshot();
+        let out = env.run(&["run", "bot", typo, "sh", "-c", &touch]);
+        assert_eq!(out.status.code(), Some(2), "{typo}");
+        let said = stderr(&out);
+        assert!(said.contains(&format!("unexpected option '{typo}'")), "{said}");
+        assert!(said.contains(&format!("a similar option exists: '{meant}'")), "{said}");
+        assert!(said.contains("goes after '--'"), "{said}");
+        assert!(!marker.exists(), "{typo} ran the command");
+        env.assert_unchanged(&before);
+    }
+    // The same for a stored command.
+    let out = env.run(&["agent", "set", "bot", "--command", "--imagee", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unexpected option '--imagee'"));
+    // After `--`, a word starting with '-' is the command's, as before.
+    let out = env.run(&["run", "bot", "--", "--no-such-program"]);
+    assert_eq!(out.status.code(), Some(127), "{}", stderr(&out));
+}
