@@ -5,14 +5,22 @@
 #
 #   ./examples/quickstart.sh
 #
-# VAULT_BIN=/path/to/vault skips the build (the tests use this).
+# Runs from any directory, and finds the binary wherever cargo puts it (CARGO_TARGET_DIR too).
+# VAULT_BIN=/path/to/vault skips the build; VAULT_BUILD_PROFILE=dev builds a debug binary
+# (the tests use these).
 set -eu
 cd "$(dirname "$0")/.."
 
 if [ -z "${VAULT_BIN:-}" ]; then
-    echo "Building vault (cargo build --release; the first build takes a few minutes)..."
-    cargo build --release --quiet
-    VAULT_BIN="$PWD/target/release/vault"
+    profile="${VAULT_BUILD_PROFILE:-release}"
+    echo "Building vault (cargo build --profile $profile; the first build takes a few minutes)..."
+    # cargo says where it put the binary: its JSON messages name the executable.
+    VAULT_BIN=$(cargo build --profile "$profile" --bin vault --quiet --message-format=json |
+        sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)
+    if [ -z "$VAULT_BIN" ] || [ ! -x "$VAULT_BIN" ]; then
+        echo "cargo built vault but did not say where; run cargo build --release and set VAULT_BIN" >&2
+        exit 1
+    fi
 fi
 
 demo=$(mktemp -d)

@@ -71,3 +71,34 @@ fn quick_start_runs_without_prompts_and_cleans_up() {
         "the demo directory is removed"
     );
 }
+
+/// The quick start as someone with their own CARGO_TARGET_DIR runs it, from another
+/// directory, with no VAULT_BIN: it builds (here a debug build into the tests' own target
+/// directory, which is fresh already) and finds the binary where cargo put it.
+#[test]
+fn quick_start_finds_the_binary_wherever_cargo_builds_it() {
+    // The tests' binary is TARGET/debug/vault.
+    let target = std::path::Path::new(env!("CARGO_BIN_EXE_vault"))
+        .parent()
+        .and_then(|debug| debug.parent())
+        .expect("the target directory");
+    let out = Command::new("sh")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/quickstart.sh"))
+        .current_dir("/")
+        .env("CARGO_TARGET_DIR", target)
+        .env("VAULT_BUILD_PROFILE", "dev")
+        .env_remove("VAULT_BIN")
+        .env_remove("VAULT_IDENTITY")
+        .env_remove("VAULT_FILE")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("Building vault"), "{stdout}");
+    assert!(stdout.lines().any(|l| l == "LOG_LEVEL=debug"), "{stdout}");
+}
