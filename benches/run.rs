@@ -1,7 +1,8 @@
 //! Run benchmark: what `vault run AGENT -- true` adds over running `true` directly (median of
 //! many runs), with masking off and on, for agents with 5 and 500 attachments, and what
-//! `--sandbox` adds to that (where bubblewrap is installed). Prints its figures; checks
-//! nothing.
+//! `--sandbox` adds to that (where bubblewrap is installed); then what output masking costs
+//! inside vault (building the matcher, and passing output through it). Prints its figures;
+//! checks nothing.
 //!
 //!     cargo bench --bench run
 //!
@@ -93,6 +94,70 @@ fn main() {
         );
     }
     println!("targets: under 2 ms added at 5 attachments; --sandbox under 10 ms more");
+    masking();
+}
+
+/// The masking library on its own: the matcher's build for 5 and 500 secrets shaped like the
+/// vault's above (each with its encoded forms), and output passed through it, in 8 KiB writes
+/// and a byte at a time (the held-back tail is looked at after every write).
+fn masking() {
+    use vault::launch::mask::{Masker, Secrets};
+    let values = |n: usize| -> Vec<Vec<u8>> {
+        (0..n)
+            .map(|i| format!("sk-bench-{i:04}-{}", "x".repeat(40)).into_bytes())
+            .collect()
+    };
+    let build = |values: &[Vec<u8>]| Secrets::new(values.iter().map(Vec::as_slice)).unwrap();
+    let text: Vec<u8> = (0..)
+        .flat_map(|i| {
+            format!("{i:08} INFO request handled in 12 ms: GET /v1/models 200\n").into_bytes()
+        })
+        .take(1 << 20)
+        .collect();
+    let through = |secrets: &Secrets, text: &[u8], write: usize| {
+        let mut masker = Masker::new(secrets);
+        let mut out = Vec::with_capacity(text.len());
+        for piece in text.chunks(write) {
+            masker.push(piece, &mut out);
+        }
+        masker.finish(&mut out);
+        assert_eq!(out.len(), text.len());
+    };
+    println!();
+    println!("output masking in vault (library calls, median)");
+    for n in [5, 500] {
+        let values = values(n);
+        let took = median_of(RUNS, || drop(build(&values)));
+        println!(
+            "{:<48} {:>10}",
+            format!("matcher for {n} secrets"),
+            ms(took)
+        );
+    }
+    let secrets = build(&values(500));
+    let took = median_of(21, || through(&secrets, &text, 8 * 1024));
+    println!(
+        "{:<48} {:>10}",
+        "1 MiB through it (500), 8 KiB writes",
+        ms(took)
+    );
+    let took = median_of(21, || through(&secrets, &text[..64 * 1024], 1));
+    println!(
+        "{:<48} {:>10}",
+        "64 KiB through it (500), a byte a write",
+        ms(took)
+    );
+}
+
+fn median_of(runs: usize, mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let started = Instant::now();
+            f();
+            started.elapsed()
+        })
+        .collect();
+    median(&mut times)
 }
 
 /// A vault of `entries` secrets and an agent `agent` with the first `attachments` attached.

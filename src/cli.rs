@@ -901,9 +901,10 @@ pub struct AuditArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum RecipientCommand {
-    /// Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…"
+    /// Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…", or a
+    /// file that holds one (a .pub file, or what vault identity new --output wrote)
     Add {
-        /// The public key (an SSH public key line may keep its comment)
+        /// The public key (an SSH public key line may keep its comment), or a file holding it
         key: String,
         /// A name to recognise it by, such as "ci" or "alice" (default: the SSH comment)
         #[arg(long)]
@@ -926,6 +927,14 @@ pub enum RecipientCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum IdentityCommand {
+    /// Make a new age identity (for a CI runner, a teammate's machine): written to --output
+    /// with mode 0600, or printed once to a non-terminal standard output; its recipient
+    /// (age1…) goes to standard error. Needs no vault.
+    New {
+        /// Write it to this file (mode 0600; an existing file is never overwritten)
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Print your public recipient (age1…) and where the identity is kept
     Show,
     /// Print the secret key (AGE-SECRET-KEY-1…) to move it to CI as VAULT_IDENTITY

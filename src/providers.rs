@@ -66,6 +66,9 @@ pub struct Provider {
     /// Keys are at least this long.
     pub min_len: usize,
     pub auth: Auth,
+    /// Whether the proxy carries WebSockets to it (OpenAI's Responses and Realtime APIs,
+    /// whose events it can count and limit).
+    pub websockets: bool,
     /// A cheap authenticated GET that proves a key works, relative to `base_url`.
     pub verify_path: &'static str,
 }
@@ -98,6 +101,7 @@ pub const CATALOG: &[Provider] = &[
         prefixes: &["sk-proj-", "sk-svcacct-", "sk-admin-", "sk-"],
         min_len: 20,
         auth: Auth::Bearer,
+        websockets: true,
         verify_path: "/models",
     },
     Provider {
@@ -128,6 +132,7 @@ pub const CATALOG: &[Provider] = &[
         auth: Auth::XApiKey {
             version: "2023-06-01",
         },
+        websockets: false,
         verify_path: "/v1/models",
     },
     Provider {
@@ -146,6 +151,7 @@ pub const CATALOG: &[Provider] = &[
         min_len: 20,
         auth: Auth::Bearer,
         // /models answers without a key; /key describes the key it is given.
+        websockets: false,
         verify_path: "/key",
     },
     Provider {
@@ -168,6 +174,7 @@ pub const CATALOG: &[Provider] = &[
         prefixes: &["AIza"],
         min_len: 30,
         auth: Auth::GoogApiKey,
+        websockets: false,
         verify_path: "/models",
     },
     Provider {
@@ -185,6 +192,7 @@ pub const CATALOG: &[Provider] = &[
         prefixes: &["sk-"],
         min_len: 20,
         auth: Auth::Bearer,
+        websockets: false,
         verify_path: "/models",
     },
     Provider {
@@ -202,6 +210,7 @@ pub const CATALOG: &[Provider] = &[
         prefixes: &["xai-"],
         min_len: 20,
         auth: Auth::Bearer,
+        websockets: false,
         verify_path: "/models",
     },
     Provider {
@@ -219,6 +228,7 @@ pub const CATALOG: &[Provider] = &[
         prefixes: &["gsk_"],
         min_len: 20,
         auth: Auth::Bearer,
+        websockets: false,
         verify_path: "/models",
     },
     Provider {
@@ -236,6 +246,7 @@ pub const CATALOG: &[Provider] = &[
         prefixes: &[],
         min_len: 20,
         auth: Auth::Bearer,
+        websockets: false,
         verify_path: "/models",
     },
     Provider {
@@ -253,6 +264,7 @@ pub const CATALOG: &[Provider] = &[
         prefixes: &[],
         min_len: 20,
         auth: Auth::Bearer,
+        websockets: false,
         verify_path: "/models",
     },
     Provider {
@@ -271,6 +283,7 @@ pub const CATALOG: &[Provider] = &[
         prefixes: &[],
         min_len: 1,
         auth: Auth::Bearer,
+        websockets: true,
         verify_path: "/models",
     },
 ];
@@ -278,16 +291,24 @@ pub const CATALOG: &[Provider] = &[
 /// Every variable any client reads a provider's credential or endpoint from, for every
 /// provider: what a keyless run keeps from the agent when inherited.
 pub fn credential_env_names() -> Vec<&'static str> {
+    names(|p| {
+        p.key_names()
+            .chain(p.base_url_env)
+            .chain(p.base_url_aliases.iter().copied())
+            .chain(p.proxy_url_env)
+            .collect()
+    })
+}
+
+/// Every variable any client reads a provider's key or token from.
+pub fn key_env_names() -> Vec<&'static str> {
+    names(|p| p.key_names().collect())
+}
+
+fn names(of: impl Fn(&Provider) -> Vec<&'static str>) -> Vec<&'static str> {
     let mut names: Vec<&'static str> = CATALOG
         .iter()
-        .flat_map(|p| {
-            [p.key_env, p.sdk_key_env]
-                .into_iter()
-                .chain(p.key_aliases.iter().map(|a| a.name))
-                .chain(p.base_url_env)
-                .chain(p.base_url_aliases.iter().copied())
-                .chain(p.proxy_url_env)
-        })
+        .flat_map(of)
         .filter(|name| !name.is_empty())
         .collect();
     names.sort_unstable();
@@ -409,6 +430,13 @@ impl Provider {
                 shortest.join(" or ")
             }
         }
+    }
+
+    /// The variables clients read this provider's key or token from.
+    pub fn key_names(&self) -> impl Iterator<Item = &'static str> + use<> {
+        [self.key_env, self.sdk_key_env]
+            .into_iter()
+            .chain(self.key_aliases.iter().map(|a| a.name))
     }
 
     /// The aliases that get the key (or the token) too.

@@ -232,8 +232,14 @@ fn a_mistyped_option_is_a_usage_error_naming_the_closest_one() {
         let out = env.run(&["run", "bot", typo, "sh", "-c", &touch]);
         assert_eq!(out.status.code(), Some(2), "{typo}");
         let said = stderr(&out);
-        assert!(said.contains(&format!("unexpected option '{typo}'")), "{said}");
-        assert!(said.contains(&format!("a similar option exists: '{meant}'")), "{said}");
+        assert!(
+            said.contains(&format!("unexpected option '{typo}'")),
+            "{said}"
+        );
+        assert!(
+            said.contains(&format!("a similar option exists: '{meant}'")),
+            "{said}"
+        );
         assert!(said.contains("goes after '--'"), "{said}");
         assert!(!marker.exists(), "{typo} ran the command");
         env.assert_unchanged(&before);

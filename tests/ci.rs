@@ -279,3 +279,53 @@ fn every_listing_prints_json_for_scripts() {
         }
     }
 }
+
+#[test]
+fn identity_new_makes_a_ci_key_without_age_keygen() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    env.init();
+    env.ok(&["var", "set", "LOG_LEVEL", "debug"]);
+    let key = env.path("ci.key");
+    let out = env.run(&["identity", "new", "--output", key.to_str().unwrap()]);
+    assert_success(&out, &["identity", "new"]);
+    let mode = std::fs::metadata(&key).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let text = std::fs::read_to_string(&key).unwrap();
+    let recipient = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: "))
+        .expect("the recipient in the file");
+    assert!(stderr(&out).contains(recipient), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("AGE-SECRET-KEY"),
+        "the secret went to stderr"
+    );
+    // Never overwritten.
+    let out = env.run(&["identity", "new", "--output", key.to_str().unwrap()]);
+    assert_fails_with(&out, "never overwritten");
+    assert_eq!(std::fs::read_to_string(&key).unwrap(), text);
+    // recipient add takes the file itself, and keeps only the public half.
+    env.ok(&["recipient", "add", key.to_str().unwrap(), "--label", "ci"]);
+    let listed = env.ok(&["--json", "recipient", "list"]);
+    assert!(listed.contains(recipient), "{listed}");
+    assert!(!listed.contains("AGE-SECRET-KEY"));
+    // A CI-like run: a fresh home, no terminal, VAULT_IDENTITY from the file's contents.
+    let runner = Env::new();
+    let out = runner
+        .cmd()
+        .env("VAULT_FILE", env.vault_path())
+        .env("VAULT_IDENTITY", &text)
+        .env("CI", "true")
+        .args(["get", "LOG_LEVEL"])
+        .output()
+        .unwrap();
+    assert_success(&out, &["get"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "debug");
+    // Printed once to a pipe, the recipient on stderr.
+    let out = env.run(&["identity", "new"]);
+    assert_success(&out, &["identity", "new"]);
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(printed.contains("AGE-SECRET-KEY-1"));
+    assert!(stderr(&out).contains("Recipient: age1"));
+}

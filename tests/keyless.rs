@@ -978,3 +978,167 @@ fn the_readme_lists_every_variable_keyless_mode_sets_or_removes() {
         }
     }
 }
+
+/// A raw WebSocket client through `vault proxy`: a handshake with `headers`, then each text
+/// message sent and what came back until `response.completed` (or an error event).
+fn websocket_exchange(
+    url: &str,
+    headers: &[(&'static str, String)],
+    messages: &[&str],
+) -> Result<Vec<tungstenite::Message>, (u16, String)> {
+    use tungstenite::client::IntoClientRequest;
+    let mut request = url.into_client_request().unwrap();
+    for (name, value) in headers {
+        request.headers_mut().insert(*name, value.parse().unwrap());
+    }
+    let (mut socket, _) = match tungstenite::connect(request) {
+        Ok(done) => done,
+        Err(tungstenite::Error::Http(response)) => {
+            let body = String::from_utf8_lossy(response.body().as_deref().unwrap_or_default());
+            return Err((response.status().as_u16(), body.into_owned()));
+        }
+        Err(e) => panic!("handshake: {e}"),
+    };
+    let mut got = Vec::new();
+    for message in messages {
+        socket.send(tungstenite::Message::text(*message)).unwrap();
+        loop {
+            let answer = socket.read().unwrap();
+            let text = answer.to_text().unwrap_or("").to_owned();
+            got.push(answer);
+            if text.contains("\"response.completed\"") || text.contains("\"type\":\"error\"") {
+                break;
+            }
+        }
+    }
+    Ok(got)
+}
+
+#[test]
+fn websockets_are_checked_limited_and_scrubbed_like_requests() {
+    let env = Env::new();
+    env.init();
+    let mock = LlmMock::start(OPENAI_KEY);
+    add_key(&env, "openai", OPENAI_KEY, &mock, "bot");
+    env.ok(&["agent", "set", "bot", "--rate", "openai=1/60s"]);
+    let token = token(&env, "bot");
+    let proxy = Proxy::start(&env);
+    let url = format!(
+        "{}/openai/v1/responses",
+        proxy.url.replace("http://", "ws://")
+    );
+    let create = r#"{"type":"response.create","model":"ping-me","input":"hi"}"#;
+    // The key in a provider's ping never reaches the agent; the answer itself is scrubbed.
+    let bearer = ("authorization", format!("Bearer {token}"));
+    let got = websocket_exchange(&url, &[bearer.clone()], &[create]).unwrap();
+    let everything = format!("{got:?}");
+    assert!(!everything.contains(OPENAI_KEY), "{everything}");
+    assert!(got.iter().all(|m| !m.is_ping()), "{got:?}");
+    assert!(everything.contains("response.completed"));
+    // An escaped type is still a response.create: the rate (1 a minute) holds.
+    let escaped = r#"{"type":"response\u002ecreate","model":"gpt-4o-mini","input":"hi"}"#;
+    let got = websocket_exchange(&url, &[bearer.clone()], &[escaped]).unwrap();
+    let refused = got.last().unwrap().to_text().unwrap().to_owned();
+    assert!(
+        refused.contains("\"type\":\"error\"") && refused.contains("rate_limited"),
+        "{refused}"
+    );
+    // A browser-style key in the subprotocol list is checked and swapped like a header.
+    env.ok(&["agent", "set", "bot", "--rate", "openai=off"]);
+    drop(proxy);
+    let proxy = Proxy::start(&env);
+    let url = format!(
+        "{}/openai/v1/responses",
+        proxy.url.replace("http://", "ws://")
+    );
+    let protocols = (
+        "sec-websocket-protocol",
+        format!("realtime, openai-insecure-api-key.{token}"),
+    );
+    let got = websocket_exchange(&url, &[protocols], &[create]).unwrap();
+    assert!(format!("{got:?}").contains("response.completed"));
+    let forged = (
+        "sec-websocket-protocol",
+        "realtime, openai-insecure-api-key.vault-proxy-forged".to_owned(),
+    );
+    let (status, body) = websocket_exchange(&url, &[forged], &[create]).unwrap_err();
+    assert_eq!(status, 401, "{body}");
+    // The provider's refusal comes back as its status, with nothing of what it said.
+    env.ok_with_stdin(
+        &["provider", "set", "OPENAI_API_KEY"],
+        b"sk-proj-WRONGkeyTheMockRefuses0123456789",
+    );
+    drop(proxy);
+    let proxy = Proxy::start(&env);
+    let url = format!(
+        "{}/openai/v1/responses",
+        proxy.url.replace("http://", "ws://")
+    );
+    let (status, body) = websocket_exchange(&url, &[bearer], &[create]).unwrap_err();
+    assert_eq!(status, 401, "{body}");
+    assert!(
+        !body.contains("WRONGkey") && body.contains("refused the WebSocket"),
+        "{body}"
+    );
+    // Providers whose WebSocket events the proxy cannot count are not carried.
+    let mock2 = LlmMock::start(ANTHROPIC_KEY);
+    add_key(&env, "anthropic", ANTHROPIC_KEY, &mock2, "bot");
+    drop(proxy);
+    let proxy = Proxy::start(&env);
+    let url = format!(
+        "{}/anthropic/v1/messages",
+        proxy.url.replace("http://", "ws://")
+    );
+    let bearer = ("authorization", format!("Bearer {token}"));
+    let (status, body) = websocket_exchange(&url, &[bearer], &[create]).unwrap_err();
+    assert_eq!(status, 501, "{body}");
+}
+
+#[test]
+fn a_keyless_run_hands_over_no_real_credential_stored_or_inherited_otherwise() {
+    let env = Env::new();
+    env.init();
+    let mock = LlmMock::start(OPENAI_KEY);
+    add_key(&env, "openai", OPENAI_KEY, &mock, "bot");
+    // A copy of the key the proxy holds, inherited under a name of the person's own.
+    let out = env
+        .cmd()
+        .env("MY_OWN_COPY", OPENAI_KEY)
+        .args([
+            "run",
+            "bot",
+            "--keyless",
+            "--no-sandbox",
+            "--mask",
+            "never",
+            "--",
+        ])
+        .args(["sh", "-c", "echo ${MY_OWN_COPY:-gone}"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "gone",
+        "{}",
+        common::stderr(&out)
+    );
+    // A real credential stored as a plain secret under a name clients read one from.
+    env.ok_with_stdin(
+        &["secret", "add", "CLAUDE_TOKEN"],
+        b"sk-ant-oat01-REALtoken0123456789",
+    );
+    env.ok(&[
+        "attach",
+        "bot",
+        "CLAUDE_TOKEN",
+        "--as",
+        "ANTHROPIC_AUTH_TOKEN",
+    ]);
+    let out = env.run(&["run", "bot", "--keyless", "--", "true"]);
+    assert!(!out.status.success());
+    assert!(
+        common::stderr(&out).contains("a keyless run would hand it over as it is"),
+        "{}",
+        common::stderr(&out)
+    );
+}

@@ -83,7 +83,10 @@ fn quick_start_finds_the_binary_wherever_cargo_builds_it() {
         .and_then(|debug| debug.parent())
         .expect("the target directory");
     let out = Command::new("sh")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/quickstart.sh"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/quickstart.sh"
+        ))
         .current_dir("/")
         .env("CARGO_TARGET_DIR", target)
         .env("VAULT_BUILD_PROFILE", "dev")

@@ -1,4 +1,4 @@
-//! `vault identity show|export`: the identity that opens the vault.
+//! `vault identity new|show|export`: making an identity, and the one that opens the vault.
 
 use anyhow::Result;
 use secrecy::ExposeSecret;
@@ -10,9 +10,13 @@ use crate::identity::{Candidate, Identities, IdentityError};
 use crate::vault::Keys;
 
 pub fn run(ctx: &Context, cmd: IdentityCommand) -> Result<()> {
+    if let IdentityCommand::New { output } = &cmd {
+        return new(ctx, output.as_deref());
+    }
     let keys = ctx.keys()?;
     let identity = pick(ctx, &keys)?;
     match cmd {
+        IdentityCommand::New { .. } => {}
         IdentityCommand::Show => show(ctx, identity)?,
         IdentityCommand::Export => {
             let secret = identity.age_secret()?;
@@ -25,6 +29,55 @@ pub fn run(ctx: &Context, cmd: IdentityCommand) -> Result<()> {
             }
             let line = zeroize::Zeroizing::new(format!("{}\n", secret.expose_secret()));
             ctx.ui.print(line.as_str())?;
+        }
+    }
+    Ok(())
+}
+
+/// A new identity in age-keygen's layout (comment lines with the time and the public key,
+/// then the secret key), to a new private file or once to a non-terminal stdout.
+fn new(ctx: &Context, output: Option<&std::path::Path>) -> Result<()> {
+    use std::io::Write;
+    if output.is_none() && ctx.ui.stdout_is_terminal() {
+        return Err(super::UsageError(
+            "this would show a new secret key on the screen: give --output FILE (mode 0600), \
+             or pipe it where it goes (vault identity new | gh secret set VAULT_IDENTITY)"
+                .into(),
+        )
+        .into());
+    }
+    let identity = age::x25519::Identity::generate();
+    let recipient = identity.to_public().to_string();
+    let text = zeroize::Zeroizing::new(format!(
+        "# created: {}\n# public key: {recipient}\n{}\n",
+        super::now(),
+        identity.to_string().expose_secret()
+    ));
+    match output {
+        Some(path) => {
+            let mut file = crate::vault::storage::create_private_file(path).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    anyhow::anyhow!(
+                        "{} already exists: an identity file is never overwritten (move it \
+                         away first, or choose another name)",
+                        path.display()
+                    )
+                } else {
+                    anyhow::Error::new(e).context(format!("cannot create {}", path.display()))
+                }
+            })?;
+            file.write_all(text.as_bytes())?;
+            file.sync_all()?;
+            ctx.ui.status(format!(
+                "Wrote a new identity to {} (mode 0600); its recipient: {recipient}\nAdd it with \
+                 vault recipient add {}",
+                path.display(),
+                path.display()
+            ));
+        }
+        None => {
+            ctx.ui.print(text.as_str())?;
+            ctx.ui.status(format!("Recipient: {recipient}"));
         }
     }
     Ok(())

@@ -11,6 +11,7 @@ use crate::vault::{Keys, crypto};
 pub fn run(ctx: &Context, cmd: RecipientCommand) -> Result<()> {
     match cmd {
         RecipientCommand::Add { key, label } => {
+            let key = from_file(&key)?.unwrap_or(key);
             let parsed = crypto::parse_recipient(&key)?;
             let label = label.or(parsed.comment);
             let keys = ctx.keys()?;
@@ -87,6 +88,42 @@ pub fn run(ctx: &Context, cmd: RecipientCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The recipient in a file named instead of a key: an SSH `.pub` line, an `age1…` line, or
+/// an identity file (`# public key: age1…`, as `vault identity new` and age-keygen write it,
+/// or the secret key itself, whose recipient is derived; the secret is not kept). `None` when
+/// `arg` is a key, not a file.
+fn from_file(arg: &str) -> Result<Option<String>> {
+    let path = std::path::Path::new(arg);
+    if arg.starts_with("age1") || arg.starts_with("ssh-") || !path.is_file() {
+        return Ok(None);
+    }
+    let text =
+        zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
+            anyhow::Error::new(e).context(format!("cannot read {}", path.display()))
+        })?);
+    for line in text.lines().map(str::trim) {
+        if let Some(public) = line.strip_prefix("# public key:") {
+            return Ok(Some(public.trim().to_owned()));
+        }
+        if line.starts_with("age1") || line.starts_with("ssh-") {
+            return Ok(Some(line.to_owned()));
+        }
+        if line.starts_with("AGE-SECRET-KEY-1") {
+            let identity: age::x25519::Identity = line.parse().map_err(|_| {
+                anyhow::anyhow!(
+                    "{} holds a line that is not a valid age key",
+                    path.display()
+                )
+            })?;
+            return Ok(Some(identity.to_public().to_string()));
+        }
+    }
+    anyhow::bail!(
+        "{} holds no public key (age1…, ssh-…) or age identity; give the key itself",
+        path.display()
+    )
 }
 
 /// SSH keys are long; a table shows their type, start and end.

@@ -94,6 +94,16 @@ pub fn plan<'d>(
         None => Vec::new(),
     };
     let is_credential = |name: &OsStr| credentials.iter().any(|c| same_name(OsStr::new(c), name));
+    // Keyless: nor does a copy of a key the proxy holds, under whatever name it was inherited.
+    let real_keys: Vec<&[u8]> = match options.keyless {
+        Some(k) => attached
+            .iter()
+            .filter(|a| k.url_for(a).is_some())
+            .map(|a| a.entry.value.expose().as_bytes())
+            .collect(),
+        None => Vec::new(),
+    };
+    let holds_a_real_key = |value: &OsStr| real_keys.contains(&value.as_encoded_bytes());
     let is_session = |name: &OsStr| {
         options.sandboxed
             && crate::sandbox::SESSION_VARIABLES
@@ -103,6 +113,7 @@ pub fn plan<'d>(
     let mut vars: Vec<(OsString, EnvValue<'d>)> = inherited
         .into_iter()
         .filter(|(name, _)| !is_reserved(name) && !is_credential(name) && !is_session(name))
+        .filter(|(_, value)| !holds_a_real_key(value))
         .filter(|(name, _)| !options.isolate || isolated_keeps(name))
         .filter(|(name, _)| options.keep_env || !is_attached(name))
         .map(|(name, value)| (name, EnvValue::Inherited(value)))

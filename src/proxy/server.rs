@@ -39,6 +39,8 @@ pub struct State {
     limiter: Mutex<RateLimiter>,
     ledger: Mutex<Ledger>,
     usage_out: crate::audit::OpenLog,
+    /// WebSockets carried at once (they outlive the connection slot they came in on).
+    sockets: Arc<tokio::sync::Semaphore>,
 }
 
 impl State {
@@ -63,6 +65,7 @@ impl State {
             client,
             limiter: Mutex::new(RateLimiter::default()),
             ledger: Mutex::new(ledger),
+            sockets: Arc::new(tokio::sync::Semaphore::new(websocket::MAX_SOCKETS)),
         }))
     }
 }
@@ -197,6 +200,7 @@ enum Place {
     XApiKey,
     GoogApiKey,
     Query,
+    Subprotocol,
 }
 
 const KEY_HEADERS: [(Place, &str); 3] = [
@@ -247,6 +251,14 @@ async fn forward(
     let is_gemini = path
         .get(..8)
         .is_some_and(|start| start.eq_ignore_ascii_case("/gemini/"));
+    // A browser-style Realtime key travels in the WebSocket subprotocol list.
+    if let Some(token) = upgrade
+        .as_ref()
+        .and(websocket::subprotocol_token(&parts.headers))
+    {
+        places.push(Place::Subprotocol);
+        agent = Some(check_token(state, &token, agent)?);
+    }
     let query_key = query.filter(|_| is_gemini).and_then(|q| {
         form_pairs(q)
             .into_iter()

@@ -158,10 +158,15 @@ impl<'d> SdkGroup<'d> {
     }
 }
 
-/// The variables that come with a provider key attached as `env_name` (see [`SdkGroup`]).
+/// The variables that come with a provider key attached as `env_name`, the name its SDK
+/// reads or one of the aliases (see [`SdkGroup`]).
 pub fn sdk_group<'e>(entry: &'e Entry, env_name: &str) -> Option<SdkGroup<'e>> {
     let (provider, endpoint) = entry.endpoint()?;
-    if env_name != provider.sdk_key_env {
+    // Under an alias clients read it from (CODEX_API_KEY), the key brings its group too: an
+    // inherited base URL would send it elsewhere all the same.
+    let named_for_clients =
+        env_name == provider.sdk_key_env || provider.key_aliases.iter().any(|a| a.name == env_name);
+    if !named_for_clients {
         return None;
     }
     let url = Some(endpoint)

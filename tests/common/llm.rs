@@ -249,6 +249,12 @@ pub fn responses_events(model: &str, key: &str) -> Vec<Value> {
 /// each `response.create` the client sends is answered with the events of one response.
 fn websocket(stream: TcpStream, seen: &Seen, given: &str, good_key: &str, shared: &Shared) {
     let mut stream = stream;
+    // A browser-style key in the subprotocol list (OpenAI's Realtime API takes those).
+    let protocols = seen.header("sec-websocket-protocol").unwrap_or_default();
+    let subprotocol_key = protocols
+        .split(',')
+        .find_map(|p| p.trim().strip_prefix("openai-insecure-api-key."));
+    let given = subprotocol_key.unwrap_or(given);
     if given != good_key {
         let body = json!({"error": {"message": format!("Incorrect API key provided: {given}")}});
         respond(&mut stream, "401 Unauthorized", good_key, &body.to_string());
@@ -259,9 +265,13 @@ fn websocket(stream: TcpStream, seen: &Seen, given: &str, good_key: &str, shared
             .unwrap_or_default()
             .as_bytes(),
     );
+    let chosen = match protocols.contains("realtime") {
+        true => "Sec-WebSocket-Protocol: realtime\r\n",
+        false => "",
+    };
     let head = format!(
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
-         Sec-WebSocket-Accept: {accept}\r\nX-Echo-Key: {good_key}\r\n\r\n"
+         Sec-WebSocket-Accept: {accept}\r\nX-Echo-Key: {good_key}\r\n{chosen}\r\n"
     );
     if stream.write_all(head.as_bytes()).is_err() {
         return;
@@ -285,6 +295,11 @@ fn websocket(stream: TcpStream, seen: &Seen, given: &str, good_key: &str, shared
             .as_str()
             .or_else(|| event["response"]["model"].as_str())
             .unwrap_or("unknown");
+        // A provider that puts the key in a ping (no client should ever see it).
+        let ping = tungstenite::Message::Ping(good_key.as_bytes().to_vec().into());
+        if model == "ping-me" && socket.send(ping).is_err() {
+            return;
+        }
         for event in responses_events(model, good_key) {
             if socket
                 .send(tungstenite::Message::text(event.to_string()))

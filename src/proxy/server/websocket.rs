@@ -60,9 +60,17 @@ pub(super) fn wanted(headers: &HeaderMap) -> bool {
     has_token(header::CONNECTION, "upgrade") && has_token(header::UPGRADE, "websocket")
 }
 
+/// A socket that carries nothing either way for this long is closed.
+const IDLE: Duration = Duration::from_secs(15 * 60);
+/// At most this many sockets at once (each holds two connections and a message buffer);
+/// they do not count against the proxy's HTTP connections, which they outlive.
+pub(super) const MAX_SOCKETS: usize = 64;
+
 fn config() -> WebSocketConfig {
-    // The library's limits (64 MiB messages, 16 MiB frames) hold for both sides.
+    // Responses and Realtime messages are JSON events and audio chunks: well under these.
     WebSocketConfig::default()
+        .max_message_size(Some(8 << 20))
+        .max_frame_size(Some(2 << 20))
 }
 
 fn unreachable(state: &State, admitted: Admitted, why: &str) -> Refusal {
@@ -95,6 +103,24 @@ pub(super) async fn open(
     };
     // check_token and the route lookup hand out only indices that exist.
     let upstream = &state.config.routes[admitted.route].upstreams[admitted.upstream];
+    if !upstream.provider.websockets {
+        return Err(Refusal::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "websocket_not_carried",
+            format!(
+                "the proxy carries WebSockets for OpenAI's Responses and Realtime APIs only, \
+                 where it can count and limit what they ask for; use {}'s HTTP API",
+                upstream.provider.name
+            ),
+        ));
+    }
+    let Ok(slot) = Arc::clone(&state.sockets).try_acquire_owned() else {
+        return Err(Refusal::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too_many_websockets",
+            format!("the proxy carries at most {MAX_SOCKETS} WebSockets at once; close one first"),
+        ));
+    };
     let Ok(mut target) = reqwest::Url::parse(&url) else {
         return Err(super::not_found());
     };
@@ -112,7 +138,15 @@ pub(super) async fn open(
     for name in SOCKET_HEADERS {
         headers.remove(name);
     }
-    headers.remove(header::ACCEPT_ENCODING);
+    // A browser-style key in the subprotocol list (`openai-insecure-api-key.KEY`) is a
+    // credential like any other: a token there was checked with the others (see
+    // `subprotocol_token`), and the key goes where it was.
+    if let Some(protocols) = headers.get("sec-websocket-protocol").cloned() {
+        let swapped = swap_subprotocol_key(protocols.to_str().unwrap_or(""), upstream.key.expose());
+        let mut value = HeaderValue::from_str(&swapped).map_err(|_| super::not_found())?;
+        value.set_sensitive(true);
+        headers.insert("sec-websocket-protocol", value);
+    }
     let host_header = match target.port() {
         Some(port) => format!("{host}:{port}"),
         None => host.clone(),
@@ -122,6 +156,7 @@ pub(super) async fn open(
         .map_err(|_| super::not_found())?;
     *request.headers_mut() = headers;
     for (name, value) in [
+        ("accept-encoding", "identity".to_owned()),
         ("host", host_header),
         ("connection", "Upgrade".to_owned()),
         ("upgrade", "websocket".to_owned()),
@@ -132,7 +167,12 @@ pub(super) async fn open(
         request.headers_mut().insert(name, value);
     }
 
-    let connect = tokio::net::TcpStream::connect((host.as_str(), port));
+    // An IPv6 literal comes bracketed in a URL, not in a socket address.
+    let bare_host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned();
+    let connect = tokio::net::TcpStream::connect((bare_host.as_str(), port));
     let stream = match tokio::time::timeout(Duration::from_secs(10), connect).await {
         Ok(Ok(stream)) => stream,
         Ok(Err(_)) => return Err(unreachable(state, admitted, "connection refused")),
@@ -143,15 +183,15 @@ pub(super) async fn open(
     if secure {
         let tls =
             tls_connector().map_err(|_| unreachable(state, admitted, "TLS could not be set up"))?;
-        let name = rustls::pki_types::ServerName::try_from(host)
+        let name = rustls::pki_types::ServerName::try_from(bare_host)
             .map_err(|_| unreachable(state, admitted, "not a TLS server name"))?;
-        let stream = tls
-            .connect(name, stream)
+        let stream = tokio::time::timeout(Duration::from_secs(10), tls.connect(name, stream))
             .await
+            .map_err(|_| unreachable(state, admitted, "timeout"))?
             .map_err(|_| unreachable(state, admitted, "TLS failed"))?;
-        finish(state, admitted, request, stream, &accept, upgrade).await
+        finish(state, admitted, request, stream, &accept, upgrade, slot).await
     } else {
-        finish(state, admitted, request, stream, &accept, upgrade).await
+        finish(state, admitted, request, stream, &accept, upgrade, slot).await
     }
 }
 
@@ -175,6 +215,7 @@ async fn finish<S>(
     stream: S,
     accept: &str,
     upgrade: OnUpgrade,
+    slot: tokio::sync::OwnedSemaphorePermit,
 ) -> Result<Response<ProxyBody>, Refusal>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
@@ -183,8 +224,10 @@ where
     let (provider_socket, provider_answer) =
         match tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake).await {
             Ok(Ok(done)) => done,
-            // The provider said no (401, 404, 426…): the agent hears it, scrubbed.
-            Ok(Err(WsError::Http(refused))) => return Ok(refused_answer(state, &refused)),
+            // The provider said no (401, 404, 426…): the agent hears the status.
+            Ok(Err(WsError::Http(refused))) => {
+                return Ok(refused_answer(state, admitted, &refused));
+            }
             Ok(Err(_)) => return Err(unreachable(state, admitted, "WebSocket handshake failed")),
             Err(_) => return Err(unreachable(state, admitted, "timeout")),
         };
@@ -206,25 +249,34 @@ where
             WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config()))
                 .await;
         relay(&state, admitted, agent_socket, provider_socket).await;
+        drop(slot);
     });
     Ok(answer)
 }
 
-/// A provider's refusal of the handshake, as the agent gets it: status, headers and body,
-/// scrubbed.
+/// A provider's refusal of the handshake, as the agent gets it: the status, with the proxy's
+/// own message. The provider's body is not passed on: what the handshake read of it is
+/// neither whole nor de-chunked nor decompressed, so it could not be scrubbed with
+/// certainty.
 fn refused_answer(
     state: &State,
+    admitted: Admitted,
     refused: &hyper::Response<Option<Vec<u8>>>,
 ) -> Response<ProxyBody> {
-    let body = refused.body().as_deref().unwrap_or_default();
-    let mut masker = Masker::new(&*state.secrets);
-    let mut out = Vec::with_capacity(body.len());
-    masker.push(body, &mut out);
-    masker.finish(&mut out);
-    let mut answer = Response::new(full(String::from_utf8_lossy(&out).into_owned()));
-    *answer.status_mut() = refused.status();
-    copy_headers(state, refused.headers(), answer.headers_mut());
-    answer
+    let name = state.config.routes[admitted.route].upstreams[admitted.upstream]
+        .provider
+        .name;
+    let status = refused.status();
+    let mut refusal = Refusal::new(
+        status,
+        "websocket_refused",
+        format!("{name} refused the WebSocket (HTTP {})", status.as_u16()),
+    );
+    refusal.retry_after = refused
+        .headers()
+        .get(header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok()?.parse().ok());
+    refusal.into_response()
 }
 
 /// The provider's handshake headers, as the agent gets them: scrubbed, without those that
@@ -252,6 +304,11 @@ async fn relay<A, P>(
 {
     loop {
         tokio::select! {
+            () = tokio::time::sleep(IDLE) => {
+                let _ = agent.close(None).await;
+                let _ = provider.close(None).await;
+                return;
+            }
             message = agent.next() => {
                 let Some(Ok(message)) = message else {
                     let _ = provider.close(None).await;
@@ -274,7 +331,9 @@ async fn relay<A, P>(
                     let _ = agent.close(None).await;
                     return;
                 };
-                let message = scrub(state, admitted, message);
+                let Some(message) = scrub(state, admitted, message) else {
+                    continue;
+                };
                 if agent.send(message).await.is_err() {
                     let _ = provider.close(None).await;
                     return;
@@ -290,13 +349,17 @@ fn refuse(state: &State, admitted: Admitted, message: &Message) -> Option<Messag
     let Message::Text(text) = message else {
         return None;
     };
-    // Cheap test first: most messages are audio or input appends.
-    if !text.as_str().contains("response.create") {
-        return None;
+    // Only the type and the prewarm flag are read (the rest, often audio, is skipped
+    // unallocated); escapes in the type are decoded as the provider would.
+    #[derive(serde::Deserialize)]
+    struct Head<'a> {
+        #[serde(borrow, rename = "type")]
+        kind: Option<std::borrow::Cow<'a, str>>,
+        generate: Option<bool>,
     }
-    let event: Value = serde_json::from_str(text.as_str()).ok()?;
+    let head: Head<'_> = serde_json::from_str(text.as_str()).ok()?;
     // A prewarm (`"generate": false`, as Codex sends first) makes no response.
-    if event["type"] != "response.create" || event["generate"] == json!(false) {
+    if head.kind.as_deref() != Some("response.create") || head.generate == Some(false) {
         return None;
     }
     let route = &state.config.routes[admitted.route];
@@ -318,7 +381,7 @@ fn refuse(state: &State, admitted: Admitted, message: &Message) -> Option<Messag
 
 /// A provider's message on its way to the agent: every real key replaced, and usage recorded
 /// when it ends a response.
-fn scrub(state: &State, admitted: Admitted, message: Message) -> Message {
+fn scrub(state: &State, admitted: Admitted, message: Message) -> Option<Message> {
     let scrubbed = |data: &[u8]| {
         let mut masker = Masker::new(&*state.secrets);
         let mut out = Vec::with_capacity(data.len());
@@ -326,7 +389,7 @@ fn scrub(state: &State, admitted: Admitted, message: Message) -> Message {
         masker.finish(&mut out);
         out
     };
-    match message {
+    Some(match message {
         Message::Text(text) => {
             meter(state, admitted, text.as_str());
             let out = scrubbed(text.as_bytes());
@@ -339,8 +402,37 @@ fn scrub(state: &State, admitted: Admitted, message: Message) -> Message {
             frame.reason = String::from_utf8_lossy(&reason).into_owned().into();
             Message::Close(Some(frame))
         }
+        // The proxy answers the provider's pings itself; their payloads are not the agent's.
+        Message::Ping(_) | Message::Pong(_) => return None,
         other => other,
-    }
+    })
+}
+
+/// The subprotocol list with a browser-style key (`openai-insecure-api-key.TOKEN`) replaced
+/// by the real one.
+fn swap_subprotocol_key(protocols: &str, key: &str) -> String {
+    protocols
+        .split(',')
+        .map(str::trim)
+        .map(|p| match p.strip_prefix(SUBPROTOCOL_KEY) {
+            Some(_) => format!("{SUBPROTOCOL_KEY}{key}"),
+            None => p.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How OpenAI's Realtime API takes a key from a browser, which cannot set headers.
+const SUBPROTOCOL_KEY: &str = "openai-insecure-api-key.";
+
+/// The token a handshake carries in its subprotocol list, if any.
+pub(super) fn subprotocol_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all("sec-websocket-protocol")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .find_map(|p| p.trim().strip_prefix(SUBPROTOCOL_KEY).map(str::to_owned))
 }
 
 /// Records the usage of an event that ends a response: `response.completed` (and its
