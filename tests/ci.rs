@@ -329,3 +329,32 @@ fn identity_new_makes_a_ci_key_without_age_keygen() {
     assert!(printed.contains("AGE-SECRET-KEY-1"));
     assert!(stderr(&out).contains("Recipient: age1"));
 }
+
+/// Every workflow example passes actionlint (a deprecated action's runtime included) and
+/// zizmor (unpinned actions, broad permissions, persisted credentials).
+#[test]
+fn the_workflow_examples_pass_actionlint_and_zizmor() {
+    if !have("actionlint") || !have("zizmor") {
+        return;
+    }
+    let mut checked = 0;
+    for entry in std::fs::read_dir(repo_root().join("examples/ci")).unwrap() {
+        let path = entry.unwrap().path();
+        let is_yaml = path.extension().is_some_and(|e| e == "yml" || e == "yaml");
+        if !is_yaml {
+            continue;
+        }
+        for (tool, args) in [("actionlint", &[][..]), ("zizmor", &["--offline"][..])] {
+            let out = Command::new(tool).args(args).arg(&path).output().unwrap();
+            assert!(
+                out.status.success(),
+                "{tool} {}:\n{}{}",
+                path.display(),
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked > 0, "no workflow example found");
+}
