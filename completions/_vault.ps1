@@ -48,6 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit log: runs and changes, with names, never values')
             [CompletionResult]::new('recipient', 'recipient', [CompletionResultType]::ParameterValue, 'Manage who can open the vault')
             [CompletionResult]::new('identity', 'identity', [CompletionResultType]::ParameterValue, 'Show or export the identity that opens the vault')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check what works on this machine: the identity and whether it opens the vault, the keyring, file modes, container engines, the sandbox, the proxy''s loopback (exit 1 when something fails); never prints a value')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -738,7 +739,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…"')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…", or a file that holds one (a .pub file, or what vault identity new --output wrote)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the recipients; yours is marked')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the recipients; yours is marked')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Stop encrypting to a recipient (by key, label or unique key prefix)')
@@ -810,7 +811,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             break
         }
         'vault;recipient;help' {
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…"')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…", or a file that holds one (a .pub file, or what vault identity new --output wrote)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the recipients; yours is marked')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Stop encrypting to a recipient (by key, label or unique key prefix)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -838,9 +839,24 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Make a new age identity (for a CI runner, a teammate''s machine): written to --output with mode 0600, or printed once to a non-terminal standard output; its recipient (age1…) goes to standard error. Needs no vault')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print your public recipient (age1…) and where the identity is kept')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the secret key (AGE-SECRET-KEY-1…) to move it to CI as VAULT_IDENTITY')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'vault;identity;new' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write it to this file (mode 0600; an existing file is never overwritten)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write it to this file (mode 0600; an existing file is never overwritten)')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'vault;identity;show' {
@@ -868,9 +884,13 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             break
         }
         'vault;identity;help' {
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Make a new age identity (for a CI runner, a teammate''s machine): written to --output with mode 0600, or printed once to a non-terminal standard output; its recipient (age1…) goes to standard error. Needs no vault')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print your public recipient (age1…) and where the identity is kept')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the secret key (AGE-SECRET-KEY-1…) to move it to CI as VAULT_IDENTITY')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'vault;identity;help;new' {
             break
         }
         'vault;identity;help;show' {
@@ -880,6 +900,18 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             break
         }
         'vault;identity;help;help' {
+            break
+        }
+        'vault;doctor' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'vault;completions' {
@@ -912,6 +944,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit log: runs and changes, with names, never values')
             [CompletionResult]::new('recipient', 'recipient', [CompletionResultType]::ParameterValue, 'Manage who can open the vault')
             [CompletionResult]::new('identity', 'identity', [CompletionResultType]::ParameterValue, 'Show or export the identity that opens the vault')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check what works on this machine: the identity and whether it opens the vault, the keyring, file modes, container engines, the sandbox, the proxy''s loopback (exit 1 when something fails); never prints a value')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1030,7 +1063,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             break
         }
         'vault;help;recipient' {
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…"')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…", or a file that holds one (a .pub file, or what vault identity new --output wrote)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the recipients; yours is marked')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Stop encrypting to a recipient (by key, label or unique key prefix)')
             break
@@ -1045,14 +1078,21 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             break
         }
         'vault;help;identity' {
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Make a new age identity (for a CI runner, a teammate''s machine): written to --output with mode 0600, or printed once to a non-terminal standard output; its recipient (age1…) goes to standard error. Needs no vault')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print your public recipient (age1…) and where the identity is kept')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the secret key (AGE-SECRET-KEY-1…) to move it to CI as VAULT_IDENTITY')
+            break
+        }
+        'vault;help;identity;new' {
             break
         }
         'vault;help;identity;show' {
             break
         }
         'vault;help;identity;export' {
+            break
+        }
+        'vault;help;doctor' {
             break
         }
         'vault;help;completions' {

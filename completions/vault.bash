@@ -31,6 +31,9 @@ _vault() {
             vault,detach)
                 cmd="vault__subcmd__detach"
                 ;;
+            vault,doctor)
+                cmd="vault__subcmd__doctor"
+                ;;
             vault,export)
                 cmd="vault__subcmd__export"
                 ;;
@@ -145,6 +148,9 @@ _vault() {
             vault__subcmd__help,detach)
                 cmd="vault__subcmd__help__subcmd__detach"
                 ;;
+            vault__subcmd__help,doctor)
+                cmd="vault__subcmd__help__subcmd__doctor"
+                ;;
             vault__subcmd__help,export)
                 cmd="vault__subcmd__help__subcmd__export"
                 ;;
@@ -211,6 +217,9 @@ _vault() {
             vault__subcmd__help__subcmd__identity,export)
                 cmd="vault__subcmd__help__subcmd__identity__subcmd__export"
                 ;;
+            vault__subcmd__help__subcmd__identity,new)
+                cmd="vault__subcmd__help__subcmd__identity__subcmd__new"
+                ;;
             vault__subcmd__help__subcmd__identity,show)
                 cmd="vault__subcmd__help__subcmd__identity__subcmd__show"
                 ;;
@@ -259,6 +268,9 @@ _vault() {
             vault__subcmd__identity,help)
                 cmd="vault__subcmd__identity__subcmd__help"
                 ;;
+            vault__subcmd__identity,new)
+                cmd="vault__subcmd__identity__subcmd__new"
+                ;;
             vault__subcmd__identity,show)
                 cmd="vault__subcmd__identity__subcmd__show"
                 ;;
@@ -267,6 +279,9 @@ _vault() {
                 ;;
             vault__subcmd__identity__subcmd__help,help)
                 cmd="vault__subcmd__identity__subcmd__help__subcmd__help"
+                ;;
+            vault__subcmd__identity__subcmd__help,new)
+                cmd="vault__subcmd__identity__subcmd__help__subcmd__new"
                 ;;
             vault__subcmd__identity__subcmd__help,show)
                 cmd="vault__subcmd__identity__subcmd__help__subcmd__show"
@@ -398,7 +413,7 @@ _vault() {
 
     case "${cmd}" in
         vault)
-            opts="-v -h -V --vault --identity --json --verbose --help --version init secret var get list ls provider agent attach detach import export run proxy usage audit recipient identity completions help"
+            opts="-v -h -V --vault --identity --json --verbose --help --version init secret var get list ls provider agent attach detach import export run proxy usage audit recipient identity doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -865,6 +880,28 @@ _vault() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vault__subcmd__doctor)
+            opts="-v -h -V --vault --identity --json --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vault__subcmd__export)
             opts="-o -v -h -V --all --format --reveal --output --vault --identity --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -922,7 +959,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__help)
-            opts="init secret var get list provider agent attach detach import export run proxy usage audit recipient identity completions help"
+            opts="init secret var get list provider agent attach detach import export run proxy usage audit recipient identity doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1103,6 +1140,20 @@ _vault() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vault__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vault__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1146,7 +1197,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__help__subcmd__identity)
-            opts="show export"
+            opts="new show export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1160,6 +1211,20 @@ _vault() {
             return 0
             ;;
         vault__subcmd__help__subcmd__identity__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__help__subcmd__identity__subcmd__new)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1510,7 +1575,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__identity)
-            opts="-v -h -V --vault --identity --json --verbose --help --version show export help"
+            opts="-v -h -V --vault --identity --json --verbose --help --version new show export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1554,7 +1619,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__identity__subcmd__help)
-            opts="show export help"
+            opts="new show export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1595,6 +1660,20 @@ _vault() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vault__subcmd__identity__subcmd__help__subcmd__new)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vault__subcmd__identity__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1602,6 +1681,36 @@ _vault() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vault__subcmd__identity__subcmd__new)
+            opts="-o -v -h -V --output --vault --identity --json --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -45,6 +45,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand audit 'Show the audit log: runs and changes, with names, never values'
             cand recipient 'Manage who can open the vault'
             cand identity 'Show or export the identity that opens the vault'
+            cand doctor 'Check what works on this machine: the identity and whether it opens the vault, the keyring, file modes, container engines, the sandbox, the proxy''s loopback (exit 1 when something fails); never prints a value'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -670,7 +671,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand add 'Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…"'
+            cand add 'Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…", or a file that holds one (a .pub file, or what vault identity new --output wrote)'
             cand list 'List the recipients; yours is marked'
             cand ls 'List the recipients; yours is marked'
             cand rm 'Stop encrypting to a recipient (by key, label or unique key prefix)'
@@ -736,7 +737,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --version 'Print version'
         }
         &'vault;recipient;help'= {
-            cand add 'Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…"'
+            cand add 'Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…", or a file that holds one (a .pub file, or what vault identity new --output wrote)'
             cand list 'List the recipients; yours is marked'
             cand rm 'Stop encrypting to a recipient (by key, label or unique key prefix)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -759,9 +760,23 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand new 'Make a new age identity (for a CI runner, a teammate''s machine): written to --output with mode 0600, or printed once to a non-terminal standard output; its recipient (age1…) goes to standard error. Needs no vault'
             cand show 'Print your public recipient (age1…) and where the identity is kept'
             cand export 'Print the secret key (AGE-SECRET-KEY-1…) to move it to CI as VAULT_IDENTITY'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vault;identity;new'= {
+            cand -o 'Write it to this file (mode 0600; an existing file is never overwritten)'
+            cand --output 'Write it to this file (mode 0600; an existing file is never overwritten)'
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'vault;identity;show'= {
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
@@ -786,15 +801,29 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --version 'Print version'
         }
         &'vault;identity;help'= {
+            cand new 'Make a new age identity (for a CI runner, a teammate''s machine): written to --output with mode 0600, or printed once to a non-terminal standard output; its recipient (age1…) goes to standard error. Needs no vault'
             cand show 'Print your public recipient (age1…) and where the identity is kept'
             cand export 'Print the secret key (AGE-SECRET-KEY-1…) to move it to CI as VAULT_IDENTITY'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vault;identity;help;new'= {
         }
         &'vault;identity;help;show'= {
         }
         &'vault;identity;help;export'= {
         }
         &'vault;identity;help;help'= {
+        }
+        &'vault;doctor'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'vault;completions'= {
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
@@ -825,6 +854,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand audit 'Show the audit log: runs and changes, with names, never values'
             cand recipient 'Manage who can open the vault'
             cand identity 'Show or export the identity that opens the vault'
+            cand doctor 'Check what works on this machine: the identity and whether it opens the vault, the keyring, file modes, container engines, the sandbox, the proxy''s loopback (exit 1 when something fails); never prints a value'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -910,7 +940,7 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;help;audit'= {
         }
         &'vault;help;recipient'= {
-            cand add 'Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…"'
+            cand add 'Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…", or a file that holds one (a .pub file, or what vault identity new --output wrote)'
             cand list 'List the recipients; yours is marked'
             cand rm 'Stop encrypting to a recipient (by key, label or unique key prefix)'
         }
@@ -921,12 +951,17 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;help;recipient;rm'= {
         }
         &'vault;help;identity'= {
+            cand new 'Make a new age identity (for a CI runner, a teammate''s machine): written to --output with mode 0600, or printed once to a non-terminal standard output; its recipient (age1…) goes to standard error. Needs no vault'
             cand show 'Print your public recipient (age1…) and where the identity is kept'
             cand export 'Print the secret key (AGE-SECRET-KEY-1…) to move it to CI as VAULT_IDENTITY'
+        }
+        &'vault;help;identity;new'= {
         }
         &'vault;help;identity;show'= {
         }
         &'vault;help;identity;export'= {
+        }
+        &'vault;help;doctor'= {
         }
         &'vault;help;completions'= {
         }

@@ -257,6 +257,10 @@ pub enum Command {
     /// Show or export the identity that opens the vault
     #[command(subcommand)]
     Identity(IdentityCommand),
+    /// Check what works on this machine: the identity and whether it opens the vault, the
+    /// keyring, file modes, container engines, the sandbox, the proxy's loopback (exit 1
+    /// when something fails); never prints a value
+    Doctor,
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }

@@ -247,3 +247,78 @@ fn an_empty_vault_identity_is_an_error_not_a_fallback() {
         assert_fails_with(&out, &format!("{var} is set but empty"));
     }
 }
+
+/// `vault doctor`'s checks, by name: (status, detail).
+fn doctor(env: &Env) -> (Option<i32>, Vec<(String, String, String)>) {
+    let out = env.cmd().args(["--json", "doctor"]).output().unwrap();
+    let checks: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("doctor JSON: {}", stderr(&out)));
+    let rows = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["check"].as_str().unwrap().to_owned(),
+                c["status"].as_str().unwrap().to_owned(),
+                c["detail"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    (out.status.code(), rows)
+}
+
+fn status_of<'r>(
+    rows: &'r [(String, String, String)],
+    name: &str,
+) -> Vec<&'r (String, String, String)> {
+    rows.iter().filter(|(n, _, _)| n == name).collect()
+}
+
+#[test]
+fn doctor_says_what_works_and_what_to_do() {
+    let env = Env::new();
+    // No identity at all: fail, and how to make one.
+    let (code, rows) = doctor(&env);
+    assert_eq!(code, Some(1));
+    let identity = &status_of(&rows, "identity")[0];
+    assert_eq!(identity.1, "fail", "{identity:?}");
+    assert!(identity.2.contains("vault init"), "{identity:?}");
+    // A healthy set-up: nothing fails; the identity opens the vault, files are private.
+    env.init();
+    env.ok_with_stdin(&["secret", "add", "TOKEN"], CANARY.as_bytes());
+    let (code, rows) = doctor(&env);
+    assert_eq!(code, Some(0), "{rows:?}");
+    assert!(rows.iter().all(|(_, s, _)| s != "fail"), "{rows:?}");
+    for name in ["identity", "files", "proxy"] {
+        assert!(
+            status_of(&rows, name).iter().all(|r| r.1 == "ok"),
+            "{name}: {rows:?}"
+        );
+    }
+    assert!(
+        status_of(&rows, "identity")[0].2.contains("opens"),
+        "{rows:?}"
+    );
+    let text = env.ok(&["doctor"]);
+    assert!(
+        !text.contains(CANARY) && !text.contains("AGE-SECRET-KEY"),
+        "{text}"
+    );
+    assert_eq!(
+        text.lines().count(),
+        rows.len(),
+        "one line per check: {text}"
+    );
+    // A world-readable identity file: fail, with the chmod to run.
+    std::fs::set_permissions(env.identity_path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (code, rows) = doctor(&env);
+    assert_eq!(code, Some(1));
+    let chmod = format!("chmod 600 {}", env.identity_path().display());
+    assert!(
+        status_of(&rows, "files")
+            .iter()
+            .any(|r| r.1 == "fail" && r.2.contains(&chmod)),
+        "{rows:?}"
+    );
+}

@@ -4,6 +4,7 @@
 mod agent;
 mod audit;
 mod completions;
+mod doctor;
 mod entries;
 mod export;
 mod identity;
@@ -202,6 +203,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::List => entries::list(&ctx)?,
         Command::Recipient(cmd) => recipient::run(&ctx, cmd)?,
         Command::Identity(cmd) => identity::run(&ctx, cmd)?,
+        Command::Doctor => return doctor::run(&ctx),
         Command::Completions(_) => {} // handled above, before any vault set-up
     }
     Ok(ExitCode::SUCCESS)

@@ -1,50 +1,91 @@
 //! Output masking: every attached secret value in the child's output becomes `***`, also when
 //! the child writes it a byte at a time, and also where two secrets overlap (every byte that
-//! belongs to any occurrence is hidden). Output is passed on as soon as it cannot be the start
-//! of a secret; only a tail that still could be is held back, until the next write or the end.
+//! belongs to any occurrence is hidden). A secret of [`ENCODED_FROM`] characters or more is
+//! also caught as programs commonly write it: base64, percent-encoded, and escaped in a JSON
+//! string (see [`encoded_forms`]). Output is passed on as soon as it cannot be the start of a
+//! secret; only a tail that still could be is held back, until the next write or the end.
 
+use std::fmt;
 use std::io::{self, Read, Write};
 use std::ops::Deref;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use base64::Engine;
 use zeroize::Zeroizing;
 
 /// What a run of masked bytes becomes.
 pub const MASK: &[u8] = b"***";
+
+/// The shortest secret, in characters, whose encoded forms are masked too. A shorter one is
+/// masked only as it is: its encodings would be short as well (four characters are six in
+/// base64), and short strings turn up in ordinary output, which masking them would garble.
+pub const ENCODED_FROM: usize = 8;
+
+/// How much of each form the matcher looks for; a candidate it finds is then compared with
+/// the whole form. A trie of whole forms (500 secrets, about ten forms each) takes several
+/// milliseconds to build; one of their first bytes a small part of that, and a random key's
+/// first dozen bytes of any form are already all but unique.
+const PREFIX: usize = 12;
 
 /// The masking matcher could not be built (the secrets are too many or too large for it).
 #[derive(Debug, thiserror::Error)]
 #[error("cannot prepare output masking ({0}); nothing was started (--mask never runs without it)")]
 pub struct MaskError(String);
 
-/// The secrets to hide, prepared once per run and shared by the output streams.
+/// The secrets to hide, prepared once per run and shared by the output streams. What is
+/// hidden are their forms: each secret as it is, and the encoded forms of the longer ones.
 pub struct Secrets {
+    /// Finds where a form may start: the first [`PREFIX`] bytes of each (a shorter form whole).
     matcher: Option<AhoCorasick>,
-    /// The secrets sorted, to tell whether a tail of output is the start of one.
+    /// Every form, sorted: to confirm what the matcher found, and to tell whether a tail of
+    /// output is the start of a form.
     sorted: Vec<Zeroizing<Vec<u8>>>,
+    /// The forms that start with the matcher's pattern `i` are `sorted[groups[i]..groups[i + 1]]`
+    /// (sorting keeps them together).
+    groups: Vec<usize>,
     longest: usize,
+}
+
+/// Only counts: the forms themselves never show.
+impl fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Secrets")
+            .field("forms", &self.sorted.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Secrets {
     /// Empty values are left out: they would match everywhere. Fails (rather than masking
     /// nothing) when the matcher cannot be built.
     pub fn new<'a>(values: impl IntoIterator<Item = &'a [u8]>) -> Result<Self, MaskError> {
-        let mut sorted: Vec<Zeroizing<Vec<u8>>> = values
-            .into_iter()
-            .filter(|v| !v.is_empty())
-            .map(|v| Zeroizing::new(v.to_vec()))
-            .collect();
-        sorted.sort_by(|a, b| a.as_slice().cmp(b.as_slice()));
+        let mut sorted: Vec<Zeroizing<Vec<u8>>> = Vec::new();
+        for value in values.into_iter().filter(|v| !v.is_empty()) {
+            sorted.push(Zeroizing::new(value.to_vec()));
+            encoded_forms(value, &mut sorted);
+        }
+        sorted.sort_unstable_by(|a, b| a.as_slice().cmp(b.as_slice()));
         sorted.dedup_by(|a, b| a.as_slice() == b.as_slice());
+        // Forms sharing their first PREFIX bytes sort together: one pattern for the lot.
+        let mut groups = Vec::new();
+        let mut prefixes: Vec<&[u8]> = Vec::new();
+        for (i, form) in sorted.iter().enumerate() {
+            let prefix = &form[..form.len().min(PREFIX)];
+            if prefixes.last() != Some(&prefix) {
+                prefixes.push(prefix);
+                groups.push(i);
+            }
+        }
+        groups.push(sorted.len());
         // Standard semantics report every match, overlapping ones too. A contiguous NFA: a
         // DFA searches a little faster but takes longer to build than a run of most agents.
-        let matcher = if sorted.is_empty() {
+        let matcher = if prefixes.is_empty() {
             None
         } else {
             Some(
                 AhoCorasick::builder()
                     .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .build(sorted.iter().map(|s| s.as_slice()))
+                    .build(&prefixes)
                     .map_err(|e| MaskError(e.to_string()))?,
             )
         };
@@ -52,6 +93,7 @@ impl Secrets {
         Ok(Self {
             matcher,
             sorted,
+            groups,
             longest,
         })
     }
@@ -60,12 +102,114 @@ impl Secrets {
         self.matcher.is_none()
     }
 
-    /// Whether `tail` is the beginning of some longer secret. The secrets that start with
-    /// `tail` sort together, right after `tail` itself (which may be a secret too: a bot's id
-    /// and its `id:token`); the first one greater than `tail` decides.
-    fn starts_a_secret(&self, tail: &[u8]) -> bool {
+    /// The forms that start with the matcher's pattern `pattern`.
+    fn group(&self, pattern: usize) -> &[Zeroizing<Vec<u8>>] {
+        &self.sorted[self.groups[pattern]..self.groups[pattern + 1]]
+    }
+
+    /// Whether `tail` is the beginning of some longer form. The forms that start with `tail`
+    /// sort together, right after `tail` itself (which may be a form too: a bot's id and its
+    /// `id:token`); the first one greater than `tail` decides.
+    fn starts_a_form(&self, tail: &[u8]) -> bool {
         let i = self.sorted.partition_point(|s| s.as_slice() <= tail);
         self.sorted.get(i).is_some_and(|s| s.starts_with(tail))
+    }
+}
+
+/// Appends the encoded forms of `value` that masking catches, when it has [`ENCODED_FROM`]
+/// characters or more (bytes, when it is not UTF-8). Each form is written into memory of its
+/// final size, so no copy is left behind by a growing buffer; all are zeroized when dropped.
+/// Forms equal to the value or to each other are removed later, by [`Secrets::new`].
+///
+/// - base64, standard (`+/`) and URL-safe (`-_`) alphabets, each with and without `=` padding;
+/// - percent-encoded as a URL encoder writes it: every byte outside RFC 3986's unreserved
+///   `A-Za-z0-9-._~` as `%XX`, in upper- and in lower-case hex;
+/// - escaped in a JSON string (UTF-8 values only; without the quotes): as serde_json writes
+///   it (`\"`, `\\`, `\n` and the like, other control characters `\u00XX`); the same with `/`
+///   written `\/`; and with every ASCII character but letters and digits written `\u00XX`
+///   (as `\u002d` for `-`), in lower- and in upper-case hex.
+pub fn encoded_forms(value: &[u8], forms: &mut Vec<Zeroizing<Vec<u8>>>) {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    const HEX: [&[u8; 16]; 2] = [b"0123456789ABCDEF", b"0123456789abcdef"];
+    let text = std::str::from_utf8(value).ok();
+    let characters = text.map_or(value.len(), |t| t.chars().count());
+    if characters < ENCODED_FROM {
+        return;
+    }
+    let sized = |capacity: usize| Zeroizing::new(Vec::with_capacity(capacity));
+
+    for (engine, padded) in [
+        (STANDARD, true),
+        (STANDARD_NO_PAD, false),
+        (URL_SAFE, true),
+        (URL_SAFE_NO_PAD, false),
+    ] {
+        let Some(len) = base64::encoded_len(value.len(), padded) else {
+            continue;
+        };
+        let mut form = Zeroizing::new(vec![0; len]);
+        if engine.encode_slice(value, form.as_mut_slice()) == Ok(len) {
+            forms.push(form);
+        }
+    }
+
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || b"-._~".contains(&b);
+    let escaped = value.iter().filter(|&&b| !unreserved(b)).count();
+    for hex in HEX {
+        let mut form = sized(value.len() + 2 * escaped);
+        for &b in value {
+            if unreserved(b) {
+                form.push(b);
+            } else {
+                form.extend_from_slice(&[b'%', hex[usize::from(b >> 4)], hex[usize::from(b & 15)]]);
+            }
+        }
+        forms.push(form);
+    }
+
+    // A JSON string holds text only.
+    let Some(text) = text else {
+        return;
+    };
+    // Six bytes at most for each (`\u001f`), and the quotes.
+    let mut json = sized(6 * value.len() + 2);
+    if serde_json::to_writer(&mut *json, text).is_err() || json.len() < 2 {
+        return;
+    }
+    json.pop();
+    json.remove(0);
+    let slashes = json.iter().filter(|&&b| b == b'/').count();
+    if slashes > 0 {
+        let mut form = sized(json.len() + slashes);
+        for &b in json.iter() {
+            if b == b'/' {
+                form.extend_from_slice(b"\\/");
+            } else {
+                form.push(b);
+            }
+        }
+        forms.push(form);
+    }
+    forms.push(json);
+    let escape = |b: u8| b.is_ascii() && !b.is_ascii_alphanumeric();
+    let escaped = value.iter().filter(|&&b| escape(b)).count();
+    for hex in HEX.into_iter().rev() {
+        let mut form = sized(value.len() + 5 * escaped);
+        for &b in value {
+            if escape(b) {
+                form.extend_from_slice(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    hex[usize::from(b >> 4)],
+                    hex[usize::from(b & 15)],
+                ]);
+            } else {
+                form.push(b);
+            }
+        }
+        forms.push(form);
     }
 }
 
@@ -99,11 +243,21 @@ impl<S: Deref<Target = Secrets>> Masker<S> {
         };
         self.pending.extend_from_slice(data);
         self.masked.resize(self.pending.len(), false);
+        let len = self.pending.len();
+        // Where the earliest form starts that the output so far holds only the beginning of.
+        let mut unfinished = len;
         for m in matcher.find_overlapping_iter(self.pending.as_slice()) {
-            self.masked[m.range()].fill(true);
+            let rest = &self.pending[m.start()..];
+            for form in self.secrets.group(m.pattern().as_usize()) {
+                if rest.starts_with(form) {
+                    self.masked[m.start()..m.start() + form.len()].fill(true);
+                } else if form.starts_with(rest) {
+                    unfinished = unfinished.min(m.start());
+                }
+            }
         }
-        let held = self.held_tail();
-        self.emit(self.pending.len() - held, out);
+        let held = (len - unfinished).max(self.held_short_tail());
+        self.emit(len - held, out);
     }
 
     /// The end of the stream: everything left is shown (masked where it matched).
@@ -111,13 +265,16 @@ impl<S: Deref<Target = Secrets>> Masker<S> {
         self.emit(self.pending.len(), out);
     }
 
-    /// How many trailing bytes could still grow into a secret.
-    fn held_tail(&self) -> usize {
+    /// How many trailing bytes, fewer than [`PREFIX`], could still grow into a form. A longer
+    /// such tail holds a whole pattern of the matcher, so `push` has found it already.
+    fn held_short_tail(&self) -> usize {
         let len = self.pending.len();
-        let most = len.min(self.secrets.longest.saturating_sub(1));
+        let most = len
+            .min(PREFIX - 1)
+            .min(self.secrets.longest.saturating_sub(1));
         (1..=most)
             .rev()
-            .find(|&k| self.secrets.starts_a_secret(&self.pending[len - k..]))
+            .find(|&k| self.secrets.starts_a_form(&self.pending[len - k..]))
             .unwrap_or(0)
     }
 

@@ -117,19 +117,21 @@ pub fn args(plan: &Plan, start: &Start<'_>) -> Vec<OsString> {
     args
 }
 
-/// Why bubblewrap could not set the sandbox up, and what to do, from what it says when asked
-/// to make the same namespaces again (run only after a failure, so a good start costs
-/// nothing).
-pub fn diagnose(bwrap: &Path) -> SandboxError {
+/// Whether bubblewrap can make the namespaces a sandbox needs here: `Ok`, or why not and
+/// what to do.
+pub fn probe(bwrap: &Path) -> Result<(), SandboxError> {
     let probe = std::process::Command::new(bwrap)
         .args([
             "--unshare-user",
             "--unshare-pid",
+            "--unshare-net",
             "--ro-bind",
             "/",
             "/",
             "--proc",
             "/proc",
+            "--dev",
+            "/dev",
             "--",
             "/bin/true",
         ])
@@ -139,18 +141,14 @@ pub fn diagnose(bwrap: &Path) -> SandboxError {
         .as_ref()
         .map(|o| String::from_utf8_lossy(&o.stderr).trim().to_owned())
         .unwrap_or_default();
+    if probe.is_ok_and(|o| o.status.success()) {
+        return Ok(());
+    }
     let namespaces = said.contains("namespace")
         || said.contains("uid map")
         || said.contains("Operation not permitted")
         || said.contains("Permission denied");
-    if probe.is_ok_and(|o| o.status.success()) {
-        SandboxError::Setup {
-            cause: "the namespaces work, but a path the sandbox binds or hides could not be \
-                    (see bubblewrap's message)"
-                .into(),
-            fix: "check the --allow-write and --hide paths".into(),
-        }
-    } else if namespaces {
+    Err(if namespaces {
         SandboxError::Setup {
             cause: "this system does not let ordinary users make the namespaces a sandbox \
                     needs (user namespaces are switched off, or an AppArmor rule restricts \
@@ -166,5 +164,20 @@ pub fn diagnose(bwrap: &Path) -> SandboxError {
             cause: format!("bubblewrap failed ({said})"),
             fix: "check that bwrap works (bwrap --ro-bind / / true)".into(),
         }
+    })
+}
+
+/// Why bubblewrap could not set the sandbox up, and what to do, from what it says when asked
+/// to make the same namespaces again (run only after a failure, so a good start costs
+/// nothing).
+pub fn diagnose(bwrap: &Path) -> SandboxError {
+    match probe(bwrap) {
+        Err(why) => why,
+        Ok(()) => SandboxError::Setup {
+            cause: "the namespaces work, but a path the sandbox binds or hides could not be \
+                    (see bubblewrap's message)"
+                .into(),
+            fix: "check the --allow-write and --hide paths".into(),
+        },
     }
 }
