@@ -1030,14 +1030,14 @@ fn websockets_are_checked_limited_and_scrubbed_like_requests() {
     let create = r#"{"type":"response.create","model":"ping-me","input":"hi"}"#;
     // The key in a provider's ping never reaches the agent; the answer itself is scrubbed.
     let bearer = ("authorization", format!("Bearer {token}"));
-    let got = websocket_exchange(&url, &[bearer.clone()], &[create]).unwrap();
+    let got = websocket_exchange(&url, std::slice::from_ref(&bearer), &[create]).unwrap();
     let everything = format!("{got:?}");
     assert!(!everything.contains(OPENAI_KEY), "{everything}");
     assert!(got.iter().all(|m| !m.is_ping()), "{got:?}");
     assert!(everything.contains("response.completed"));
     // An escaped type is still a response.create: the rate (1 a minute) holds.
     let escaped = r#"{"type":"response\u002ecreate","model":"gpt-4o-mini","input":"hi"}"#;
-    let got = websocket_exchange(&url, &[bearer.clone()], &[escaped]).unwrap();
+    let got = websocket_exchange(&url, std::slice::from_ref(&bearer), &[escaped]).unwrap();
     let refused = got.last().unwrap().to_text().unwrap().to_owned();
     assert!(
         refused.contains("\"type\":\"error\"") && refused.contains("rate_limited"),
