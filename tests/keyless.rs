@@ -1122,6 +1122,13 @@ fn a_keyless_run_hands_over_no_real_credential_stored_or_inherited_otherwise() {
         "{}",
         common::stderr(&out)
     );
+    // Without the sandbox, stderr says what that leaves open, once.
+    let said = common::stderr(&out);
+    assert_eq!(
+        said.matches("running keyless without a sandbox").count(),
+        1,
+        "{said}"
+    );
     // A real credential stored as a plain secret under a name clients read one from.
     env.ok_with_stdin(
         &["secret", "add", "CLAUDE_TOKEN"],

@@ -74,7 +74,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         )
         .into());
     }
-    let contained = sandbox::settings(&args, agent, keyless, image.is_some())?;
+    let contained = sandbox::settings(ctx, &args, agent, keyless, image.is_some())?;
     let network = contained.as_ref().map(|c| c.network);
     let (keyless, proxy) = match keyless {
         true => match prepare_keyless(ctx, &doc, &args.agent, &attached, network)? {

@@ -26,6 +26,7 @@ pub struct Settings {
 /// Whether this run is sandboxed, and how: `--sandbox`, else `--no-sandbox`, else the agent's
 /// setting, else whether it runs keyless. What it leaves open without, a keyless run says.
 pub fn settings(
+    ctx: &Context,
     args: &RunArgs,
     agent: &Agent,
     keyless: bool,
@@ -56,11 +57,11 @@ pub fn settings(
             .into());
         }
         if keyless {
-            eprintln!(
-                "vault: warning: running keyless without a sandbox: the command can still run \
-                 vault itself, read your identity file and the vault, read other processes' \
-                 environments and memory, rewrite its usage records and plant commands in \
-                 your home directory (~/.bashrc); --sandbox closes that"
+            ctx.ui.warn(
+                "running keyless without a sandbox: the command can still run vault itself, \
+                 read your identity file and the vault, read other processes' environments and \
+                 memory, rewrite its usage records and plant commands in your home directory \
+                 (~/.bashrc); --sandbox closes that",
             );
         }
         return Ok(None);
