@@ -332,7 +332,11 @@ mod tests {
 
     fn mask_in_chunks(secrets: &[&str], output: &[u8], chunk: usize) -> Vec<u8> {
         let secrets = Secrets::new(secrets.iter().map(|s| s.as_bytes())).unwrap();
-        let mut masker = Masker::new(&secrets);
+        mask_with(&secrets, output, chunk)
+    }
+
+    fn mask_with(secrets: &Secrets, output: &[u8], chunk: usize) -> Vec<u8> {
+        let mut masker = Masker::new(secrets);
         let mut out = Vec::new();
         for piece in output.chunks(chunk.max(1)) {
             masker.push(piece, &mut out);
@@ -436,11 +440,11 @@ mod tests {
                 })
                 .collect();
             let output: Vec<u8> = (0..next(40)).map(|_| alphabet[next(4) as usize]).collect();
-            let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
-            let whole = mask_in_chunks(&refs, &output, output.len().max(1));
+            let all = Secrets::new(secrets.iter().map(|s| s.as_bytes())).unwrap();
+            let whole = mask_with(&all, &output, output.len().max(1));
             for chunk in [1, 2, 3, 5] {
                 assert_eq!(
-                    mask_in_chunks(&refs, &output, chunk),
+                    mask_with(&all, &output, chunk),
                     whole,
                     "secrets {secrets:?}, output {:?}, chunk {chunk}",
                     String::from_utf8_lossy(&output)
@@ -458,5 +462,247 @@ mod tests {
     fn repeated_and_adjacent_secrets() {
         assert_eq!(mask_in_chunks(&["ab"], b"ababab-ab", 1), b"***-***");
         assert_eq!(mask_in_chunks(&["ab", "cd"], b"abcd", 2), b"***");
+    }
+
+    /// A secret whose every form differs from the others: `+` and `/` in its standard
+    /// base64, padding, bytes a URL encoder escapes with letters in their hex, and `"`, `\`
+    /// and `/` for JSON.
+    const PUNCTUATED: &str = r#"sk-~~~???a/b"c\d e!"#;
+
+    /// Each form of PUNCTUATED, written out by hand.
+    const PUNCTUATED_FORMS: [(&str, &str); 10] = [
+        ("base64", "c2stfn5+Pz8/YS9iImNcZCBlIQ=="),
+        ("base64, no padding", "c2stfn5+Pz8/YS9iImNcZCBlIQ"),
+        ("base64url", "c2stfn5-Pz8_YS9iImNcZCBlIQ=="),
+        ("base64url, no padding", "c2stfn5-Pz8_YS9iImNcZCBlIQ"),
+        ("percent, upper", "sk-~~~%3F%3F%3Fa%2Fb%22c%5Cd%20e%21"),
+        ("percent, lower", "sk-~~~%3f%3f%3fa%2fb%22c%5cd%20e%21"),
+        ("JSON", r#"sk-~~~???a/b\"c\\d e!"#),
+        ("JSON, \\/", r#"sk-~~~???a\/b\"c\\d e!"#),
+        (
+            "JSON, \\u00xx",
+            r"sk\u002d\u007e\u007e\u007e\u003f\u003f\u003fa\u002fb\u0022c\u005cd\u0020e\u0021",
+        ),
+        (
+            "JSON, \\u00XX",
+            r"sk\u002D\u007E\u007E\u007E\u003F\u003F\u003Fa\u002Fb\u0022c\u005Cd\u0020e\u0021",
+        ),
+    ];
+
+    fn forms_of(value: &[u8]) -> Vec<Vec<u8>> {
+        let mut forms = Vec::new();
+        encoded_forms(value, &mut forms);
+        forms.iter().map(|f| f.to_vec()).collect()
+    }
+
+    #[test]
+    fn the_encoded_forms_are_the_ones_encoders_write() {
+        let mut forms = forms_of(PUNCTUATED.as_bytes());
+        forms.sort();
+        let mut expected: Vec<Vec<u8>> = PUNCTUATED_FORMS
+            .iter()
+            .map(|(_, f)| f.as_bytes().to_vec())
+            .collect();
+        expected.sort();
+        assert_eq!(forms, expected);
+        // The JSON form is what serde_json writes, and the \/ one still reads back as the
+        // secret; base64 decodes back to it.
+        let json = serde_json::to_string(PUNCTUATED).unwrap();
+        assert_eq!(&json[1..json.len() - 1], PUNCTUATED_FORMS[6].1);
+        for (_, form) in &PUNCTUATED_FORMS[6..] {
+            let back: String = serde_json::from_str(&format!("\"{form}\"")).unwrap();
+            assert_eq!(back, PUNCTUATED);
+        }
+        use base64::engine::general_purpose::{STANDARD, URL_SAFE};
+        assert_eq!(
+            STANDARD.decode(PUNCTUATED_FORMS[0].1).unwrap(),
+            PUNCTUATED.as_bytes()
+        );
+        assert_eq!(
+            URL_SAFE.decode(PUNCTUATED_FORMS[2].1).unwrap(),
+            PUNCTUATED.as_bytes()
+        );
+    }
+
+    #[test]
+    fn every_encoded_form_is_masked_whole_and_a_byte_at_a_time() {
+        for (name, form) in PUNCTUATED_FORMS {
+            let output = format!("before <{form}> after\n");
+            for chunk in [1, 2, 3, 5, 11, 4096] {
+                assert_eq!(
+                    String::from_utf8(mask_in_chunks(&[PUNCTUATED], output.as_bytes(), chunk))
+                        .unwrap(),
+                    "before <***> after\n",
+                    "{name}, written {chunk} bytes at a time"
+                );
+            }
+        }
+        // All of them one after another, and the secret itself among them.
+        let mut output = String::new();
+        for (_, form) in PUNCTUATED_FORMS {
+            output.push_str(&format!("[{form}]"));
+        }
+        output.push_str(&format!("[{PUNCTUATED}]"));
+        for chunk in [1, 7, 4096] {
+            assert_eq!(
+                mask_in_chunks(&[PUNCTUATED], output.as_bytes(), chunk),
+                "[***]".repeat(11).as_bytes()
+            );
+        }
+    }
+
+    #[test]
+    fn a_typical_key_gets_its_base64_and_json_escaped_forms_masked() {
+        // Letters, digits and dashes: the percent and plain JSON forms are the key itself.
+        let key = "sk-proj-Ab3dEf6hIj9kLm";
+        let forms = forms_of(key.as_bytes());
+        assert!(forms.contains(&b"c2stcHJvai1BYjNkRWY2aElqOWtMbQ==".to_vec()));
+        assert!(forms.contains(&br"sk\u002dproj\u002dAb3dEf6hIj9kLm".to_vec()));
+        assert!(forms.contains(&br"sk\u002Dproj\u002DAb3dEf6hIj9kLm".to_vec()));
+        let secrets = Secrets::new([key.as_bytes()]).unwrap();
+        assert_eq!(secrets.sorted.len(), 5, "duplicates are removed");
+        let output = br#"{"key":"sk\u002dproj\u002dAb3dEf6hIj9kLm","auth":"Basic c2stcHJvai1BYjNkRWY2aElqOWtMbQ=="}"#;
+        for chunk in [1, 3, 4096] {
+            assert_eq!(
+                mask_in_chunks(&[key], output, chunk),
+                br#"{"key":"***","auth":"Basic ***"}"#
+            );
+        }
+    }
+
+    #[test]
+    fn short_secrets_are_masked_only_as_they_are() {
+        // Seven characters: no encoded forms, which would be short enough to turn up in
+        // ordinary output. Eight: all of them.
+        assert!(forms_of(b"abc1234").is_empty());
+        assert_eq!(
+            mask_in_chunks(&["abc1234"], b"abc1234 YWJjMTIzNA== abc\\u00311234", 1),
+            b"*** YWJjMTIzNA== abc\\u00311234"
+        );
+        assert!(!forms_of(b"abc12345").is_empty());
+        assert_eq!(
+            mask_in_chunks(&["abc12345"], b"abc12345 YWJjMTIzNDU= x", 1),
+            b"*** *** x"
+        );
+        // Characters, not bytes: seven accented letters are more than 8 bytes, still short.
+        assert!(forms_of("päßwörd".as_bytes()).is_empty());
+        let forms = forms_of("päßwörd!".as_bytes());
+        assert!(forms.contains(&b"p%C3%A4%C3%9Fw%C3%B6rd%21".to_vec()));
+        // JSON leaves what is not ASCII as it is.
+        assert!(forms.contains(&"päßwörd\\u0021".as_bytes().to_vec()));
+    }
+
+    #[test]
+    fn a_value_that_is_not_text_gets_no_json_forms() {
+        let value = [0xff, 0xfe, b'/', b'a', b'b', b'c', b'd', b'e', b'f'];
+        let forms = forms_of(&value);
+        assert_eq!(forms.len(), 6, "base64 four ways and percent-encoded twice");
+        assert!(forms.contains(&b"%FF%FE%2Fabcdef".to_vec()));
+        let secrets = Secrets::new([value.as_slice()]).unwrap();
+        let mut masker = Masker::new(&secrets);
+        let mut out = Vec::new();
+        masker.push(b"<//4vYWJjZGVm> <%ff%fe%2fabcdef>", &mut out);
+        masker.finish(&mut out);
+        assert_eq!(out, b"<***> <***>");
+    }
+
+    #[test]
+    fn a_form_longer_than_the_matcher_s_prefix_is_held_until_it_can_be_told() {
+        let form = PUNCTUATED_FORMS[8].1.as_bytes();
+        assert!(form.len() > 3 * PREFIX);
+        let secrets = Secrets::new([PUNCTUATED.as_bytes()]).unwrap();
+        let mut masker = Masker::new(&secrets);
+        let mut out = Vec::new();
+        masker.push(b"<", &mut out);
+        for &b in &form[..form.len() - 1] {
+            masker.push(&[b], &mut out);
+            assert_eq!(out, b"<", "nothing of the form shows before it ends");
+        }
+        masker.push(&form[form.len() - 1..], &mut out);
+        masker.push(b">", &mut out);
+        assert_eq!(out, b"<***>");
+        // The same beginning, then something else: it was not the form after all, and all of
+        // it shows.
+        let mut out = Vec::new();
+        let mut masker = Masker::new(&secrets);
+        for &b in &form[..form.len() - 1] {
+            masker.push(&[b], &mut out);
+        }
+        masker.push(b"!", &mut out);
+        let mut expected = form[..form.len() - 1].to_vec();
+        expected.push(b'!');
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn padded_and_unpadded_forms_overlap_and_are_hidden_as_one() {
+        let output = b"token c2stfn5+Pz8/YS9iImNcZCBlIQ==.";
+        assert_eq!(mask_in_chunks(&[PUNCTUATED], output, 1), b"token ***.");
+    }
+
+    #[test]
+    fn debug_output_shows_no_form() {
+        let secrets = Secrets::new([PUNCTUATED.as_bytes()]).unwrap();
+        let shown = format!("{secrets:?} {secrets:#?}");
+        assert!(shown.contains("forms: 11"), "{shown}");
+        for (_, form) in PUNCTUATED_FORMS {
+            assert!(!shown.contains(form), "{shown}");
+        }
+        assert!(!shown.contains("sk-"), "{shown}");
+    }
+
+    /// Output made of pieces of forms: whole ones, beginnings, and filler, cut up in any way,
+    /// masks as when written whole, and no whole form shows.
+    #[test]
+    fn chunking_never_changes_the_result_with_encoded_forms() {
+        let mut seed = 0x2545f4914f6cdd1du64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        // Few letters, so that forms share beginnings and overlap.
+        let alphabet = b"ab/\"-=";
+        for _ in 0..1500 {
+            let secrets: Vec<String> = (0..1 + next(3))
+                .map(|_| {
+                    (0..4 + next(14))
+                        .map(|_| alphabet[next(alphabet.len() as u64) as usize] as char)
+                        .collect()
+                })
+                .collect();
+            let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+            let all = Secrets::new(refs.iter().map(|s| s.as_bytes())).unwrap();
+            let mut output = Vec::new();
+            for _ in 0..next(6) {
+                let form = &all.sorted[next(all.sorted.len() as u64) as usize];
+                match next(3) {
+                    0 => output.extend_from_slice(form),
+                    1 => output.extend_from_slice(&form[..next(form.len() as u64) as usize]),
+                    _ => output.extend((0..next(4)).map(|_| b"ab=/\\"[next(5) as usize])),
+                }
+            }
+            let whole = mask_with(&all, &output, output.len().max(1));
+            for chunk in [1, 2, 3, 5, 13] {
+                assert_eq!(
+                    mask_with(&all, &output, chunk),
+                    whole,
+                    "secrets {secrets:?}, output {:?}, chunk {chunk}",
+                    String::from_utf8_lossy(&output)
+                );
+            }
+            let shown = whole.split(|&b| b == b'*').collect::<Vec<_>>();
+            for form in &all.sorted {
+                for piece in &shown {
+                    assert!(
+                        !piece.windows(form.len()).any(|w| w == form.as_slice()),
+                        "{:?} in {:?}",
+                        String::from_utf8_lossy(form),
+                        String::from_utf8_lossy(&whole)
+                    );
+                }
+            }
+        }
     }
 }
