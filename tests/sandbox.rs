@@ -243,6 +243,9 @@ fn attack(setup: &Setup, options: &[&str]) -> BTreeMap<String, Value> {
         "never".into(),
     ];
     run.extend(options.iter().map(|o| (*o).to_owned()));
+    if options.contains(&"--sandbox") {
+        run.extend(common::SHOW_CHECKOUT.map(str::to_owned));
+    }
     run.extend(["--".into(), "/usr/bin/python3".into(), HOSTILE.into()]);
     run.push(format!("report={}", report.display()));
     run.extend(setup.hostile_args.iter().cloned());

@@ -72,9 +72,20 @@ pub fn args(plan: &Plan, start: &Start<'_>) -> Vec<OsString> {
         &"--tmpfs",
         &"/tmp",
     ]);
-    let invisible = |path: &Path| path.starts_with("/tmp") || path.starts_with("/proc");
+    // Below the private /tmp (but where bound back) a path is not there to hide.
+    let bound = |path: &Path| {
+        std::iter::once(&plan.cwd)
+            .chain(&plan.writable)
+            .chain(&plan.readable)
+            .any(|b| path.starts_with(b))
+    };
+    let invisible =
+        |path: &Path| (path.starts_with("/tmp") && !bound(path)) || path.starts_with("/proc");
     for dir in plan.emptied.iter().filter(|d| !invisible(d)) {
         push(&[&"--tmpfs", dir, &"--remount-ro", dir]);
+    }
+    for dir in &plan.readable {
+        push(&[&"--ro-bind", dir, dir]);
     }
     for dir in std::iter::once(&plan.cwd).chain(&plan.writable) {
         push(&[&"--bind", dir, dir]);

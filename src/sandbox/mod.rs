@@ -49,8 +49,8 @@ pub const RULES: &[(&str, &str)] = &[
     ),
     (
         "other tools' credentials",
-        "nothing, unless shown (--show PATH): the credential stores listed below, and any \
-         --hide PATH",
+        "nothing, unless shown (--show PATH, which also makes a path below /tmp readable): \
+         the credential stores listed below, and any --hide PATH",
     ),
     (
         "filesystem",
@@ -126,10 +126,10 @@ pub enum SandboxError {
     )]
     NoBwrap,
     #[error(
-        "--allow-write {0}: no such file or directory; create it first, or leave the option \
-         out"
+        "{option} {}: no such file or directory; create it first, or leave the option out",
+        .path.display()
     )]
-    NoSuchPath(PathBuf),
+    NoSuchPath { option: &'static str, path: PathBuf },
     #[error(
         "the sandbox lets the command write its working directory, which is {0} ({why}); cd \
          into a project directory first, or run with --no-sandbox",
@@ -157,6 +157,8 @@ pub struct Plan {
     pub hidden: Vec<PathBuf>,
     /// Emptied, as the person's session directories are.
     pub emptied: Vec<PathBuf>,
+    /// Shown read-only although below /tmp or an emptied directory (`--show`).
+    pub readable: Vec<PathBuf>,
 }
 
 /// What the caller knows of this run: where vault's own files and the person's home are, and
@@ -196,16 +198,20 @@ pub fn plan(request: &Request<'_>) -> Result<Plan, SandboxError> {
     }
     let mut writable = Vec::new();
     for path in request.allow_write {
-        let real = path
-            .canonicalize()
-            .map_err(|_| SandboxError::NoSuchPath(path.clone()))?;
+        let real = path.canonicalize().map_err(|_| SandboxError::NoSuchPath {
+            option: "--allow-write",
+            path: path.clone(),
+        })?;
         writable.push(real);
     }
-    let shown: Vec<PathBuf> = request
-        .show
-        .iter()
-        .map(|p| p.canonicalize().unwrap_or(p.clone()))
-        .collect();
+    let mut shown: Vec<PathBuf> = Vec::new();
+    for path in request.show {
+        let real = path.canonicalize().map_err(|_| SandboxError::NoSuchPath {
+            option: "--show",
+            path: path.clone(),
+        })?;
+        shown.push(real);
+    }
     let stores = home
         .iter()
         .flat_map(|h| CREDENTIAL_STORES.iter().map(move |rel| h.join(rel)));
@@ -252,12 +258,20 @@ pub fn plan(request: &Request<'_>) -> Result<Plan, SandboxError> {
             hidden.push(socket);
         }
     }
+    // What --show names below the private /tmp or an emptied directory is bound back,
+    // read-only (a project kept in /tmp, say); vault's own stay hidden even there.
+    let readable = shown
+        .into_iter()
+        .filter(|p| p.starts_with("/tmp") || emptied.iter().any(|d| p.starts_with(d)))
+        .filter(|p| !hidden.iter().any(|h| p.starts_with(h)))
+        .collect();
     Ok(Plan {
         network: request.network,
         cwd,
         writable,
         hidden,
         emptied,
+        readable,
     })
 }
 
@@ -336,7 +350,7 @@ mod tests {
                 allow_write: &missing,
                 ..Default::default()
             }),
-            Err(SandboxError::NoSuchPath(_))
+            Err(SandboxError::NoSuchPath { .. })
         ));
         assert!(matches!(
             super::plan(&Request {

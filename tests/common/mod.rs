@@ -12,6 +12,11 @@ use tempfile::TempDir;
 pub mod llm;
 pub mod mock;
 
+/// `--show` for the checkout, so that a sandboxed command can read the tests' fixtures and
+/// tools although the checkout is under /tmp, which a sandbox makes private (a no-op where
+/// it is not).
+pub const SHOW_CHECKOUT: [&str; 2] = ["--show", env!("CARGO_MANIFEST_DIR")];
+
 /// A secret that must never show up anywhere but where a user asked for it.
 pub const CANARY: &str = "sk-canary-7Qz9XvLm2Rt8WpYb";
 
@@ -27,8 +32,13 @@ impl Env {
 
     /// A home outside /tmp, as a person's is: a sandbox gives the command a private /tmp,
     /// so only there is what the sandbox hides in the home really there to hide. Commands
-    /// run from `work` beside the home (`cmd_in_work`).
+    /// run from `work` beside the home (`cmd_in_work`). /var/tmp where there is one (the
+    /// checkout itself may be under /tmp), else the tests' own temporary directory.
     pub fn outside_tmp() -> Self {
+        let var_tmp = Path::new("/var/tmp");
+        if var_tmp.is_dir() {
+            return Self::in_dir(&var_tmp.join("vault-tests"));
+        }
         Self::in_dir(Path::new(env!("CARGO_TARGET_TMPDIR")))
     }
 
