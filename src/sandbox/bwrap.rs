@@ -28,11 +28,16 @@ pub struct Start<'a> {
     pub proxy_socket: Option<&'a Path>,
 }
 
-/// `bwrap` on PATH.
+/// Where bubblewrap is looked for: the system's own directories, never PATH, where a
+/// directory of the project (a venv, node_modules/.bin) could hold an agent's own `bwrap`
+/// for the person's next run.
+pub const LOCATIONS: [&str; 3] = ["/usr/bin/bwrap", "/usr/local/bin/bwrap", "/bin/bwrap"];
+
+/// bubblewrap, from [`LOCATIONS`].
 pub fn find() -> Result<PathBuf, SandboxError> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("bwrap"))
+    LOCATIONS
+        .iter()
+        .map(PathBuf::from)
         .find(|candidate| candidate.is_file())
         .ok_or(SandboxError::NoBwrap)
 }
@@ -81,14 +86,19 @@ pub fn args(plan: &Plan, start: &Start<'_>) -> Vec<OsString> {
     };
     let invisible =
         |path: &Path| (path.starts_with("/tmp") && !bound(path)) || path.starts_with("/proc");
+    // Writable first, then what is emptied and hidden over it: an --allow-write that holds
+    // a session directory does not bring its sockets back.
+    for dir in std::iter::once(&plan.cwd).chain(&plan.writable) {
+        push(&[&"--bind", dir, dir]);
+    }
     for dir in plan.emptied.iter().filter(|d| !invisible(d)) {
         push(&[&"--tmpfs", dir, &"--remount-ro", dir]);
     }
     for dir in &plan.readable {
         push(&[&"--ro-bind", dir, dir]);
     }
-    for dir in std::iter::once(&plan.cwd).chain(&plan.writable) {
-        push(&[&"--bind", dir, dir]);
+    for path in &plan.read_only {
+        push(&[&"--ro-bind", path, path]);
     }
     for path in &plan.hidden {
         if invisible(path) || plan.emptied.iter().any(|d| path.starts_with(d)) {
@@ -123,6 +133,9 @@ pub fn args(plan: &Plan, start: &Start<'_>) -> Vec<OsString> {
         let relay = format!("{PROXY_PORT_INSIDE}={PROXY_SOCKET_INSIDE}");
         push(&[&"--relay", &relay]);
     }
+    if plan.network == Network::Host {
+        push(&[&"--host-network"]);
+    }
     push(&[&"--arg0", &start.arg0, &"--", &start.program]);
     args.extend(start.args.iter().cloned());
     args
@@ -155,11 +168,16 @@ pub fn probe(bwrap: &Path) -> Result<(), SandboxError> {
     if probe.is_ok_and(|o| o.status.success()) {
         return Ok(());
     }
+    Err(refusal(&said))
+}
+
+/// What bubblewrap's message says is wrong, and what to do about it.
+fn refusal(said: &str) -> SandboxError {
     let namespaces = said.contains("namespace")
         || said.contains("uid map")
         || said.contains("Operation not permitted")
         || said.contains("Permission denied");
-    Err(if namespaces {
+    if namespaces {
         SandboxError::Setup {
             cause: "this system does not let ordinary users make the namespaces a sandbox \
                     needs (user namespaces are switched off, or an AppArmor rule restricts \
@@ -175,7 +193,7 @@ pub fn probe(bwrap: &Path) -> Result<(), SandboxError> {
             cause: format!("bubblewrap failed ({said})"),
             fix: "check that bwrap works (bwrap --ro-bind / / true)".into(),
         }
-    })
+    }
 }
 
 /// Why bubblewrap could not set the sandbox up, and what to do, from what it says when asked
@@ -190,5 +208,25 @@ pub fn diagnose(bwrap: &Path) -> SandboxError {
                 .into(),
             fix: "check the --allow-write and --hide paths".into(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_of_namespaces_says_what_to_enable() {
+        for said in [
+            "bwrap: No permissions to create new namespace, likely because the kernel does not \
+             allow non-privileged user namespaces.",
+            "bwrap: setting up uid map: Permission denied",
+        ] {
+            let text = refusal(said).to_string();
+            assert!(text.contains("does not let ordinary users"), "{text}");
+            assert!(text.contains("--no-sandbox"), "{text}");
+        }
+        let text = refusal("bwrap: Can't mount proc").to_string();
+        assert!(text.contains("Can't mount proc"), "{text}");
     }
 }

@@ -15,13 +15,15 @@ pub const COMMAND: &str = "__sandbox-init";
 struct Args {
     signals: OwnedFd,
     relay: Option<(u16, PathBuf)>,
+    /// The sandbox shares the machine's network (where abstract sockets live).
+    host_network: bool,
     arg0: OsString,
     program: OsString,
     args: Vec<OsString>,
 }
 
 fn parse(mut argv: impl Iterator<Item = OsString>) -> Option<Args> {
-    let (mut signals, mut relay, mut arg0) = (None, None, None);
+    let (mut signals, mut relay, mut arg0, mut host_network) = (None, None, None, false);
     loop {
         let flag = argv.next()?;
         match flag.to_str()? {
@@ -37,6 +39,7 @@ fn parse(mut argv: impl Iterator<Item = OsString>) -> Option<Args> {
                 relay = Some((port.parse().ok()?, PathBuf::from(path)));
             }
             "--arg0" => arg0 = Some(argv.next()?),
+            "--host-network" => host_network = true,
             "--" => break,
             _ => return None,
         }
@@ -45,6 +48,7 @@ fn parse(mut argv: impl Iterator<Item = OsString>) -> Option<Args> {
     Some(Args {
         signals: signals?,
         relay,
+        host_network,
         arg0: arg0.unwrap_or_else(|| program.clone()),
         program,
         args: argv.collect(),
@@ -74,6 +78,23 @@ pub fn main(argv: impl Iterator<Item = OsString>) -> u8 {
                 return 1;
             }
         }
+    }
+    // Nothing of this process's own (another program may have left descriptors open to
+    // vault) passes to the command, nor the person's kernel session keyring; and the
+    // command cannot ptrace this process to stop it.
+    close_other_descriptors(&args.signals);
+    // SAFETY: keyctl(JOIN_SESSION_KEYRING, NULL) and prctl(SET_DUMPABLE, 0) touch no memory
+    // of ours.
+    unsafe {
+        libc::syscall(libc::SYS_keyctl, 1, std::ptr::null::<libc::c_char>());
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+    if !keep_out_of_abstract_sockets() && args.host_network {
+        eprintln!(
+            "vault: warning: this kernel cannot keep the machine's abstract unix sockets (a \
+             D-Bus session bus, X11) from the sandboxed command on the machine's network \
+             (Landlock scoping needs Linux 6.12); use --network proxy or none"
+        );
     }
     let child = match std::process::Command::new(&args.program)
         .arg0(&args.arg0)
@@ -122,6 +143,41 @@ pub fn main(argv: impl Iterator<Item = OsString>) -> u8 {
 pub fn main(_argv: impl Iterator<Item = OsString>) -> u8 {
     eprintln!("vault: the sandbox is Linux only");
     2
+}
+
+/// Landlock's scope for abstract unix sockets: the command (and all it starts) can connect
+/// to none made outside the sandbox. Whether the kernel enforces it.
+#[cfg(target_os = "linux")]
+fn keep_out_of_abstract_sockets() -> bool {
+    use landlock::{Ruleset, RulesetAttr, RulesetStatus, Scope};
+    Ruleset::default()
+        .scope(Scope::AbstractUnixSocket)
+        .and_then(|ruleset| ruleset.create())
+        .and_then(|ruleset| ruleset.restrict_self())
+        .is_ok_and(|status| status.ruleset == RulesetStatus::FullyEnforced)
+}
+
+/// Closes every descriptor but the standard three, `keep`, and what this process opened
+/// itself since (the relay's listener is opened close-on-exec).
+#[cfg(target_os = "linux")]
+fn close_other_descriptors(keep: &OwnedFd) {
+    use std::os::fd::AsRawFd;
+    let keep = keep.as_raw_fd();
+    let Ok(dir) = std::fs::read_dir("/proc/self/fd") else {
+        return;
+    };
+    let open: Vec<i32> = dir
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse().ok())
+        .collect();
+    for fd in open.into_iter().filter(|&fd| fd > 2 && fd != keep) {
+        // Close-on-exec rather than closed: the listing's own descriptor is among them, and
+        // so may be the relay's listener (already close-on-exec).
+        // SAFETY: fcntl on a descriptor number touches no memory; a stale number fails.
+        unsafe {
+            libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
+        }
+    }
 }
 
 fn spawn_small(f: impl FnOnce() + Send + 'static) {

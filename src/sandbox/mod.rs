@@ -56,7 +56,7 @@ pub const RULES: &[(&str, &str)] = &[
         "filesystem",
         "read-only, except the working directory, a private /tmp and each --allow-write PATH \
          (no ~/.bashrc, crontab, systemd unit, git hook or shell history can be planted \
-         outside them)",
+         outside them; in them, a repository's .git/config and .git/hooks stay read-only)",
     ),
     (
         "session",
@@ -88,6 +88,24 @@ pub const CREDENTIAL_STORES: &[&str] = &[
     ".pypirc",
     ".gnupg",
     ".password-store",
+    ".1password",
+    ".config/op",
+    ".cargo/credentials",
+    ".cargo/credentials.toml",
+    ".codex/auth.json",
+    ".claude/.credentials.json",
+    ".ssh/id_rsa",
+    ".ssh/id_ecdsa",
+    ".ssh/id_ed25519",
+];
+
+/// Sockets of the machine's daemons that would run a command (or a container) outside the
+/// sandbox for whoever can reach them.
+pub const DAEMON_SOCKETS: &[&str] = &[
+    "/run/docker.sock",
+    "/var/run/docker.sock",
+    "/run/podman/podman.sock",
+    "/run/containerd/containerd.sock",
 ];
 
 /// Variables that point into the person's session, removed from a sandboxed command's
@@ -103,6 +121,7 @@ pub const SESSION_VARIABLES: &[&str] = &[
     "STY",
     "SSH_AUTH_SOCK",
     "GNOME_KEYRING_CONTROL",
+    "TMUX_TMPDIR",
 ];
 
 /// The port the proxy has inside a sandbox of its own network (`--network proxy`): the
@@ -120,9 +139,9 @@ pub enum SandboxError {
     )]
     Unsupported,
     #[error(
-        "the sandbox needs bubblewrap (bwrap), which is not on PATH: install it (Debian and \
-         Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap), or run with \
-         --no-sandbox"
+        "the sandbox needs bubblewrap (bwrap), which is not installed (looked for in /usr/bin, \
+         /usr/local/bin and /bin, not on PATH): install it (Debian and Ubuntu: apt-get install \
+         bubblewrap; Fedora: dnf install bubblewrap), or run with --no-sandbox"
     )]
     NoBwrap,
     #[error(
@@ -131,11 +150,17 @@ pub enum SandboxError {
     )]
     NoSuchPath { option: &'static str, path: PathBuf },
     #[error(
-        "the sandbox lets the command write its working directory, which is {0} ({why}); cd \
-         into a project directory first, or run with --no-sandbox",
-        why = if .0 == Path::new("/") { "everything" } else { "your home directory, with its ~/.bashrc" }
+        "the sandbox lets the command write {what}, which is {} and {why}; {fix}, or run with \
+         --no-sandbox",
+        .path.display()
     )]
-    WorkingDirectoryTooWide(PathBuf),
+    TooWide {
+        /// "its working directory" or "--allow-write PATH".
+        what: &'static str,
+        path: PathBuf,
+        why: &'static str,
+        fix: &'static str,
+    },
     #[error("cannot tell the working directory")]
     WorkingDirectory(#[source] std::io::Error),
     #[error(
@@ -159,6 +184,9 @@ pub struct Plan {
     pub emptied: Vec<PathBuf>,
     /// Shown read-only although below /tmp or an emptied directory (`--show`).
     pub readable: Vec<PathBuf>,
+    /// Read-only although below a writable directory: a git repository's configuration and
+    /// hooks, which the person's next git command would run.
+    pub read_only: Vec<PathBuf>,
 }
 
 /// What the caller knows of this run: where vault's own files and the person's home are, and
@@ -180,6 +208,39 @@ pub struct Request<'a> {
     pub bus_socket: Option<PathBuf>,
 }
 
+/// Why a writable `path` would undo the sandbox, if it would: everything, the shared /tmp, the
+/// home or what holds it, the person's configuration (shell start-up, systemd user units,
+/// autostart), or the session's sockets.
+fn too_wide(path: &Path, home: Option<&Path>, session: &[PathBuf]) -> Option<&'static str> {
+    if path == Path::new("/") {
+        return Some("everything");
+    }
+    if ["/tmp", "/var/tmp", "/dev/shm", "/run", "/var/run"]
+        .iter()
+        .any(|shared| path == Path::new(shared))
+    {
+        return Some("shared with every other program (its sockets included)");
+    }
+    if let Some(home) = home {
+        if home.starts_with(path) {
+            return Some("your home directory or holds it, with its ~/.bashrc");
+        }
+        if [".config", ".local", ".ssh", ".profile", ".bashrc", ".zshrc"]
+            .iter()
+            .any(|rel| path.starts_with(home.join(rel)))
+        {
+            return Some("where your shell, services and autostart take their configuration");
+        }
+    }
+    if session
+        .iter()
+        .any(|d| d.starts_with(path) || path.starts_with(d))
+    {
+        return Some("where your session keeps its sockets");
+    }
+    None
+}
+
 /// The plan for `request`, refusing what cannot be kept (a missing --allow-write path, a
 /// working directory that would make home or everything writable).
 pub fn plan(request: &Request<'_>) -> Result<Plan, SandboxError> {
@@ -193,8 +254,19 @@ pub fn plan(request: &Request<'_>) -> Result<Plan, SandboxError> {
     let home = request
         .home
         .map(|h| h.canonicalize().unwrap_or(h.to_owned()));
-    if cwd == Path::new("/") || home.as_deref().is_some_and(|h| h.starts_with(&cwd)) {
-        return Err(SandboxError::WorkingDirectoryTooWide(cwd));
+    let session: Vec<PathBuf> = request
+        .session_dirs
+        .iter()
+        .filter_map(|d| d.canonicalize().ok())
+        .collect();
+    let too_wide = |path: &Path| too_wide(path, home.as_deref(), &session);
+    if let Some(why) = too_wide(&cwd) {
+        return Err(SandboxError::TooWide {
+            what: "its working directory",
+            path: cwd,
+            why,
+            fix: "cd into a project directory first",
+        });
     }
     let mut writable = Vec::new();
     for path in request.allow_write {
@@ -202,6 +274,14 @@ pub fn plan(request: &Request<'_>) -> Result<Plan, SandboxError> {
             option: "--allow-write",
             path: path.clone(),
         })?;
+        if let Some(why) = too_wide(&real) {
+            return Err(SandboxError::TooWide {
+                what: "an --allow-write path",
+                path: real,
+                why,
+                fix: "allow a narrower path (such as ~/.cache/pip)",
+            });
+        }
         writable.push(real);
     }
     let mut shown: Vec<PathBuf> = Vec::new();
@@ -214,7 +294,8 @@ pub fn plan(request: &Request<'_>) -> Result<Plan, SandboxError> {
     }
     let stores = home
         .iter()
-        .flat_map(|h| CREDENTIAL_STORES.iter().map(move |rel| h.join(rel)));
+        .flat_map(|h| CREDENTIAL_STORES.iter().map(move |rel| h.join(rel)))
+        .chain(DAEMON_SOCKETS.iter().map(PathBuf::from));
     let mut hidden: Vec<PathBuf> = Vec::new();
     // vault's own are hidden whatever --show says; only what exists can be shown.
     for (path, showable) in request.own.iter().cloned().map(|p| (p, false)).chain(
@@ -265,6 +346,13 @@ pub fn plan(request: &Request<'_>) -> Result<Plan, SandboxError> {
         .filter(|p| p.starts_with("/tmp") || emptied.iter().any(|d| p.starts_with(d)))
         .filter(|p| !hidden.iter().any(|h| p.starts_with(h)))
         .collect();
+    // A repository in a writable directory may take commits, not new hooks or a config that
+    // runs commands (core.fsmonitor, core.hooksPath, aliases, filters).
+    let read_only = std::iter::once(&cwd)
+        .chain(&writable)
+        .flat_map(|dir| [dir.join(".git/config"), dir.join(".git/hooks")])
+        .filter(|p| p.exists())
+        .collect();
     Ok(Plan {
         network: request.network,
         cwd,
@@ -272,6 +360,7 @@ pub fn plan(request: &Request<'_>) -> Result<Plan, SandboxError> {
         hidden,
         emptied,
         readable,
+        read_only,
     })
 }
 
@@ -295,6 +384,7 @@ pub fn describe() -> String {
         "  credential stores hidden by default (under ~): {}\n",
         CREDENTIAL_STORES.join(", ")
     );
+    out += &format!("  daemon sockets hidden: {}\n", DAEMON_SOCKETS.join(", "));
     out += &format!("  variables removed: {}", SESSION_VARIABLES.join(", "));
     out
 }
@@ -358,7 +448,7 @@ mod tests {
                 home: Some(home.path()),
                 ..Default::default()
             }),
-            Err(SandboxError::WorkingDirectoryTooWide(_))
+            Err(SandboxError::TooWide { .. })
         ));
     }
 }

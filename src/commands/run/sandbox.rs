@@ -162,7 +162,19 @@ pub fn start(
         });
     let resolved = crate::launch::process::resolve_program(program, path.as_deref())?;
     let resolved = std::path::absolute(&resolved).unwrap_or(resolved);
-    let home = std::env::var_os("HOME").map(PathBuf::from);
+    // The home as the system knows it, HOME or not (unset, it must not let the working
+    // directory be the home).
+    let home = crate::paths::Locations::for_current_user()
+        .ok()
+        .and_then(|l| l.home_dir)
+        .or_else(|| std::env::var_os("HOME").map(PathBuf::from));
+    // The state directory exists before the sandbox does, so that it is hidden (a fresh CI
+    // home gets it only at the run's first log line, after the sandbox is made).
+    for dir in ctx.own_dirs() {
+        if let Err(e) = crate::vault::storage::create_private_dir(&dir) {
+            log::debug!("cannot make {}: {e}", dir.display());
+        }
+    }
     // The session's runtime directory (where XDG_RUNTIME_DIR says, or where systemd puts
     // it), and screen's sockets, which are in neither it nor /tmp.
     let runtime_dir = std::env::var_os("XDG_RUNTIME_DIR").map_or_else(
@@ -171,6 +183,13 @@ pub fn start(
     );
     let screen =
         std::env::var_os("SCREENDIR").map_or_else(|| PathBuf::from("/run/screen"), PathBuf::from);
+    // tmux keeps its sockets in $TMUX_TMPDIR/tmux-UID when that is set (else in /tmp).
+    let uid = rustix::process::getuid().as_raw();
+    let tmux =
+        std::env::var_os("TMUX_TMPDIR").map(|d| PathBuf::from(d).join(format!("tmux-{uid}")));
+    // The SSH agent's socket: it signs as the person for whoever reaches it.
+    let mut hide = settings.hide.clone();
+    hide.extend(std::env::var_os("SSH_AUTH_SOCK").map(PathBuf::from));
     let bus_socket = std::env::var("DBUS_SESSION_BUS_ADDRESS")
         .ok()
         .and_then(|a| sandbox::bus_socket(&a));
@@ -180,9 +199,12 @@ pub fn start(
         home: home.as_deref(),
         own: own_files(ctx, doc),
         allow_write: &settings.allow_write,
-        hide: &settings.hide,
+        hide: &hide,
         show: &settings.show,
-        session_dirs: vec![runtime_dir, screen],
+        session_dirs: [Some(runtime_dir), Some(screen), tmux]
+            .into_iter()
+            .flatten()
+            .collect(),
         bus_socket,
     })?;
     let (pipes, signal_fd, status_fd) = Contained::new(bwrap.clone())?;
@@ -208,8 +230,13 @@ pub fn start(
 /// that are recipients of this vault (or that cannot be told apart from one).
 fn own_files(ctx: &Context, doc: &Document) -> Vec<PathBuf> {
     let mut own = Vec::new();
-    let vault = ctx.vault.path();
-    if let (Some(dir), Some(name)) = (vault.parent(), vault.file_name()) {
+    // The vault as named and as it really is (a symlink's target has its own backup).
+    let named = ctx.vault.path();
+    let real = named.canonicalize().unwrap_or_else(|_| named.to_owned());
+    for vault in [named, real.as_path()] {
+        let (Some(dir), Some(name)) = (vault.parent(), vault.file_name()) else {
+            continue;
+        };
         let dir = if dir.as_os_str().is_empty() {
             Path::new(".")
         } else {
