@@ -7,11 +7,11 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::llm::{self, LlmMock};
-use common::{Env, assert_success};
+use common::{Env, Proxy, assert_success};
 use serde_json::Value;
 
 const OPENAI_KEY: &str = "sk-proj-REALkeyNeverLeaves0123456789abcdef";
@@ -362,41 +362,6 @@ fn the_responses_api_runs_keyless_over_a_websocket() {
         requests: 3,
         ..OPENAI_CHAT
     });
-}
-
-/// `vault proxy --listen 127.0.0.1:0`, stopped when dropped.
-struct Proxy {
-    child: Child,
-    pub url: String,
-}
-
-impl Proxy {
-    fn start(env: &Env) -> Self {
-        let mut child = env
-            .cmd()
-            .args(["proxy", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start vault proxy");
-        let mut first = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        let url = first
-            .trim()
-            .strip_prefix("Listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line: {first}"))
-            .to_owned();
-        Self { child, url }
-    }
-}
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn token(env: &Env, agent: &str) -> String {

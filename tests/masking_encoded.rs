@@ -10,7 +10,7 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::process::{Child, Output, Stdio};
+use std::process::Output;
 use std::time::Duration;
 
 use base64::Engine;
@@ -152,41 +152,6 @@ fn encoded_forms_written_a_byte_at_a_time_are_masked() {
     let out = run_printing(&env, &format!("{{ {script}; }} >&2"), &output);
     assert_success(&out, &["run"]);
     assert_eq!(stderr(&out), expected);
-}
-
-/// `vault proxy --listen 127.0.0.1:0`, stopped when dropped.
-struct Proxy {
-    child: Child,
-    url: String,
-}
-
-impl Proxy {
-    fn start(env: &Env) -> Self {
-        let mut child = env
-            .cmd()
-            .args(["proxy", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start vault proxy");
-        let mut first = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        let url = first
-            .trim()
-            .strip_prefix("Listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line: {first}"))
-            .to_owned();
-        Self { child, url }
-    }
-}
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// A provider on loopback whose every answer holds each form of `key`, one a line, in the

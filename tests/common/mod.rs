@@ -322,3 +322,39 @@ pub fn agent_with_values(agent: &str) -> Env {
     env.ok(&["attach", agent, "DB_URL", "--as", "DATABASE_URL"]);
     env
 }
+
+/// `vault proxy --listen 127.0.0.1:0`, stopped when dropped.
+pub struct Proxy {
+    child: std::process::Child,
+    pub url: String,
+}
+
+impl Proxy {
+    pub fn start(env: &Env) -> Self {
+        let mut child = env
+            .cmd()
+            .args(["proxy", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start vault proxy");
+        let mut first = String::new();
+        use std::io::BufRead as _;
+        std::io::BufReader::new(child.stdout.as_mut().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let url = first
+            .trim()
+            .strip_prefix("Listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+            .to_owned();
+        Self { child, url }
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
