@@ -349,17 +349,7 @@ fn refuse(state: &State, admitted: Admitted, message: &Message) -> Option<Messag
     let Message::Text(text) = message else {
         return None;
     };
-    // Only the type and the prewarm flag are read (the rest, often audio, is skipped
-    // unallocated); escapes in the type are decoded as the provider would.
-    #[derive(serde::Deserialize)]
-    struct Head<'a> {
-        #[serde(borrow, rename = "type")]
-        kind: Option<std::borrow::Cow<'a, str>>,
-        generate: Option<bool>,
-    }
-    let head: Head<'_> = serde_json::from_str(text.as_str()).ok()?;
-    // A prewarm (`"generate": false`, as Codex sends first) makes no response.
-    if head.kind.as_deref() != Some("response.create") || head.generate == Some(false) {
+    if !asks_for_a_response(text.as_str()) {
         return None;
     }
     let route = &state.config.routes[admitted.route];
@@ -377,6 +367,56 @@ fn refuse(state: &State, admitted: Admitted, message: &Message) -> Option<Messag
         },
     });
     Some(Message::text(event.to_string()))
+}
+
+/// Whether an agent's message is a `response.create` that generates (a prewarm, `"generate":
+/// false` as Codex sends first, does not). Only those two keys are read, the rest (often
+/// audio) skipped unallocated, escapes decoded as the provider would; a key given twice
+/// counts if any of its values would (a provider may take the first or the last).
+fn asks_for_a_response(text: &str) -> bool {
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+    struct Head {
+        create: bool,
+        prewarm: bool,
+        /// A `generate` that is not `false` (given twice, one may be).
+        generates: bool,
+    }
+    impl<'de> Visitor<'de> for Head {
+        type Value = Head;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an event")
+        }
+        fn visit_map<M: MapAccess<'de>>(mut self, mut map: M) -> Result<Head, M::Error> {
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                match key.as_ref() {
+                    "type" => {
+                        let kind = map.next_value::<serde_json::Value>()?;
+                        self.create |= kind == "response.create";
+                    }
+                    "generate" => {
+                        let generate = map.next_value::<serde_json::Value>()?;
+                        self.prewarm |= generate == false;
+                        self.generates |= generate != false;
+                    }
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(self)
+        }
+    }
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let head = Head {
+        create: false,
+        prewarm: false,
+        generates: false,
+    };
+    match reader.deserialize_map(head) {
+        Ok(head) => head.create && (!head.prewarm || head.generates),
+        // Not a JSON object: the provider will not take it as a request either.
+        Err(_) => false,
+    }
 }
 
 /// A provider's message on its way to the agent: every real key replaced, and usage recorded
@@ -465,6 +505,28 @@ fn meter(state: &State, admitted: Admitted, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_response_create_is_recognised_however_it_is_written() {
+        for asks in [
+            r#"{"type":"response.create"}"#,
+            r#"{"type":"response\u002ecreate","input":"x"}"#,
+            r#"{"type":"x","type":"response.create"}"#,
+            r#"{"type":"response.create","type":"x"}"#,
+            r#"{"audio":"AAAA","type":"response.create","generate":true}"#,
+            r#"{"type":"response.create","generate":false,"generate":true}"#,
+        ] {
+            assert!(asks_for_a_response(asks), "{asks}");
+        }
+        for not in [
+            r#"{"type":"response.create","generate":false}"#,
+            r#"{"type":"input_audio_buffer.append","audio":"response.create"}"#,
+            "not json",
+            r#"["response.create"]"#,
+        ] {
+            assert!(!asks_for_a_response(not), "{not}");
+        }
+    }
 
     #[test]
     fn only_websocket_upgrades_are_taken_over() {
