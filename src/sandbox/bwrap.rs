@@ -26,6 +26,9 @@ pub struct Start<'a> {
     pub status_fd: i32,
     /// With `--network proxy`: the proxy's unix socket outside.
     pub proxy_socket: Option<&'a Path>,
+    /// The working directory, opened (inherited): bound by descriptor, so that swapping the
+    /// path for a symlink after it was checked changes nothing.
+    pub cwd_fd: i32,
 }
 
 /// Where bubblewrap is looked for: the system's own directories, never PATH, where a
@@ -88,7 +91,9 @@ pub fn args(plan: &Plan, start: &Start<'_>) -> Vec<OsString> {
         |path: &Path| (path.starts_with("/tmp") && !bound(path)) || path.starts_with("/proc");
     // Writable first, then what is emptied and hidden over it: an --allow-write that holds
     // a session directory does not bring its sockets back.
-    for dir in std::iter::once(&plan.cwd).chain(&plan.writable) {
+    let cwd_fd = start.cwd_fd.to_string();
+    push(&[&"--bind-fd", &cwd_fd, &plan.cwd]);
+    for dir in &plan.writable {
         push(&[&"--bind", dir, dir]);
     }
     for dir in plan.emptied.iter().filter(|d| !invisible(d)) {

@@ -5,6 +5,8 @@ use std::ffi::{OsStr, OsString};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use std::os::fd::AsRawFd;
+
 use anyhow::Result;
 
 use super::super::{Context, UsageError};
@@ -207,7 +209,26 @@ pub fn start(
             .collect(),
         bus_socket,
     })?;
-    let (pipes, signal_fd, status_fd) = Contained::new(bwrap.clone())?;
+    let (mut pipes, signal_fd, status_fd) = Contained::new(bwrap.clone())?;
+    // The working directory as checked, held open: if it is swapped for a symlink (to the
+    // home, say) after the check, bubblewrap still binds what was checked.
+    let cwd = rustix::fs::open(
+        &plan.cwd,
+        rustix::fs::OFlags::PATH | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::NOFOLLOW,
+        rustix::fs::Mode::empty(),
+    )
+    .map_err(|e| sandbox::SandboxError::WorkingDirectory(e.into()))?;
+    let held = std::fs::read_link(format!("/proc/self/fd/{}", cwd.as_raw_fd()));
+    if held.ok().as_deref() != Some(plan.cwd.as_path()) {
+        return Err(
+            sandbox::SandboxError::WorkingDirectory(std::io::Error::other(
+                "it changed while the sandbox was being made",
+            ))
+            .into(),
+        );
+    }
+    let cwd_fd = cwd.as_raw_fd();
+    pipes.child_ends.push(cwd);
     let vault_exe = std::env::current_exe()?;
     let bwrap_args = bwrap::args(
         &plan,
@@ -219,6 +240,7 @@ pub fn start(
             signal_fd,
             status_fd,
             proxy_socket: proxy_socket.as_deref(),
+            cwd_fd,
         },
     );
     log::debug!("sandbox: {plan:?}");
