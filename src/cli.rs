@@ -174,10 +174,12 @@ impl Cli {
         command.build();
         let mut sub = &mut command;
         for name in path {
-            // The subcommands matched above are in the clap tree by construction.
-            sub = sub
-                .find_subcommand_mut(name)
-                .expect("the subcommands matched above exist in the clap tree");
+            // The subcommands matched above are in the clap tree by construction; were one
+            // not, the command would simply go on as parsed.
+            let Some(next) = sub.find_subcommand_mut(name) else {
+                return cli;
+            };
+            sub = next;
         }
         let name = first.split('=').next().unwrap_or(first);
         let closest = sub
