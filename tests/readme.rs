@@ -22,25 +22,33 @@ fn readme_opens_with_the_quick_start_and_the_test_command() {
     assert!(first_block[1].starts_with("cargo test"), "{first_block:?}");
 }
 
-#[test]
-fn quick_start_runs_without_prompts_and_cleans_up() {
-    let out = Command::new("sh")
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/examples/quickstart.sh"
-        ))
-        .env("VAULT_BIN", env!("CARGO_BIN_EXE_vault"))
-        .env_remove("VAULT_IDENTITY")
-        .env_remove("VAULT_FILE")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+/// Runs the quick start as `set_up` arranges it, with no vault settings inherited and no
+/// stdin; its standard output, once it has succeeded.
+fn quick_start(set_up: impl FnOnce(&mut Command)) -> String {
+    let mut sh = Command::new("sh");
+    sh.arg(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/quickstart.sh"
+    ))
+    .env_remove("VAULT_IDENTITY")
+    .env_remove("VAULT_FILE")
+    .stdin(std::process::Stdio::null());
+    set_up(&mut sh);
+    let out = sh.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    stdout
+}
+
+#[test]
+fn quick_start_runs_without_prompts_and_cleans_up() {
+    let stdout = quick_start(|sh| {
+        sh.env("VAULT_BIN", env!("CARGO_BIN_EXE_vault"));
+    });
     assert!(
         stdout.contains("OPENAI_API_KEY") && stdout.contains("••••"),
         "{stdout}"
@@ -82,26 +90,12 @@ fn quick_start_finds_the_binary_wherever_cargo_builds_it() {
         .parent()
         .and_then(|debug| debug.parent())
         .expect("the target directory");
-    let out = Command::new("sh")
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/examples/quickstart.sh"
-        ))
-        .current_dir("/")
-        .env("CARGO_TARGET_DIR", target)
-        .env("VAULT_BUILD_PROFILE", "dev")
-        .env_remove("VAULT_BIN")
-        .env_remove("VAULT_IDENTITY")
-        .env_remove("VAULT_FILE")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = quick_start(|sh| {
+        sh.current_dir("/")
+            .env("CARGO_TARGET_DIR", target)
+            .env("VAULT_BUILD_PROFILE", "dev")
+            .env_remove("VAULT_BIN");
+    });
     assert!(stdout.contains("Building vault"), "{stdout}");
     assert!(stdout.lines().any(|l| l == "LOG_LEVEL=debug"), "{stdout}");
 }

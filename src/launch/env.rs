@@ -59,6 +59,17 @@ impl EnvValue<'_> {
     }
 }
 
+/// The command's PATH in `env`, where the program is looked for.
+pub fn child_path(env: &[(OsString, EnvValue<'_>)]) -> Option<OsString> {
+    env.iter()
+        .find(|(key, _)| key == "PATH")
+        .map(|(_, value)| match value {
+            EnvValue::Inherited(v) => v.clone(),
+            EnvValue::Attached(v) => OsString::from(v.expose()),
+            EnvValue::Setting(v) => OsString::from(v),
+        })
+}
+
 /// The child's whole environment, in a stable order (inherited first, then attached, then
 /// what comes with provider keys).
 pub fn plan<'d>(

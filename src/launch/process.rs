@@ -333,16 +333,7 @@ pub fn start(
 /// which it must do when the child's environment differs from ours.
 #[cfg(unix)]
 fn command_for(launch: &Launch<'_>) -> Result<Command, LaunchError> {
-    let child_path =
-        launch
-            .env
-            .iter()
-            .find(|(key, _)| key == "PATH")
-            .map(|(_, value)| match value {
-                EnvValue::Inherited(v) => v.clone(),
-                EnvValue::Attached(v) => OsString::from(v.expose()),
-                EnvValue::Setting(v) => OsString::from(v),
-            });
+    let child_path = super::env::child_path(&launch.env);
     let program = resolve_program(&launch.program, child_path.as_deref())?;
     let mut command = Command::new(program);
     // argv[0] as typed, as a shell passes it (busybox-style tools look at it).

@@ -154,14 +154,7 @@ pub fn start(
     proxy_socket: Option<PathBuf>,
 ) -> Result<(OsString, Vec<OsString>, Contained)> {
     let bwrap = bwrap::find()?;
-    let path = child_env
-        .iter()
-        .find(|(k, _)| k == "PATH")
-        .and_then(|(_, v)| match v {
-            EnvValue::Inherited(v) => Some(v.clone()),
-            EnvValue::Setting(v) => Some(OsString::from(v)),
-            EnvValue::Attached(_) => None,
-        });
+    let path = crate::launch::env::child_path(child_env);
     let resolved = crate::launch::process::resolve_program(program, path.as_deref())?;
     let resolved = std::path::absolute(&resolved).unwrap_or(resolved);
     // The home as the system knows it, HOME or not (unset, it must not let the working
@@ -179,14 +172,12 @@ pub fn start(
     }
     // The session's runtime directory (where XDG_RUNTIME_DIR says, or where systemd puts
     // it), and screen's sockets, which are in neither it nor /tmp.
-    let runtime_dir = std::env::var_os("XDG_RUNTIME_DIR").map_or_else(
-        || PathBuf::from(format!("/run/user/{}", rustix::process::getuid().as_raw())),
-        PathBuf::from,
-    );
+    let uid = rustix::process::getuid().as_raw();
+    let runtime_dir = std::env::var_os("XDG_RUNTIME_DIR")
+        .map_or_else(|| PathBuf::from(format!("/run/user/{uid}")), PathBuf::from);
     let screen =
         std::env::var_os("SCREENDIR").map_or_else(|| PathBuf::from("/run/screen"), PathBuf::from);
     // tmux keeps its sockets in $TMUX_TMPDIR/tmux-UID when that is set (else in /tmp).
-    let uid = rustix::process::getuid().as_raw();
     let tmux =
         std::env::var_os("TMUX_TMPDIR").map(|d| PathBuf::from(d).join(format!("tmux-{uid}")));
     // The SSH agent's socket: it signs as the person for whoever reaches it.
