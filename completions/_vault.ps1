@@ -442,7 +442,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
         'vault;agent;create' {
             [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'Entries to attach right away (as with `vault attach`)')
             [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'A default container image for `vault run`')
-            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'The sandbox''s network: host, proxy (only the vault proxy) or none')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'The network in the sandbox and in containers: host, proxy (only the vault proxy) or none')
             [CompletionResult]::new('--allow-write', '--allow-write', [CompletionResultType]::ParameterName, 'A path the sandboxed agent may write besides its working directory; repeat it')
             [CompletionResult]::new('--command', '--command', [CompletionResultType]::ParameterName, 'A default command for `vault run` (put it last: everything after it is the command)')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
@@ -460,7 +460,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
         }
         'vault;agent;set' {
             [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'A default container image for `vault run`')
-            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'The sandbox''s network: host, proxy (only the vault proxy) or none')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'The network in the sandbox and in containers: host, proxy (only the vault proxy) or none')
             [CompletionResult]::new('--allow-write', '--allow-write', [CompletionResultType]::ParameterName, 'The paths the sandboxed agent may write besides its working directory (replaces the stored ones); repeat it for each')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Keyless mode''s request limit for one provider, such as openai=100/60s, or PROVIDER=off for none; repeat it for each provider [default: openai 100/60s, anthropic 50/60s, others 100/60s]')
             [CompletionResult]::new('--budget', '--budget', [CompletionResultType]::ParameterName, 'Keyless mode''s spending limit in estimated US dollars per UTC day, calendar month or in total, such as 5usd/day, 50usd/month or 20usd/total')
@@ -666,7 +666,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Run the command in a container of this image (default: the agent''s stored image)')
             [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'The container engine: docker, podman or a path [default: VAULT_CONTAINER_ENGINE, else docker, else podman]')
             [CompletionResult]::new('--engine-arg', '--engine-arg', [CompletionResultType]::ParameterName, 'An extra argument for the engine''s `run`, before the image (volumes, network, user); repeat it for each: --engine-arg=-v --engine-arg=/data:/data')
-            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'The sandbox''s network: host (the machine''s), proxy (only the vault proxy) or none [default: the agent''s, else host]')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'The network: host (the machine''s), proxy (only the vault proxy) or none; for the sandbox and for containers alike [default: the agent''s, else host for the sandbox and the engine''s own for a container]')
             [CompletionResult]::new('--allow-write', '--allow-write', [CompletionResultType]::ParameterName, 'A path the sandboxed command may write besides its working directory and /tmp; repeat it for each (added to the agent''s own)')
             [CompletionResult]::new('--hide', '--hide', [CompletionResultType]::ParameterName, 'A path the sandbox hides too; repeat it for each')
             [CompletionResult]::new('--show', '--show', [CompletionResultType]::ParameterName, 'A credential store the sandbox hides by default that this command may read (such as ~/.kube); repeat it for each')
@@ -689,7 +689,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             break
         }
         'vault;proxy' {
-            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Where to listen: a loopback address and port (127.0.0.1:PORT, [::1]:PORT or localhost:PORT; port 0 picks a free one)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Where to listen: a loopback address and port (127.0.0.1:PORT, [::1]:PORT or localhost:PORT), or a container bridge''s, by name or address (docker0:PORT, 172.17.0.1:PORT) for containers; port 0 picks a free one')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)')

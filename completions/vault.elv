@@ -400,7 +400,7 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;agent;create'= {
             cand --attach 'Entries to attach right away (as with `vault attach`)'
             cand --image 'A default container image for `vault run`'
-            cand --network 'The sandbox''s network: host, proxy (only the vault proxy) or none'
+            cand --network 'The network in the sandbox and in containers: host, proxy (only the vault proxy) or none'
             cand --allow-write 'A path the sandboxed agent may write besides its working directory; repeat it'
             cand --command 'A default command for `vault run` (put it last: everything after it is the command)'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
@@ -417,7 +417,7 @@ set edit:completion:arg-completer[vault] = {|@words|
         }
         &'vault;agent;set'= {
             cand --image 'A default container image for `vault run`'
-            cand --network 'The sandbox''s network: host, proxy (only the vault proxy) or none'
+            cand --network 'The network in the sandbox and in containers: host, proxy (only the vault proxy) or none'
             cand --allow-write 'The paths the sandboxed agent may write besides its working directory (replaces the stored ones); repeat it for each'
             cand --rate 'Keyless mode''s request limit for one provider, such as openai=100/60s, or PROVIDER=off for none; repeat it for each provider [default: openai 100/60s, anthropic 50/60s, others 100/60s]'
             cand --budget 'Keyless mode''s spending limit in estimated US dollars per UTC day, calendar month or in total, such as 5usd/day, 50usd/month or 20usd/total'
@@ -602,7 +602,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --image 'Run the command in a container of this image (default: the agent''s stored image)'
             cand --engine 'The container engine: docker, podman or a path [default: VAULT_CONTAINER_ENGINE, else docker, else podman]'
             cand --engine-arg 'An extra argument for the engine''s `run`, before the image (volumes, network, user); repeat it for each: --engine-arg=-v --engine-arg=/data:/data'
-            cand --network 'The sandbox''s network: host (the machine''s), proxy (only the vault proxy) or none [default: the agent''s, else host]'
+            cand --network 'The network: host (the machine''s), proxy (only the vault proxy) or none; for the sandbox and for containers alike [default: the agent''s, else host for the sandbox and the engine''s own for a container]'
             cand --allow-write 'A path the sandboxed command may write besides its working directory and /tmp; repeat it for each (added to the agent''s own)'
             cand --hide 'A path the sandbox hides too; repeat it for each'
             cand --show 'A credential store the sandbox hides by default that this command may read (such as ~/.kube); repeat it for each'
@@ -624,7 +624,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --version 'Print version'
         }
         &'vault;proxy'= {
-            cand --listen 'Where to listen: a loopback address and port (127.0.0.1:PORT, [::1]:PORT or localhost:PORT; port 0 picks a free one)'
+            cand --listen 'Where to listen: a loopback address and port (127.0.0.1:PORT, [::1]:PORT or localhost:PORT), or a container bridge''s, by name or address (docker0:PORT, 172.17.0.1:PORT) for containers; port 0 picks a free one'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
             cand --json 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'

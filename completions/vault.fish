@@ -254,7 +254,7 @@ complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_s
 complete -c vault -n "__fish_vault_using_subcommand agent; and not __fish_seen_subcommand_from create set token rotate-token list ls show rm remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l attach -d 'Entries to attach right away (as with `vault attach`)' -r
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l image -d 'A default container image for `vault run`' -r
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l network -d 'The sandbox\'s network: host, proxy (only the vault proxy) or none' -r -f -a "host\t'The machine\'s network (the proxy on loopback)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l network -d 'The network in the sandbox and in containers: host, proxy (only the vault proxy) or none' -r -f -a "host\t'The machine\'s network (the proxy on loopback)'
 proxy\t'Its own network namespace, where the only thing reachable is the vault proxy'
 none\t'Its own network namespace with nothing in it but loopback'"
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -l allow-write -d 'A path the sandboxed agent may write besides its working directory; repeat it' -r -F
@@ -268,7 +268,7 @@ complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subco
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l image -d 'A default container image for `vault run`' -r
-complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l network -d 'The sandbox\'s network: host, proxy (only the vault proxy) or none' -r -f -a "host\t'The machine\'s network (the proxy on loopback)'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l network -d 'The network in the sandbox and in containers: host, proxy (only the vault proxy) or none' -r -f -a "host\t'The machine\'s network (the proxy on loopback)'
 proxy\t'Its own network namespace, where the only thing reachable is the vault proxy'
 none\t'Its own network namespace with nothing in it but loopback'"
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l allow-write -d 'The paths the sandboxed agent may write besides its working directory (replaces the stored ones); repeat it for each' -r -F
@@ -385,7 +385,7 @@ never\t'Never mask: the command writes straight to vault\'s own output'"
 complete -c vault -n "__fish_vault_using_subcommand run" -l image -d 'Run the command in a container of this image (default: the agent\'s stored image)' -r
 complete -c vault -n "__fish_vault_using_subcommand run" -l engine -d 'The container engine: docker, podman or a path [default: VAULT_CONTAINER_ENGINE, else docker, else podman]' -r
 complete -c vault -n "__fish_vault_using_subcommand run" -l engine-arg -d 'An extra argument for the engine\'s `run`, before the image (volumes, network, user); repeat it for each: --engine-arg=-v --engine-arg=/data:/data' -r
-complete -c vault -n "__fish_vault_using_subcommand run" -l network -d 'The sandbox\'s network: host (the machine\'s), proxy (only the vault proxy) or none [default: the agent\'s, else host]' -r -f -a "host\t'The machine\'s network (the proxy on loopback)'
+complete -c vault -n "__fish_vault_using_subcommand run" -l network -d 'The network: host (the machine\'s), proxy (only the vault proxy) or none; for the sandbox and for containers alike [default: the agent\'s, else host for the sandbox and the engine\'s own for a container]' -r -f -a "host\t'The machine\'s network (the proxy on loopback)'
 proxy\t'Its own network namespace, where the only thing reachable is the vault proxy'
 none\t'Its own network namespace with nothing in it but loopback'"
 complete -c vault -n "__fish_vault_using_subcommand run" -l allow-write -d 'A path the sandboxed command may write besides its working directory and /tmp; repeat it for each (added to the agent\'s own)' -r -F
@@ -404,7 +404,7 @@ complete -c vault -n "__fish_vault_using_subcommand run" -l json -d 'Print listi
 complete -c vault -n "__fish_vault_using_subcommand run" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vault -n "__fish_vault_using_subcommand run" -s V -l version -d 'Print version'
-complete -c vault -n "__fish_vault_using_subcommand proxy" -l listen -d 'Where to listen: a loopback address and port (127.0.0.1:PORT, [::1]:PORT or localhost:PORT; port 0 picks a free one)' -r
+complete -c vault -n "__fish_vault_using_subcommand proxy" -l listen -d 'Where to listen: a loopback address and port (127.0.0.1:PORT, [::1]:PORT or localhost:PORT), or a container bridge\'s, by name or address (docker0:PORT, 172.17.0.1:PORT) for containers; port 0 picks a free one' -r
 complete -c vault -n "__fish_vault_using_subcommand proxy" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand proxy" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand proxy" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'

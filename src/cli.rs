@@ -439,7 +439,9 @@ pub struct GetArgs {
 }
 
 const PROXY_AFTER_HELP: &str = "\
-The proxy listens on loopback only and serves each provider under its own path: an agent
+The proxy listens on loopback, or for containers on a container bridge of this machine
+(--listen docker0:8765; never 0.0.0.0 or a network card's address), and serves each provider
+under its own path: an agent
 sets OPENAI_BASE_URL=http://127.0.0.1:8765/openai/v1 or
 ANTHROPIC_BASE_URL=http://127.0.0.1:8765/anthropic (vault prints the whole list when it
 starts) and puts its token where the key would go. The proxy checks the token, checks that
@@ -455,7 +457,8 @@ tokens. It runs until interrupted (Ctrl-C, SIGTERM).
 Examples:
   vault agent token agent-x
   vault proxy
-  vault proxy --listen 127.0.0.1:0";
+  vault proxy --listen 127.0.0.1:0
+  vault proxy --listen docker0:8765      (docker containers: http://172.17.0.1:8765/…)";
 
 /// `vault run --help`'s long text; the variables keyless runs keep from the command come from
 /// the catalog.
@@ -485,7 +488,13 @@ life of the command. Each attached provider key's variable (and its aliases, suc
 CODEX_API_KEY) holds a random token for this run, and the provider's base-URL variables
 (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, …) the proxy's address; the proxy puts the real key in the
 requests (WebSockets included), enforces the agent's rate limits and budget, and records usage
-(vault usage). Keyless runs use no container.
+(vault usage).
+
+A keyless run with an image gets the same, the proxy where the container reaches it: with
+podman (root or rootless) on 127.0.0.1:8765 inside the container's own network namespace
+(created, the proxy bound inside, then started); with docker on its bridge's gateway
+(172.17.0.1); with --network host on this machine's loopback. --network proxy gives the
+container no network but the proxy (podman only); --network none, none at all.
 
 {}
 
@@ -504,6 +513,7 @@ Examples:
   vault run agent-x --keyless -- python bot.py
   vault run coder --keyless -- claude -p \"fix the failing test\"
   vault run coder --keyless --network proxy --allow-write ~/.cache -- python agent.py
+  vault run bot --keyless --image python:3.12 --network proxy -- python /app/bot.py
   vault run bot --engine podman --engine-arg=-v --engine-arg=$PWD:/app -- python /app/bot.py",
         wrap(&credentials, 96),
         crate::sandbox::describe()
@@ -669,7 +679,7 @@ pub enum AgentCommand {
         /// Start it in a sandbox by default, keyless or not
         #[arg(long)]
         sandbox: bool,
-        /// The sandbox's network: host, proxy (only the vault proxy) or none
+        /// The network in the sandbox and in containers: host, proxy (only the vault proxy) or none
         #[arg(long, value_enum, value_name = "MODE")]
         network: Option<crate::sandbox::Network>,
         /// A path the sandboxed agent may write besides its working directory; repeat it
@@ -731,7 +741,7 @@ pub struct AgentSetArgs {
     /// Start it without a sandbox by default, even keyless
     #[arg(long)]
     pub no_sandbox: bool,
-    /// The sandbox's network: host, proxy (only the vault proxy) or none
+    /// The network in the sandbox and in containers: host, proxy (only the vault proxy) or none
     #[arg(long, value_enum, value_name = "MODE")]
     pub network: Option<crate::sandbox::Network>,
     /// The paths the sandboxed agent may write besides its working directory (replaces the
@@ -777,7 +787,8 @@ fn parse_budget(text: &str) -> Result<crate::vault::keyless::Budget, String> {
 #[derive(Debug, Args)]
 pub struct ProxyArgs {
     /// Where to listen: a loopback address and port (127.0.0.1:PORT, [::1]:PORT or
-    /// localhost:PORT; port 0 picks a free one)
+    /// localhost:PORT), or a container bridge's, by name or address (docker0:PORT,
+    /// 172.17.0.1:PORT) for containers; port 0 picks a free one
     #[arg(long, default_value = "127.0.0.1:8765", value_name = "ADDR:PORT")]
     pub listen: String,
 }
@@ -870,8 +881,9 @@ pub struct RunArgs {
     /// Run without the sandbox, even keyless (stderr says what that leaves open)
     #[arg(long)]
     pub no_sandbox: bool,
-    /// The sandbox's network: host (the machine's), proxy (only the vault proxy) or none
-    /// [default: the agent's, else host]
+    /// The network: host (the machine's), proxy (only the vault proxy) or none; for the
+    /// sandbox and for containers alike [default: the agent's, else host for the sandbox and
+    /// the engine's own for a container]
     #[arg(long, value_enum, value_name = "MODE")]
     pub network: Option<crate::sandbox::Network>,
     /// A path the sandboxed command may write besides its working directory and /tmp; repeat

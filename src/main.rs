@@ -3,14 +3,19 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // Inside a sandbox, vault's binary is first the sandbox's init (not a command of its own:
-    // no --help or completion knows it).
+    // Inside a sandbox, vault's binary is first the sandbox's init, and for a keyless
+    // container it is the helper that listens inside the container (neither is a command of
+    // its own: no --help or completion knows them).
     let mut argv = std::env::args_os().skip(1);
-    if argv
-        .next()
-        .is_some_and(|a| a == vault::sandbox::init::COMMAND)
-    {
-        return ExitCode::from(vault::sandbox::init::main(argv));
+    match argv.next() {
+        Some(a) if a == vault::sandbox::init::COMMAND => {
+            return ExitCode::from(vault::sandbox::init::main(argv));
+        }
+        #[cfg(target_os = "linux")]
+        Some(a) if a == vault::launch::container::netns::COMMAND => {
+            return ExitCode::from(vault::launch::container::netns::main(argv));
+        }
+        _ => {}
     }
     // Usage errors exit with 2 inside parse().
     let cli = vault::cli::Cli::parse_checked();

@@ -16,7 +16,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::llm::LlmMock;
-use common::{Env, have, stderr};
+use common::{Env, as_user, copy_setup, have, is_root, stderr};
 use serde_json::Value;
 
 const OPENAI_KEY: &str = "sk-proj-SANDBOXrealKEY0123456789abcdefgh";
@@ -25,11 +25,6 @@ const HOSTILE: &str = concat!(
     "/tests/fixtures/hostile_agent.py"
 );
 const NOBODY: u32 = 65534;
-
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() == 0 }
-}
 
 /// What the sandbox tests need: bubblewrap, the system's python3 (the hostile agent), and
 /// setpriv to become an ordinary user when the tests run as root.
@@ -60,31 +55,7 @@ fn as_ordinary_user(cmd: &Command) -> Command {
         copy_setup(cmd, &mut same);
         return same;
     }
-    let mut setpriv = Command::new("setpriv");
-    setpriv
-        .args([
-            format!("--reuid={NOBODY}"),
-            format!("--regid={NOBODY}"),
-            "--clear-groups".into(),
-            "--".into(),
-        ])
-        .arg(cmd.get_program())
-        .args(cmd.get_args());
-    copy_setup(cmd, &mut setpriv);
-    setpriv
-}
-
-fn copy_setup(from: &Command, to: &mut Command) {
-    to.env_clear();
-    for (k, v) in from.get_envs() {
-        if let Some(v) = v {
-            to.env(k, v);
-        }
-    }
-    if let Some(dir) = from.get_current_dir() {
-        to.current_dir(dir);
-    }
-    to.stdin(Stdio::null());
+    as_user(cmd, NOBODY, NOBODY)
 }
 
 /// An abstract unix socket the test listens on, which says hello (a D-Bus bus or X11 may
@@ -351,17 +322,7 @@ fn the_openai_sdk_answers_in_the_sandbox_and_with_only_the_proxy_for_network() {
     env.init();
     let mock = LlmMock::start(OPENAI_KEY);
     mock.release();
-    common::run_piped(
-        env.cmd().args([
-            "provider",
-            "add",
-            "openai",
-            "--base-url",
-            &mock.base_url("/v1"),
-        ]),
-        OPENAI_KEY.as_bytes(),
-    );
-    env.ok(&["attach", "bot", "OPENAI_API_KEY"]);
+    mock.serve_openai_key(&env, OPENAI_KEY, "bot");
     let script = format!(
         "import json, os, socket\n\
          from openai import OpenAI\n\

@@ -328,6 +328,15 @@ fn list(ctx: &Context) -> Result<()> {
 /// A command as one could type it again.
 /// What `agent show` says of the agent's sandbox.
 fn sandbox_view(agent: &crate::vault::agents::Agent) -> String {
+    if let Some(image) = &agent.image {
+        let network = agent
+            .network
+            .map_or("the engine's own", crate::sandbox::Network::as_str);
+        return format!(
+            "its container's (image {image}), network {network}; vault run --no-container \
+             runs it on this machine"
+        );
+    }
     let on = agent.sandbox.unwrap_or(agent.keyless);
     let why = match agent.sandbox {
         None if on => " (it runs keyless)",

@@ -20,7 +20,7 @@ pub(super) fn pricing(ctx: &Context) -> Result<Pricing> {
 
 pub fn run(ctx: &Context, args: &ProxyArgs) -> Result<()> {
     // The address is checked before anything else: a refusal costs no passphrase.
-    let listener = proxy::bind_loopback(&args.listen)?;
+    let listener = proxy::bind_listen(&args.listen)?;
     let addr = listener.local_addr()?;
     proxy::keep_out_of_debuggers();
     let doc = ctx.open()?;

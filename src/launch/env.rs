@@ -59,6 +59,18 @@ impl EnvValue<'_> {
     }
 }
 
+/// Sets `env` as the whole environment of `command`.
+pub fn apply(command: &mut std::process::Command, env: &[(OsString, EnvValue<'_>)]) {
+    command.env_clear();
+    for (key, value) in env {
+        match value {
+            EnvValue::Inherited(v) => command.env(key, v),
+            EnvValue::Attached(v) => command.env(key, v.expose()),
+            EnvValue::Setting(v) => command.env(key, v),
+        };
+    }
+}
+
 /// The command's PATH in `env`, where the program is looked for.
 pub fn child_path(env: &[(OsString, EnvValue<'_>)]) -> Option<OsString> {
     env.iter()

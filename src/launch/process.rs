@@ -240,17 +240,8 @@ pub fn start(
 ) -> Result<Running, LaunchError> {
     let name = launch.program.to_string_lossy().into_owned();
     let mut command = command_for(&launch)?;
-    command
-        .args(&launch.args)
-        .env_clear()
-        .stdin(Stdio::inherit());
-    for (key, value) in &launch.env {
-        match value {
-            EnvValue::Inherited(v) => command.env(key, v),
-            EnvValue::Attached(v) => command.env(key, v.expose()),
-            EnvValue::Setting(v) => command.env(key, v),
-        };
-    }
+    command.args(&launch.args).stdin(Stdio::inherit());
+    super::env::apply(&mut command, &launch.env);
     let secrets = secrets.filter(|s| !s.is_empty());
     let piped = |masked: bool| {
         if masked && secrets.is_some() {

@@ -4,6 +4,7 @@
 //! key where it came, forwards the request, passes the answer back as it arrives (with every
 //! real key scrubbed out) and records the tokens used.
 
+pub mod bridge;
 mod limits;
 pub mod pricing;
 mod server;
@@ -138,6 +139,13 @@ pub enum ProxyError {
          who can reach it can spend the keys behind it"
     )]
     NotLoopback(String),
+    #[error(
+        "the proxy listens on loopback (127.0.0.1, ::1, localhost) or a container bridge \
+         (this machine's: {bridges}), not `{given}`: anyone who can reach it can spend the \
+         keys behind it, and a wildcard or a network card's address is reachable from other \
+         machines"
+    )]
+    NotLoopbackOrBridge { given: String, bridges: String },
     #[error("`{0}` is not an address and port such as 127.0.0.1:8765")]
     BadAddress(String),
     #[error(
@@ -178,6 +186,52 @@ pub fn bind_loopback(text: &str) -> Result<TcpListener, ProxyError> {
         text.to_owned(),
         last.unwrap_or_else(|| std::io::Error::other("no address")),
     ))
+}
+
+/// Binds `ip:port`, an address of one of this machine's container bridges (docker0's
+/// 172.17.0.1, say), refusing any other.
+pub fn bind_gateway(ip: IpAddr, port: u16) -> Result<TcpListener, ProxyError> {
+    let Some(bridge) = bridge::with_address(ip) else {
+        return Err(not_loopback_or_bridge(&ip.to_string()));
+    };
+    let addr = SocketAddr::new(bridge.ip, port);
+    TcpListener::bind(addr)
+        .map_err(|e| ProxyError::Listen(format!("{addr} ({})", bridge.interface), e))
+}
+
+fn not_loopback_or_bridge(given: &str) -> ProxyError {
+    let bridges: Vec<String> = bridge::all()
+        .iter()
+        .map(|b| format!("{} {}", b.interface, b.ip))
+        .collect();
+    ProxyError::NotLoopbackOrBridge {
+        given: given.to_owned(),
+        bridges: match bridges.is_empty() {
+            true => "none".into(),
+            false => bridges.join(", "),
+        },
+    }
+}
+
+/// Binds what `vault proxy --listen` names: a loopback address and port, or a container
+/// bridge's, by its address (`172.17.0.1:8765`) or its name (`docker0:8765`).
+pub fn bind_listen(text: &str) -> Result<TcpListener, ProxyError> {
+    let (host, port) = text
+        .rsplit_once(':')
+        .ok_or_else(|| ProxyError::BadAddress(text.to_owned()))?;
+    let port: u16 = port
+        .parse()
+        .map_err(|_| ProxyError::BadAddress(text.to_owned()))?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match host.parse::<IpAddr>() {
+        Ok(ip) if is_loopback(ip) => bind_loopback(text),
+        Ok(ip) => bind_gateway(ip, port),
+        Err(_) if host.eq_ignore_ascii_case("localhost") => bind_loopback(text),
+        Err(_) => match bridge::named(host) {
+            Some(bridge) => bind_gateway(bridge.ip, port),
+            None => Err(not_loopback_or_bridge(host)),
+        },
+    }
 }
 
 /// Whether `ip` is loopback (`::ffff:127.0.0.1` included).

@@ -103,6 +103,39 @@ impl LlmMock {
     pub fn good_key(&self) -> &str {
         &self.good_key
     }
+
+    /// Stores `key` in `env`'s vault as the openai provider key, its endpoint this mock, and
+    /// attaches it to `agent`.
+    pub fn serve_openai_key(&self, env: &super::Env, key: &str, agent: &str) {
+        env.ok_with_stdin(
+            &[
+                "provider",
+                "add",
+                "openai",
+                "--base-url",
+                &self.base_url("/v1"),
+            ],
+            key.as_bytes(),
+        );
+        env.ok(&["attach", agent, "OPENAI_API_KEY"]);
+    }
+
+    /// The JSON lines a client fixture prints on `stdout`, releasing this mock's streams as
+    /// soon as the client says the first text arrived (`first-delta`).
+    pub fn client_lines(&self, stdout: impl Read) -> Vec<Value> {
+        use std::io::BufRead as _;
+        let mut lines = Vec::new();
+        for line in BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            let value: Value = serde_json::from_str(&line)
+                .unwrap_or_else(|_| panic!("not a JSON line from the client: {line}"));
+            if value["event"] == "first-delta" {
+                self.release();
+            }
+            lines.push(value);
+        }
+        lines
+    }
 }
 
 fn serve(stream: TcpStream, good_key: &str, shared: &Shared) {

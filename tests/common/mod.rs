@@ -9,6 +9,7 @@ use std::process::{Command, Output, Stdio};
 
 use tempfile::TempDir;
 
+pub mod engines;
 pub mod llm;
 pub mod mock;
 
@@ -236,6 +237,43 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Whether the tests run as root (CI does; a containment test's hostile side must not).
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Gives `to` the environment, working directory and (null) stdin of `from`.
+pub fn copy_setup(from: &Command, to: &mut Command) {
+    to.env_clear();
+    for (k, v) in from.get_envs() {
+        if let Some(v) = v {
+            to.env(k, v);
+        }
+    }
+    if let Some(dir) = from.get_current_dir() {
+        to.current_dir(dir);
+    }
+    to.stdin(Stdio::null());
+}
+
+/// `cmd` (program, arguments, environment, directory) as user `uid`, group `gid`, through
+/// setpriv (only root can).
+pub fn as_user(cmd: &Command, uid: u32, gid: u32) -> Command {
+    let mut setpriv = Command::new("setpriv");
+    setpriv
+        .args([
+            format!("--reuid={uid}"),
+            format!("--regid={gid}"),
+            "--clear-groups".into(),
+            "--".into(),
+        ])
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    copy_setup(cmd, &mut setpriv);
+    setpriv
+}
+
 /// Whether an outside tool the test needs is installed. On a developer's machine a missing
 /// tool skips the test with a note; under CI=true it is a failure (.ci/run installs it).
 pub fn have(tool: &str) -> bool {
@@ -331,9 +369,14 @@ pub struct Proxy {
 
 impl Proxy {
     pub fn start(env: &Env) -> Self {
+        Self::listening(env, "127.0.0.1:0")
+    }
+
+    /// `vault proxy --listen LISTEN`.
+    pub fn listening(env: &Env, listen: &str) -> Self {
         let mut child = env
             .cmd()
-            .args(["proxy", "--listen", "127.0.0.1:0"])
+            .args(["proxy", "--listen", listen])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -9,12 +9,16 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
+mod container;
+mod listener;
 mod sandbox;
+
+use listener::{ProxyAt, ProxyListener};
 
 use super::{Context, UsageError, now};
 use crate::audit::{Event, Record};
 use crate::cli::{MaskMode, RunArgs};
-use crate::launch::container;
+use crate::launch::container::{ENGINE_FAILED, EngineError};
 use crate::launch::env::{self, EnvOptions, Keyless};
 use crate::launch::mask::Secrets;
 use crate::launch::process::{self, Launch};
@@ -66,18 +70,18 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         )
         .into());
     }
-    if keyless && image.is_some() {
-        return Err(UsageError(
-            "keyless runs use no container: the proxy listens on this machine's loopback, \
-             which a container does not share; run with --no-container, or with --no-keyless"
-                .into(),
-        )
-        .into());
-    }
     let contained = sandbox::settings(ctx, &args, agent, keyless, image.is_some())?;
-    let network = contained.as_ref().map(|c| c.network);
-    let (keyless, proxy) = match keyless {
-        true => match prepare_keyless(ctx, &doc, &args.agent, &attached, network)? {
+    let boxed = image
+        .as_deref()
+        .map(|image| container::settings(&args, agent, &attached, keyless, image))
+        .transpose()?;
+    let proxy_at = match (&boxed, &contained) {
+        (Some(boxed), _) => boxed.proxy_at.unwrap_or(ProxyAt::Loopback),
+        (None, Some(c)) if c.network == crate::sandbox::Network::Proxy => ProxyAt::SandboxSocket,
+        (None, _) => ProxyAt::Loopback,
+    };
+    let (keyless, mut proxy) = match keyless {
+        true => match prepare_keyless(ctx, &doc, &args.agent, &attached, proxy_at)? {
             Some(k) => (Some(k.env), Some((k.config, k.listener))),
             None => (None, None),
         },
@@ -117,7 +121,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
     );
     // In a container, the engine is the child: it passes the attached names on with -e.
     let mut sandbox_pipes = None;
-    let (program, program_args, engine) = match &image {
+    let (program, program_args, created) = match &image {
         None => {
             let (program, rest): (OsString, Vec<OsString>) = command
                 .split_first()
@@ -135,50 +139,59 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
                 None => (program, rest, None),
             }
         }
-        Some(image) => {
-            let named = args.engine.clone().or_else(|| {
-                std::env::var("VAULT_CONTAINER_ENGINE")
-                    .ok()
-                    .filter(|e| !e.is_empty())
-            });
-            let engine =
-                container::find_engine(named.as_deref(), std::env::var_os("PATH").as_deref())?;
-            if let Some(a) = attached
-                .iter()
-                .find(|a| container::configures_engine(a.env_name))
-            {
-                return Err(UsageError(format!(
-                    "{} is attached to {} as {}, a variable that configures the container \
-                     engine itself (it could send the container and its values to another \
-                     daemon); attach it under another name (vault attach {} {} --as OTHER) or \
-                     run without a container (--no-container)",
-                    a.entry_name, args.agent, a.env_name, args.agent, a.entry_name
-                ))
-                .into());
-            }
-            // Every attached name (its value may be inherited, with --keep-env), and what
-            // comes with provider keys.
-            let mut names: Vec<&str> = attached.iter().map(|a| a.env_name).collect();
-            for (name, value) in &child_env {
-                if let Some(name) = name
-                    .to_str()
-                    .filter(|n| value.is_given() && !names.contains(n))
-                {
-                    names.push(name);
-                }
-            }
+        Some(_) => {
+            let boxed = boxed
+                .as_ref()
+                .ok_or_else(|| anyhow::anyhow!("no container settings"))?;
+            let names = container::env_names(&attached, &child_env);
             let tty = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
-            let run_args = container::run_args(image, &names, &args.engine_args, &command, tty);
-            (
-                engine.path.clone().into_os_string(),
-                run_args,
-                Some((engine, image.clone())),
-            )
+            let engine_args = boxed.engine_args(&args);
+            let engine = &boxed.engine;
+            if !boxed.proxy_inside() {
+                let run_args = crate::launch::container::run_args(
+                    "run",
+                    &boxed.image,
+                    &names,
+                    &engine_args,
+                    &command,
+                    tty,
+                );
+                (engine.path.clone().into_os_string(), run_args, None)
+            } else {
+                // Created first, so that the proxy listens inside before the command starts.
+                let create_args = crate::launch::container::run_args(
+                    "create",
+                    &boxed.image,
+                    &names,
+                    &engine_args,
+                    &command,
+                    tty,
+                );
+                let created = match engine.create(&create_args, &child_env) {
+                    Ok(created) => created,
+                    Err(e @ EngineError::Failed { .. }) => {
+                        ctx.ui.error(&anyhow::Error::new(e).context(format!(
+                            "{} could not make a container of the image {}",
+                            engine.name, boxed.image
+                        )));
+                        return Ok(ExitCode::from(ENGINE_FAILED));
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                let pid = created.init()?;
+                let listener =
+                    crate::launch::container::netns::listen_in(pid, container::PORT_INSIDE)?;
+                if let Some((_, place)) = proxy.as_mut() {
+                    place.bound(listener);
+                }
+                let start = created.start_args();
+                (engine.path.clone().into_os_string(), start, Some(created))
+            }
         }
     };
     let shown = command.first().map_or("", String::as_str);
-    let program_name = match &engine {
-        Some((engine, image)) => format!("{} (image {image})", engine.name),
+    let program_name = match &boxed {
+        Some(boxed) => boxed.program_name(),
         None => match (proxy.is_some(), contained.is_some()) {
             (true, true) => format!("{shown} (keyless, sandbox)"),
             (true, false) => format!("{shown} (keyless)"),
@@ -209,6 +222,11 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         .map(|(config, listener)| listener.serve(config))
         .transpose()?;
     let outcome = process::start(launch, secrets);
+    if outcome.is_ok()
+        && let Some(created) = created
+    {
+        created.started();
+    }
     drop(keyless);
     // The child has its environment: the rest of the vault need not stay in memory while
     // it runs (which may be for days).
@@ -252,12 +270,12 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
     append(ctx, &record(Event::Run, pid, Some(i32::from(code))));
     match result {
         Err(e) => ctx.ui.error(&anyhow::Error::new(e)),
-        Ok(_) if code == container::ENGINE_FAILED => {
-            if let Some((engine, image)) = &engine {
+        Ok(_) if code == ENGINE_FAILED => {
+            if let Some(boxed) = &boxed {
                 ctx.ui.error(&anyhow::anyhow!(
-                    "{} could not run the image {image} (exit {code}); its own message is \
-                     above",
-                    engine.name
+                    "{} could not run the image {} (exit {code}); its own message is above",
+                    boxed.engine.name,
+                    boxed.image
                 ));
             }
         }
@@ -280,17 +298,16 @@ fn append(ctx: &Context, record: &Record) {
 struct KeylessRun {
     env: Keyless,
     config: crate::proxy::Config,
-    listener: sandbox::ProxyListener,
+    listener: ProxyListener,
 }
 
-/// `network`: the sandbox's, when there is one (with `proxy`, the proxy listens on a unix
-/// socket that only the sandbox is given, and the agent reaches it on a fixed port inside).
+/// `at`: where the agent reaches it (see [`ProxyAt`]).
 fn prepare_keyless(
     ctx: &Context,
     doc: &Document,
     agent: &str,
     attached: &[Attached<'_>],
-    network: Option<crate::sandbox::Network>,
+    at: ProxyAt,
 ) -> Result<Option<KeylessRun>> {
     // A real credential stored as a plain secret would reach the agent as it is.
     let credentials = crate::providers::key_env_names();
@@ -340,7 +357,7 @@ fn prepare_keyless(
         .map(|u| u.provider)
         .collect();
     crate::proxy::keep_out_of_debuggers();
-    let (listener, addr) = sandbox::ProxyListener::bind(network)?;
+    let (listener, addr) = ProxyListener::bind(at)?;
     let mut urls = Vec::new();
     for provider in providers {
         let (env, url) = crate::proxy::base_url_for(provider, addr);

@@ -2,7 +2,6 @@
 //! settings), which of vault's own files the sandbox hides, and bubblewrap as the child.
 
 use std::ffi::{OsStr, OsString};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use std::os::fd::AsRawFd;
@@ -34,21 +33,21 @@ pub fn settings(
     keyless: bool,
     container: bool,
 ) -> Result<Option<Settings>> {
-    let sandbox_only = args.network.is_some()
-        || !args.allow_write.is_empty()
-        || !args.hide.is_empty()
-        || !args.show.is_empty();
+    let sandbox_only =
+        !args.allow_write.is_empty() || !args.hide.is_empty() || !args.show.is_empty();
     if container {
         if args.sandbox || sandbox_only {
             return Err(UsageError(
-                "--sandbox and its options are for commands on this machine: a container is \
-                 contained by its engine (run with --no-container to sandbox the command here)"
+                "--sandbox, --allow-write, --hide and --show are for commands on this machine: \
+                 a container is contained by its engine (run with --no-container to sandbox \
+                 the command here; --network works for both)"
                     .into(),
             )
             .into());
         }
         return Ok(None);
     }
+    let sandbox_only = sandbox_only || args.network.is_some();
     let on = args.sandbox || (!args.no_sandbox && agent.sandbox.unwrap_or(keyless));
     if !on {
         if sandbox_only {
@@ -89,58 +88,6 @@ pub fn settings(
         hide: args.hide.clone(),
         show: args.show.clone(),
     }))
-}
-
-/// Where a keyless run's proxy listens: loopback, or for `--network proxy` a unix socket in
-/// a private directory (mode 0700), bound into the sandbox alone.
-pub enum ProxyListener {
-    Tcp(std::net::TcpListener),
-    Socket {
-        listener: std::os::unix::net::UnixListener,
-        dir: tempfile::TempDir,
-    },
-}
-
-/// A proxy serving until dropped (with the socket's directory, while it serves).
-pub struct Serving {
-    _proxy: crate::proxy::Background,
-    _dir: Option<tempfile::TempDir>,
-}
-
-impl ProxyListener {
-    /// The listener, and the address agents are given.
-    pub fn bind(network: Option<Network>) -> Result<(Self, SocketAddr)> {
-        if network == Some(Network::Proxy) {
-            let dir = tempfile::Builder::new().prefix("vault-proxy-").tempdir()?;
-            let listener = std::os::unix::net::UnixListener::bind(dir.path().join("proxy.sock"))?;
-            let inside = SocketAddr::from(([127, 0, 0, 1], sandbox::PROXY_PORT_INSIDE));
-            return Ok((Self::Socket { listener, dir }, inside));
-        }
-        let listener = crate::proxy::bind_loopback("127.0.0.1:0")?;
-        let addr = listener.local_addr()?;
-        Ok((Self::Tcp(listener), addr))
-    }
-
-    /// The socket the sandbox is given, for `--network proxy`.
-    pub fn socket(&self) -> Option<PathBuf> {
-        match self {
-            Self::Tcp(_) => None,
-            Self::Socket { dir, .. } => Some(dir.path().join("proxy.sock")),
-        }
-    }
-
-    pub fn serve(self, config: crate::proxy::Config) -> Result<Serving> {
-        Ok(match self {
-            Self::Tcp(listener) => Serving {
-                _proxy: crate::proxy::spawn(config, listener)?,
-                _dir: None,
-            },
-            Self::Socket { listener, dir } => Serving {
-                _proxy: crate::proxy::spawn(config, crate::proxy::Listener::Unix(listener))?,
-                _dir: Some(dir),
-            },
-        })
-    }
 }
 
 /// bubblewrap, its arguments and the pipes to it, for `program args…` under `settings`.
