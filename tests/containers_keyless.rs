@@ -53,7 +53,7 @@ fn keyless_run(env: &Env, engine: &Engine, image: &str, extra: &[&str], cmd: &[&
 const WGET_CHAT: &str = r#"env; echo ---; busybox timeout 20 wget -q -O- \
   --header "Authorization: Bearer $OPENAI_API_KEY" --header "Content-Type: application/json" \
   --post-data '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}' \
-  "$OPENAI_BASE_URL/chat/completions"; echo; echo "wget=$?""#;
+  "$OPENAI_BASE_URL/chat/completions"; status=$?; echo; echo "wget=$status""#;
 
 /// A refusal: exit 2 (bad usage) and `needle` in the message.
 fn assert_refused(out: &Output, needle: &str) {
@@ -321,6 +321,47 @@ fn only_the_proxy_is_reachable(engine: &Engine) {
     );
 }
 
+/// The agent's stored image, keyless default and network are used, and its rate limit holds
+/// in the container as for a process: the second request in the window gets 429 from the
+/// proxy, which never calls the provider for it.
+fn stored_settings_and_limits_hold(engine: &Engine) {
+    let mock = LlmMock::start(OPENAI_KEY);
+    let env = keyless_env(engine, &mock);
+    let mut set = env.cmd();
+    set.args([
+        "agent",
+        "set",
+        "box",
+        "--keyless",
+        "--image",
+        BUSYBOX,
+        "--network",
+        "proxy",
+        "--rate",
+        "openai=1/60s",
+    ]);
+    let set = engine.wrap(set).output().unwrap();
+    assert!(set.status.success(), "{}", text(&set));
+    let twice = format!("{WGET_CHAT}; {WGET_CHAT}");
+    let mut run = env.cmd_in_work();
+    run.args(["run", "box", "--engine", engine.program, "--mask", "never"])
+        .args(["--", "/bin/sh", "-c", &twice]);
+    let out = engine.wrap(run).output().unwrap();
+    let all = answered(engine, &out);
+    assert!(all.contains("wget=0") && all.contains("wget=1"), "{all}");
+    assert!(all.contains("429"), "{all}");
+    assert_eq!(
+        mock.seen().len(),
+        1,
+        "the provider was called past the rate"
+    );
+    let audit = env.ok(&["audit"]);
+    assert!(
+        audit.contains(&format!("{BUSYBOX} (keyless, network proxy)")),
+        "{audit}"
+    );
+}
+
 /// A signal to vault reaches the command in the container; its status comes back.
 fn signals_reach_the_keyless_container(engine: &Engine) {
     let mock = LlmMock::start(OPENAI_KEY);
@@ -437,6 +478,7 @@ fn podman_as_root_runs_keyless_containers() {
     wget_gets_an_answer(engine, "http://127.0.0.1:8765/");
     the_sdk_gets_an_answer(engine);
     only_the_proxy_is_reachable(engine);
+    stored_settings_and_limits_hold(engine);
     signals_reach_the_keyless_container(engine);
     bad_input_leaves_no_container(engine);
     let bridge = podman_bridge(engine);
