@@ -375,28 +375,94 @@ fn signals_reach_the_keyless_container(engine: &Engine) {
     ));
 }
 
-/// What cannot be done is refused before any container exists.
+/// What cannot be done is refused, and no container is left behind: refused before one
+/// exists, or removed again.
 fn bad_input_leaves_no_container(engine: &Engine) {
     let mock = LlmMock::start(OPENAI_KEY);
     let env = keyless_env(engine, &mock);
-    let before = engine.containers();
+    let marker = format!("bad-input-{}", std::process::id());
+    let command = ["/bin/sh", "-c", &format!("echo {marker}")];
     let out = keyless_run(
         &env,
         engine,
         BUSYBOX,
         &["--network", "proxy", "--engine-arg=--network=host"],
-        &["true"],
+        &command,
     )
     .output()
     .unwrap();
     assert_refused(&out, "--engine-arg --network=host chooses one too");
-    // An image the engine does not have: its own failure, exit 125, nothing left behind.
-    let out = keyless_run(&env, engine, "localhost/no-such-image:1", &[], &["true"])
+    // An image the engine does not have: its own failure, exit 125.
+    let out = keyless_run(&env, engine, "localhost/no-such-image:1", &[], &command)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(125), "{}", text(&out));
     assert!(stderr(&out).contains("no-such-image"), "{}", stderr(&out));
-    assert_eq!(engine.containers(), before, "a container was left behind");
+    // A network namespace that is this machine's (the test's own), chosen by an engine
+    // argument: the proxy
+    // would be on the machine's loopback at a port fixed in advance; refused once the
+    // container exists, and the container removed.
+    let ns = format!(
+        "--engine-arg=--network=ns:/proc/{}/ns/net",
+        std::process::id()
+    );
+    let out = keyless_run(&env, engine, BUSYBOX, &[&ns], &command)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        stderr(&out).contains("shares this machine's network namespace"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !text(&out).contains(&format!("\n{marker}")),
+        "it ran: {}",
+        text(&out)
+    );
+    assert_eq!(engine.containers(&marker), 0, "a container was left behind");
+}
+
+/// A signal while the container is being made ends the run before the command starts, and
+/// the container is removed: SIGTERM to vault alone, and Ctrl-C (SIGINT to the whole process
+/// group, the engine's steps included). The engine is slowed at `init` to make the moment.
+fn a_signal_while_the_container_is_made_leaves_nothing(engine: &Engine) {
+    let mock = LlmMock::start(OPENAI_KEY);
+    let env = keyless_env(engine, &mock);
+    let slow = env.path("slow-podman");
+    std::fs::write(
+        &slow,
+        "#!/bin/sh\n[ \"$1\" = init ] && sleep 2\nexec podman \"$@\"\n",
+    )
+    .unwrap();
+    let mut perms = std::fs::metadata(&slow).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&slow, perms).unwrap();
+    for (signal, group) in [(libc::SIGTERM, false), (libc::SIGINT, true)] {
+        let marker = format!("interrupted-{}-{signal}", std::process::id());
+        let mut run = env.cmd_in_work();
+        run.args(["run", "box", "--keyless", "--image", BUSYBOX, "--engine"])
+            .arg(&slow)
+            .args(["--", "/bin/sh", "-c", &format!("echo {marker}")]);
+        let mut run = engine.wrap(run);
+        std::os::unix::process::CommandExt::process_group(&mut run, 0);
+        let child = run
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1200));
+        let pid = child.id() as i32;
+        // SAFETY: kill(2) on our own child, or its process group (its pid: it leads it).
+        unsafe { libc::kill(if group { -pid } else { pid }, signal) };
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(128 + signal), "{}", text(&out));
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains(&marker),
+            "it ran"
+        );
+        assert_eq!(engine.containers(&marker), 0, "a container was left behind");
+    }
 }
 
 /// `vault proxy --listen LISTEN` serves a container the test starts itself, as a compose
@@ -481,6 +547,7 @@ fn podman_as_root_runs_keyless_containers() {
     stored_settings_and_limits_hold(engine);
     signals_reach_the_keyless_container(engine);
     bad_input_leaves_no_container(engine);
+    a_signal_while_the_container_is_made_leaves_nothing(engine);
     let bridge = podman_bridge(engine);
     the_standalone_proxy_serves_containers(engine, &format!("{bridge}:0"), &[], None);
 }
@@ -518,12 +585,17 @@ fn docker_runs_keyless_containers() {
     // refused, before anything starts.
     let mock = LlmMock::start(OPENAI_KEY);
     let env = keyless_env(engine, &mock);
-    let before = engine.containers();
-    let out = keyless_run(&env, engine, BUSYBOX, &["--network", "proxy"], &["true"])
-        .output()
-        .unwrap();
+    let out = keyless_run(
+        &env,
+        engine,
+        BUSYBOX,
+        &["--network", "proxy"],
+        &["echo", "docker-network-proxy"],
+    )
+    .output()
+    .unwrap();
     assert_refused(&out, "cannot give a container only the proxy");
-    assert_eq!(engine.containers(), before);
+    assert_eq!(engine.containers("docker-network-proxy"), 0);
     // With --network host the container shares this machine's loopback, where the proxy is.
     let out = keyless_run(
         &env,
@@ -638,4 +710,145 @@ fn engines_that_cannot_serve_a_keyless_container_are_refused() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+}
+
+/// Network namespaces and links made for a test, removed when dropped.
+struct Links {
+    namespaces: Vec<String>,
+    links: Vec<String>,
+}
+
+impl Drop for Links {
+    fn drop(&mut self) {
+        for link in &self.links {
+            let _ = Command::new("ip").args(["link", "delete", link]).status();
+        }
+        for ns in &self.namespaces {
+            let _ = Command::new("ip").args(["netns", "delete", ns]).status();
+        }
+    }
+}
+
+fn ip(args: &str) {
+    let out = Command::new("sh")
+        .args(["-c", &format!("ip {args}")])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "ip {args}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// What a client in network namespace `ns` gets from `http://ADDR/openai/v1/models`: the
+/// status line, or how the connection ended.
+fn fetch_from(ns: &str, addr: &str) -> String {
+    let (host, port) = addr.rsplit_once(':').unwrap();
+    let script = format!(
+        "import socket\n\
+         try:\n    s = socket.create_connection(('{host}', {port}), timeout=5)\n\
+         except OSError as e:\n    print('unreachable', e); raise SystemExit\n\
+         s.sendall(b'GET /openai/v1/models HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n')\n\
+         try:\n    data = s.recv(100)\n\
+         except OSError as e:\n    data = b''\n\
+         print(data.split(b'\\r\\n')[0].decode() if data else 'closed')\n"
+    );
+    let out = Command::new("ip")
+        .args(["netns", "exec", ns, "/usr/bin/python3", "-c", &script])
+        .output()
+        .unwrap();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout).trim(),
+        String::from_utf8_lossy(&out.stderr).trim()
+    )
+}
+
+/// `vault proxy` on a container bridge lets in the containers on it and no one else: a
+/// machine beside this one that routes the bridge's subnet here reaches the address (Linux
+/// accepts packets for any of its addresses on any interface), yet the proxy closes its
+/// connection at once. Both sides are network namespaces the test makes (as root).
+#[test]
+fn a_proxy_on_a_bridge_lets_in_only_the_bridge_s_containers() {
+    if !common::is_root() || !Path::new("/usr/bin/python3").is_file() {
+        engines::unavailable(
+            "the bridge test",
+            "it makes a bridge and network namespaces, which takes root and /usr/bin/python3",
+        );
+        return;
+    }
+    let id = std::process::id() % 10_000;
+    let (bridge, inside, outside) = (
+        format!("vtbr{id}"),
+        format!("vt-in-{id}"),
+        format!("vt-out-{id}"),
+    );
+    let _links = Links {
+        namespaces: vec![inside.clone(), outside.clone()],
+        links: vec![bridge.clone(), format!("vtin{id}"), format!("vtout{id}")],
+    };
+    let net = format!("10.213.{}", id % 250);
+    ip(&format!("link add {bridge} type bridge"));
+    ip(&format!("addr add {net}.1/24 dev {bridge}"));
+    ip(&format!("link set {bridge} up"));
+    // A container on the bridge.
+    ip(&format!("netns add {inside}"));
+    ip(&format!(
+        "link add vtin{id} type veth peer name eth0 netns {inside}"
+    ));
+    ip(&format!("link set vtin{id} master {bridge} up"));
+    ip(&format!("-n {inside} addr add {net}.2/24 dev eth0"));
+    ip(&format!("-n {inside} link set eth0 up"));
+    ip(&format!("-n {inside} link set lo up"));
+    // A machine beside this one, on a link of its own, routing the bridge's subnet here.
+    ip(&format!("netns add {outside}"));
+    ip(&format!(
+        "link add vtout{id} type veth peer name eth0 netns {outside}"
+    ));
+    ip(&format!("addr add 198.51.100.1/30 dev vtout{id}"));
+    ip(&format!("link set vtout{id} up"));
+    ip(&format!("-n {outside} addr add 198.51.100.2/30 dev eth0"));
+    ip(&format!("-n {outside} link set eth0 up"));
+    ip(&format!(
+        "-n {outside} route add {net}.0/24 via 198.51.100.1"
+    ));
+
+    let mock = LlmMock::start(OPENAI_KEY);
+    let env = Env::new();
+    env.init();
+    mock.serve_openai_key(&env, OPENAI_KEY, "box");
+    env.ok(&["agent", "token", "box"]);
+    // The outside reaches the bridge's address: a plain server there answers it.
+    let plain = TcpListener::bind(format!("{net}.1:0")).unwrap();
+    let plain_addr = plain.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        for mut stream in plain.incoming().flatten() {
+            let mut buf = [0u8; 512];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(b"HTTP/1.0 200 OK\r\n\r\n");
+        }
+    });
+    assert!(
+        fetch_from(&outside, &plain_addr).starts_with("HTTP/1.0 200"),
+        "the outside namespace cannot reach the bridge at all: the test proves nothing"
+    );
+    let proxy = Proxy::listening(&env, &format!("{bridge}:0"));
+    let addr = proxy.url.trim_start_matches("http://").to_owned();
+    assert!(addr.starts_with(&format!("{net}.1:")), "{addr}");
+    // The container gets the proxy's own answer (no token: 401).
+    assert_eq!(fetch_from(&inside, &addr), "HTTP/1.1 401 Unauthorized");
+    // The machine beside gets nothing.
+    let outside_got = fetch_from(&outside, &addr);
+    assert!(
+        outside_got == "closed" || outside_got.contains("reset"),
+        "{outside_got}"
+    );
+    // A bridge that is not a container bridge's, or an address on none, is refused.
+    let out = env.run(&["proxy", "--listen", "198.51.100.1:0"]);
+    assert!(
+        stderr(&out).contains("container bridge"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -398,6 +398,12 @@ fn sent_by_a_process(origin: &signal_hook::low_level::siginfo::Origin) -> bool {
     !matches!(origin.cause, Cause::Kernel)
 }
 
+/// Sends `signal` to process `pid` (a child of vault's), as vault forwards signals.
+#[cfg(unix)]
+pub fn signal(pid: u32, signal: i32) {
+    forward(pid, signal);
+}
+
 #[cfg(unix)]
 fn forward(pid: u32, signal: i32) {
     let (Some(pid), Some(signal)) = (

@@ -189,13 +189,15 @@ pub fn bind_loopback(text: &str) -> Result<TcpListener, ProxyError> {
 }
 
 /// Binds `ip:port`, an address of one of this machine's container bridges (docker0's
-/// 172.17.0.1, say), refusing any other.
-pub fn bind_gateway(ip: IpAddr, port: u16) -> Result<TcpListener, ProxyError> {
+/// 172.17.0.1, say), refusing any other. The proxy on it lets in only peers from a container
+/// bridge's subnet ([`bridge::Peers`]).
+pub fn bind_gateway(ip: IpAddr, port: u16) -> Result<Listener, ProxyError> {
     let Some(bridge) = bridge::with_address(ip) else {
         return Err(not_loopback_or_bridge(&ip.to_string()));
     };
     let addr = SocketAddr::new(bridge.ip, port);
     TcpListener::bind(addr)
+        .map(Listener::Bridge)
         .map_err(|e| ProxyError::Listen(format!("{addr} ({})", bridge.interface), e))
 }
 
@@ -215,7 +217,7 @@ fn not_loopback_or_bridge(given: &str) -> ProxyError {
 
 /// Binds what `vault proxy --listen` names: a loopback address and port, or a container
 /// bridge's, by its address (`172.17.0.1:8765`) or its name (`docker0:8765`).
-pub fn bind_listen(text: &str) -> Result<TcpListener, ProxyError> {
+pub fn bind_listen(text: &str) -> Result<Listener, ProxyError> {
     let (host, port) = text
         .rsplit_once(':')
         .ok_or_else(|| ProxyError::BadAddress(text.to_owned()))?;
@@ -224,9 +226,9 @@ pub fn bind_listen(text: &str) -> Result<TcpListener, ProxyError> {
         .map_err(|_| ProxyError::BadAddress(text.to_owned()))?;
     let host = host.trim_start_matches('[').trim_end_matches(']');
     match host.parse::<IpAddr>() {
-        Ok(ip) if is_loopback(ip) => bind_loopback(text),
+        Ok(ip) if is_loopback(ip) => bind_loopback(text).map(Listener::Tcp),
         Ok(ip) => bind_gateway(ip, port),
-        Err(_) if host.eq_ignore_ascii_case("localhost") => bind_loopback(text),
+        Err(_) if host.eq_ignore_ascii_case("localhost") => bind_loopback(text).map(Listener::Tcp),
         Err(_) => match bridge::named(host) {
             Some(bridge) => bind_gateway(bridge.ip, port),
             None => Err(not_loopback_or_bridge(host)),
@@ -277,9 +279,23 @@ impl Drop for Background {
 /// Where a proxy listens: a loopback port, or (for a sandbox whose only way out is the
 /// proxy) a unix socket in a private directory.
 pub enum Listener {
+    /// Loopback: whoever can connect is on this machine.
     Tcp(TcpListener),
+    /// A container bridge's address: only peers from a container bridge's subnet are let in.
+    Bridge(TcpListener),
     #[cfg(unix)]
     Unix(std::os::unix::net::UnixListener),
+}
+
+impl Listener {
+    /// Where it listens, as an address agents are given (a unix socket has none).
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        match self {
+            Self::Tcp(l) | Self::Bridge(l) => l.local_addr(),
+            #[cfg(unix)]
+            Self::Unix(_) => Err(std::io::Error::other("a unix socket has no address")),
+        }
+    }
 }
 
 impl From<TcpListener> for Listener {
@@ -318,7 +334,7 @@ pub fn spawn(config: Config, listener: impl Into<Listener>) -> Result<Background
 }
 
 /// Serves `config` on `listener` until SIGINT or SIGTERM (for `vault proxy`).
-pub fn serve_until_stopped(config: Config, listener: TcpListener) -> Result<(), ProxyError> {
+pub fn serve_until_stopped(config: Config, listener: Listener) -> Result<(), ProxyError> {
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let runtime = runtime(threads)?;
     let state = server::State::new(config)?;
@@ -351,6 +367,12 @@ fn listen(listener: impl Into<Listener>) -> Result<server::Listening, ProxyError
             listener.set_nonblocking(true).map_err(ProxyError::Start)?;
             tokio::net::TcpListener::from_std(listener)
                 .map(server::Listening::Tcp)
+                .map_err(ProxyError::Start)
+        }
+        Listener::Bridge(listener) => {
+            listener.set_nonblocking(true).map_err(ProxyError::Start)?;
+            tokio::net::TcpListener::from_std(listener)
+                .map(|l| server::Listening::Bridge(l, bridge::Peers::new()))
                 .map_err(ProxyError::Start)
         }
         #[cfg(unix)]

@@ -79,6 +79,8 @@ const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
 /// What the proxy accepts connections on.
 pub enum Listening {
     Tcp(tokio::net::TcpListener),
+    /// On a container bridge: peers from elsewhere are closed at once.
+    Bridge(tokio::net::TcpListener, super::bridge::Peers),
     #[cfg(unix)]
     Unix(tokio::net::UnixListener),
 }
@@ -96,6 +98,14 @@ pub async fn serve(listener: Listening, state: Arc<State>) {
             Listening::Tcp(listener) => listener.accept().await.map(|(stream, _)| {
                 let _ = stream.set_nodelay(true);
                 tokio::spawn(connection(stream, state, slot));
+            }),
+            Listening::Bridge(listener, peers) => listener.accept().await.map(|(stream, peer)| {
+                if peers.allows(peer.ip()) {
+                    let _ = stream.set_nodelay(true);
+                    tokio::spawn(connection(stream, state, slot));
+                } else {
+                    log::warn!("refused {peer}: not from a container bridge");
+                }
             }),
             #[cfg(unix)]
             Listening::Unix(listener) => listener.accept().await.map(|(stream, _)| {

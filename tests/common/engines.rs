@@ -80,11 +80,13 @@ impl Engine {
         cmd
     }
 
-    /// How many containers exist (running or not): none may be left behind.
-    pub fn containers(&self) -> usize {
+    /// How many containers exist (running or not) whose command has `marker` in it: a test
+    /// gives its commands a marker of its own, so that another user of this engine cannot
+    /// throw the count off.
+    pub fn containers(&self, marker: &str) -> usize {
         let out = self
             .command()
-            .args(["ps", "--all", "--quiet"])
+            .args(["ps", "--all", "--no-trunc", "--format", "{{.Command}}"])
             .output()
             .unwrap();
         assert!(
@@ -92,7 +94,10 @@ impl Engine {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        String::from_utf8_lossy(&out.stdout).lines().count()
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.contains(marker))
+            .count()
     }
 
     /// Makes `path` (a test's directory) this engine's user's.

@@ -2,13 +2,14 @@
 //! container reaches its proxy. What each engine can do is checked before anything starts.
 
 use std::ffi::OsString;
+use std::net::TcpListener;
 
 use anyhow::Result;
 
 use super::super::UsageError;
 use super::listener::ProxyAt;
 use crate::cli::RunArgs;
-use crate::launch::container::{self, Engine, Kind};
+use crate::launch::container::{self, Created, Engine, EngineError, Interrupts, Kind};
 use crate::sandbox::{self, Network};
 use crate::vault::Attached;
 use crate::vault::agents::Agent;
@@ -211,3 +212,58 @@ pub fn env_names<'a>(
 
 /// The port the proxy has inside a container (as inside a sandbox).
 pub const PORT_INSIDE: u16 = sandbox::PROXY_PORT_INSIDE;
+
+/// A container made for a keyless run, its proxy's socket bound inside; or why not.
+pub enum Made {
+    Ready {
+        created: Created,
+        listener: TcpListener,
+    },
+    /// The engine's own failure (its message is above this one).
+    EngineFailed(anyhow::Error),
+    /// A signal came while it was being made: it is removed again, and vault exits as the
+    /// signal would have had it.
+    Interrupted(i32),
+}
+
+/// Creates the container (`create_args`, values in `env`), makes its namespaces and binds the
+/// proxy's port inside, stopping at the first signal in `interrupts`. What was made is
+/// removed again on every way out but `Ready`.
+pub fn make(
+    boxed: &Settings,
+    create_args: &[OsString],
+    env: &[(OsString, crate::launch::env::EnvValue<'_>)],
+    interrupts: &Interrupts,
+) -> Result<Made> {
+    let engine = &boxed.engine;
+    let created = match engine.create(create_args, env) {
+        Ok(created) => created,
+        Err(_) if interrupts.caught().is_some() => {
+            return Ok(Made::Interrupted(interrupts.caught().unwrap_or_default()));
+        }
+        Err(e @ EngineError::Failed { .. }) => {
+            return Ok(Made::EngineFailed(anyhow::Error::new(e).context(format!(
+                "{} could not make a container of the image {}",
+                engine.name, boxed.image
+            ))));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    // A step that failed because a signal ended the engine's process (Ctrl-C reaches the
+    // whole process group) is the signal's doing, not the engine's.
+    macro_rules! step {
+        ($result:expr) => {{
+            let result = $result;
+            if let Some(signal) = interrupts.caught() {
+                return Ok(Made::Interrupted(signal));
+            }
+            result?
+        }};
+    }
+    if let Some(signal) = interrupts.caught() {
+        return Ok(Made::Interrupted(signal));
+    }
+    let pid = step!(created.init());
+    let listener = step!(container::netns::listen_in(pid, PORT_INSIDE));
+    Ok(Made::Ready { created, listener })
+}

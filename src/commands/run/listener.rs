@@ -4,6 +4,7 @@
 //! container's own network namespace.
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
+
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -28,7 +29,8 @@ pub enum ProxyAt {
 
 /// The proxy's listening socket, or for a container not made yet, its place.
 pub enum ProxyListener {
-    Tcp(TcpListener),
+    Bound(crate::proxy::Listener),
+    /// The sandbox's socket, in the private directory it lives in.
     Socket {
         listener: std::os::unix::net::UnixListener,
         dir: tempfile::TempDir,
@@ -47,25 +49,21 @@ impl ProxyListener {
     /// The listener, and the address agents are given.
     pub fn bind(at: ProxyAt) -> Result<(Self, SocketAddr)> {
         let inside = SocketAddr::from(([127, 0, 0, 1], sandbox::PROXY_PORT_INSIDE));
-        Ok(match at {
+        let bound = |listener: crate::proxy::Listener| -> Result<(Self, SocketAddr)> {
+            let addr = listener.local_addr()?;
+            Ok((Self::Bound(listener), addr))
+        };
+        match at {
             ProxyAt::SandboxSocket => {
                 let dir = tempfile::Builder::new().prefix("vault-proxy-").tempdir()?;
                 let listener =
                     std::os::unix::net::UnixListener::bind(dir.path().join("proxy.sock"))?;
-                (Self::Socket { listener, dir }, inside)
+                Ok((Self::Socket { listener, dir }, inside))
             }
-            ProxyAt::Loopback => {
-                let listener = crate::proxy::bind_loopback("127.0.0.1:0")?;
-                let addr = listener.local_addr()?;
-                (Self::Tcp(listener), addr)
-            }
-            ProxyAt::Gateway(ip) => {
-                let listener = crate::proxy::bind_gateway(ip, 0)?;
-                let addr = listener.local_addr()?;
-                (Self::Tcp(listener), addr)
-            }
-            ProxyAt::InContainer => (Self::InContainer, inside),
-        })
+            ProxyAt::Loopback => bound(crate::proxy::bind_loopback("127.0.0.1:0")?.into()),
+            ProxyAt::Gateway(ip) => bound(crate::proxy::bind_gateway(ip, 0)?),
+            ProxyAt::InContainer => Ok((Self::InContainer, inside)),
+        }
     }
 
     /// The socket the sandbox is given, for `--network proxy`.
@@ -78,12 +76,12 @@ impl ProxyListener {
 
     /// The socket made inside the container, for a place held until it was.
     pub fn bound(&mut self, listener: TcpListener) {
-        *self = Self::Tcp(listener);
+        *self = Self::Bound(listener.into());
     }
 
     pub fn serve(self, config: crate::proxy::Config) -> Result<Serving> {
         Ok(match self {
-            Self::Tcp(listener) => Serving {
+            Self::Bound(listener) => Serving {
                 _proxy: crate::proxy::spawn(config, listener)?,
                 _dir: None,
             },

@@ -18,7 +18,7 @@ use listener::{ProxyAt, ProxyListener};
 use super::{Context, UsageError, now};
 use crate::audit::{Event, Record};
 use crate::cli::{MaskMode, RunArgs};
-use crate::launch::container::{ENGINE_FAILED, EngineError};
+use crate::launch::container::{ENGINE_FAILED, Interrupts};
 use crate::launch::env::{self, EnvOptions, Keyless};
 use crate::launch::mask::Secrets;
 use crate::launch::process::{self, Launch};
@@ -121,6 +121,8 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
     );
     // In a container, the engine is the child: it passes the attached names on with -e.
     let mut sandbox_pipes = None;
+    // For a container made before it starts: signals noted until the engine has started it.
+    let mut interrupts = None;
     let (program, program_args, created) = match &image {
         None => {
             let (program, rest): (OsString, Vec<OsString>) = command
@@ -167,23 +169,24 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
                     &command,
                     tty,
                 );
-                let created = match engine.create(&create_args, &child_env) {
-                    Ok(created) => created,
-                    Err(e @ EngineError::Failed { .. }) => {
-                        ctx.ui.error(&anyhow::Error::new(e).context(format!(
-                            "{} could not make a container of the image {}",
-                            engine.name, boxed.image
-                        )));
+                let caught = Interrupts::catch()?;
+                let made = container::make(boxed, &create_args, &child_env, &caught);
+                interrupts = Some(caught);
+                let created = match made? {
+                    container::Made::Ready { created, listener } => {
+                        if let Some((_, place)) = proxy.as_mut() {
+                            place.bound(listener);
+                        }
+                        created
+                    }
+                    container::Made::EngineFailed(e) => {
+                        ctx.ui.error(&e);
                         return Ok(ExitCode::from(ENGINE_FAILED));
                     }
-                    Err(e) => return Err(e.into()),
+                    container::Made::Interrupted(signal) => {
+                        return Ok(ExitCode::from(128u8.saturating_add(signal as u8)));
+                    }
                 };
-                let pid = created.init()?;
-                let listener =
-                    crate::launch::container::netns::listen_in(pid, container::PORT_INSIDE)?;
-                if let Some((_, place)) = proxy.as_mut() {
-                    place.bound(listener);
-                }
                 let start = created.start_args();
                 (engine.path.clone().into_os_string(), start, Some(created))
             }
@@ -222,11 +225,16 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         .map(|(config, listener)| listener.serve(config))
         .transpose()?;
     let outcome = process::start(launch, secrets);
-    if outcome.is_ok()
-        && let Some(created) = created
-    {
-        created.started();
+    if let Ok(running) = &outcome {
+        if let Some(created) = created {
+            created.started();
+        }
+        // A signal in the moment before the engine started: it is the engine's now.
+        if let Some(signal) = interrupts.as_ref().and_then(Interrupts::caught) {
+            process::signal(running.pid(), signal);
+        }
     }
+    drop(interrupts);
     drop(keyless);
     // The child has its environment: the rest of the vault need not stay in memory while
     // it runs (which may be for days).

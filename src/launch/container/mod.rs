@@ -172,37 +172,96 @@ impl Engine {
         })
     }
 
-    /// `ENGINE create …`: the new container's id. The values reach the engine through `env`,
-    /// its environment, as for `run`; the engine's own messages go to vault's stderr.
+    /// `ENGINE create …` (`args` begin with `create`): the new container. The values reach
+    /// the engine through `env`, its environment, as for `run`; the engine's own messages go
+    /// to vault's stderr. The engine also writes the id to a file (`--cidfile`), so that a
+    /// container made by a `create` that failed or was interrupted afterwards is removed too.
     pub fn create(
         &self,
         args: &[OsString],
         env: &[(OsString, EnvValue<'_>)],
     ) -> Result<Created, EngineError> {
+        let start = |source| EngineError::Start {
+            engine: self.name.clone(),
+            source,
+        };
+        let dir = tempfile::Builder::new()
+            .prefix("vault-container-")
+            .tempdir()
+            .map_err(start)?;
+        let cidfile = dir.path().join("id");
         let mut command = Command::new(&self.path);
+        let (verb, rest) = args.split_first().unzip();
         command
-            .args(args)
+            .args(verb)
+            .arg("--cidfile")
+            .arg(&cidfile)
+            .args(rest.unwrap_or_default())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         super::env::apply(&mut command, env);
-        let out = command.output().map_err(|source| EngineError::Start {
-            engine: self.name.clone(),
-            source,
-        })?;
-        let id = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-        if !out.status.success() || id.is_empty() {
-            return Err(EngineError::Failed {
-                engine: self.name.clone(),
-                command: "create".into(),
-                why: format!("exit {}; its own message is above", out.status),
-            });
-        }
-        Ok(Created {
+        let out = command.output().map_err(start)?;
+        let id = std::fs::read_to_string(&cidfile)
+            .ok()
+            .map(|id| id.trim().to_owned())
+            .filter(|id| !id.is_empty());
+        // Removed when dropped, whatever happens next.
+        let created = id.map(|id| Created {
             engine: self.clone(),
             id,
             armed: true,
-        })
+        });
+        match created {
+            Some(created) if out.status.success() => Ok(created),
+            _ => Err(EngineError::Failed {
+                engine: self.name.clone(),
+                command: "create".into(),
+                why: format!("{}; its own message is above", out.status),
+            }),
+        }
+    }
+}
+
+/// SIGINT, SIGTERM, SIGHUP and SIGQUIT, noted rather than obeyed while they are registered:
+/// while a container is made and before it starts, a signal must not end vault before it has
+/// removed the container again.
+pub struct Interrupts {
+    caught: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    ids: Vec<signal_hook::SigId>,
+}
+
+impl Interrupts {
+    pub fn catch() -> std::io::Result<Self> {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+        let caught = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut ids = Vec::new();
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
+            // The signal's number, so that vault can exit as it would have: 128+N.
+            let number = usize::try_from(signal).unwrap_or(0);
+            ids.push(signal_hook::flag::register_usize(
+                signal,
+                std::sync::Arc::clone(&caught),
+                number,
+            )?);
+        }
+        Ok(Self { caught, ids })
+    }
+
+    /// The last signal caught, if one was.
+    pub fn caught(&self) -> Option<i32> {
+        match self.caught.load(std::sync::atomic::Ordering::SeqCst) {
+            0 => None,
+            n => i32::try_from(n).ok(),
+        }
+    }
+}
+
+impl Drop for Interrupts {
+    fn drop(&mut self) {
+        for id in self.ids.drain(..) {
+            signal_hook::low_level::unregister(id);
+        }
     }
 }
 
@@ -270,7 +329,7 @@ pub fn network_args(engine_args: &[String]) -> Vec<String> {
     let mut found = Vec::new();
     let mut args = engine_args.iter();
     while let Some(arg) = args.next() {
-        for flag in ["--network", "--net", "--pod"] {
+        for flag in ["--network", "--net", "--pod", "--pod-id-file"] {
             if arg == flag {
                 let value = args.next().map_or(String::new(), |v| format!(" {v}"));
                 found.push(format!("{arg}{value}"));

@@ -112,6 +112,23 @@ fn listen_and_send(pid: u32, port: u16) -> Result<(), String> {
         _ => false,
     };
     let (user, net) = (open("user")?, open("net")?);
+    let own_net = rustix::fs::open(
+        "/proc/self/ns/net",
+        rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )
+    .map_err(|e| format!("cannot open /proc/self/ns/net: {e}"))?;
+    // Its own namespace is the point: one that is this machine's (an engine argument such as
+    // --network=ns:/proc/1/ns/net) would put the proxy on the machine's loopback, on a port
+    // fixed in advance.
+    if same(&net, &own_net) {
+        return Err(
+            "the container shares this machine's network namespace (an engine \
+                    argument chose it): run with --network host for that, where the proxy \
+                    gets a free port on loopback"
+                .into(),
+        );
+    }
     let own_user = rustix::fs::open(
         "/proc/self/ns/user",
         rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
