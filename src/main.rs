@@ -23,6 +23,9 @@ fn main() -> ExitCode {
     let json = cli.json;
     match vault::commands::run(cli) {
         Ok(code) => code,
+        // A reader that stopped reading (`vault list | head -1`) is not an error: quietly
+        // done, as ripgrep and coreutils do.
+        Err(err) if vault::ui::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             vault::ui::Ui::new(json).error(&err);
             if err.is::<vault::commands::UsageError>() {

@@ -262,3 +262,12 @@ pub fn init_logging(verbosity: u8) {
         .target(env_logger::Target::Stderr)
         .init();
 }
+
+/// Whether `err` comes from writing to a pipe whose reader has gone.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}

@@ -252,3 +252,37 @@ fn a_mistyped_option_is_a_usage_error_naming_the_closest_one() {
     let out = env.run(&["run", "bot", "--", "--no-such-program"]);
     assert_eq!(out.status.code(), Some(127), "{}", stderr(&out));
 }
+
+/// A reader that stops early (`vault list | head -1`) ends vault quietly with 0, as ripgrep
+/// and coreutils do: no "Broken pipe" error, no failure for the pipeline.
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::{BufRead, BufReader};
+    let env = Env::new();
+    env.init();
+    // More than a pipe holds, so that vault is still writing when the reader goes.
+    let dotenv: String = (0..4000)
+        .map(|i| format!("SETTING_{i}=value-{i}\n"))
+        .collect();
+    let file = env.path("big.env");
+    std::fs::write(&file, dotenv).unwrap();
+    env.ok(&["import", file.to_str().unwrap()]);
+    for args in [&["list"][..], &["--json", "list"], &["export", "--all"]] {
+        let mut child = env
+            .cmd()
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert!(!first.is_empty(), "{args:?}");
+        // The reader is gone (dropped above).
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+}
