@@ -1,15 +1,13 @@
-//! What happened, on this machine: the audit log (one JSON line per run or change, names and
-//! never values) and each agent's last launch, in the state directory. Both are per machine:
-//! "restart needed" means "restarted here".
+//! What happened, on this machine: the audit log, one JSON line per run or change, names
+//! and never values, in the state directory (see `state`).
 
-use std::fs::{self, OpenOptions};
-use std::io::{self, BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::PathBuf;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::vault::storage;
+use crate::state::{StateDir, append_json_line, read_json_lines};
 
 /// One line of the audit log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,29 +47,9 @@ pub enum Event {
     Export,
 }
 
-/// The state directory: the audit log and the launch stamps.
-#[derive(Debug, Clone)]
-pub struct StateDir {
-    dir: PathBuf,
-}
-
 impl StateDir {
-    pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Self { dir: dir.into() }
-    }
-
-    /// Keyless mode's usage log.
-    pub fn usage_log(&self) -> crate::proxy::UsageLog {
-        crate::proxy::UsageLog::new(&self.dir)
-    }
-
     pub fn log_path(&self) -> PathBuf {
-        self.dir.join("audit.log")
-    }
-
-    /// Launch stamps are per vault: two vaults may both have an agent-x.
-    fn launch_path(&self, vault: &Path, agent: &str) -> PathBuf {
-        self.dir.join("launched").join(vault_key(vault)).join(agent)
+        self.path("audit.log")
     }
 
     /// Appends one record as one line.
@@ -83,139 +61,6 @@ impl StateDir {
     pub fn records(&self) -> io::Result<Vec<Record>> {
         read_json_lines(&self.log_path())
     }
-
-    /// Notes that `agent` was started at `at` (on this machine): the stamp is an empty file
-    /// whose modification time is the launch, two system calls on the path every run takes.
-    pub fn stamp_launch(&self, vault: &Path, agent: &str, at: Timestamp) -> io::Result<()> {
-        let path = self.launch_path(vault, agent);
-        storage::create_private_dir(storage::parent_dir(&path))?;
-        let mut options = OpenOptions::new();
-        options.write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        options.open(&path)?.set_modified(at.into())
-    }
-
-    /// When `agent` was last started here, if ever.
-    pub fn last_launch(&self, vault: &Path, agent: &str) -> Option<Timestamp> {
-        let modified = fs::metadata(self.launch_path(vault, agent))
-            .ok()?
-            .modified()
-            .ok()?;
-        Timestamp::try_from(modified).ok()
-    }
-
-    /// Forgets an agent's launches (it was removed).
-    pub fn forget(&self, vault: &Path, agent: &str) {
-        let _ = fs::remove_file(self.launch_path(vault, agent));
-    }
-}
-
-/// A short, stable name for a vault file, from its real path: state file names need not spell
-/// out where the vaults are, and a path may hold any character.
-pub fn vault_key(vault: &Path) -> String {
-    use sha2::Digest as _;
-    let real = storage::real_path(vault);
-    let digest = sha2::Sha256::digest(real.as_os_str().as_encoded_bytes());
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Appends `record` to a log of JSON lines (created 0600 in a 0700 directory) in one write:
-/// O_APPEND keeps lines of concurrent writers whole.
-pub fn append_json_line<T: Serialize>(path: &Path, record: &T) -> io::Result<()> {
-    open_for_append(path)?.write_all(&json_line(record)?)
-}
-
-fn json_line<T: Serialize>(record: &T) -> io::Result<Vec<u8>> {
-    let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
-    line.push(b'\n');
-    Ok(line)
-}
-
-fn open_for_append(path: &Path) -> io::Result<fs::File> {
-    storage::create_private_dir(storage::parent_dir(path))?;
-    let mut options = OpenOptions::new();
-    options.append(true).create(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
-}
-
-/// Whether `open` is still the file at `path` (one `stat`).
-fn same_file(open: &fs::File, path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        match (open.metadata(), fs::metadata(path)) {
-            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-            _ => false,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = open;
-        path.exists()
-    }
-}
-
-/// A log of JSON lines kept open for many appends (the proxy writes one per request), each
-/// line still one write.
-#[derive(Debug)]
-pub struct OpenLog {
-    path: PathBuf,
-    file: std::sync::Mutex<Option<fs::File>>,
-}
-
-impl OpenLog {
-    pub fn new(path: PathBuf) -> Self {
-        Self {
-            path,
-            file: std::sync::Mutex::new(None),
-        }
-    }
-
-    pub fn append<T: Serialize>(&self, record: &T) -> io::Result<()> {
-        let line = json_line(record)?;
-        let mut file = self
-            .file
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        // Reopened when the log was moved or removed (rotated), so that what is written
-        // stays where readers (budgets, `vault usage`) look.
-        if file
-            .as_ref()
-            .is_none_or(|open| !same_file(open, &self.path))
-        {
-            *file = Some(open_for_append(&self.path)?);
-        }
-        match file.as_mut() {
-            Some(open) => open.write_all(&line),
-            None => Ok(()),
-        }
-    }
-}
-
-/// Every record of a log of JSON lines, oldest first; lines that are not records are
-/// skipped, and a missing log has none.
-pub fn read_json_lines<T: serde::de::DeserializeOwned>(path: &Path) -> io::Result<Vec<T>> {
-    let file = match fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e),
-    };
-    let mut records = Vec::new();
-    for line in io::BufReader::new(file).lines() {
-        if let Ok(record) = serde_json::from_str(&line?) {
-            records.push(record);
-        }
-    }
-    Ok(records)
 }
 
 #[cfg(test)]
@@ -240,25 +85,13 @@ mod tests {
         };
         state.append(&record).unwrap();
         state.append(&record).unwrap();
-        let text = fs::read_to_string(state.log_path()).unwrap();
+        let text = std::fs::read_to_string(state.log_path()).unwrap();
         assert_eq!(text.lines().count(), 2);
         assert_eq!(state.records().unwrap(), vec![record.clone(), record]);
         #[cfg(unix)]
-        assert_eq!(storage::loose_permissions(&state.log_path()).unwrap(), None);
-    }
-
-    #[test]
-    fn launch_stamps_are_per_vault_and_agent() {
-        let dir = tempfile::tempdir().unwrap();
-        let state = StateDir::new(dir.path());
-        let (one, two) = (dir.path().join("one.age"), dir.path().join("two.age"));
-        assert_eq!(state.last_launch(&one, "a"), None);
-        let at: Timestamp = "2026-11-23T10:00:00Z".parse().unwrap();
-        state.stamp_launch(&one, "a", at).unwrap();
-        assert_eq!(state.last_launch(&one, "a"), Some(at));
-        assert_eq!(state.last_launch(&one, "b"), None);
-        assert_eq!(state.last_launch(&two, "a"), None);
-        state.forget(&one, "a");
-        assert_eq!(state.last_launch(&one, "a"), None);
+        assert_eq!(
+            crate::vault::storage::loose_permissions(&state.log_path()).unwrap(),
+            None
+        );
     }
 }

@@ -16,5 +16,6 @@ pub mod proxy;
 pub mod sandbox;
 pub mod secret;
 pub mod sensitive;
+pub mod state;
 pub mod ui;
 pub mod vault;

@@ -39,6 +39,11 @@ impl Locations {
         self.data_dir.join("vault.age")
     }
 
+    /// The user's pricing table for keyless mode, over the built-in one.
+    pub fn pricing_file(&self) -> PathBuf {
+        self.config_dir.join("pricing.toml")
+    }
+
     pub fn ssh_dir(&self) -> Option<PathBuf> {
         self.home_dir.as_ref().map(|h| h.join(".ssh"))
     }

@@ -26,10 +26,11 @@ use std::time::Duration;
 use anyhow::Result;
 use secrecy::SecretString;
 
-use crate::audit::{Event, Record, StateDir};
+use crate::audit::{Event, Record};
 use crate::cli::{Cli, Command};
 use crate::identity::{Identities, Settings};
 use crate::paths::Locations;
+use crate::state::StateDir;
 use crate::ui::Ui;
 use crate::vault::{Document, VaultFile};
 
@@ -47,6 +48,8 @@ pub struct Context {
     pub state: StateDir,
     /// vault's data, config and state directories.
     own_dirs: [PathBuf; 3],
+    /// The user's pricing table for keyless mode.
+    pub pricing_file: PathBuf,
 }
 
 impl Context {
@@ -96,6 +99,7 @@ impl Context {
                 locations.config_dir.clone(),
                 locations.state_dir.clone(),
             ],
+            pricing_file: locations.pricing_file(),
         })
     }
 

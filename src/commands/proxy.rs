@@ -13,9 +13,7 @@ use crate::proxy::{self, Config, Pricing};
 
 /// The pricing table with the user's overrides (`pricing.toml` in the config directory).
 pub(super) fn pricing(ctx: &Context) -> Result<Pricing> {
-    Ok(Pricing::load(
-        &ctx.identity.config_dir.join("pricing.toml"),
-    )?)
+    Ok(Pricing::load(&ctx.pricing_file)?)
 }
 
 pub fn run(ctx: &Context, args: &ProxyArgs) -> Result<()> {

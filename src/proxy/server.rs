@@ -38,7 +38,7 @@ pub struct State {
     client: reqwest::Client,
     limiter: Mutex<RateLimiter>,
     ledger: Mutex<Ledger>,
-    usage_out: crate::audit::OpenLog,
+    usage_out: crate::state::OpenLog,
     /// WebSockets carried at once (they outlive the connection slot they came in on).
     sockets: Arc<tokio::sync::Semaphore>,
 }
@@ -56,7 +56,7 @@ impl State {
         let secrets = Arc::new(config.secrets()?);
         let tokens = Tokens::new(std::mem::take(&mut config.tokens));
         let ledger = Ledger::new(config.usage.clone(), config.vault.clone());
-        let usage_out = crate::audit::OpenLog::new(config.usage.path().to_owned());
+        let usage_out = crate::state::OpenLog::new(config.usage.path().to_owned());
         Ok(Arc::new(Self {
             usage_out,
             config,

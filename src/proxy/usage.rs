@@ -185,20 +185,23 @@ pub struct UsageLog {
     path: PathBuf,
 }
 
-impl UsageLog {
-    pub fn new(state_dir: &Path) -> Self {
-        Self {
-            path: state_dir.join("usage.log"),
+impl crate::state::StateDir {
+    /// Keyless mode's usage log, in the state directory.
+    pub fn usage_log(&self) -> UsageLog {
+        UsageLog {
+            path: self.path("usage.log"),
         }
     }
+}
 
+impl UsageLog {
     pub fn path(&self) -> &Path {
         &self.path
     }
 
     /// Every record, oldest first.
     pub fn records(&self) -> io::Result<Vec<Record>> {
-        crate::audit::read_json_lines(&self.path)
+        crate::state::read_json_lines(&self.path)
     }
 }
 
@@ -363,7 +366,7 @@ mod tests {
     #[test]
     fn the_ledger_sums_per_agent_and_period_and_sees_other_writers() {
         let dir = tempfile::tempdir().unwrap();
-        let log = UsageLog::new(dir.path());
+        let log = crate::state::StateDir::new(dir.path()).usage_log();
         let vault = PathBuf::from("/v");
         let record = |time: &str, agent: &str, cost: f64, vault: &str| Record {
             time: time.parse().unwrap(),
@@ -376,13 +379,13 @@ mod tests {
             output_tokens: 1,
             cost_usd: cost,
         };
-        crate::audit::append_json_line(log.path(), &record("2026-10-31T23:00:00Z", "a", 1.0, "/v"))
+        crate::state::append_json_line(log.path(), &record("2026-10-31T23:00:00Z", "a", 1.0, "/v"))
             .unwrap();
-        crate::audit::append_json_line(log.path(), &record("2026-11-23T01:00:00Z", "a", 2.0, "/v"))
+        crate::state::append_json_line(log.path(), &record("2026-11-23T01:00:00Z", "a", 2.0, "/v"))
             .unwrap();
-        crate::audit::append_json_line(log.path(), &record("2026-11-23T02:00:00Z", "b", 4.0, "/v"))
+        crate::state::append_json_line(log.path(), &record("2026-11-23T02:00:00Z", "b", 4.0, "/v"))
             .unwrap();
-        crate::audit::append_json_line(
+        crate::state::append_json_line(
             log.path(),
             &record("2026-11-23T02:00:00Z", "a", 8.0, "/other"),
         )
@@ -395,12 +398,12 @@ mod tests {
         assert_eq!(ledger.spent("a", Period::Total, now), 3.0);
         assert_eq!(ledger.spent("b", Period::Day, now), 4.0);
         // Another writer appends; the next refresh sees it. A new day starts from zero.
-        crate::audit::append_json_line(log.path(), &record("2026-11-23T03:00:00Z", "a", 0.5, "/v"))
+        crate::state::append_json_line(log.path(), &record("2026-11-23T03:00:00Z", "a", 0.5, "/v"))
             .unwrap();
         ledger.refresh().unwrap();
         assert_eq!(ledger.spent("a", Period::Day, now), 2.5);
         // A line giving money back is ignored; so is cutting the log.
-        crate::audit::append_json_line(
+        crate::state::append_json_line(
             log.path(),
             &record("2026-11-23T04:00:00Z", "a", -100.0, "/v"),
         )
