@@ -33,6 +33,124 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
     // status "restart needed", even if it changed while this run was starting.
     let started = now();
     let doc = ctx.open()?;
+    let plan = plan(ctx, &doc, &args)?;
+    let (keyless, proxy) = match plan.keyless {
+        true => match prepare_keyless(ctx, &doc, &args.agent, &plan.attached, plan.proxy_at)? {
+            Some(k) => (Some(k.env), Some((k.config, k.listener))),
+            None => (None, None),
+        },
+        false => (None, None),
+    };
+    let (mask_stdout, mask_stderr) = masked_streams(args.mask);
+    // The matcher is built only when some output is masked; if it cannot be, nothing runs.
+    let secrets = match mask_stdout || mask_stderr {
+        true => Some(Arc::new(Secrets::new(
+            plan.attached
+                .iter()
+                .filter(|a| a.entry.kind.is_sensitive())
+                .map(|a| a.entry.value.expose().as_bytes())
+                .chain(keyless.iter().map(|k| k.token.expose().as_bytes())),
+        )?)),
+        false => None,
+    };
+    let child_env = env::plan(
+        std::env::vars_os(),
+        &plan.attached,
+        EnvOptions {
+            keep_env: args.keep_env,
+            isolate: args.isolate,
+            keyless: keyless.as_ref(),
+            sandboxed: plan.contained.is_some(),
+        },
+    );
+    let mut proxy = proxy;
+    let child = match child(ctx, &doc, &plan, &args, &child_env, &mut proxy)? {
+        Prepared::Child(child) => *child,
+        Prepared::Exit(code) => return Ok(code),
+    };
+    let program_name = plan.program_name(proxy.is_some());
+    let launch = Launch {
+        program: child.program,
+        args: child.args,
+        env: child_env,
+        mask_stdout,
+        mask_stderr,
+        // With a terminal, the child must share vault's process group (it is the terminal's
+        // foreground job); without one, its own group keeps group-wide signals from reaching
+        // it twice. A sandbox has no terminal of its own: everything reaches it through vault.
+        own_process_group: child.sandbox.is_some() || !std::io::stdin().is_terminal(),
+        sandbox: child.sandbox,
+    };
+    log::info!(
+        "running {program_name} for agent {} with {} attached values",
+        args.agent,
+        plan.attached.len()
+    );
+    let record = RunRecord {
+        agent: args.agent.clone(),
+        names: plan
+            .attached
+            .iter()
+            .map(|a| a.entry_name.to_owned())
+            .collect(),
+        program: program_name,
+        started,
+        vault: ctx.vault_real_path(),
+    };
+    let engine = plan.boxed.map(|b| (b.engine.name, b.image));
+    // The proxy serves from before the child starts until after it ends.
+    let proxy = proxy
+        .map(|(config, listener)| listener.serve(config))
+        .transpose()?;
+    let outcome = process::start(launch, secrets);
+    if let Ok(running) = &outcome {
+        if let Some(created) = child.created {
+            created.started();
+        }
+        // A signal in the moment before the engine started: it is the engine's now.
+        if let Some(signal) = child.interrupts.as_ref().and_then(Interrupts::caught) {
+            process::signal(running.pid(), signal);
+        }
+    }
+    drop(child.interrupts);
+    drop(keyless);
+    // The child has its environment: the rest of the vault need not stay in memory while
+    // it runs (which may be for days).
+    drop(plan.attached);
+    drop(doc);
+    let code = wait_and_record(ctx, outcome, &record, engine.as_ref());
+    drop(proxy);
+    Ok(ExitCode::from(code))
+}
+
+/// Which output streams are masked: `--mask`, and for `auto` whether each is a terminal.
+fn masked_streams(mode: MaskMode) -> (bool, bool) {
+    let mask = |is_terminal: bool| match mode {
+        MaskMode::Always => true,
+        MaskMode::Never => false,
+        MaskMode::Auto => !is_terminal,
+    };
+    (
+        mask(std::io::stdout().is_terminal()),
+        mask(std::io::stderr().is_terminal()),
+    )
+}
+
+/// What a run will do, decided from its arguments and the agent before anything starts:
+/// each refusal of what cannot be done is here.
+struct Plan<'d> {
+    attached: Vec<Attached<'d>>,
+    command: Vec<String>,
+    keyless: bool,
+    /// The sandbox's settings, when the command is sandboxed on this machine.
+    contained: Option<sandbox::Settings>,
+    /// The container's, when it runs in one.
+    boxed: Option<container::Settings>,
+    /// Where a keyless run's proxy is to be.
+    proxy_at: ProxyAt,
+}
+
+fn plan<'d>(ctx: &Context, doc: &'d Document, args: &RunArgs) -> Result<Plan<'d>> {
     let agent = doc.agent(&args.agent)?;
     let command = if args.command.is_empty() {
         agent.command.clone()
@@ -70,202 +188,197 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         )
         .into());
     }
-    let contained = sandbox::settings(ctx, &args, agent, keyless, image.is_some())?;
+    let contained = sandbox::settings(ctx, args, agent, keyless, image.is_some())?;
     let boxed = image
         .as_deref()
-        .map(|image| container::settings(&args, agent, &attached, keyless, image))
+        .map(|image| container::settings(args, agent, &attached, keyless, image))
         .transpose()?;
     let proxy_at = match (&boxed, &contained) {
         (Some(boxed), _) => boxed.proxy_at.unwrap_or(ProxyAt::Loopback),
         (None, Some(c)) if c.network == crate::sandbox::Network::Proxy => ProxyAt::SandboxSocket,
         (None, _) => ProxyAt::Loopback,
     };
-    let (keyless, mut proxy) = match keyless {
-        true => match prepare_keyless(ctx, &doc, &args.agent, &attached, proxy_at)? {
-            Some(k) => (Some(k.env), Some((k.config, k.listener))),
-            None => (None, None),
-        },
-        false => (None, None),
-    };
-    let names: Vec<String> = attached.iter().map(|a| a.entry_name.to_owned()).collect();
-    let mask = |is_terminal: bool| match args.mask {
-        MaskMode::Always => true,
-        MaskMode::Never => false,
-        MaskMode::Auto => !is_terminal,
-    };
-    let (mask_stdout, mask_stderr) = (
-        mask(std::io::stdout().is_terminal()),
-        mask(std::io::stderr().is_terminal()),
-    );
-    // The matcher is built only when some output is masked; if it cannot be, nothing runs.
-    let secrets = if mask_stdout || mask_stderr {
-        Some(Arc::new(Secrets::new(
-            attached
-                .iter()
-                .filter(|a| a.entry.kind.is_sensitive())
-                .map(|a| a.entry.value.expose().as_bytes())
-                .chain(keyless.iter().map(|k| k.token.expose().as_bytes())),
-        )?))
-    } else {
-        None
-    };
-    let child_env = env::plan(
-        std::env::vars_os(),
-        &attached,
-        EnvOptions {
-            keep_env: args.keep_env,
-            isolate: args.isolate,
-            keyless: keyless.as_ref(),
-            sandboxed: contained.is_some(),
-        },
-    );
-    // In a container, the engine is the child: it passes the attached names on with -e.
-    let mut sandbox_pipes = None;
-    // For a container made before it starts: signals noted until the engine has started it.
-    let mut interrupts = None;
-    let (program, program_args, created) = match &image {
-        None => {
-            let (program, rest): (OsString, Vec<OsString>) = command
-                .split_first()
-                .map(|(p, rest)| (OsString::from(p), rest.iter().map(OsString::from).collect()))
-                .unwrap_or_default();
-            match &contained {
-                // bubblewrap is the child; the command starts inside.
-                Some(settings) => {
-                    let socket = proxy.as_ref().and_then(|(_, l)| l.socket());
-                    let (bwrap, bwrap_args, pipes) =
-                        sandbox::start(ctx, &doc, settings, &program, &rest, &child_env, socket)?;
-                    sandbox_pipes = Some(pipes);
-                    (bwrap, bwrap_args, None)
-                }
-                None => (program, rest, None),
-            }
+    Ok(Plan {
+        attached,
+        command,
+        keyless,
+        contained,
+        boxed,
+        proxy_at,
+    })
+}
+
+impl Plan<'_> {
+    /// The audit log's name for what runs: the program (never its arguments), or the engine
+    /// and image, and how it runs.
+    fn program_name(&self, keyless: bool) -> String {
+        if let Some(boxed) = &self.boxed {
+            return boxed.program_name();
         }
-        Some(_) => {
-            let boxed = boxed
-                .as_ref()
-                .ok_or_else(|| anyhow::anyhow!("no container settings"))?;
-            let names = container::env_names(&attached, &child_env);
-            let tty = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
-            let engine_args = boxed.engine_args(&args);
-            let engine = &boxed.engine;
-            if !boxed.proxy_inside() {
-                let run_args = crate::launch::container::run_args(
-                    "run",
-                    &boxed.image,
-                    &names,
-                    &engine_args,
-                    &command,
-                    tty,
-                );
-                (engine.path.clone().into_os_string(), run_args, None)
-            } else {
-                // Created first, so that the proxy listens inside before the command starts.
-                let create_args = crate::launch::container::run_args(
-                    "create",
-                    &boxed.image,
-                    &names,
-                    &engine_args,
-                    &command,
-                    tty,
-                );
-                let caught = Interrupts::catch()?;
-                let made = container::make(boxed, &create_args, &child_env, &caught);
-                interrupts = Some(caught);
-                let created = match made? {
-                    container::Made::Ready { created, listener } => {
-                        if let Some((_, place)) = proxy.as_mut() {
-                            place.bound(listener);
-                        }
-                        created
-                    }
-                    container::Made::EngineFailed(e) => {
-                        ctx.ui.error(&e);
-                        return Ok(ExitCode::from(ENGINE_FAILED));
-                    }
-                    container::Made::Interrupted(signal) => {
-                        return Ok(ExitCode::from(128u8.saturating_add(signal as u8)));
-                    }
-                };
-                let start = created.start_args();
-                (engine.path.clone().into_os_string(), start, Some(created))
-            }
-        }
-    };
-    let shown = command.first().map_or("", String::as_str);
-    let program_name = match &boxed {
-        Some(boxed) => boxed.program_name(),
-        None => match (proxy.is_some(), contained.is_some()) {
+        let shown = self.command.first().map_or("", String::as_str);
+        match (keyless, self.contained.is_some()) {
             (true, true) => format!("{shown} (keyless, sandbox)"),
             (true, false) => format!("{shown} (keyless)"),
             (false, true) => format!("{shown} (sandbox)"),
             (false, false) => shown.to_owned(),
-        },
-    };
-    let launch = Launch {
-        program: program.clone(),
-        args: program_args,
-        env: child_env,
-        mask_stdout,
-        mask_stderr,
-        // With a terminal, the child must share vault's process group (it is the terminal's
-        // foreground job); without one, its own group keeps group-wide signals from reaching
-        // it twice. A sandbox has no terminal of its own: everything reaches it through vault.
-        own_process_group: sandbox_pipes.is_some() || !std::io::stdin().is_terminal(),
-        sandbox: sandbox_pipes,
-    };
-    log::info!(
-        "running {program_name} for agent {} with {} attached values",
-        args.agent,
-        attached.len()
-    );
-
-    // The proxy serves from before the child starts until after it ends.
-    let proxy = proxy
-        .map(|(config, listener)| listener.serve(config))
-        .transpose()?;
-    let outcome = process::start(launch, secrets);
-    if let Ok(running) = &outcome {
-        if let Some(created) = created {
-            created.started();
-        }
-        // A signal in the moment before the engine started: it is the engine's now.
-        if let Some(signal) = interrupts.as_ref().and_then(Interrupts::caught) {
-            process::signal(running.pid(), signal);
         }
     }
-    drop(interrupts);
-    drop(keyless);
-    // The child has its environment: the rest of the vault need not stay in memory while
-    // it runs (which may be for days).
-    drop(attached);
-    drop(doc);
-    let vault_path = ctx.vault_real_path();
-    let record = |event: Event, pid: Option<u32>, status: Option<i32>| Record {
-        time: now(),
-        event,
-        command: "run".into(),
-        names: names.clone(),
-        agent: Some(args.agent.clone()),
-        program: Some(program_name.clone()),
-        pid,
-        status,
-        started: Some(started),
-        vault: Some(vault_path.clone()),
+}
+
+/// The process vault starts: the command itself, bubblewrap with the command inside, or the
+/// container engine.
+struct Child {
+    program: OsString,
+    args: Vec<OsString>,
+    /// The pipes to the sandbox's init.
+    sandbox: Option<crate::launch::process::Contained>,
+    /// A container made before it starts, removed unless it does.
+    created: Option<crate::launch::container::Created>,
+    /// Signals noted while it was made, until the engine has started it.
+    interrupts: Option<Interrupts>,
+}
+
+enum Prepared {
+    Child(Box<Child>),
+    /// Nothing is started: vault exits with this (the engine's failure, or a signal).
+    Exit(ExitCode),
+}
+
+/// What `plan` starts, with `child_env` its environment; a keyless container's proxy place
+/// in `proxy` is bound inside the container here.
+fn child(
+    ctx: &Context,
+    doc: &Document,
+    plan: &Plan<'_>,
+    args: &RunArgs,
+    child_env: &[(OsString, env::EnvValue<'_>)],
+    proxy: &mut Option<(crate::proxy::Config, ProxyListener)>,
+) -> Result<Prepared> {
+    let plain = |program, args| Child {
+        program,
+        args,
+        sandbox: None,
+        created: None,
+        interrupts: None,
     };
+    let Some(boxed) = &plan.boxed else {
+        let (program, rest): (OsString, Vec<OsString>) = plan
+            .command
+            .split_first()
+            .map(|(p, rest)| (OsString::from(p), rest.iter().map(OsString::from).collect()))
+            .unwrap_or_default();
+        let Some(settings) = &plan.contained else {
+            return Ok(Prepared::Child(Box::new(plain(program, rest))));
+        };
+        // bubblewrap is the child; the command starts inside.
+        let socket = proxy.as_ref().and_then(|(_, l)| l.socket());
+        let (bwrap, bwrap_args, pipes) =
+            sandbox::start(ctx, doc, settings, &program, &rest, child_env, socket)?;
+        return Ok(Prepared::Child(Box::new(Child {
+            sandbox: Some(pipes),
+            ..plain(bwrap, bwrap_args)
+        })));
+    };
+    // In a container, the engine is the child: it passes the attached names on with -e.
+    let names = container::env_names(&plan.attached, child_env);
+    let tty = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let engine_args = boxed.engine_args(args);
+    let engine_path = boxed.engine.path.clone().into_os_string();
+    let verb = if boxed.proxy_inside() {
+        "create"
+    } else {
+        "run"
+    };
+    let engine_command = crate::launch::container::run_args(
+        verb,
+        &boxed.image,
+        &names,
+        &engine_args,
+        &plan.command,
+        tty,
+    );
+    if !boxed.proxy_inside() {
+        return Ok(Prepared::Child(Box::new(plain(
+            engine_path,
+            engine_command,
+        ))));
+    }
+    // Created first, so that the proxy listens inside before the command starts.
+    let caught = Interrupts::catch()?;
+    let created = match container::make(boxed, &engine_command, child_env, &caught)? {
+        container::Made::Ready { created, listener } => {
+            if let Some((_, place)) = proxy.as_mut() {
+                place.bound(listener);
+            }
+            created
+        }
+        container::Made::EngineFailed(e) => {
+            ctx.ui.error(&e);
+            return Ok(Prepared::Exit(ExitCode::from(ENGINE_FAILED)));
+        }
+        container::Made::Interrupted(signal) => {
+            let code = 128u8.saturating_add(u8::try_from(signal).unwrap_or(0));
+            return Ok(Prepared::Exit(ExitCode::from(code)));
+        }
+    };
+    let start = created.start_args();
+    Ok(Prepared::Child(Box::new(Child {
+        created: Some(created),
+        interrupts: Some(caught),
+        ..plain(engine_path, start)
+    })))
+}
+
+/// What the audit log says of a run, besides its pid and status.
+struct RunRecord {
+    agent: String,
+    names: Vec<String>,
+    program: String,
+    started: jiff::Timestamp,
+    vault: std::path::PathBuf,
+}
+
+impl RunRecord {
+    fn record(&self, event: Event, pid: Option<u32>, status: Option<i32>) -> Record {
+        Record {
+            time: now(),
+            event,
+            command: "run".into(),
+            names: self.names.clone(),
+            agent: Some(self.agent.clone()),
+            program: Some(self.program.clone()),
+            pid,
+            status,
+            started: Some(self.started),
+            vault: Some(self.vault.clone()),
+        }
+    }
+}
+
+/// Waits for the started child, writes the run's start and end to the audit log and stamps
+/// the launch; the exit status vault passes on. `engine`: the engine and image, for its own
+/// failures.
+fn wait_and_record(
+    ctx: &Context,
+    outcome: Result<process::Running, process::LaunchError>,
+    record: &RunRecord,
+    engine: Option<&(String, String)>,
+) -> u8 {
     let (pid, result) = match outcome {
         Ok(running) => {
             if let Err(e) = ctx
                 .state
-                .stamp_launch(ctx.vault.path(), &args.agent, started)
+                .stamp_launch(ctx.vault.path(), &record.agent, record.started)
             {
-                ctx.ui
-                    .warn(format!("could not note the launch of {}: {e}", args.agent));
+                ctx.ui.warn(format!(
+                    "could not note the launch of {}: {e}",
+                    record.agent
+                ));
             }
             let pid = running.pid();
             // A start line now, so that a run still going (or a vault killed with SIGKILL)
             // is in the log too; the run's own line follows when it ends.
-            append(ctx, &record(Event::Start, Some(pid), None));
+            append(ctx, &record.record(Event::Start, Some(pid), None));
             (Some(pid), running.wait())
         }
         Err(e) => (None, Err(e)),
@@ -274,22 +387,20 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         Ok(status) => process::exit_code(*status),
         Err(e) => e.exit_code(),
     };
-    drop(proxy);
-    append(ctx, &record(Event::Run, pid, Some(i32::from(code))));
+    append(ctx, &record.record(Event::Run, pid, Some(i32::from(code))));
     match result {
         Err(e) => ctx.ui.error(&anyhow::Error::new(e)),
         Ok(_) if code == ENGINE_FAILED => {
-            if let Some(boxed) = &boxed {
+            if let Some((engine, image)) = engine {
                 ctx.ui.error(&anyhow::anyhow!(
-                    "{} could not run the image {} (exit {code}); its own message is above",
-                    boxed.engine.name,
-                    boxed.image
+                    "{engine} could not run the image {image} (exit {code}); its own message \
+                     is above"
                 ));
             }
         }
         Ok(_) => {}
     }
-    Ok(ExitCode::from(code))
+    code
 }
 
 fn append(ctx: &Context, record: &Record) {
