@@ -240,10 +240,87 @@ async fn forward(
     // once the provider has accepted it too.
     let upgrade = websocket::wanted(request.headers()).then(|| hyper::upgrade::on(&mut request));
     let (parts, body) = request.into_parts();
-    let path = parts.uri.path();
-    let query = parts.uri.query();
+    let caller = authenticate(state, &parts, upgrade.is_some())?;
+    let route = &state.config.routes[caller.route];
+    let target = route_to(state, route, parts.uri.path())?;
+    let url = upstream_url(&target, parts.uri.query(), caller.query_key.is_some())?;
+    check_budget(state, route)?;
+    if let Some(upgrade) = upgrade {
+        // Each response asked for over the socket is admitted by the rate, not the socket.
+        let admitted = websocket::Admitted {
+            route: caller.route,
+            upstream: target.index,
+        };
+        return websocket::open(
+            state,
+            admitted,
+            url,
+            &parts.headers,
+            &caller.places,
+            upgrade,
+        )
+        .await;
+    }
+    check_rate(state, caller.route, target.index, target.upstream)?;
+    let body = Limited::new(body, MAX_REQUEST)
+        .collect()
+        .await
+        .map_err(|_| {
+            Refusal::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request_too_large",
+                "the request body is larger than the proxy forwards (64 MiB)",
+            )
+        })?
+        .to_bytes();
+    // The real key where the token was; usage asked for where a stream would not report it.
+    let headers = upstream_headers(&parts.headers, &caller.places, target.upstream.key.expose());
+    let (body, stream, hide_usage_event) =
+        read_request(body, target.tail.ends_with("/chat/completions"));
+    let provider = target.upstream.provider;
+    let response = state
+        .client
+        .request(parts.method, url)
+        .headers(headers)
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| {
+            Refusal::new(
+                StatusCode::BAD_GATEWAY,
+                "provider_unreachable",
+                format!(
+                    "{} could not be reached ({})",
+                    provider.name,
+                    crate::providers::verify::kind_of(&e)
+                ),
+            )
+        })?;
+    relay(
+        state,
+        response,
+        caller.route,
+        provider,
+        stream,
+        hide_usage_event,
+    )
+}
 
-    // Who is asking: every credential the request carries must be a token of one agent.
+/// Who is asking: the route of the agent whose token every credential in the request is, and
+/// where the request carried them.
+struct Caller {
+    /// An index of `routes` (check_token returns no other).
+    route: usize,
+    places: Vec<Place>,
+    /// Gemini's `?key=`: the token there.
+    query_key: Option<String>,
+}
+
+fn authenticate(
+    state: &State,
+    parts: &hyper::http::request::Parts,
+    upgrade: bool,
+) -> Result<Caller, Refusal> {
     let mut places = Vec::new();
     let mut agent = None;
     for (place, name) in KEY_HEADERS {
@@ -257,19 +334,20 @@ async fn forward(
             agent = Some(check_token(state, text, agent)?);
         }
     }
-    // Only Gemini takes its key in the query (where other providers' logs would keep it).
-    let is_gemini = path
-        .get(..8)
-        .is_some_and(|start| start.eq_ignore_ascii_case("/gemini/"));
     // A browser-style Realtime key travels in the WebSocket subprotocol list.
     if let Some(token) = upgrade
-        .as_ref()
-        .and(websocket::subprotocol_token(&parts.headers))
+        .then(|| websocket::subprotocol_token(&parts.headers))
+        .flatten()
     {
         places.push(Place::Subprotocol);
         agent = Some(check_token(state, &token, agent)?);
     }
-    let query_key = query.filter(|_| is_gemini).and_then(|q| {
+    // Only Gemini takes its key in the query (where other providers' logs would keep it).
+    let path = parts.uri.path();
+    let is_gemini = path
+        .get(..8)
+        .is_some_and(|start| start.eq_ignore_ascii_case("/gemini/"));
+    let query_key = parts.uri.query().filter(|_| is_gemini).and_then(|q| {
         form_pairs(q)
             .into_iter()
             .find(|(name, _)| name == "key")
@@ -279,23 +357,40 @@ async fn forward(
         places.push(Place::Query);
         agent = Some(check_token(state, token, agent)?);
     }
-    let Some(route_index) = agent else {
+    let Some(route) = agent else {
         return Err(Refusal::new(
             StatusCode::UNAUTHORIZED,
             "missing_token",
             "no token: send the token vault gave you where the API key goes",
         ));
     };
-    // check_token returns only indices of `routes` (see there).
-    let route = &state.config.routes[route_index];
+    Ok(Caller {
+        route,
+        places,
+        query_key,
+    })
+}
 
-    // Which provider (`/ID/REST`), and is it this agent's?
+/// Where a request goes: one of the agent's upstreams, and the path below its address.
+struct Target<'s> {
+    index: usize,
+    upstream: &'s super::Upstream,
+    tail: &'s str,
+}
+
+/// `/ID/REST`: the provider must be one of this agent's, and REST below the path the agent
+/// was given.
+fn route_to<'s>(
+    state: &State,
+    route: &'s super::Route,
+    path: &'s str,
+) -> Result<Target<'s>, Refusal> {
     let trimmed = path.strip_prefix('/').unwrap_or(path);
     let (id, rest) = trimmed.split_at(trimmed.find('/').unwrap_or(trimmed.len()));
     let Some(provider) = crate::providers::find(id) else {
         return Err(not_found());
     };
-    let Some((upstream_index, upstream)) = route
+    let Some((index, upstream)) = route
         .upstreams
         .iter()
         .enumerate()
@@ -331,9 +426,23 @@ async fn forward(
     else {
         return Err(not_found());
     };
+    Ok(Target {
+        index,
+        upstream,
+        tail,
+    })
+}
 
-    // Whatever the URL parser makes of the path, it must stay below the key's endpoint.
-    let mut url = format!("{}{tail}", upstream.base_url);
+/// The provider's URL for the request: the key's endpoint and the tail, which whatever the URL
+/// parser makes of it must stay below that endpoint; the query with the real key where the
+/// token was (Gemini's `?key=`).
+fn upstream_url(
+    target: &Target<'_>,
+    query: Option<&str>,
+    key_in_query: bool,
+) -> Result<String, Refusal> {
+    let upstream = target.upstream;
+    let mut url = format!("{}{}", upstream.base_url, target.tail);
     let base = &upstream.base;
     if !reqwest::Url::parse(&url).is_ok_and(|full| {
         full.origin() == base.origin() && full.path().starts_with(base.path().trim_end_matches('/'))
@@ -342,57 +451,25 @@ async fn forward(
     }
     if let Some(query) = query {
         url.push('?');
-        if query_key.is_some() {
+        if key_in_query {
             url.push_str(&with_key(query, upstream.key.expose()));
         } else {
             url.push_str(query);
         }
     }
+    Ok(url)
+}
 
-    check_budget(state, route)?;
-    if let Some(upgrade) = upgrade {
-        // Each response asked for over the socket is admitted by the rate, not the socket.
-        let admitted = websocket::Admitted {
-            route: route_index,
-            upstream: upstream_index,
-        };
-        return websocket::open(state, admitted, url, &parts.headers, &places, upgrade).await;
-    }
-    check_rate(state, route_index, upstream_index, upstream)?;
-
-    let body = Limited::new(body, MAX_REQUEST)
-        .collect()
-        .await
-        .map_err(|_| {
-            Refusal::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "request_too_large",
-                "the request body is larger than the proxy forwards (64 MiB)",
-            )
-        })?
-        .to_bytes();
-
-    let headers = upstream_headers(&parts.headers, &places, upstream.key.expose());
-    let (body, stream, hide_usage_event) = read_request(body, tail.ends_with("/chat/completions"));
-    let response = state
-        .client
-        .request(parts.method, url)
-        .headers(headers)
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| {
-            Refusal::new(
-                StatusCode::BAD_GATEWAY,
-                "provider_unreachable",
-                format!(
-                    "{} could not be reached ({})",
-                    provider.name,
-                    crate::providers::verify::kind_of(&e)
-                ),
-            )
-        })?;
-
+/// The provider's answer, passed on as it arrives: its headers scrubbed, its body scrubbed
+/// and metered on the way, a compressed one refused.
+fn relay(
+    state: &Arc<State>,
+    response: reqwest::Response,
+    route: usize,
+    provider: &'static crate::providers::Provider,
+    stream: bool,
+    hide_usage_event: bool,
+) -> Result<Response<ProxyBody>, Refusal> {
     let status = response.status();
     let encoded = response
         .headers()
@@ -437,7 +514,7 @@ async fn forward(
         done: false,
         report: Some(Report {
             state: Arc::clone(state),
-            route: route_index,
+            route,
             provider: provider.id,
             status: status.as_u16(),
         }),
