@@ -23,7 +23,7 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
-use crate::secret::{SecretValue, ValueError};
+use crate::secret::{SecretText, SecretValue, ValueError};
 use crate::vault::model::{check_name, why_bad_name};
 
 /// One `NAME=value` line (or several, for a quoted multi-line value).
@@ -132,10 +132,10 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Parsed, ParseError> {
     }
 }
 
-/// `text` with CR LF and lone CR made LF, in one buffer that is wiped and never regrown
-/// (the result is never longer than `text`).
+/// `text` with CR LF and lone CR made LF, in a buffer that wipes itself (sized for the
+/// result, which is never longer than `text`).
 fn normalize_line_ends(text: &str) -> Zeroizing<String> {
-    let mut out = Zeroizing::new(String::with_capacity(text.len()));
+    let mut out = SecretText::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         if c == '\r' {
@@ -145,7 +145,7 @@ fn normalize_line_ends(text: &str) -> Zeroizing<String> {
             out.push(c);
         }
     }
-    out
+    out.into_zeroizing()
 }
 
 /// Reads a .env file's text.
@@ -490,7 +490,7 @@ fn unescape(text: &str, decode: impl Fn(char) -> Option<char>) -> String {
 /// - bare again for one line with no `#`, no outer spaces and no opening quote (backslashes and
 ///   quotes inside are then taken literally by all three);
 /// - else in double quotes with `\\`, `\"`, `\n` and `\r` escaped.
-pub fn write_binding(out: &mut String, name: &str, value: &str) {
+pub fn write_binding(out: &mut SecretText, name: &str, value: &str) {
     out.push_str(name);
     out.push('=');
     let safe = value
@@ -537,18 +537,6 @@ pub fn write_binding(out: &mut String, name: &str, value: &str) {
 /// `write_binding`).
 const TRAILING_BACKSLASH_GUARD: &str =
     "# \"…\" above: that value ends in a backslash, which other .env readers may misread";
-
-/// The exact size `write_binding` needs, so a buffer holding secrets never grows (and leaves
-/// an unwiped copy behind).
-pub fn binding_len(name: &str, value: &str) -> usize {
-    // Quotes, `=`, newline, and at most one extra byte per escaped character.
-    name.len()
-        + value.len()
-        + 4
-        + value.matches(['\\', '"', '\n', '\r']).count()
-        + TRAILING_BACKSLASH_GUARD.len()
-        + 1
-}
 
 #[cfg(test)]
 mod tests {
@@ -698,13 +686,12 @@ mod tests {
             " ends in \\",
             "\\\"\n\\",
         ];
-        let mut text = String::new();
+        let mut text = SecretText::new();
         for (i, value) in nasty.iter().enumerate() {
-            let before = text.len();
             write_binding(&mut text, &format!("V{i}"), value);
-            assert!(text.len() - before <= binding_len(&format!("V{i}"), value));
         }
-        let got = values(&text);
+        let text = text.as_str();
+        let got = values(text);
         assert_eq!(got.len(), nasty.len());
         for (i, value) in nasty.iter().enumerate() {
             assert_eq!(got[i].1, *value, "V{i} in {text}");

@@ -83,27 +83,118 @@ pub fn read_file(path: &std::path::Path) -> std::io::Result<Zeroizing<Vec<u8>>> 
     read_all(&mut file, hint)
 }
 
-/// Reads `reader` to its end into a buffer that wipes itself, and grows it by hand so that each
-/// outgrown copy is wiped too. `size_hint` (a file's length, or 0) sizes the first buffer.
+/// Reads `reader` to its end into a buffer that wipes itself and every copy it outgrows.
+/// `size_hint` (a file's length, or 0) sizes the first buffer.
 pub fn read_all(
     reader: &mut impl std::io::Read,
     size_hint: usize,
 ) -> std::io::Result<Zeroizing<Vec<u8>>> {
-    let mut bytes = Zeroizing::new(Vec::with_capacity(size_hint.max(4096 - 1) + 1));
+    let mut bytes = SecretBytes::with_capacity(size_hint.max(4096 - 1) + 1);
     let mut chunk = Zeroizing::new([0u8; 4096]);
     loop {
         let n = match reader.read(&mut chunk[..]) {
-            Ok(0) => return Ok(bytes),
+            Ok(0) => return Ok(bytes.into_zeroizing()),
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
-        if bytes.len() + n > bytes.capacity() {
-            let mut bigger = Zeroizing::new(Vec::with_capacity(2 * (bytes.len() + n)));
-            bigger.extend_from_slice(&bytes);
-            bytes = bigger; // the old buffer is wiped as it drops
-        }
         bytes.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// The one buffer for text that holds secrets: it wipes itself when dropped, and grows by
+/// moving into a bigger buffer and wiping the one it leaves (a `String`'s own growth frees
+/// the old copy as it is). No caller has to size it in advance.
+#[derive(Default)]
+pub struct SecretText(Zeroizing<String>);
+
+impl SecretText {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Room for `capacity` bytes to begin with: a hint, never needed for safety.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self(Zeroizing::new(String::with_capacity(capacity)))
+    }
+
+    pub fn push_str(&mut self, text: &str) {
+        let needed = self.0.len() + text.len();
+        if needed > self.0.capacity() {
+            let mut bigger = Zeroizing::new(String::with_capacity(
+                needed.max(2 * self.0.capacity()).max(64),
+            ));
+            bigger.push_str(&self.0);
+            self.0 = bigger; // the old buffer is wiped as it drops
+        }
+        self.0.push_str(text);
+    }
+
+    pub fn push(&mut self, c: char) {
+        self.push_str(c.encode_utf8(&mut [0; 4]));
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_zeroizing(self) -> Zeroizing<String> {
+        self.0
+    }
+}
+
+impl fmt::Write for SecretText {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        self.push_str(text);
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for SecretText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// [`SecretText`] for bytes: JSON written by serde, a file read to its end.
+#[derive(Default)]
+pub struct SecretBytes(Zeroizing<Vec<u8>>);
+
+impl SecretBytes {
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self(Zeroizing::new(Vec::with_capacity(capacity)))
+    }
+
+    pub fn extend_from_slice(&mut self, bytes: &[u8]) {
+        let needed = self.0.len() + bytes.len();
+        if needed > self.0.capacity() {
+            let mut bigger = Zeroizing::new(Vec::with_capacity(
+                needed.max(2 * self.0.capacity()).max(64),
+            ));
+            bigger.extend_from_slice(&self.0);
+            self.0 = bigger; // the old buffer is wiped as it drops
+        }
+        self.0.extend_from_slice(bytes);
+    }
+
+    pub fn as_slice(&self) -> &[u8] {
+        &self.0
+    }
+
+    pub fn into_zeroizing(self) -> Zeroizing<Vec<u8>> {
+        self.0
+    }
+}
+
+impl std::io::Write for SecretBytes {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -136,6 +227,27 @@ impl<'de> Deserialize<'de> for SecretValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_buffers_grow_by_moving_and_keep_every_byte() {
+        use std::fmt::Write as _;
+        let mut text = SecretText::new();
+        let mut expected = String::new();
+        for i in 0..2000 {
+            let piece = format!("{i}:é\"\n");
+            let _ = write!(text, "{piece}");
+            expected.push_str(&piece);
+        }
+        text.push('✓');
+        expected.push('✓');
+        assert_eq!(text.as_str(), expected);
+        let mut bytes = SecretBytes::default();
+        for chunk in expected.as_bytes().chunks(7) {
+            std::io::Write::write_all(&mut bytes, chunk).unwrap();
+        }
+        assert_eq!(bytes.as_slice(), expected.as_bytes());
+        assert_eq!(*text.into_zeroizing(), expected);
+    }
 
     #[test]
     fn debug_never_shows_the_value() {

@@ -289,10 +289,11 @@ fn python_dotenv_reads_what_vault_writes() {
     }
     let mut values = common::nasty_values();
     values.push(String::new());
-    let mut text = String::new();
+    let mut written = vault::secret::SecretText::new();
     for (i, value) in values.iter().enumerate() {
-        vault::dotenv::write_binding(&mut text, &format!("V{i}"), value);
+        vault::dotenv::write_binding(&mut written, &format!("V{i}"), value);
     }
+    let text = written.as_str().to_owned();
     let python = run_script("python3", PYTHON, std::slice::from_ref(&text));
     let bindings = python[0].as_array().unwrap();
     assert_eq!(bindings.len(), values.len(), "{text}");

@@ -42,10 +42,11 @@ proptest! {
 
     #[test]
     fn written_files_read_back(entries in prop::collection::btree_map(name(), value(), 1..8)) {
-        let mut text = String::new();
+        let mut written = vault::secret::SecretText::new();
         for (name, value) in &entries {
-            write_binding(&mut text, name, value);
+            write_binding(&mut written, name, value);
         }
+        let text = written.as_str().to_owned();
         let parsed = parse(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         prop_assert!(parsed.notes.is_empty(), "{:?}", parsed.notes);
         let back: std::collections::BTreeMap<String, String> = parsed

@@ -14,8 +14,7 @@ pub fn get(ctx: &Context, args: &GetArgs) -> Result<()> {
     model::check_name(&args.name)?;
     let doc = ctx.open()?;
     let entry = doc.entry(&args.name)?;
-    // Sized for the newline too: growing it would leave an unwiped copy behind.
-    let mut out = zeroize::Zeroizing::new(String::with_capacity(entry.value.expose().len() + 1));
+    let mut out = crate::secret::SecretText::new();
     out.push_str(entry.value.expose());
     if !args.no_newline {
         out.push('\n');

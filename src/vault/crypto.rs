@@ -2,7 +2,7 @@
 //! to all of them, and opening tries the identities it is given.
 
 use std::fmt;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::str::FromStr;
 
 use zeroize::Zeroizing;
@@ -158,9 +158,8 @@ pub fn decrypt(
     let reader = age::armor::ArmoredReader::new(ciphertext);
     let decryptor = age::Decryptor::new_buffered(std::io::BufReader::new(reader))?;
     let mut stream = decryptor.decrypt(identities.iter().copied())?;
-    let mut plaintext = Zeroizing::new(Vec::with_capacity(ciphertext.len()));
-    stream.read_to_end(&mut plaintext)?;
-    Ok(plaintext)
+    // The plaintext is shorter than the ciphertext: one buffer, wiped however it ends.
+    Ok(crate::secret::read_all(&mut stream, ciphertext.len())?)
 }
 
 /// Checks which file key the identities unwrap, without decrypting the content: cheap, and it
