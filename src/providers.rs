@@ -69,6 +69,15 @@ pub struct Provider {
     /// Whether the proxy carries WebSockets to it (OpenAI's Responses and Realtime APIs,
     /// whose events it can count and limit).
     pub websockets: bool,
+    /// Whether its clients may send the key in the URL (`?key=`, Gemini's REST API): only
+    /// there does the proxy look for a token in the query (elsewhere a query is the
+    /// provider's, and its logs would keep a key).
+    pub key_in_query: bool,
+    /// Whether a key needs its endpoint given when it is added (`custom`: any
+    /// OpenAI-compatible server, whose key name is given too).
+    pub needs_base_url: bool,
+    /// Keyless mode's request limit where the agent sets none: this many per 60 s.
+    pub default_rate: u32,
     /// A cheap authenticated GET that proves a key works, relative to `base_url`.
     pub verify_path: &'static str,
 }
@@ -82,6 +91,9 @@ const OPENAI_KEY_ALIASES: &[KeyAlias] = &[KeyAlias {
 
 /// What OpenAI's clients read besides `OPENAI_BASE_URL`.
 const OPENAI_URL_ALIASES: &[&str] = &["OPENAI_API_BASE"];
+
+/// Keyless mode's request limit per 60 s for a provider id the catalog does not know.
+pub const FALLBACK_RATE: u32 = 100;
 
 /// Every provider vault knows; `custom` is any OpenAI-compatible endpoint (its base URL and
 /// key name are given when it is added).
@@ -102,6 +114,9 @@ pub const CATALOG: &[Provider] = &[
         min_len: 20,
         auth: Auth::Bearer,
         websockets: true,
+        key_in_query: false,
+        needs_base_url: false,
+        default_rate: 100,
         verify_path: "/models",
     },
     Provider {
@@ -133,6 +148,9 @@ pub const CATALOG: &[Provider] = &[
             version: "2023-06-01",
         },
         websockets: false,
+        key_in_query: false,
+        needs_base_url: false,
+        default_rate: 50,
         verify_path: "/v1/models",
     },
     Provider {
@@ -152,6 +170,9 @@ pub const CATALOG: &[Provider] = &[
         auth: Auth::Bearer,
         // /models answers without a key; /key describes the key it is given.
         websockets: false,
+        key_in_query: false,
+        needs_base_url: false,
+        default_rate: 100,
         verify_path: "/key",
     },
     Provider {
@@ -175,6 +196,9 @@ pub const CATALOG: &[Provider] = &[
         min_len: 30,
         auth: Auth::GoogApiKey,
         websockets: false,
+        key_in_query: true,
+        needs_base_url: false,
+        default_rate: 100,
         verify_path: "/models",
     },
     Provider {
@@ -193,6 +217,9 @@ pub const CATALOG: &[Provider] = &[
         min_len: 20,
         auth: Auth::Bearer,
         websockets: false,
+        key_in_query: false,
+        needs_base_url: false,
+        default_rate: 100,
         verify_path: "/models",
     },
     Provider {
@@ -211,6 +238,9 @@ pub const CATALOG: &[Provider] = &[
         min_len: 20,
         auth: Auth::Bearer,
         websockets: false,
+        key_in_query: false,
+        needs_base_url: false,
+        default_rate: 100,
         verify_path: "/models",
     },
     Provider {
@@ -229,6 +259,9 @@ pub const CATALOG: &[Provider] = &[
         min_len: 20,
         auth: Auth::Bearer,
         websockets: false,
+        key_in_query: false,
+        needs_base_url: false,
+        default_rate: 100,
         verify_path: "/models",
     },
     Provider {
@@ -247,6 +280,9 @@ pub const CATALOG: &[Provider] = &[
         min_len: 20,
         auth: Auth::Bearer,
         websockets: false,
+        key_in_query: false,
+        needs_base_url: false,
+        default_rate: 100,
         verify_path: "/models",
     },
     Provider {
@@ -265,6 +301,9 @@ pub const CATALOG: &[Provider] = &[
         min_len: 20,
         auth: Auth::Bearer,
         websockets: false,
+        key_in_query: false,
+        needs_base_url: false,
+        default_rate: 100,
         verify_path: "/models",
     },
     Provider {
@@ -284,6 +323,9 @@ pub const CATALOG: &[Provider] = &[
         min_len: 1,
         auth: Auth::Bearer,
         websockets: true,
+        key_in_query: false,
+        needs_base_url: true,
+        default_rate: 100,
         verify_path: "/models",
     },
 ];

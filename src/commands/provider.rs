@@ -85,9 +85,10 @@ fn choose_provider(ctx: &Context, given: Option<&str>) -> Result<&'static Provid
     }
     let items: Vec<String> = CATALOG
         .iter()
-        .map(|p| match p.id {
-            "custom" => format!("{:<11} {}", p.id, p.name),
-            _ => format!("{:<11} {} ({})", p.id, p.name, p.key_env),
+        .map(|p| match p.needs_base_url {
+            // Its key's name is given when it is added.
+            true => format!("{:<11} {}", p.id, p.name),
+            false => format!("{:<11} {} ({})", p.id, p.name, p.key_env),
         })
         .collect();
     // choose_one returns an index into `items`, which has one line per catalog entry.
@@ -117,7 +118,7 @@ fn add(ctx: &Context, args: AddArgs, source: &ValueSource) -> Result<()> {
     refuse_argv_value(source)?;
     let mut args = args;
     let provider = choose_provider(ctx, args.provider.as_deref())?;
-    if provider.id == "custom" && args.provider.is_none() && ctx.ui.can_prompt() {
+    if provider.needs_base_url && args.provider.is_none() && ctx.ui.can_prompt() {
         // Chosen from the list: ask for what custom needs instead of refusing.
         if args.name.is_none() {
             args.name = Some(ctx.ui.ask_text(
@@ -138,7 +139,7 @@ fn add(ctx: &Context, args: AddArgs, source: &ValueSource) -> Result<()> {
             )?);
         }
     }
-    if provider.id == "custom" && (args.name.is_none() || args.base_url.is_none()) {
+    if provider.needs_base_url && (args.name.is_none() || args.base_url.is_none()) {
         return Err(UsageError(
             "custom needs a name and an endpoint: vault provider add custom --name LOCAL_LLM_KEY \
              --base-url http://127.0.0.1:11434/v1"

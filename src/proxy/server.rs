@@ -342,12 +342,14 @@ fn authenticate(
         places.push(Place::Subprotocol);
         agent = Some(check_token(state, &token, agent)?);
     }
-    // Only Gemini takes its key in the query (where other providers' logs would keep it).
-    let path = parts.uri.path();
-    let is_gemini = path
-        .get(..8)
-        .is_some_and(|start| start.eq_ignore_ascii_case("/gemini/"));
-    let query_key = parts.uri.query().filter(|_| is_gemini).and_then(|q| {
+    // Only where the catalog says clients send the key in the query (Gemini's REST API): in
+    // other providers' queries it would stay in their logs.
+    let path = parts.uri.path().strip_prefix('/').unwrap_or_default();
+    let key_in_query = path
+        .split_once('/')
+        .and_then(|(id, _)| crate::providers::find(id))
+        .is_some_and(|p| p.key_in_query);
+    let query_key = parts.uri.query().filter(|_| key_in_query).and_then(|q| {
         form_pairs(q)
             .into_iter()
             .find(|(name, _)| name == "key")

@@ -18,9 +18,10 @@ use toml_parser::parser::{Event, EventKind, EventReceiver};
 use toml_parser::{ErrorSink, ParseError, Source, Span};
 use zeroize::Zeroizing;
 
-use super::agents::Agent;
+use super::agent::Agent;
 use super::keyless::{parse_rate_setting, rate_setting};
 use super::model::{Document, Entry, Kind, RecipientEntry};
+use super::time::parse_offset_datetime;
 use crate::secret::{SecretText, SecretValue};
 
 /// A document that decrypts but is not one this vault can use. Carries only a line number:
@@ -218,7 +219,10 @@ fn check_provider_details(doc: &Document) -> Result<(), FormatError> {
         }
         match e.provider.as_deref() {
             // A custom endpoint's key without its endpoint would go to OpenAI's.
-            Some("custom") if e.base_url.is_none() => {
+            Some(id)
+                if e.base_url.is_none()
+                    && crate::providers::find(id).is_some_and(|p| p.needs_base_url) =>
+            {
                 return invalid("a custom provider's key needs its base_url");
             }
             Some(id) if crate::providers::find(id).is_some_and(|p| p.id == id) => {}
@@ -569,38 +573,6 @@ impl<'i> OwnShapeReader<'i> {
             agents: self.agents,
         })
     }
-}
-
-/// An offset date-time as TOML defines it (date, time and offset all present), as a timestamp.
-/// Built from the parsed fields: formatting and re-parsing 20,000 of them cost milliseconds.
-pub fn parse_offset_datetime(text: &str) -> Option<Timestamp> {
-    let toml_datetime::Datetime {
-        date: Some(date),
-        time: Some(time),
-        offset: Some(offset),
-    } = text.parse().ok()?
-    else {
-        return None;
-    };
-    let civil = jiff::civil::DateTime::new(
-        i16::try_from(date.year).ok()?,
-        i8::try_from(date.month).ok()?,
-        i8::try_from(date.day).ok()?,
-        i8::try_from(time.hour).ok()?,
-        i8::try_from(time.minute).ok()?,
-        // A leap second (:60) is clamped to :59, as jiff does when it parses one.
-        i8::try_from(time.second.unwrap_or(0).min(59)).ok()?,
-        i32::try_from(time.nanosecond.unwrap_or(0)).ok()?,
-    )
-    .ok()?;
-    let minutes = match offset {
-        toml_datetime::Offset::Z => 0,
-        toml_datetime::Offset::Custom { minutes } => i32::from(minutes),
-    };
-    jiff::tz::Offset::from_seconds(minutes * 60)
-        .ok()?
-        .to_timestamp(civil)
-        .ok()
 }
 
 /// A decoded scalar; strings without escapes borrow from the document.

@@ -15,10 +15,10 @@ pub struct Rate {
     pub window: Duration,
 }
 
-/// The limits agents get where none is set: the figures for OpenAI and Anthropic, and
-/// OpenAI's for every other provider.
+/// The limit agents get where none is set: the catalog's for the provider.
 pub fn default_rate(provider: &str) -> Rate {
-    let requests = if provider == "anthropic" { 50 } else { 100 };
+    let requests = crate::providers::find(provider)
+        .map_or(crate::providers::FALLBACK_RATE, |p| p.default_rate);
     Rate {
         requests,
         window: Duration::from_secs(60),

@@ -30,12 +30,14 @@
 //! # }
 //! ```
 
+pub mod agent;
 pub mod agents;
 pub mod crypto;
 pub mod format;
 pub mod keyless;
 pub mod model;
 pub mod storage;
+pub mod time;
 
 use std::fmt::Write as _;
 use std::fs;

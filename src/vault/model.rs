@@ -7,7 +7,8 @@ use std::fmt;
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::agents::Agent;
+use super::agent::Agent;
+use super::time::toml_time;
 use crate::secret::SecretValue;
 
 /// The newest document format this build reads and writes.
@@ -95,34 +96,6 @@ impl Entry {
             status: None,
             checked: None,
         }
-    }
-}
-
-/// Timestamps are native TOML offset date-times (`updated = 2026-11-22T10:00:00Z`); RFC 3339
-/// strings are read too. (Used when the `toml` crate reads a document; see `format`.)
-pub(super) mod toml_time {
-    use jiff::Timestamp;
-    use serde::{Deserialize, Deserializer, de::Error as _};
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Timestamp, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Either {
-            Native(toml::value::Datetime),
-            Text(String),
-        }
-        let text = match Either::deserialize(deserializer)? {
-            Either::Native(datetime) => datetime.to_string(),
-            Either::Text(text) => text,
-        };
-        super::super::format::parse_offset_datetime(&text)
-            .ok_or_else(|| D::Error::custom("a timestamp is not an offset date-time"))
-    }
-
-    pub fn deserialize_option<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Timestamp>, D::Error> {
-        deserialize(deserializer).map(Some)
     }
 }
 

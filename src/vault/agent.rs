@@ -1,0 +1,97 @@
+//! An agent as the vault stores it: what is attached, how it starts, its keyless and sandbox
+//! settings. Pure data; the rules that change agents are in `agents`.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use super::keyless::{Budget, Rate, TokenHash, parse_rate_setting};
+use super::time::toml_time;
+use crate::sandbox::Network;
+
+/// An agent as stored in the vault.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agent {
+    /// Entry name → the environment variable the agent gets it as.
+    #[serde(default)]
+    pub attach: BTreeMap<String, String>,
+    /// Default container image for `vault run`.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// Default command for `vault run`.
+    #[serde(default)]
+    pub command: Vec<String>,
+    /// `vault run` starts it keyless unless told otherwise.
+    #[serde(default)]
+    pub keyless: bool,
+    /// Keyless mode's request rates, by provider id (`None`: no limit); a provider not here
+    /// has its default rate.
+    #[serde(default, deserialize_with = "settings::rates")]
+    pub rates: BTreeMap<String, Option<Rate>>,
+    /// Keyless mode's spending limit.
+    #[serde(default, deserialize_with = "settings::parsed")]
+    pub budget: Option<Budget>,
+    /// The hash of the agent's standing proxy token (`vault agent token`), for `vault proxy`.
+    #[serde(default, deserialize_with = "settings::parsed")]
+    pub token: Option<TokenHash>,
+    /// `vault run` starts it in a sandbox (`None`: when it runs keyless).
+    #[serde(default)]
+    pub sandbox: Option<bool>,
+    /// The sandbox's network (`None`: the machine's).
+    #[serde(default)]
+    pub network: Option<Network>,
+    /// Paths the sandboxed command may write besides its working directory.
+    #[serde(default)]
+    pub allow_write: Vec<String>,
+    #[serde(deserialize_with = "toml_time::deserialize")]
+    pub created: Timestamp,
+    /// Last change to the agent itself (attachments, settings): a running agent started
+    /// before it lacks the change.
+    #[serde(deserialize_with = "toml_time::deserialize")]
+    pub updated: Timestamp,
+}
+
+impl Agent {
+    /// The request rate keyless mode holds the agent to for `provider`.
+    pub fn rate(&self, provider: &str) -> Option<Rate> {
+        match self.rates.get(provider) {
+            Some(set) => *set,
+            None => Some(super::keyless::default_rate(provider)),
+        }
+    }
+}
+
+/// Reading the keyless settings from their stored text (the `toml` crate's path).
+mod settings {
+    use std::collections::BTreeMap;
+    use std::str::FromStr;
+
+    use serde::{Deserialize, Deserializer, de::Error as _};
+
+    use super::{Rate, parse_rate_setting};
+
+    pub fn parsed<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: FromStr,
+        T::Err: std::fmt::Display,
+    {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map(Some).map_err(D::Error::custom)
+    }
+
+    pub fn rates<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<String, Option<Rate>>, D::Error> {
+        let mut rates = BTreeMap::new();
+        for text in Vec::<String>::deserialize(deserializer)? {
+            let (provider, rate) = parse_rate_setting(&text).map_err(D::Error::custom)?;
+            if rates.insert(provider, rate).is_some() {
+                return Err(D::Error::custom("a provider has two rates"));
+            }
+        }
+        Ok(rates)
+    }
+}
