@@ -1,5 +1,5 @@
-//! The vault is a real age file: Debian's `age` opens it, and a document `age` encrypted opens
-//! in vault.
+//! The vault is a real age file: Debian's `age` opens it (to the document in format 2,
+//! MessagePack), and a document `age` encrypted (TOML text, format 1) opens in vault.
 
 mod common;
 
@@ -8,7 +8,7 @@ use std::process::Command;
 use common::*;
 
 #[test]
-fn the_age_tool_decrypts_the_vault_to_its_toml_document() {
+fn the_age_tool_decrypts_the_vault_to_its_document() {
     if !have("age") {
         return;
     }
@@ -23,8 +23,8 @@ fn the_age_tool_decrypts_the_vault_to_its_toml_document() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    let doc: toml::Table = toml::from_str(&String::from_utf8(out.stdout).unwrap()).unwrap();
-    assert_eq!(doc["version"].as_integer(), Some(1));
+    let doc: serde_json::Value = rmp_serde::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["version"].as_u64(), Some(2));
     assert_eq!(doc["entries"]["API_KEY"]["kind"].as_str(), Some("secret"));
     assert_eq!(
         doc["entries"]["API_KEY"]["value"].as_str(),

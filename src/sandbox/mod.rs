@@ -10,7 +10,17 @@ pub mod init;
 use std::path::{Path, PathBuf};
 
 /// What a sandboxed command may reach over the network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Network {
     /// The machine's network (the proxy on loopback)

@@ -4,46 +4,61 @@
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::keyless::{Budget, Rate, TokenHash, parse_rate_setting};
 use super::time::toml_time;
 use crate::sandbox::Network;
 
 /// An agent as stored in the vault.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Agent {
     /// Entry name → the environment variable the agent gets it as.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attach: BTreeMap<String, String>,
     /// Default container image for `vault run`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Default command for `vault run`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
     /// `vault run` starts it keyless unless told otherwise.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub keyless: bool,
     /// Keyless mode's request rates, by provider id (`None`: no limit); a provider not here
     /// has its default rate.
-    #[serde(default, deserialize_with = "settings::rates")]
+    #[serde(
+        default,
+        deserialize_with = "settings::rates",
+        serialize_with = "settings::write_rates",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub rates: BTreeMap<String, Option<Rate>>,
     /// Keyless mode's spending limit.
-    #[serde(default, deserialize_with = "settings::parsed")]
+    #[serde(
+        default,
+        deserialize_with = "settings::parsed",
+        serialize_with = "settings::written",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub budget: Option<Budget>,
     /// The hash of the agent's standing proxy token (`vault agent token`), for `vault proxy`.
-    #[serde(default, deserialize_with = "settings::parsed")]
+    #[serde(
+        default,
+        deserialize_with = "settings::parsed",
+        serialize_with = "settings::written",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub token: Option<TokenHash>,
     /// `vault run` starts it in a sandbox (`None`: when it runs keyless).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<bool>,
     /// The sandbox's network (`None`: the machine's).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<Network>,
     /// Paths the sandboxed command may write besides its working directory.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allow_write: Vec<String>,
     #[serde(deserialize_with = "toml_time::deserialize")]
     pub created: Timestamp,
@@ -63,14 +78,38 @@ impl Agent {
     }
 }
 
-/// Reading the keyless settings from their stored text (the `toml` crate's path).
+/// The keyless settings as their stored text (`openai=100/60s`, `5usd/day`, `sha256:…`).
 mod settings {
     use std::collections::BTreeMap;
+    use std::fmt::Display;
     use std::str::FromStr;
+
+    use serde::Serializer;
 
     use serde::{Deserialize, Deserializer, de::Error as _};
 
     use super::{Rate, parse_rate_setting};
+
+    pub fn written<S: Serializer, T: Display>(
+        value: &Option<T>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(value) => serializer.collect_str(value),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn write_rates<S: Serializer>(
+        rates: &BTreeMap<String, Option<Rate>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            rates
+                .iter()
+                .map(|(provider, rate)| super::super::keyless::rate_setting(provider, *rate)),
+        )
+    }
 
     pub fn parsed<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
     where

@@ -1,4 +1,4 @@
-//! The vault file: an age-encrypted TOML document. Opening never locks; every change runs under
+//! The vault file: an age-encrypted document (see `format`). Opening never locks; every change runs under
 //! the writers' lock as read → change → encrypt to all recipients → atomic replace.
 //! Usable without the command line: a program can open a vault with nothing but an identity.
 //!
@@ -377,10 +377,8 @@ impl VaultFile {
             bytes.len(),
             started.elapsed()
         );
-        let text = std::str::from_utf8(&plaintext)
-            .map_err(|_| damaged("its decrypted content is not text"))?;
         let started = std::time::Instant::now();
-        let doc = format::from_text(text).map_err(|source| VaultError::Format {
+        let doc = format::from_bytes(&plaintext).map_err(|source| VaultError::Format {
             path: self.path.clone(),
             source,
         })?;
@@ -396,6 +394,9 @@ impl VaultFile {
                 known: model::FORMAT_VERSION,
             });
         }
+        // An older format is read as it is and written as this one at the next save.
+        let mut doc = doc;
+        doc.version = model::FORMAT_VERSION;
         Ok(doc)
     }
 
@@ -453,11 +454,8 @@ impl VaultFile {
         doc: &Document,
     ) -> Result<(), VaultError> {
         let started = std::time::Instant::now();
-        let text = format::to_text(doc);
-        let ciphertext = crypto::encrypt(
-            text.as_bytes(),
-            doc.recipients.iter().map(|r| r.key.as_str()),
-        )?;
+        let document = format::to_bytes(doc);
+        let ciphertext = crypto::encrypt(&document, doc.recipients.iter().map(|r| r.key.as_str()))?;
         storage::replace_atomically(lock, target, &ciphertext).map_err(|source| {
             VaultError::Write {
                 path: target.to_owned(),

@@ -1,22 +1,22 @@
-//! The vault document as it is stored (TOML inside the age file): entries and recipients, with
+//! The vault document as it is stored (inside the age file; see `format`): entries and recipients, with
 //! the rules every change must keep (agents are in `agents.rs`). Pure data: no I/O, no printing.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use jiff::Timestamp;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::agent::Agent;
 use super::time::toml_time;
 use crate::secret::SecretValue;
 
 /// The newest document format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Unknown fields are refused, not dropped: a save would otherwise silently lose what a newer
 /// vault (or a person) wrote. Newer formats also raise `version`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     pub version: u32,
@@ -29,18 +29,18 @@ pub struct Document {
 }
 
 /// Someone (a person, a team member, a CI runner) the vault is encrypted to.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecipientEntry {
     /// `age1…`, `ssh-ed25519 AAAA…` or `ssh-rsa AAAA…`, normalised (no comment).
     pub key: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     #[serde(deserialize_with = "toml_time::deserialize")]
     pub added: Timestamp,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub kind: Kind,
@@ -50,16 +50,20 @@ pub struct Entry {
     #[serde(deserialize_with = "toml_time::deserialize")]
     pub updated: Timestamp,
     /// Provider keys only: the catalog id (`openai`, `custom`…).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Provider keys only: the endpoint, when it is not the catalog's.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
     /// Provider keys only: the last live check's outcome (`active`, `invalid`, `error: …`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Provider keys only: when that check ran.
-    #[serde(default, deserialize_with = "toml_time::deserialize_option")]
+    #[serde(
+        default,
+        deserialize_with = "toml_time::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub checked: Option<Timestamp>,
 }
 
@@ -99,7 +103,7 @@ impl Entry {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Secret,
