@@ -285,8 +285,7 @@ fn set(ctx: &Context, name: &str, force: bool, verify: bool, source: &ValueSourc
     ctx.vault.update(&keys, |doc| {
         doc.replace_value(name, Kind::Provider, value, now())?;
         if let (Some(entry), Some((status, at))) = (doc.entries.get_mut(name), &checked) {
-            entry.status = Some(status.to_string());
-            entry.checked = Some(*at);
+            entry.record_check(status.clone(), *at);
         }
         Ok(())
     })?;
@@ -318,8 +317,7 @@ fn store(
     entry.provider = Some(provider.id.to_owned());
     entry.base_url = base_url;
     if let Some((status, at)) = checked {
-        entry.status = Some(status.to_string());
-        entry.checked = Some(*at);
+        entry.record_check(status.clone(), *at);
     }
     Ok(())
 }
@@ -386,11 +384,11 @@ fn test(ctx: &Context, names: &[String], all: bool, timeout: Duration) -> Result
     let checked_at = now();
     let names: Vec<String> = results.iter().map(|(name, _, _)| name.clone()).collect();
     // Record each status on the key that was checked: one replaced meanwhile keeps its own.
-    let tested: Vec<(String, String, SecretValue)> = results
+    let tested: Vec<(String, Status, SecretValue)> = results
         .iter()
         .filter_map(|(name, _, status)| {
             let entry = doc.entries.get(name)?;
-            Some((name.clone(), status.to_string(), entry.value.clone()))
+            Some((name.clone(), status.clone(), entry.value.clone()))
         })
         .collect();
     drop(doc);
@@ -401,8 +399,7 @@ fn test(ctx: &Context, names: &[String], all: bool, timeout: Duration) -> Result
                 && entry.kind == Kind::Provider
                 && entry.value == *value
             {
-                entry.status = Some(status.clone());
-                entry.checked = Some(checked_at);
+                entry.record_check(status.clone(), checked_at);
                 changed = true;
             }
         }
@@ -477,7 +474,7 @@ fn list(ctx: &Context) -> Result<()> {
                     "name": name,
                     "hint": key_hint(e.value.expose()),
                     "base_url": base_url(e),
-                    "status": e.status,
+                    "status": e.status.as_ref().map(ToString::to_string),
                     "checked": e.checked.map(|t| t.to_string()),
                 })
             })
@@ -500,7 +497,9 @@ fn list(ctx: &Context) -> Result<()> {
                 (*name).clone(),
                 key_hint(e.value.expose()),
                 base_url(e),
-                e.status.clone().unwrap_or_else(|| "unchecked".into()),
+                e.status
+                    .as_ref()
+                    .map_or_else(|| "unchecked".into(), ToString::to_string),
                 e.checked.map(local_time).unwrap_or_default(),
             ]
         })

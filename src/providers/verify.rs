@@ -18,6 +18,36 @@ pub enum Status {
     Error(String),
 }
 
+impl std::str::FromStr for Status {
+    type Err = &'static str;
+
+    /// As `Display` writes it (and the vault stores it): `active`, `invalid`, `error: …`.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "active" => Ok(Status::Active),
+            "invalid" => Ok(Status::Invalid),
+            _ => text
+                .strip_prefix("error: ")
+                .map(|reason| Status::Error(reason.to_owned()))
+                .ok_or("a check's status is active, invalid or error: REASON"),
+        }
+    }
+}
+
+/// Stored as its text, so that format 1's strings read as they were written.
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

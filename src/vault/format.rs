@@ -266,6 +266,32 @@ mod tests {
     }
 
     #[test]
+    fn a_check_result_is_one_of_its_kinds() {
+        let provider = |status: &str| {
+            format!(
+                "version = 1\n[entries.K]\nkind = \"provider\"\nvalue = \"sk-x\"\nprovider = \
+                 \"openai\"\nstatus = \"{status}\"\nchecked = 2026-01-01T00:00:00Z\ncreated = \
+                 2026-01-01T00:00:00Z\nupdated = 2026-01-01T00:00:00Z\n"
+            )
+        };
+        use crate::providers::verify::Status;
+        for (text, status) in [
+            ("active", Status::Active),
+            ("invalid", Status::Invalid),
+            ("error: timed out", Status::Error("timed out".into())),
+        ] {
+            let doc = from_bytes(provider(text).as_bytes()).unwrap();
+            assert_eq!(doc.entries["K"].status, Some(status.clone()));
+            let back = from_bytes(&to_bytes(&doc)).unwrap();
+            assert_eq!(back.entries["K"].status, Some(status));
+        }
+        assert!(matches!(
+            from_bytes(provider("excellent").as_bytes()),
+            Err(FormatError::Malformed(_))
+        ));
+    }
+
+    #[test]
     fn provider_details_only_on_provider_keys() {
         let mut doc = doc();
         doc.entries.get_mut("E2").unwrap().provider = Some("openai".into());

@@ -57,7 +57,7 @@ pub struct Entry {
     pub base_url: Option<String>,
     /// Provider keys only: the last live check's outcome (`active`, `invalid`, `error: …`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<crate::providers::verify::Status>,
     /// Provider keys only: when that check ran.
     #[serde(
         default,
@@ -86,6 +86,12 @@ impl Entry {
         }
         self.value = value;
         self.updated = now;
+    }
+
+    /// Notes a provider key's check: what it found, and when.
+    pub fn record_check(&mut self, status: crate::providers::verify::Status, at: Timestamp) {
+        self.status = Some(status);
+        self.checked = Some(at);
     }
 
     /// A new entry with no provider details.
