@@ -58,20 +58,21 @@ const FIELDS: [&str; 12] = [
 
 /// The document as format 2 (MessagePack), in a buffer that wipes itself and what it outgrows.
 /// (A document read from format 1 says version 2 once it is open: see `VaultFile::open`.)
-pub fn to_bytes(doc: &Document) -> Zeroizing<Vec<u8>> {
+/// The model must keep to what rmp-serde writes straight into that buffer: no
+/// `#[serde(flatten)]` and no sequence of unknown length, which it would buffer elsewhere.
+pub fn to_bytes(doc: &Document) -> Result<Zeroizing<Vec<u8>>, FormatError> {
     let mut out = SecretBytes::default();
-    // Writing to memory fails only for types serde cannot describe, which the model has not.
-    if let Err(e) = rmp_serde::encode::write_named(&mut out, doc) {
-        log::error!("the document cannot be written: {e}");
-    }
-    out.into_zeroizing()
+    rmp_serde::encode::write_named(&mut out, doc)
+        .map_err(|_| FormatError::Damaged(": vault could not write it (nothing was saved)"))?;
+    Ok(out.into_zeroizing())
 }
 
 /// Reads a decrypted document: format 2 (MessagePack: it starts with a map's marker, a byte
 /// no TOML text starts with), else format 1 (TOML text).
 pub fn from_bytes(bytes: &[u8]) -> Result<Document, FormatError> {
+    const BOM: &[u8] = b"\xef\xbb\xbf";
     let doc = match bytes.first() {
-        Some(first) if *first >= 0x80 => read_messagepack(bytes)?,
+        Some(first) if *first >= 0x80 && !bytes.starts_with(BOM) => read_messagepack(bytes)?,
         _ => {
             let text = std::str::from_utf8(bytes)
                 .map_err(|_| FormatError::Damaged(": its content is neither vault's nor text"))?;
@@ -91,7 +92,7 @@ fn field_in(message: &str) -> Option<&'static str> {
 }
 
 fn read_messagepack(bytes: &[u8]) -> Result<Document, FormatError> {
-    rmp_serde::from_slice(bytes).map_err(|e| {
+    let doc = rmp_serde::from_slice(bytes).map_err(|e| {
         let message = e.to_string();
         if message.contains("unknown field") {
             FormatError::Unknown
@@ -100,7 +101,61 @@ fn read_messagepack(bytes: &[u8]) -> Result<Document, FormatError> {
         } else {
             FormatError::Damaged(" (format 2)")
         }
-    })
+    })?;
+    // Anything after the document would be dropped at the next save: refused instead.
+    if first_value_len(bytes) != Some(bytes.len()) {
+        return Err(FormatError::Damaged(": it has more after its end"));
+    }
+    Ok(doc)
+}
+
+/// How many bytes the first MessagePack value of `bytes` takes (its markers and lengths walked,
+/// nothing copied); `None` when it does not end inside `bytes`.
+fn first_value_len(bytes: &[u8]) -> Option<usize> {
+    let number = |at: usize, n: usize| -> Option<u64> {
+        let b = bytes.get(at..at.checked_add(n)?)?;
+        Some(b.iter().fold(0u64, |acc, x| (acc << 8) | u64::from(*x)))
+    };
+    let (mut at, mut pending) = (0usize, 1u64);
+    while pending > 0 {
+        pending -= 1;
+        let marker = *bytes.get(at)?;
+        at += 1;
+        // (bytes of payload to skip, values that follow inside it)
+        let (payload, values, width): (u64, u64, usize) = match marker {
+            0x00..=0x7f | 0xe0..=0xff | 0xc0 | 0xc2 | 0xc3 => (0, 0, 0),
+            0x80..=0x8f => (0, 2 * u64::from(marker & 0x0f), 0),
+            0x90..=0x9f => (0, u64::from(marker & 0x0f), 0),
+            0xa0..=0xbf => (u64::from(marker & 0x1f), 0, 0),
+            0xc4 | 0xd9 => (number(at, 1)?, 0, 1),
+            0xc5 | 0xda => (number(at, 2)?, 0, 2),
+            0xc6 | 0xdb => (number(at, 4)?, 0, 4),
+            0xc7 => (number(at, 1)? + 1, 0, 1),
+            0xc8 => (number(at, 2)? + 1, 0, 2),
+            0xc9 => (number(at, 4)? + 1, 0, 4),
+            0xca => (4, 0, 0),
+            0xcb => (8, 0, 0),
+            0xcc | 0xd0 => (1, 0, 0),
+            0xcd | 0xd1 => (2, 0, 0),
+            0xce | 0xd2 => (4, 0, 0),
+            0xcf | 0xd3 => (8, 0, 0),
+            0xd4 => (2, 0, 0),
+            0xd5 => (3, 0, 0),
+            0xd6 => (5, 0, 0),
+            0xd7 => (9, 0, 0),
+            0xd8 => (17, 0, 0),
+            0xdc => (0, number(at, 2)?, 2),
+            0xdd => (0, number(at, 4)?, 4),
+            0xde => (0, 2 * number(at, 2)?, 2),
+            0xdf => (0, 2 * number(at, 4)?, 4),
+            0xc1 => return None,
+        };
+        at = at
+            .checked_add(width)?
+            .checked_add(usize::try_from(payload).ok()?)?;
+        pending = pending.checked_add(values)?;
+    }
+    (at <= bytes.len()).then_some(at)
 }
 
 fn read_toml(text: &str) -> Result<Document, FormatError> {
@@ -188,7 +243,7 @@ mod tests {
     #[test]
     fn format_2_round_trips_every_byte() {
         let doc = doc();
-        let bytes = to_bytes(&doc);
+        let bytes = to_bytes(&doc).unwrap();
         assert!(bytes[0] >= 0x80, "not MessagePack");
         let back = from_bytes(&bytes).unwrap();
         assert_eq!(back.version, FORMAT_VERSION);
@@ -207,7 +262,7 @@ mod tests {
         assert_eq!(doc.version, 1);
         assert_eq!(doc.entries["A"].value.expose(), "v");
         doc.version = FORMAT_VERSION;
-        let back = from_bytes(&to_bytes(&doc)).unwrap();
+        let back = from_bytes(&to_bytes(&doc).unwrap()).unwrap();
         assert_eq!(back.version, FORMAT_VERSION);
         assert_eq!(back.entries["A"].value.expose(), "v");
     }
@@ -259,10 +314,16 @@ mod tests {
             let err = from_bytes(text.as_bytes()).unwrap_err().to_string();
             assert!(!err.contains("SECRET"), "{err}");
         }
-        let mut bytes = to_bytes(&doc()).to_vec();
+        let mut bytes = to_bytes(&doc()).unwrap().to_vec();
+        assert_eq!(first_value_len(&bytes), Some(bytes.len()));
+        // More after the document would be dropped at the next save: refused.
+        let mut longer = bytes.clone();
+        longer.extend_from_slice(&[0x81, 0xa1, b'x', 0xa1, b'y']);
+        assert!(matches!(from_bytes(&longer), Err(FormatError::Damaged(_))));
         let at = bytes.len() / 2;
         bytes.truncate(at);
         assert!(from_bytes(&bytes).is_err());
+        assert_eq!(first_value_len(&bytes), None);
     }
 
     #[test]
@@ -282,7 +343,7 @@ mod tests {
         ] {
             let doc = from_bytes(provider(text).as_bytes()).unwrap();
             assert_eq!(doc.entries["K"].status, Some(status.clone()));
-            let back = from_bytes(&to_bytes(&doc)).unwrap();
+            let back = from_bytes(&to_bytes(&doc).unwrap()).unwrap();
             assert_eq!(back.entries["K"].status, Some(status));
         }
         assert!(matches!(
@@ -295,18 +356,18 @@ mod tests {
     fn provider_details_only_on_provider_keys() {
         let mut doc = doc();
         doc.entries.get_mut("E2").unwrap().provider = Some("openai".into());
-        let err = from_bytes(&to_bytes(&doc)).unwrap_err();
+        let err = from_bytes(&to_bytes(&doc).unwrap()).unwrap_err();
         assert!(err.to_string().contains("only provider keys"), "{err}");
         let entry = doc.entries.get_mut("E2").unwrap();
         entry.kind = Kind::Provider;
         entry.provider = Some("custom".into());
-        let err = from_bytes(&to_bytes(&doc)).unwrap_err();
+        let err = from_bytes(&to_bytes(&doc).unwrap()).unwrap_err();
         assert!(err.to_string().contains("needs its base_url"), "{err}");
         let entry = doc.entries.get_mut("E2").unwrap();
         entry.base_url = Some("http://user:pw@example.com/v1".into());
-        assert!(from_bytes(&to_bytes(&doc)).is_err());
+        assert!(from_bytes(&to_bytes(&doc).unwrap()).is_err());
         let entry = doc.entries.get_mut("E2").unwrap();
         entry.base_url = Some("https://example.com/v1".into());
-        assert!(from_bytes(&to_bytes(&doc)).is_ok());
+        assert!(from_bytes(&to_bytes(&doc).unwrap()).is_ok());
     }
 }

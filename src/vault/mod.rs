@@ -454,7 +454,10 @@ impl VaultFile {
         doc: &Document,
     ) -> Result<(), VaultError> {
         let started = std::time::Instant::now();
-        let document = format::to_bytes(doc);
+        let document = format::to_bytes(doc).map_err(|source| VaultError::Format {
+            path: target.to_owned(),
+            source,
+        })?;
         let ciphertext = crypto::encrypt(&document, doc.recipients.iter().map(|r| r.key.as_str()))?;
         storage::replace_atomically(lock, target, &ciphertext).map_err(|source| {
             VaultError::Write {
