@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::names::AgentName;
 use clap::{Args, Parser, Subcommand};
 
 const ABOUT: &str = "Secrets manager and launcher for AI agents";
@@ -695,13 +696,13 @@ pub enum AgentCommand {
     /// kept)
     Token {
         /// The agent's name
-        name: String,
+        name: AgentName,
     },
     /// Replace the agent's proxy token with a new one and show it, once; the old one stops
     /// working when `vault proxy` next starts
     RotateToken {
         /// The agent's name
-        name: String,
+        name: AgentName,
     },
     /// List the agents
     #[command(visible_alias = "ls")]
@@ -709,20 +710,20 @@ pub enum AgentCommand {
     /// Show an agent's attachments, and which changed since it was last started here
     Show {
         /// The agent's name
-        name: String,
+        name: AgentName,
     },
     /// Remove an agent (the entries it used stay in the vault)
     #[command(visible_alias = "remove")]
     Rm {
         /// The agent's name
-        name: String,
+        name: AgentName,
     },
 }
 
 #[derive(Debug, Args)]
 pub struct AgentSetArgs {
     /// The agent's name
-    pub name: String,
+    pub name: AgentName,
     /// A default container image for `vault run`
     #[arg(long, conflicts_with = "no_image")]
     pub image: Option<String>,
@@ -806,7 +807,7 @@ pub struct UsageArgs {
 #[derive(Debug, Args)]
 pub struct AttachArgs {
     /// The agent's name
-    pub agent: String,
+    pub agent: AgentName,
     /// The entries to attach
     #[arg(required = true)]
     pub names: Vec<String>,
@@ -818,7 +819,7 @@ pub struct AttachArgs {
 #[derive(Debug, Args)]
 pub struct DetachArgs {
     /// The agent's name
-    pub agent: String,
+    pub agent: AgentName,
     /// The entries to detach
     #[arg(required = true)]
     pub names: Vec<String>,
@@ -839,7 +840,7 @@ pub enum MaskMode {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// The agent whose attached values the command gets
-    pub agent: String,
+    pub agent: AgentName,
     /// Let inherited environment variables win over attached values of the same name
     #[arg(long)]
     pub keep_env: bool,

@@ -23,8 +23,8 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
+use crate::names::{check_env_name, why_bad_env_name};
 use crate::secret::{SecretText, SecretValue, ValueError};
-use crate::vault::model::{check_name, why_bad_name};
 
 /// One `NAME=value` line (or several, for a quoted multi-line value).
 #[derive(Debug)]
@@ -302,11 +302,11 @@ impl<'t> Reader<'t> {
             let value = value.map(|(value, _)| value);
             self.end_of_line(line, after_quote)?;
             if let Some(name) = name {
-                if check_name(&name).is_err() {
+                if check_env_name(&name).is_err() {
                     return Err(ParseError {
                         line,
                         value_line: None,
-                        reason: Reason::BadName(why_bad_name(&name)),
+                        reason: Reason::BadName(why_bad_env_name(&name)),
                     });
                 }
                 return Ok(Some(Found { name, value, line }));

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod dotenv;
 pub mod identity;
 pub mod launch;
+pub mod names;
 pub mod paths;
 pub mod providers;
 pub mod proxy;

@@ -70,7 +70,7 @@ const SECRET_PARTS: &[&str] = &[
 pub fn looks_secret(name: &str, value: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     SENSITIVE_WORDS.iter().any(|word| upper.contains(word))
-        || crate::vault::agents::is_reserved_env_name(name)
+        || crate::names::is_reserved_env_name(name)
         || SECRET_PREFIXES
             .iter()
             .any(|prefix| value.starts_with(prefix))

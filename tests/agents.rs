@@ -91,9 +91,14 @@ fn attaching_what_is_not_there_is_refused() {
         &env.run(&["attach", "a", "OPENAI_API_KY"]),
         "did you mean OPENAI_API_KEY?",
     );
-    assert_fails_with(
-        &env.run(&["attach", "bad.name", "DB_URL"]),
-        "not a valid agent name",
+    // An agent name is parsed where it comes in, as clap parses every argument: a usage
+    // error (exit 2), with the same message.
+    let out = env.run(&["attach", "bad.name", "DB_URL"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a valid agent name"),
+        "{}",
+        stderr(&out)
     );
     env.assert_unchanged(&before);
 }

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::{Context, UsageError, local_time, now};
 use crate::cli::{AgentCommand, AgentSetArgs, AttachArgs, DetachArgs};
+use crate::names::AgentName;
 use crate::vault::keyless::TokenHash;
 use crate::vault::{
     Agent, AgentChanges, AttachOutcome, Attached, Document, ModelError, VaultError,
@@ -124,8 +125,7 @@ fn absolute_paths(paths: &[PathBuf]) -> Result<Vec<String>> {
 
 /// `agent token` (only when the agent has none) and `agent rotate-token`: a new token whose
 /// hash is stored, printed once on standard output.
-fn token(ctx: &Context, name: &str, rotate: bool) -> Result<()> {
-    check_agent_name(name)?;
+fn token(ctx: &Context, name: &AgentName, rotate: bool) -> Result<()> {
     let token = crate::proxy::token::generate()
         .map_err(|e| anyhow::anyhow!("cannot draw random bytes for a token: {e}"))?;
     let hash = TokenHash::of(token.expose());
@@ -134,7 +134,7 @@ fn token(ctx: &Context, name: &str, rotate: bool) -> Result<()> {
     ctx.vault.update(&keys, |doc| {
         replaced = doc.agent(name)?.token.is_some();
         if !rotate && replaced {
-            return Err(ModelError::TokenExists(name.to_owned()).into());
+            return Err(ModelError::TokenExists(name.to_string()).into());
         }
         Ok(doc.set_agent_token(name, Some(hash), now())?)
     })?;
@@ -549,7 +549,6 @@ fn which_name(err: ModelError, index: usize, count: usize) -> VaultError {
 }
 
 pub fn attach(ctx: &Context, args: &AttachArgs) -> Result<()> {
-    check_agent_name(&args.agent)?;
     if args.as_name.is_some() && args.names.len() != 1 {
         return Err(
             UsageError("--as renames one entry; give exactly one name with it".into()).into(),
@@ -561,7 +560,7 @@ pub fn attach(ctx: &Context, args: &AttachArgs) -> Result<()> {
     let keys = ctx.keys()?;
     let (created, similar, outcomes) = ctx.vault.update_if_changed(&keys, |doc| {
         let at = now();
-        let created = !doc.agents.contains_key(&args.agent);
+        let created = !doc.agents.contains_key(args.agent.as_str());
         let similar = created.then(|| doc.similar_agent(&args.agent)).flatten();
         if created {
             doc.create_agent(&args.agent, None, Vec::new(), at)?;
@@ -627,7 +626,6 @@ pub fn attach(ctx: &Context, args: &AttachArgs) -> Result<()> {
 }
 
 pub fn detach(ctx: &Context, args: &DetachArgs) -> Result<()> {
-    check_agent_name(&args.agent)?;
     let keys = ctx.keys()?;
     ctx.vault.update(&keys, |doc| {
         let at = now();

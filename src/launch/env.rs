@@ -7,7 +7,7 @@ use crate::vault::Attached;
 
 /// What opens the vault itself never reaches a child, whatever the options: not inherited,
 /// and not attached (which `attach` refuses already).
-pub use crate::vault::agents::RESERVED_ENV_NAMES as VAULT_OWN_VARIABLES;
+pub use crate::names::RESERVED_ENV_NAMES as VAULT_OWN_VARIABLES;
 
 /// What `--isolate` keeps from the parent's environment (plus every `LC_*`).
 pub const ISOLATED_KEEPS: [&str; 7] = ["PATH", "HOME", "USER", "LANG", "TERM", "TZ", "TMPDIR"];

@@ -99,30 +99,11 @@ pub enum AttachOutcome {
     },
 }
 
-/// Environment names an agent can never be given a value under: what opens the vault itself.
-/// An agent started from a CI job must not be able to decrypt everything.
-pub const RESERVED_ENV_NAMES: [&str; 3] =
-    ["VAULT_IDENTITY", "VAULT_IDENTITY_FILE", "VAULT_PASSPHRASE"];
+pub use crate::names::{RESERVED_ENV_NAMES, is_reserved_env_name};
 
-/// Whether `name` is one of [`RESERVED_ENV_NAMES`] (whatever its case: Windows ignores it).
-pub fn is_reserved_env_name(name: &str) -> bool {
-    RESERVED_ENV_NAMES
-        .iter()
-        .any(|r| r.eq_ignore_ascii_case(name))
-}
-
-/// Agent names: letters, digits, `_` and `-`, starting with a letter or digit, at most 64.
-/// (They name files in the state directory and TOML keys, so nothing else.)
+/// Whether `name` can be an agent's name (see `names`).
 pub fn check_agent_name(name: &str) -> Result<(), ModelError> {
-    let mut chars = name.chars();
-    let valid = name.len() <= 64
-        && chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if valid {
-        Ok(())
-    } else {
-        Err(ModelError::InvalidAgentName)
-    }
+    Ok(crate::names::check_agent_name(name)?)
 }
 
 impl Document {

@@ -157,11 +157,8 @@ impl fmt::Display for Kind {
 pub enum ModelError {
     /// The name is kept for callers but never printed: a token pasted where a name goes
     /// would otherwise be echoed into logs.
-    #[error(
-        "that is not a valid name ({}): names are environment-variable names, a letter or _ \
-         followed by letters, digits or _ (for example OPENAI_API_KEY)", why_bad_name(.0)
-    )]
-    InvalidName(String),
+    #[error(transparent)]
+    Name(#[from] crate::names::NameError),
     #[error("{name} already exists (a {}); change it with `vault {} set {name}`", kind.label(), kind.command())]
     AlreadyExists { name: String, kind: Kind },
     /// The name asked for is not repeated (a token typed in place of a name would be echoed
@@ -203,11 +200,7 @@ pub enum ModelError {
          (pass --force if that is what you want)"
     )]
     WouldLockYouOut(String),
-    #[error(
-        "that is not a valid agent name: letters, digits, _ and -, starting with a letter or \
-         digit, at most 64 characters (for example agent-x)"
-    )]
-    InvalidAgentName,
+
     #[error("an agent named {0} already exists; `vault agent show {0}` shows it")]
     AgentExists(String),
     #[error(
@@ -316,33 +309,9 @@ pub(super) fn closest<'a>(names: impl Iterator<Item = &'a String>, wanted: &str)
         .map(|(_, k)| k.clone())
 }
 
-/// What is wrong with a name, without repeating it.
-pub(crate) fn why_bad_name(name: &str) -> &'static str {
-    match name.chars().next() {
-        None => "it is empty",
-        Some(c) if c.is_ascii_digit() => "it starts with a digit",
-        _ if name.contains('-') => "it contains '-'; use '_'",
-        _ if name.contains(char::is_whitespace) => "it contains a space",
-        _ if !name.is_ascii() => "it contains a non-ASCII character",
-        _ => "it contains a character other than letters, digits and _",
-    }
-}
-
-/// Whether `name` can be an environment variable's name: `[A-Za-z_][A-Za-z0-9_]*`.
+/// Whether `name` can be an entry's or an environment variable's name (see `names`).
 pub fn check_name(name: &str) -> Result<(), ModelError> {
-    let mut chars = name.chars();
-    let valid = match chars.next() {
-        Some(first) => {
-            (first.is_ascii_alphabetic() || first == '_')
-                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        }
-        None => false,
-    };
-    if valid {
-        Ok(())
-    } else {
-        Err(ModelError::InvalidName(name.to_owned()))
-    }
+    Ok(crate::names::check_env_name(name)?)
 }
 
 impl Document {

@@ -23,12 +23,10 @@ use crate::launch::env::{self, EnvOptions, Keyless};
 use crate::launch::mask::Secrets;
 use crate::launch::process::{self, Launch};
 use crate::providers::Provider;
-use crate::vault::agents::check_agent_name;
 use crate::vault::keyless::TokenHash;
 use crate::vault::{Attached, Document, Kind};
 
 pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
-    check_agent_name(&args.agent)?;
     // Taken before the vault is read: a value changed after this moment makes the agent's
     // status "restart needed", even if it changed while this run was starting.
     let started = now();
@@ -87,7 +85,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         plan.attached.len()
     );
     let record = RunRecord {
-        agent: args.agent.clone(),
+        agent: args.agent.to_string(),
         names: plan
             .attached
             .iter()
