@@ -1,5 +1,8 @@
 //! The whole command line, defined once: it feeds parsing, `--help`, the completions in
 //! completions/ and the man pages in man/.
+//!
+//! Long on purpose: the whole command line is one clap tree, because completions/ and man/ are
+//! generated from it and a test checks them against it.
 
 use std::path::PathBuf;
 

@@ -18,6 +18,9 @@
 //! — perhaps a secret — in its errors; so the grammar is written out here.)
 //!
 //! Errors name lines, never the text on them: a value may be a secret.
+//!
+//! Long: the reader and writer agree with python-dotenv and node's dotenv case by case, and
+//! the last 160 lines are their tests.
 
 use std::fmt;
 

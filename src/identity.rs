@@ -4,6 +4,9 @@
 //! OS keyring > the identity file in the config directory > `~/.ssh` keys. The first three are
 //! explicit: when one is given it is the only identity tried, so a CI key is never "helped" by
 //! a personal key that happens to be on the same machine. The rest are tried in turn.
+//!
+//! Long: every source an identity can come from (environment, file, keyring, SSH keys,
+//! passphrase files) and how each is unlocked only when its recipient matches; tests follow.
 
 pub mod keyring;
 

@@ -1,5 +1,8 @@
 //! `vault agent create|set|list|show|rm`, `vault attach` and `vault detach`: which values each
 //! agent gets, under which names, and whether a running agent has the latest of them.
+//!
+//! Long: the whole agent command group (create and its wizard, set, show, list, token, attach,
+//! detach, rm), each a short function over the model.
 
 use std::path::PathBuf;
 

@@ -4,6 +4,8 @@
 //! also caught as programs commonly write it: base64, percent-encoded, and escaped in a JSON
 //! string (see [`encoded_forms`]). Output is passed on as soon as it cannot be the start of a
 //! secret; only a tail that still could be is held back, until the next write or the end.
+//!
+//! Long: half of it is tests (every encoded form, every split across writes).
 
 use std::fmt;
 use std::io::{self, Read, Write};

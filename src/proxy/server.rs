@@ -1,4 +1,7 @@
 //! The proxy's HTTP side: one request at a time from token to provider and back.
+//!
+//! Long: the request path from accept to relay, with the scrubbing and metering body it
+//! relays (the WebSocket side is in server/websocket.rs); its own tests are the last 80 lines.
 
 use std::convert::Infallible;
 use std::io;

@@ -1,5 +1,7 @@
 //! The vault document as it is stored (inside the age file; see `format`): entries and recipients, with
 //! the rules every change must keep (agents are in `agents.rs`). Pure data: no I/O, no printing.
+//!
+//! Long: the entry rules and their tests (the last 110 lines).
 
 use std::collections::BTreeMap;
 use std::fmt;
