@@ -461,6 +461,26 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
             ]
         })
         .collect();
+    let mut out = settings_text(name, agent, &keyless);
+    out += &format!("Last changed: {}\n", local_time(agent.updated));
+    out += &format!(
+        "Last launched here: {}\n",
+        launched.map(local_time).unwrap_or_else(|| "never".into())
+    );
+    if attached.is_empty() {
+        out += &format!("Nothing attached yet: vault attach {name} NAME…\n");
+    } else {
+        out += &ctx
+            .ui
+            .table(&["ENTRY", "ENV NAME", "KIND", "UPDATED", "STATUS"], rows);
+    }
+    ctx.ui.print(out)?;
+    Ok(())
+}
+
+/// `agent show`'s lines for the agent's own settings: image, command, keyless, token,
+/// sandbox, rates and budget.
+fn settings_text(name: &str, agent: &crate::vault::agents::Agent, keyless: &KeylessView) -> String {
     let mut out = format!("Agent {name}\n");
     if let Some(image) = &agent.image {
         out += &format!("Image: {image}\n");
@@ -490,20 +510,7 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
             keyless.spent.unwrap_or(0.0)
         );
     }
-    out += &format!("Last changed: {}\n", local_time(agent.updated));
-    out += &format!(
-        "Last launched here: {}\n",
-        launched.map(local_time).unwrap_or_else(|| "never".into())
-    );
-    if attached.is_empty() {
-        out += &format!("Nothing attached yet: vault attach {name} NAME…\n");
-    } else {
-        out += &ctx
-            .ui
-            .table(&["ENTRY", "ENV NAME", "KIND", "UPDATED", "STATUS"], rows);
-    }
-    ctx.ui.print(out)?;
-    Ok(())
+    out
 }
 
 /// What `agent show` says of keyless mode: the rate for each attached provider, and what

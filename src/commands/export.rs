@@ -53,50 +53,7 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
              --keyless would give it a token instead)"
         ));
     }
-    let items: Vec<Item> = match &args.agent {
-        // What `vault run` would give the agent: each value, and a provider key's endpoint
-        // when it is not the provider's own.
-        Some(agent) => doc
-            .attached(agent)?
-            .into_iter()
-            .flat_map(|a| {
-                let group = a.sdk.into_iter();
-                let copies = group
-                    .clone()
-                    .flat_map(|g| g.provider.key_copies())
-                    .map(|env| Item {
-                        name: env,
-                        entry: a.entry_name,
-                        kind: a.entry.kind,
-                        value: a.entry.value.expose(),
-                    });
-                let endpoint = group.flat_map(|g| g.urls()).map(|(env, url)| Item {
-                    name: env,
-                    entry: a.entry_name,
-                    kind: Kind::Variable,
-                    value: url,
-                });
-                std::iter::once(Item {
-                    name: a.env_name,
-                    entry: a.entry_name,
-                    kind: a.entry.kind,
-                    value: a.entry.value.expose(),
-                })
-                .chain(copies)
-                .chain(endpoint)
-            })
-            .collect(),
-        None => doc
-            .entries
-            .iter()
-            .map(|(name, e)| Item {
-                name,
-                entry: name,
-                kind: e.kind,
-                value: e.value.expose(),
-            })
-            .collect(),
-    };
+    let items = items(&doc, args.agent.as_deref())?;
     if items.is_empty() {
         ctx.ui.status(match &args.agent {
             Some(agent) => format!(
@@ -139,6 +96,54 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
     }
     report(ctx, args, format, &items, hidden);
     Ok(())
+}
+
+/// What is exported: for an agent, what `vault run` would give it (each value, the copies
+/// under a key's aliases, and a provider key's endpoint when it is not the provider's own);
+/// else every entry under its own name.
+fn items<'d>(doc: &'d crate::vault::Document, agent: Option<&str>) -> Result<Vec<Item<'d>>> {
+    let Some(agent) = agent else {
+        return Ok(doc
+            .entries
+            .iter()
+            .map(|(name, e)| Item {
+                name,
+                entry: name,
+                kind: e.kind,
+                value: e.value.expose(),
+            })
+            .collect());
+    };
+    Ok(doc
+        .attached(agent)?
+        .into_iter()
+        .flat_map(|a| {
+            let group = a.sdk.into_iter();
+            let copies = group
+                .clone()
+                .flat_map(|g| g.provider.key_copies())
+                .map(|env| Item {
+                    name: env,
+                    entry: a.entry_name,
+                    kind: a.entry.kind,
+                    value: a.entry.value.expose(),
+                });
+            let endpoint = group.flat_map(|g| g.urls()).map(|(env, url)| Item {
+                name: env,
+                entry: a.entry_name,
+                kind: Kind::Variable,
+                value: url,
+            });
+            std::iter::once(Item {
+                name: a.env_name,
+                entry: a.entry_name,
+                kind: a.entry.kind,
+                value: a.entry.value.expose(),
+            })
+            .chain(copies)
+            .chain(endpoint)
+        })
+        .collect())
 }
 
 /// Says so when standard output is a file that others can read: the shell made it with the

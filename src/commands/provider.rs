@@ -345,42 +345,7 @@ fn test(ctx: &Context, names: &[String], all: bool, timeout: Duration) -> Result
             .status("There are no provider keys to check; add one with `vault provider add`.");
         return Ok(ExitCode::SUCCESS);
     }
-    // All at once: a provider that does not answer holds up only its own row.
-    let results: Vec<(String, Option<&'static Provider>, Status)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = chosen
-            .iter()
-            .map(|name| {
-                // `chosen` holds only names of entries of `doc` (listed from it, or checked
-                // with check_kind above).
-                let entry = &doc.entries[*name];
-                scope.spawn(move || match entry.endpoint() {
-                    Some((provider, url)) => (
-                        (*name).to_owned(),
-                        Some(provider),
-                        verify::check(provider, url, entry.value.expose(), timeout),
-                    ),
-                    None => (
-                        (*name).to_owned(),
-                        None,
-                        Status::Error("its provider is not in the catalog".into()),
-                    ),
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .zip(&chosen)
-            .map(|(h, name)| {
-                h.join().unwrap_or_else(|_| {
-                    (
-                        (*name).to_owned(),
-                        None,
-                        Status::Error("check failed".into()),
-                    )
-                })
-            })
-            .collect()
-    });
+    let results = check_all(&doc, &chosen, timeout);
     let checked_at = now();
     let names: Vec<String> = results.iter().map(|(name, _, _)| name.clone()).collect();
     // Record each status on the key that was checked: one replaced meanwhile keeps its own.
@@ -407,6 +372,54 @@ fn test(ctx: &Context, names: &[String], all: bool, timeout: Duration) -> Result
     })?;
     // The keys were sent out, and their status is written: both belong in the log.
     ctx.record_change("provider test", names, None);
+    print_checks(ctx, &results)
+}
+
+/// One check's outcome: the key's name, its provider (if the catalog has it), what was found.
+type Checked = (String, Option<&'static Provider>, Status);
+
+/// Checks the `chosen` keys of `doc` all at once: a provider that does not answer holds up
+/// only its own row.
+fn check_all(doc: &model::Document, chosen: &[&str], timeout: Duration) -> Vec<Checked> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chosen
+            .iter()
+            .map(|name| {
+                // `chosen` holds only names of entries of `doc` (listed from it, or checked
+                // with check_kind by the caller).
+                let entry = &doc.entries[*name];
+                scope.spawn(move || match entry.endpoint() {
+                    Some((provider, url)) => (
+                        (*name).to_owned(),
+                        Some(provider),
+                        verify::check(provider, url, entry.value.expose(), timeout),
+                    ),
+                    None => (
+                        (*name).to_owned(),
+                        None,
+                        Status::Error("its provider is not in the catalog".into()),
+                    ),
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .zip(chosen)
+            .map(|(h, name)| {
+                h.join().unwrap_or_else(|_| {
+                    (
+                        (*name).to_owned(),
+                        None,
+                        Status::Error("check failed".into()),
+                    )
+                })
+            })
+            .collect()
+    })
+}
+
+/// The checks as a table or JSON; failure when any key is not active.
+fn print_checks(ctx: &Context, results: &[Checked]) -> Result<ExitCode> {
     let failing = results
         .iter()
         .filter(|(_, _, status)| *status != Status::Active)

@@ -302,38 +302,7 @@ pub fn plan(request: &Request<'_>) -> Result<Plan, SandboxError> {
         })?;
         shown.push(real);
     }
-    let stores = home
-        .iter()
-        .flat_map(|h| CREDENTIAL_STORES.iter().map(move |rel| h.join(rel)))
-        .chain(DAEMON_SOCKETS.iter().map(PathBuf::from));
-    let mut hidden: Vec<PathBuf> = Vec::new();
-    // vault's own are hidden whatever --show says; only what exists can be shown.
-    for (path, showable) in request.own.iter().cloned().map(|p| (p, false)).chain(
-        stores
-            .chain(request.hide.iter().cloned())
-            .map(|p| (p, true)),
-    ) {
-        let Ok(real) = path.canonicalize() else {
-            continue;
-        };
-        if showable && shown.contains(&real) {
-            continue;
-        }
-        if !hidden.contains(&real) {
-            hidden.push(real);
-        }
-    }
-    // What lies inside a hidden directory is hidden with it.
-    let covered: Vec<PathBuf> = hidden
-        .iter()
-        .filter(|p| {
-            hidden
-                .iter()
-                .any(|other| other != *p && p.starts_with(other))
-        })
-        .cloned()
-        .collect();
-    hidden.retain(|p| !covered.contains(p));
+    let mut hidden = hidden_paths(request, home.as_deref(), &shown);
     let emptied: Vec<PathBuf> = request
         .session_dirs
         .iter()
@@ -372,6 +341,45 @@ pub fn plan(request: &Request<'_>) -> Result<Plan, SandboxError> {
         readable,
         read_only,
     })
+}
+
+/// What the sandbox hides: vault's own files (whatever --show says), the credential stores
+/// and daemon sockets of the table, and each --hide path, as they really are; what is inside
+/// a hidden directory goes with it.
+fn hidden_paths(request: &Request<'_>, home: Option<&Path>, shown: &[PathBuf]) -> Vec<PathBuf> {
+    let stores = home
+        .into_iter()
+        .flat_map(|h| CREDENTIAL_STORES.iter().map(move |rel| h.join(rel)))
+        .chain(DAEMON_SOCKETS.iter().map(PathBuf::from));
+    let mut hidden: Vec<PathBuf> = Vec::new();
+    // vault's own are hidden whatever --show says; only what exists can be shown.
+    for (path, showable) in request.own.iter().cloned().map(|p| (p, false)).chain(
+        stores
+            .chain(request.hide.iter().cloned())
+            .map(|p| (p, true)),
+    ) {
+        let Ok(real) = path.canonicalize() else {
+            continue;
+        };
+        if showable && shown.contains(&real) {
+            continue;
+        }
+        if !hidden.contains(&real) {
+            hidden.push(real);
+        }
+    }
+    // What lies inside a hidden directory is hidden with it.
+    let covered: Vec<PathBuf> = hidden
+        .iter()
+        .filter(|p| {
+            hidden
+                .iter()
+                .any(|other| other != *p && p.starts_with(other))
+        })
+        .cloned()
+        .collect();
+    hidden.retain(|p| !covered.contains(p));
+    hidden
 }
 
 /// The path of a `unix:path=…` D-Bus address (abstract and other transports have none).
