@@ -89,17 +89,6 @@ pub fn plan<'d>(
     attached: &[Attached<'d>],
     options: EnvOptions<'d>,
 ) -> Vec<(OsString, EnvValue<'d>)> {
-    // In keyless mode a provider key's variable holds the run's token, and its endpoint is
-    // the proxy.
-    let keyless = |a: &Attached<'d>| {
-        options
-            .keyless
-            .and_then(|k| k.url_for(a).map(|(env, url)| (&k.token, env, url)))
-    };
-    let value_of = |a: &Attached<'d>| match keyless(a) {
-        Some((token, _, _)) => token,
-        None => &a.entry.value,
-    };
     let is_attached = |name: &OsStr| {
         attached
             .iter()
@@ -146,8 +135,37 @@ pub fn plan<'d>(
         if is_reserved(&name) || vars.iter().any(|(n, _)| same_name(n, &name)) {
             continue; // reserved, or --keep-env: the inherited value stays
         }
-        vars.push((name, EnvValue::Attached(value_of(a))));
+        vars.push((name, EnvValue::Attached(value_for(&options, a))));
     }
+    add_companions(&mut vars, attached, &options);
+    vars
+}
+
+/// In keyless mode, a provider key's token, and its endpoint variable and the proxy's address.
+fn keyless_for<'d>(
+    options: &EnvOptions<'d>,
+    a: &Attached<'d>,
+) -> Option<(&'d SecretValue, &'static str, &'d str)> {
+    options
+        .keyless
+        .and_then(|k| k.url_for(a).map(|(env, url)| (&k.token, env, url)))
+}
+
+/// What an attached entry's variable holds: its value, or in keyless mode a provider key's
+/// token.
+fn value_for<'d>(options: &EnvOptions<'d>, a: &Attached<'d>) -> &'d SecretValue {
+    match keyless_for(options, a) {
+        Some((token, _, _)) => token,
+        None => &a.entry.value,
+    }
+}
+
+/// Adds what comes with each provider key that is vault's in `vars`.
+fn add_companions<'d>(
+    vars: &mut Vec<(OsString, EnvValue<'d>)>,
+    attached: &[Attached<'d>],
+    options: &EnvOptions<'d>,
+) {
     // A provider key comes with the variables clients read it and its endpoint from: where
     // the key is vault's, so are they (the key again, the key's endpoint, or nothing at all),
     // whatever was inherited; where an inherited key was kept (--keep-env), the inherited
@@ -164,8 +182,8 @@ pub fn plan<'d>(
             let provider = group.provider;
             let copies = provider
                 .key_copies()
-                .map(|env| (env, EnvValue::Attached(value_of(a))));
-            match keyless(a) {
+                .map(|env| (env, EnvValue::Attached(value_for(options, a))));
+            match keyless_for(options, a) {
                 Some((_, url_env, url)) => {
                     let urls = std::iter::once(url_env)
                         .chain(provider.base_url_aliases.iter().copied())
@@ -183,15 +201,14 @@ pub fn plan<'d>(
                     given.extend(copies.chain(urls));
                 }
             }
-            drop_names(&mut vars, provider.companion_envs());
-        } else if let Some((_, url_env, url)) = keyless(a) {
+            drop_names(vars, provider.companion_envs());
+        } else if let Some((_, url_env, url)) = keyless_for(options, a) {
             // Attached under another name: the proxy's address still comes with the token.
             given.push((url_env, EnvValue::Setting(url)));
         }
-        drop_names(&mut vars, given.iter().map(|(env, _)| *env));
+        drop_names(vars, given.iter().map(|(env, _)| *env));
         vars.extend(given.into_iter().map(|(env, v)| (OsString::from(env), v)));
     }
-    vars
 }
 
 fn drop_names<'n>(
