@@ -134,38 +134,7 @@ pub(super) async fn open(
     // http → ws and https → wss always succeed for a URL with a host.
     let _ = target.set_scheme(if secure { "wss" } else { "ws" });
 
-    let mut headers = upstream_headers(incoming, places, upstream.key.expose());
-    for name in SOCKET_HEADERS {
-        headers.remove(name);
-    }
-    // A browser-style key in the subprotocol list (`openai-insecure-api-key.KEY`) is a
-    // credential like any other: a token there was checked with the others (see
-    // `subprotocol_token`), and the key goes where it was.
-    if let Some(protocols) = headers.get("sec-websocket-protocol").cloned() {
-        let swapped = swap_subprotocol_key(protocols.to_str().unwrap_or(""), upstream.key.expose());
-        let mut value = HeaderValue::from_str(&swapped).map_err(|_| super::not_found())?;
-        value.set_sensitive(true);
-        headers.insert("sec-websocket-protocol", value);
-    }
-    let host_header = match target.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.clone(),
-    };
-    let mut request = hyper::Request::get(target.as_str())
-        .body(())
-        .map_err(|_| super::not_found())?;
-    *request.headers_mut() = headers;
-    for (name, value) in [
-        ("accept-encoding", "identity".to_owned()),
-        ("host", host_header),
-        ("connection", "Upgrade".to_owned()),
-        ("upgrade", "websocket".to_owned()),
-        ("sec-websocket-version", "13".to_owned()),
-        ("sec-websocket-key", generate_key()),
-    ] {
-        let value = HeaderValue::from_str(&value).map_err(|_| super::not_found())?;
-        request.headers_mut().insert(name, value);
-    }
+    let request = handshake(incoming, places, upstream, &target, &host)?;
 
     // An IPv6 literal comes bracketed in a URL, not in a socket address.
     let bare_host = host
@@ -193,6 +162,50 @@ pub(super) async fn open(
     } else {
         finish(state, admitted, request, stream, &accept, upgrade, slot).await
     }
+}
+
+/// The handshake the proxy sends the provider: the client's headers with the real key where
+/// the token was (a subprotocol key included), and its own WebSocket key.
+fn handshake(
+    incoming: &HeaderMap,
+    places: &[Place],
+    upstream: &super::super::Upstream,
+    target: &reqwest::Url,
+    host: &str,
+) -> Result<hyper::Request<()>, Refusal> {
+    let mut headers = upstream_headers(incoming, places, upstream.key.expose());
+    for name in SOCKET_HEADERS {
+        headers.remove(name);
+    }
+    // A browser-style key in the subprotocol list (`openai-insecure-api-key.KEY`) is a
+    // credential like any other: a token there was checked with the others (see
+    // `subprotocol_token`), and the key goes where it was.
+    if let Some(protocols) = headers.get("sec-websocket-protocol").cloned() {
+        let swapped = swap_subprotocol_key(protocols.to_str().unwrap_or(""), upstream.key.expose());
+        let mut value = HeaderValue::from_str(&swapped).map_err(|_| super::not_found())?;
+        value.set_sensitive(true);
+        headers.insert("sec-websocket-protocol", value);
+    }
+    let host_header = match target.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    };
+    let mut request = hyper::Request::get(target.as_str())
+        .body(())
+        .map_err(|_| super::not_found())?;
+    *request.headers_mut() = headers;
+    for (name, value) in [
+        ("accept-encoding", "identity".to_owned()),
+        ("host", host_header),
+        ("connection", "Upgrade".to_owned()),
+        ("upgrade", "websocket".to_owned()),
+        ("sec-websocket-version", "13".to_owned()),
+        ("sec-websocket-key", generate_key()),
+    ] {
+        let value = HeaderValue::from_str(&value).map_err(|_| super::not_found())?;
+        request.headers_mut().insert(name, value);
+    }
+    Ok(request)
 }
 
 fn tls_connector() -> Result<tokio_rustls::TlsConnector, rustls::Error> {
