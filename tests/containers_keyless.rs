@@ -792,24 +792,24 @@ fn a_proxy_on_a_bridge_lets_in_only_the_bridge_s_containers() {
     ip(&format!("link add {bridge} type bridge"));
     ip(&format!("addr add {net}.1/24 dev {bridge}"));
     ip(&format!("link set {bridge} up"));
+    // A network namespace with its end of a veth pair as eth0 at `address`; the host's end,
+    // `link`, is left for the caller to place.
+    let namespace = |ns: &str, link: &str, address: &str| {
+        ip(&format!("netns add {ns}"));
+        ip(&format!(
+            "link add {link} type veth peer name eth0 netns {ns}"
+        ));
+        ip(&format!("-n {ns} addr add {address} dev eth0"));
+        ip(&format!("-n {ns} link set eth0 up"));
+        ip(&format!("-n {ns} link set lo up"));
+    };
     // A container on the bridge.
-    ip(&format!("netns add {inside}"));
-    ip(&format!(
-        "link add vtin{id} type veth peer name eth0 netns {inside}"
-    ));
+    namespace(&inside, &format!("vtin{id}"), &format!("{net}.2/24"));
     ip(&format!("link set vtin{id} master {bridge} up"));
-    ip(&format!("-n {inside} addr add {net}.2/24 dev eth0"));
-    ip(&format!("-n {inside} link set eth0 up"));
-    ip(&format!("-n {inside} link set lo up"));
     // A machine beside this one, on a link of its own, routing the bridge's subnet here.
-    ip(&format!("netns add {outside}"));
-    ip(&format!(
-        "link add vtout{id} type veth peer name eth0 netns {outside}"
-    ));
+    namespace(&outside, &format!("vtout{id}"), "198.51.100.2/30");
     ip(&format!("addr add 198.51.100.1/30 dev vtout{id}"));
     ip(&format!("link set vtout{id} up"));
-    ip(&format!("-n {outside} addr add 198.51.100.2/30 dev eth0"));
-    ip(&format!("-n {outside} link set eth0 up"));
     ip(&format!(
         "-n {outside} route add {net}.0/24 via 198.51.100.1"
     ));
