@@ -102,6 +102,13 @@ pub fn read_all(
     }
 }
 
+/// The capacity a secret buffer of `len` bytes in `capacity` moves to so that `more` fit, or
+/// `None` when they fit already: at least double, so that growing stays rare.
+fn grown(len: usize, capacity: usize, more: usize) -> Option<usize> {
+    let needed = len + more;
+    (needed > capacity).then(|| needed.max(2 * capacity).max(64))
+}
+
 /// The one buffer for text that holds secrets: it wipes itself when dropped, and grows by
 /// moving into a bigger buffer and wiping the one it leaves (a `String`'s own growth frees
 /// the old copy as it is). No caller has to size it in advance.
@@ -119,11 +126,8 @@ impl SecretText {
     }
 
     pub fn push_str(&mut self, text: &str) {
-        let needed = self.0.len() + text.len();
-        if needed > self.0.capacity() {
-            let mut bigger = Zeroizing::new(String::with_capacity(
-                needed.max(2 * self.0.capacity()).max(64),
-            ));
+        if let Some(capacity) = grown(self.0.len(), self.0.capacity(), text.len()) {
+            let mut bigger = Zeroizing::new(String::with_capacity(capacity));
             bigger.push_str(&self.0);
             self.0 = bigger; // the old buffer is wiped as it drops
         }
@@ -167,11 +171,8 @@ impl SecretBytes {
     }
 
     pub fn extend_from_slice(&mut self, bytes: &[u8]) {
-        let needed = self.0.len() + bytes.len();
-        if needed > self.0.capacity() {
-            let mut bigger = Zeroizing::new(Vec::with_capacity(
-                needed.max(2 * self.0.capacity()).max(64),
-            ));
+        if let Some(capacity) = grown(self.0.len(), self.0.capacity(), bytes.len()) {
+            let mut bigger = Zeroizing::new(Vec::with_capacity(capacity));
             bigger.extend_from_slice(&self.0);
             self.0 = bigger; // the old buffer is wiped as it drops
         }

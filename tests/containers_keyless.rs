@@ -55,6 +55,12 @@ const WGET_CHAT: &str = r#"env; echo ---; busybox timeout 20 wget -q -O- \
   --post-data '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}' \
   "$OPENAI_BASE_URL/chat/completions"; status=$?; echo; echo "wget=$status""#;
 
+/// The audit log names the run as `program`.
+fn assert_audited(env: &Env, program: &str) {
+    let audit = env.ok(&["audit"]);
+    assert!(audit.contains(program), "{audit}");
+}
+
 /// A refusal: exit 2 (bad usage) and `needle` in the message.
 fn assert_refused(out: &Output, needle: &str) {
     assert_eq!(out.status.code(), Some(2), "{}", text(out));
@@ -140,11 +146,7 @@ fn wget_gets_an_answer(engine: &Engine, url_prefix: &str) {
         seen[0].header("authorization"),
         Some(format!("Bearer {OPENAI_KEY}").as_str())
     );
-    let audit = env.ok(&["audit"]);
-    assert!(
-        audit.contains(&format!("{}: {BUSYBOX} (keyless)", engine.program)),
-        "{audit}"
-    );
+    assert_audited(&env, &format!("{}: {BUSYBOX} (keyless)", engine.program));
     let usage: Value =
         serde_json::from_str(&env.ok(&["--json", "usage", "--agent", "box"])).expect("usage JSON");
     assert_eq!(usage["total"]["requests"], 1, "{usage}");
@@ -314,11 +316,7 @@ fn only_the_proxy_is_reachable(engine: &Engine) {
         .collect();
     assert_eq!(interfaces, ["lo"], "{all}");
     assert_no_key(&all);
-    let audit = env.ok(&["audit"]);
-    assert!(
-        audit.contains(&format!("{BUSYBOX} (keyless, network proxy)")),
-        "{audit}"
-    );
+    assert_audited(&env, &format!("{BUSYBOX} (keyless, network proxy)"));
 }
 
 /// The agent's stored image, keyless default and network are used, and its rate limit holds
@@ -355,11 +353,7 @@ fn stored_settings_and_limits_hold(engine: &Engine) {
         1,
         "the provider was called past the rate"
     );
-    let audit = env.ok(&["audit"]);
-    assert!(
-        audit.contains(&format!("{BUSYBOX} (keyless, network proxy)")),
-        "{audit}"
-    );
+    assert_audited(&env, &format!("{BUSYBOX} (keyless, network proxy)"));
 }
 
 /// A signal to vault reaches the command in the container; its status comes back.
