@@ -18,7 +18,9 @@ use bytes::Bytes;
 use http_body_util::Full;
 use vault::secret::SecretValue;
 use vault::vault::keyless::TokenHash;
-use vault::vault::{AgentChanges, Document, Kind, RecipientEntry, VaultFile};
+use vault::vault::{
+    AgentChanges, Details, Document, ModelError, ProviderKey, RecipientEntry, VaultFile,
+};
 
 const KEY: &str = "sk-proj-benchmarkKey0123456789abcdefghij";
 const ANSWER: &str = r#"{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Hello there, how can I help you today?"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":10,"total_tokens":22}}"#;
@@ -195,10 +197,8 @@ fn build_vault(dir: &Path, base_url: &str) -> String {
     let keys = vault::identity::Identities::from_age(vec![identity.clone()]);
     file.update(&keys, |doc| {
         let value = SecretValue::new(KEY.into()).expect("value");
-        doc.add_entry("OPENAI_API_KEY", Kind::Provider, value, now)?;
-        let entry = doc.entries.get_mut("OPENAI_API_KEY").expect("entry");
-        entry.provider = Some("openai".into());
-        entry.base_url = Some(base_url.into());
+        let key = ProviderKey::of("openai", Some(base_url.into())).map_err(ModelError::from)?;
+        doc.add_entry("OPENAI_API_KEY", Details::Provider(key), value, now)?;
         doc.create_agent("agent", None, vec![], now)?;
         doc.attach("agent", "OPENAI_API_KEY", None, now)?;
         let changes = AgentChanges {

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use age::secrecy::ExposeSecret;
 use vault::secret::SecretValue;
-use vault::vault::{Document, Kind, RecipientEntry, VaultFile};
+use vault::vault::{Details, Document, RecipientEntry, VaultFile};
 
 const RUNS: usize = 200;
 
@@ -184,7 +184,7 @@ fn build_vault(path: &Path, recipient: &str, entries: usize, attachments: usize)
     }]);
     for i in 0..entries {
         let value = SecretValue::new(bench_value(i)).expect("value");
-        doc.add_entry(&format!("SECRET_{i}"), Kind::Secret, value, now)
+        doc.add_entry(&format!("SECRET_{i}"), Details::Secret, value, now)
             .expect("add");
     }
     doc.create_agent("agent", None, Vec::new(), now)

@@ -17,7 +17,7 @@ use age::secrecy::ExposeSecret;
 use common::{median, ms, run_vault};
 use vault::identity::Identities;
 use vault::secret::SecretValue;
-use vault::vault::{Document, Kind, RecipientEntry, VaultFile};
+use vault::vault::{Details, Document, RecipientEntry, VaultFile};
 
 const RUNS: usize = 15;
 
@@ -96,9 +96,9 @@ fn build_vault(path: &Path, size: usize, recipient: &str) -> VaultFile {
     }]);
     for i in 0..size {
         let kind = if i % 3 == 0 {
-            Kind::Variable
+            Details::Variable
         } else {
-            Kind::Secret
+            Details::Secret
         };
         let value = SecretValue::new(format!("sk-bench-{i:08}-{}", "x".repeat(40))).expect("value");
         // Each entry made at its own moment, as in a vault built up over time.

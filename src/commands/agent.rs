@@ -246,7 +246,7 @@ fn wizard(ctx: &Context, doc: &Document) -> Result<NewAgent> {
     let labels: Vec<String> = doc
         .entries
         .iter()
-        .map(|(entry, e)| format!("{entry} ({})", e.kind))
+        .map(|(entry, e)| format!("{entry} ({})", e.kind()))
         .collect();
     let chosen = if labels.is_empty() {
         ctx.ui
@@ -370,7 +370,7 @@ fn attached_as(a: &crate::vault::Attached<'_>, keyless: bool) -> String {
         [] => String::new(),
         names => format!(", also in {}", names.join(", ")),
     };
-    if keyless && a.entry.kind == crate::vault::Kind::Provider {
+    if keyless && a.entry.kind() == crate::vault::Kind::Provider {
         return format!(
             "{} (keyless: a token{also}, and the proxy's address)",
             a.env_name
@@ -420,9 +420,9 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
                 json!({
                     "entry": a.entry_name,
                     "env": a.env_name,
-                    "kind": a.entry.kind.to_string(),
-                    "updated": a.entry.updated.to_string(),
-                    "status": status(a.entry.updated),
+                    "kind": a.entry.kind().to_string(),
+                    "updated": a.entry.updated().to_string(),
+                    "status": status(a.entry.updated()),
                     "base_url": a.sdk.and_then(|g| g.urls().next()).map(|(env, url)| json!({ "env": env, "url": url })),
                     "comes_with": a.sdk.map(|g| g.provider.companion_envs().collect::<Vec<_>>()).unwrap_or_default(),
                 })
@@ -455,9 +455,9 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
                 a.entry_name.to_owned(),
                 // A provider key's endpoint comes with it, under the SDK's variable.
                 attached_as(a, agent.keyless),
-                a.entry.kind.to_string(),
-                local_time(a.entry.updated),
-                status(a.entry.updated).to_owned(),
+                a.entry.kind().to_string(),
+                local_time(a.entry.updated()),
+                status(a.entry.updated()).to_owned(),
             ]
         })
         .collect();
@@ -525,7 +525,7 @@ impl KeylessView {
         // The attached providers' rates, and any set for others.
         let mut providers: Vec<&str> = attached
             .iter()
-            .filter_map(|a| a.entry.provider.as_deref())
+            .filter_map(|a| Some(a.entry.provider_key()?.provider().id))
             .chain(agent.rates.keys().map(String::as_str))
             .collect();
         providers.sort_unstable();

@@ -15,7 +15,7 @@ pub fn get(ctx: &Context, args: &GetArgs) -> Result<()> {
     let doc = ctx.open()?;
     let entry = doc.entry(&args.name)?;
     let mut out = crate::secret::SecretText::new();
-    out.push_str(entry.value.expose());
+    out.push_str(entry.value().expose());
     if !args.no_newline {
         out.push('\n');
     }
@@ -26,7 +26,7 @@ pub fn get(ctx: &Context, args: &GetArgs) -> Result<()> {
 pub fn list(ctx: &Context) -> Result<()> {
     let doc = ctx.open()?;
     let shown = |entry: &model::Entry| {
-        (!entry.kind.is_sensitive()).then(|| entry.value.expose().to_owned())
+        (!entry.kind().is_sensitive()).then(|| entry.value().expose().to_owned())
     };
     if ctx.ui.json {
         let items: Vec<_> = doc
@@ -35,10 +35,10 @@ pub fn list(ctx: &Context) -> Result<()> {
             .map(|(name, e)| {
                 json!({
                     "name": name,
-                    "kind": e.kind.to_string(),
+                    "kind": e.kind().to_string(),
                     "value": shown(e),
-                    "created": e.created.to_string(),
-                    "updated": e.updated.to_string(),
+                    "created": e.created().to_string(),
+                    "updated": e.updated().to_string(),
                 })
             })
             .collect();
@@ -58,13 +58,13 @@ pub fn list(ctx: &Context) -> Result<()> {
         .map(|(name, e)| {
             vec![
                 name.clone(),
-                e.kind.to_string(),
-                match e.kind {
+                e.kind().to_string(),
+                match e.kind() {
                     // A provider key's hint tells keys apart without giving one away.
-                    Kind::Provider => crate::providers::key_hint(e.value.expose()),
+                    Kind::Provider => crate::providers::key_hint(e.value().expose()),
                     _ => shown(e).unwrap_or_else(|| HIDDEN.to_owned()),
                 },
-                local_time(e.updated),
+                local_time(e.updated()),
             ]
         })
         .collect();

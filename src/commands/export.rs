@@ -109,8 +109,8 @@ fn items<'d>(doc: &'d crate::vault::Document, agent: Option<&str>) -> Result<Vec
             .map(|(name, e)| Item {
                 name,
                 entry: name,
-                kind: e.kind,
-                value: e.value.expose(),
+                kind: e.kind(),
+                value: e.value().expose(),
             })
             .collect());
     };
@@ -125,8 +125,8 @@ fn items<'d>(doc: &'d crate::vault::Document, agent: Option<&str>) -> Result<Vec
                 .map(|env| Item {
                     name: env,
                     entry: a.entry_name,
-                    kind: a.entry.kind,
-                    value: a.entry.value.expose(),
+                    kind: a.entry.kind(),
+                    value: a.entry.value().expose(),
                 });
             let endpoint = group.flat_map(|g| g.urls()).map(|(env, url)| Item {
                 name: env,
@@ -137,8 +137,8 @@ fn items<'d>(doc: &'d crate::vault::Document, agent: Option<&str>) -> Result<Vec
             std::iter::once(Item {
                 name: a.env_name,
                 entry: a.entry_name,
-                kind: a.entry.kind,
-                value: a.entry.value.expose(),
+                kind: a.entry.kind(),
+                value: a.entry.value().expose(),
             })
             .chain(copies)
             .chain(endpoint)

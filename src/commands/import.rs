@@ -14,7 +14,8 @@ use crate::cli::{ImportArgs, ImportKind, OnConflict};
 use crate::dotenv::{self, Binding};
 use crate::sensitive::looks_secret;
 use crate::vault::agents::{check_agent_name, is_reserved_env_name};
-use crate::vault::{Document, Kind, ModelError};
+use crate::vault::model::InvalidEntry;
+use crate::vault::{Details, Document, Entry, Kind, ModelError, ProviderKey};
 
 /// What happens to one binding of the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,11 +214,11 @@ fn plan<'b>(doc: &Document, bindings: &'b [Binding], args: &ImportArgs) -> Vec<S
             let existing = doc.entries.get(&binding.name);
             let kind = match (args.kind, existing) {
                 // A secret stays one: an import never shows or unmasks a value it hid.
-                (_, Some(entry)) if entry.kind.is_sensitive() => entry.kind,
+                (_, Some(entry)) if entry.kind().is_sensitive() => entry.kind(),
                 (ImportKind::Secret, _) => Kind::Secret,
                 (ImportKind::Variable, _) => Kind::Variable,
                 // The vault already knows what this entry is.
-                (ImportKind::Auto, Some(entry)) => entry.kind,
+                (ImportKind::Auto, Some(entry)) => entry.kind(),
                 (ImportKind::Auto, None) => {
                     if catalog_key(&binding.name, binding.value.expose()).is_some() {
                         Kind::Provider
@@ -231,8 +232,8 @@ fn plan<'b>(doc: &Document, bindings: &'b [Binding], args: &ImportArgs) -> Vec<S
             let action = match existing {
                 _ if kind.is_sensitive() && binding.value.is_empty() => Action::SkipEmpty,
                 None => Action::Add,
-                Some(entry) if entry.value == binding.value => {
-                    if entry.kind == kind {
+                Some(entry) if *entry.value() == binding.value => {
+                    if entry.kind() == kind {
                         Action::Unchanged
                     } else {
                         Action::MakeSecret
@@ -248,21 +249,19 @@ fn plan<'b>(doc: &Document, bindings: &'b [Binding], args: &ImportArgs) -> Vec<S
             // provider's key is refused, as `vault provider add` refuses it.
             let action = match existing {
                 Some(entry)
-                    if entry.kind == Kind::Provider
+                    if entry.kind() == Kind::Provider
                         && action.changes_entry()
                         && entry
-                            .provider
-                            .as_deref()
-                            .and_then(crate::providers::find)
-                            .is_some_and(|p| p.check_key(binding.value.expose()).is_err()) =>
+                            .endpoint()
+                            .is_some_and(|(p, _)| p.check_key(binding.value.expose()).is_err()) =>
                 {
                     Action::WrongKey
                 }
                 _ => action,
             };
             let kept = existing
-                .filter(|e| action == Action::Keep && !e.kind.is_sensitive())
-                .map(|e| e.value.expose().to_owned());
+                .filter(|e| action == Action::Keep && !e.kind().is_sensitive())
+                .map(|e| e.value().expose().to_owned());
             Step {
                 binding,
                 kind,
@@ -308,6 +307,25 @@ fn refuse_conflicts(source: &str, steps: &[Step]) -> Result<()> {
     )
 }
 
+/// What a step's entry becomes: a provider key keeps its provider and endpoint; a value the
+/// catalog recognises becomes a key of that provider.
+fn details(doc: &Document, step: &Step) -> Result<Details, ModelError> {
+    if let Some(plain) = Details::plain(step.kind) {
+        return Ok(plain);
+    }
+    if let Some(key) = doc
+        .entries
+        .get(&step.binding.name)
+        .and_then(Entry::provider_key)
+    {
+        return Ok(Details::Provider(key.clone()));
+    }
+    // `plan` makes a new entry a provider key only when the catalog recognises its value.
+    let provider = catalog_key(&step.binding.name, step.binding.value.expose())
+        .ok_or(InvalidEntry::UnknownProvider)?;
+    Ok(Details::Provider(ProviderKey::new(provider, None)?))
+}
+
 /// Makes the planned changes to `doc`, and the attachments --attach asks for.
 fn apply(
     doc: &mut Document,
@@ -317,19 +335,8 @@ fn apply(
     let at = now();
     for step in steps {
         if step.action.changes_entry() {
-            doc.put_entry(
-                &step.binding.name,
-                step.kind,
-                step.binding.value.clone(),
-                at,
-            )?;
-            if step.kind == Kind::Provider
-                && let Some(entry) = doc.entries.get_mut(&step.binding.name)
-                && entry.provider.is_none()
-                && let Some(provider) = catalog_key(&step.binding.name, step.binding.value.expose())
-            {
-                entry.provider = Some(provider.id.to_owned());
-            }
+            let details = details(doc, step)?;
+            doc.put_entry(&step.binding.name, details, step.binding.value.clone(), at)?;
         }
     }
     let mut done = Attachments::default();

@@ -14,7 +14,7 @@ use crate::cli::{ProviderCommand, ValueSource};
 use crate::providers::verify::{self, Status};
 use crate::providers::{self, CATALOG, Provider, key_hint};
 use crate::secret::SecretValue;
-use crate::vault::{Document, Entry, Kind, model};
+use crate::vault::{Details, Document, Entry, Kind, ProviderKey, model};
 
 /// How long `provider add --verify` waits for the provider.
 const ADD_VERIFY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -178,7 +178,7 @@ fn add(ctx: &Context, args: AddArgs, source: &ValueSource) -> Result<()> {
         if let Ok(existing) = ctx.vault.open(&keys)?.entry(&name) {
             bail!(model::ModelError::AlreadyExists {
                 name,
-                kind: existing.kind
+                kind: existing.kind()
             });
         }
     }
@@ -301,21 +301,14 @@ fn set(ctx: &Context, name: &str, force: bool, verify: bool, source: &ValueSourc
 fn store(
     doc: &mut Document,
     name: &str,
-    provider: &Provider,
+    provider: &'static Provider,
     base_url: Option<String>,
     value: SecretValue,
     checked: &Option<(Status, jiff::Timestamp)>,
 ) -> Result<(), model::ModelError> {
-    doc.add_entry(name, Kind::Provider, value, now())?;
-    let entry = doc
-        .entries
-        .get_mut(name)
-        .ok_or_else(|| model::ModelError::NotFound {
-            name: name.to_owned(),
-            similar: None,
-        })?;
-    entry.provider = Some(provider.id.to_owned());
-    entry.base_url = base_url;
+    let key = ProviderKey::new(provider, base_url)?;
+    doc.add_entry(name, Details::Provider(key), value, now())?;
+    let entry = doc.entry_mut(name)?;
     if let Some((status, at)) = checked {
         entry.record_check(status.clone(), *at);
     }
@@ -331,7 +324,7 @@ fn test(ctx: &Context, names: &[String], all: bool, timeout: Duration) -> Result
     let chosen: Vec<&str> = if all {
         doc.entries
             .iter()
-            .filter(|(_, e)| e.kind == Kind::Provider)
+            .filter(|(_, e)| e.kind() == Kind::Provider)
             .map(|(name, _)| name.as_str())
             .collect()
     } else {
@@ -353,7 +346,7 @@ fn test(ctx: &Context, names: &[String], all: bool, timeout: Duration) -> Result
         .iter()
         .filter_map(|(name, _, status)| {
             let entry = doc.entries.get(name)?;
-            Some((name.clone(), status.clone(), entry.value.clone()))
+            Some((name.clone(), status.clone(), entry.value().clone()))
         })
         .collect();
     drop(doc);
@@ -361,8 +354,8 @@ fn test(ctx: &Context, names: &[String], all: bool, timeout: Duration) -> Result
         let mut changed = false;
         for (name, status, value) in &tested {
             if let Some(entry) = doc.entries.get_mut(name)
-                && entry.kind == Kind::Provider
-                && entry.value == *value
+                && entry.kind() == Kind::Provider
+                && *entry.value() == *value
             {
                 entry.record_check(status.clone(), checked_at);
                 changed = true;
@@ -392,7 +385,7 @@ fn check_all(doc: &model::Document, chosen: &[&str], timeout: Duration) -> Vec<C
                     Some((provider, url)) => (
                         (*name).to_owned(),
                         Some(provider),
-                        verify::check(provider, url, entry.value.expose(), timeout),
+                        verify::check(provider, url, entry.value().expose(), timeout),
                     ),
                     None => (
                         (*name).to_owned(),
@@ -467,28 +460,23 @@ fn print_checks(ctx: &Context, results: &[Checked]) -> Result<ExitCode> {
 
 fn list(ctx: &Context) -> Result<()> {
     let doc = ctx.open()?;
-    let keys: Vec<(&String, &Entry)> = doc
+    let keys: Vec<(&String, &Entry, &ProviderKey)> = doc
         .entries
         .iter()
-        .filter(|(_, e)| e.kind == Kind::Provider)
+        .filter_map(|(name, e)| Some((name, e, e.provider_key()?)))
         .collect();
-    let provider_id = |e: &Entry| e.provider.clone().unwrap_or_else(|| "?".into());
-    let base_url = |e: &Entry| {
-        e.endpoint()
-            .map(|(_, url)| url.to_owned())
-            .unwrap_or_default()
-    };
     if ctx.ui.json {
         let items: Vec<_> = keys
             .iter()
-            .map(|(name, e)| {
+            .map(|(name, e, key)| {
+                let check = key.last_check();
                 json!({
-                    "provider": provider_id(e),
+                    "provider": key.provider().id,
                     "name": name,
-                    "hint": key_hint(e.value.expose()),
-                    "base_url": base_url(e),
-                    "status": e.status.as_ref().map(ToString::to_string),
-                    "checked": e.checked.map(|t| t.to_string()),
+                    "hint": key_hint(e.value().expose()),
+                    "base_url": key.endpoint(),
+                    "status": check.map(|(status, _)| status.to_string()),
+                    "checked": check.map(|(_, at)| at.to_string()),
                 })
             })
             .collect();
@@ -504,16 +492,15 @@ fn list(ctx: &Context) -> Result<()> {
     }
     let rows = keys
         .iter()
-        .map(|(name, e)| {
+        .map(|(name, e, key)| {
+            let check = key.last_check();
             vec![
-                provider_id(e),
+                key.provider().id.to_owned(),
                 (*name).clone(),
-                key_hint(e.value.expose()),
-                base_url(e),
-                e.status
-                    .as_ref()
-                    .map_or_else(|| "unchecked".into(), ToString::to_string),
-                e.checked.map(local_time).unwrap_or_default(),
+                key_hint(e.value().expose()),
+                key.endpoint().to_owned(),
+                check.map_or_else(|| "unchecked".into(), |(status, _)| status.to_string()),
+                check.map(|(_, at)| local_time(at)).unwrap_or_default(),
             ]
         })
         .collect();

@@ -6,7 +6,7 @@ use anyhow::{Context as _, Result, bail};
 use super::{Context, now};
 use crate::cli::{RemoveArgs, SecretCommand, ValueSource};
 use crate::secret::SecretValue;
-use crate::vault::{Kind, model};
+use crate::vault::{Details, Kind, model};
 
 pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
     match cmd {
@@ -21,13 +21,13 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
                 if let Ok(existing) = ctx.vault.open(&keys)?.entry(&name) {
                     bail!(model::ModelError::AlreadyExists {
                         name,
-                        kind: existing.kind
+                        kind: existing.kind()
                     });
                 }
             }
             let value = read_value(ctx, &format!("vault secret add {name}"), &name, &source)?;
             ctx.vault.update(&keys, |doc| {
-                Ok(doc.add_entry(&name, Kind::Secret, value, now())?)
+                Ok(doc.add_entry(&name, Details::Secret, value, now())?)
             })?;
             ctx.record_change("secret add", vec![name.clone()], None);
             ctx.ui.status(format!("Added secret {name}"));

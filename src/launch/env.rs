@@ -35,7 +35,7 @@ pub struct Keyless {
 impl Keyless {
     /// The base-URL variable and proxy address for a provider key, when `a` is one.
     pub fn url_for(&self, a: &Attached<'_>) -> Option<(&'static str, &str)> {
-        let provider = a.entry.provider.as_deref()?;
+        let provider = a.entry.provider_key()?.provider().id;
         self.urls
             .iter()
             .find(|(id, _, _)| *id == provider)
@@ -111,7 +111,7 @@ pub fn plan<'d>(
         Some(k) => attached
             .iter()
             .filter(|a| k.url_for(a).is_some())
-            .map(|a| a.entry.value.expose().as_bytes())
+            .map(|a| a.entry.value().expose().as_bytes())
             .collect(),
         None => Vec::new(),
     };
@@ -156,7 +156,7 @@ fn keyless_for<'d>(
 fn value_for<'d>(options: &EnvOptions<'d>, a: &Attached<'d>) -> &'d SecretValue {
     match keyless_for(options, a) {
         Some((token, _, _)) => token,
-        None => &a.entry.value,
+        None => a.entry.value(),
     }
 }
 
@@ -236,7 +236,7 @@ fn isolated_keeps(name: &OsStr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vault::{Document, Kind};
+    use crate::vault::{Details, Document, ProviderKey};
 
     fn doc() -> Document {
         let mut d = Document::new(vec![]);
@@ -244,7 +244,7 @@ mod tests {
         for (name, value) in [("TOKEN", "attached-token"), ("HOME", "attached-home")] {
             d.add_entry(
                 name,
-                Kind::Secret,
+                Details::Secret,
                 SecretValue::new(value.into()).unwrap(),
                 now,
             )
@@ -357,18 +357,16 @@ mod tests {
                 "sk-ant-vaults-own-key-0123456789",
             ),
         ] {
+            let url = (name == "OPENAI_API_KEY").then(|| "https://gw.example.com/v1".to_owned());
             d.add_entry(
                 name,
-                Kind::Provider,
+                Details::Provider(ProviderKey::of(provider, url).unwrap()),
                 SecretValue::new(value.into()).unwrap(),
                 now,
             )
             .unwrap();
-            d.entries.get_mut(name).unwrap().provider = Some(provider.into());
             d.attach("a", name, None, now).unwrap();
         }
-        d.entries.get_mut("OPENAI_API_KEY").unwrap().base_url =
-            Some("https://gw.example.com/v1".into());
         d
     }
 

@@ -73,7 +73,7 @@ impl Config {
             let upstreams = doc
                 .attached(name)?
                 .into_iter()
-                .filter(|a| a.entry.kind == Kind::Provider)
+                .filter(|a| a.entry.kind() == Kind::Provider)
                 .filter_map(|a| {
                     let (provider, endpoint) = a.entry.endpoint()?;
                     let base_url = provider.sdk_url(endpoint).to_owned();
@@ -83,7 +83,7 @@ impl Config {
                     Some(Upstream {
                         provider,
                         key_env: a.env_name.to_owned(),
-                        key: a.entry.value.clone(),
+                        key: a.entry.value().clone(),
                         base_url,
                         base,
                         rate: agent.rate(provider.id),
@@ -100,8 +100,7 @@ impl Config {
         let mut configured: Vec<&'static str> = doc
             .entries
             .values()
-            .filter(|e| e.kind == Kind::Provider)
-            .filter_map(|e| crate::providers::find(e.provider.as_deref()?).map(|p| p.id))
+            .filter_map(|e| Some(e.provider_key()?.provider().id))
             .collect();
         configured.sort_unstable();
         configured.dedup();

@@ -238,14 +238,9 @@ impl Document {
     ) -> Result<AttachOutcome, ModelError> {
         let attaching = self.entry(entry)?;
         // A provider key goes, unless told otherwise, under the name its SDK reads.
-        let default_env = match attaching.kind {
-            Kind::Provider => attaching
-                .provider
-                .as_deref()
-                .and_then(crate::providers::find)
-                .map_or(entry, |p| p.sdk_key_env),
-            _ => entry,
-        };
+        let default_env = attaching
+            .provider_key()
+            .map_or(entry, |key| key.provider().sdk_key_env);
         let env_name = env_name.unwrap_or(default_env);
         check_name(env_name)?;
         if is_reserved_env_name(env_name) {
@@ -282,7 +277,7 @@ impl Document {
         // Every variable the agent gets: its name, the entry it comes from, whether it is a
         // base URL. Those already there come first, and key names before base URLs.
         let mut vars: Vec<(&str, &str, bool)> = Vec::new();
-        let mut keys: Vec<(&str, &str)> = Vec::new();
+        let mut keys: Vec<(&Provider, &str)> = Vec::new();
         for (entry_name, env) in attach {
             // A missing entry is `attached`'s to report.
             let Some(entry) = self.entries.get(entry_name) else {
@@ -297,22 +292,18 @@ impl Document {
                         .map(|companion| (companion, entry_name.as_str(), true)),
                 );
             }
-            if entry.kind == Kind::Provider
-                && let Some(provider) = entry.provider.as_deref()
-            {
-                keys.push((provider, entry_name));
+            if let Some(key) = entry.provider_key() {
+                keys.push((key.provider(), entry_name));
             }
         }
         let is_new = |entry: &str| Some(entry) == adding;
         keys.sort_by_key(|(_, entry)| is_new(entry));
         vars.sort_by_key(|(_, entry, is_url)| (is_new(entry), *is_url));
         for (i, (provider, entry)) in keys.iter().enumerate() {
-            if let Some((_, other)) = keys[..i].iter().find(|(p, _)| p == provider) {
+            if let Some((_, other)) = keys[..i].iter().find(|(p, _)| p.id == provider.id) {
                 return Err(ModelError::ProviderTaken {
                     agent: agent.to_owned(),
-                    provider: crate::providers::find(provider)
-                        .map_or(*provider, |p| p.name)
-                        .to_owned(),
+                    provider: provider.name.to_owned(),
                     entry: (*entry).to_owned(),
                     other: (*other).to_owned(),
                 });
@@ -441,6 +432,7 @@ impl Document {
 mod tests {
     use super::*;
     use crate::secret::SecretValue;
+    use crate::vault::model::{Details, ProviderKey};
 
     fn doc() -> Document {
         let mut d = Document::new(vec![]);
@@ -451,7 +443,8 @@ mod tests {
             ("LOG", Kind::Variable),
         ] {
             let value = SecretValue::new(format!("{name}-value")).unwrap();
-            d.add_entry(name, kind, value, now).unwrap();
+            d.add_entry(name, Details::plain(kind).unwrap(), value, now)
+                .unwrap();
         }
         d.create_agent("agent-x", None, vec![], now).unwrap();
         d
@@ -486,7 +479,7 @@ mod tests {
         let attached = d.attached("agent-x").unwrap();
         assert_eq!(attached.len(), 1);
         assert_eq!(attached[0].env_name, "DATABASE_URL");
-        assert_eq!(attached[0].entry.value.expose(), "DB_URL-value");
+        assert_eq!(attached[0].entry.value().expose(), "DB_URL-value");
     }
 
     #[test]
@@ -538,8 +531,10 @@ mod tests {
         let now = Timestamp::UNIX_EPOCH;
         for name in ["KEY_A", "KEY_B"] {
             let value = SecretValue::new(format!("sk-proj-{name}-value-0123456789")).unwrap();
-            d.add_entry(name, Kind::Provider, value, now).unwrap();
-            d.entries.get_mut(name).unwrap().provider = Some("openai".into());
+            let url = (name == "KEY_A").then(|| "https://gw.example.com/v1".to_owned());
+            let key = ProviderKey::of("openai", url).unwrap();
+            d.add_entry(name, Details::Provider(key), value, now)
+                .unwrap();
         }
         let edit = |d: &mut Document, pairs: &[(&str, &str)]| {
             let agent = d.agents.get_mut("agent-x").unwrap();
@@ -558,8 +553,8 @@ mod tests {
             d.attached("agent-x"),
             Err(ModelError::ProviderTaken { .. })
         ));
-        // A value under a key's base-URL variable would redirect the key.
-        d.entries.get_mut("KEY_A").unwrap().base_url = Some("https://gw.example.com/v1".into());
+        // A value under a key's base-URL variable would redirect the key (KEY_A has its own
+        // endpoint).
         edit(
             &mut d,
             &[("KEY_A", "OPENAI_API_KEY"), ("LOG", "OPENAI_BASE_URL")],

@@ -9,9 +9,10 @@
 
 use zeroize::Zeroizing;
 
+use super::entry::{InvalidEntry, Verdict};
+use super::model::Document;
 #[cfg(test)]
 use super::model::FORMAT_VERSION;
-use super::model::{Document, Kind};
 use crate::secret::SecretBytes;
 
 /// A document that decrypts but is not one this vault can use. Carries a line number or a
@@ -37,7 +38,7 @@ pub enum FormatError {
     Unknown,
     /// Entry names are names, never values, so one can be given.
     #[error("entry {0}: {1} (a hand-edited vault?)")]
-    Invalid(String, &'static str),
+    Invalid(String, InvalidEntry),
 }
 
 /// The vault format's own field names, so a message can name one without quoting the input.
@@ -79,7 +80,6 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Document, FormatError> {
             read_toml(text)?
         }
     };
-    check_provider_details(&doc)?;
     Ok(doc)
 }
 
@@ -94,7 +94,9 @@ fn field_in(message: &str) -> Option<&'static str> {
 fn read_messagepack(bytes: &[u8]) -> Result<Document, FormatError> {
     let doc = rmp_serde::from_slice(bytes).map_err(|e| {
         let message = e.to_string();
-        if message.contains("unknown field") {
+        if let Some(invalid) = invalid_entry(&message, || rmp_serde::from_slice(bytes).ok()) {
+            invalid
+        } else if message.contains("unknown field") {
             FormatError::Unknown
         } else if let Some(field) = field_in(&message) {
             FormatError::MissingField(0, field)
@@ -166,7 +168,9 @@ fn read_toml(text: &str) -> Result<Document, FormatError> {
             .unwrap_or(0);
         // serde's message for these cases names the field, never a value; it is not shown.
         let message = e.message();
-        if message.starts_with("unknown field") {
+        if let Some(invalid) = invalid_entry(message, || toml::from_str(text).ok()) {
+            invalid
+        } else if message.starts_with("unknown field") {
             FormatError::UnknownField(line)
         } else if let Some(field) = field_in(message) {
             FormatError::MissingField(line, field)
@@ -176,50 +180,35 @@ fn read_toml(text: &str) -> Result<Document, FormatError> {
     })
 }
 
-/// Provider details only on provider keys, and there as `vault provider add` writes them: a
-/// catalog id, and an endpoint that is an http(s) URL without credentials. A key's endpoint is
-/// where agents and checks send it; whoever else can write the vault must not be able to
-/// slip in one `vault provider add` would refuse.
-fn check_provider_details(doc: &Document) -> Result<(), FormatError> {
-    for (name, e) in &doc.entries {
-        let invalid = |what| Err(FormatError::Invalid(name.clone(), what));
-        if e.kind != Kind::Provider {
-            if e.provider.is_some()
-                || e.base_url.is_some()
-                || e.status.is_some()
-                || e.checked.is_some()
-            {
-                return invalid("only provider keys have provider, base_url, status or checked");
-            }
-            continue;
-        }
-        match e.provider.as_deref() {
-            // A custom endpoint's key without its endpoint would go to OpenAI's.
-            Some(id)
-                if e.base_url.is_none()
-                    && crate::providers::find(id).is_some_and(|p| p.needs_base_url) =>
-            {
-                return invalid("a custom provider's key needs its base_url");
-            }
-            Some(id) if crate::providers::find(id).is_some_and(|p| p.id == id) => {}
-            _ => return invalid("a provider key needs a provider from the catalog"),
-        }
-        if let Some(url) = &e.base_url
-            && crate::providers::check_base_url(url).as_deref() != Ok(url.as_str())
-        {
-            return invalid(
-                "its base_url is not an http(s) URL without credentials, query or fragment",
-            );
-        }
-    }
-    Ok(())
+/// The entry a refused document was refused for, when it broke an entry's rule (see
+/// `entry`): the document is read again, entry by entry, to name it.
+fn invalid_entry(message: &str, again: impl FnOnce() -> Option<Verdicts>) -> Option<FormatError> {
+    let rule = InvalidEntry::ALL
+        .into_iter()
+        .find(|rule| message.contains(&rule.to_string()))?;
+    let name = again().and_then(|v| {
+        v.entries
+            .into_iter()
+            .find_map(|(name, Verdict(broken))| (broken == Some(rule)).then_some(name))
+    });
+    Some(FormatError::Invalid(
+        name.unwrap_or_else(|| "?".into()),
+        rule,
+    ))
+}
+
+/// Each entry's verdict, and nothing else of the document.
+#[derive(serde::Deserialize)]
+struct Verdicts {
+    #[serde(default)]
+    entries: std::collections::BTreeMap<String, Verdict>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::secret::SecretValue;
-    use crate::vault::model::RecipientEntry;
+    use crate::vault::model::{Details, RecipientEntry};
 
     fn doc() -> Document {
         let now: jiff::Timestamp = "2026-11-23T10:00:00Z".parse().unwrap();
@@ -234,7 +223,7 @@ mod tests {
             .enumerate()
         {
             let value = SecretValue::new((*value).to_owned()).unwrap();
-            doc.add_entry(&format!("E{i}"), Kind::Secret, value, now)
+            doc.add_entry(&format!("E{i}"), Details::Secret, value, now)
                 .unwrap();
         }
         doc
@@ -249,7 +238,7 @@ mod tests {
         assert_eq!(back.version, FORMAT_VERSION);
         assert_eq!(back.recipients, doc.recipients);
         for (name, entry) in &doc.entries {
-            assert_eq!(back.entries[name].value, entry.value, "{name}");
+            assert_eq!(back.entries[name].value(), entry.value(), "{name}");
         }
     }
 
@@ -260,11 +249,11 @@ mod tests {
                     2026-01-01T00:00:00Z\nupdated = \"2026-01-01T00:00:00Z\"\n";
         let mut doc = from_bytes(text.as_bytes()).unwrap();
         assert_eq!(doc.version, 1);
-        assert_eq!(doc.entries["A"].value.expose(), "v");
+        assert_eq!(doc.entries["A"].value().expose(), "v");
         doc.version = FORMAT_VERSION;
         let back = from_bytes(&to_bytes(&doc).unwrap()).unwrap();
         assert_eq!(back.version, FORMAT_VERSION);
-        assert_eq!(back.entries["A"].value.expose(), "v");
+        assert_eq!(back.entries["A"].value().expose(), "v");
     }
 
     #[test]
@@ -342,9 +331,15 @@ mod tests {
             ("error: timed out", Status::Error("timed out".into())),
         ] {
             let doc = from_bytes(provider(text).as_bytes()).unwrap();
-            assert_eq!(doc.entries["K"].status, Some(status.clone()));
+            let status_of = |d: &Document| {
+                d.entries["K"]
+                    .provider_key()?
+                    .last_check()
+                    .map(|(s, _)| s.clone())
+            };
+            assert_eq!(status_of(&doc), Some(status.clone()));
             let back = from_bytes(&to_bytes(&doc).unwrap()).unwrap();
-            assert_eq!(back.entries["K"].status, Some(status));
+            assert_eq!(status_of(&back), Some(status));
         }
         assert!(matches!(
             from_bytes(provider("excellent").as_bytes()),
@@ -352,22 +347,76 @@ mod tests {
         ));
     }
 
+    /// The stored entry `K` with `fields` besides its value and times, in format 1 and format 2.
+    fn stored(fields: &[(&str, &str)]) -> [Vec<u8>; 2] {
+        let mut entry = serde_json::json!({
+            "value": "sk-proj-a-value-never-quoted-0123",
+            "created": "2026-01-01T00:00:00Z",
+            "updated": "2026-01-01T00:00:00Z",
+        });
+        let mut text = String::from("version = 1\n[entries.K]\n");
+        for (field, value) in fields {
+            entry[*field] = (*value).into();
+        }
+        for (field, value) in entry.as_object().unwrap() {
+            text.push_str(&format!("{field} = {value}\n"));
+        }
+        let doc = serde_json::json!({ "version": 2, "entries": { "K": entry } });
+        [text.into_bytes(), rmp_serde::to_vec_named(&doc).unwrap()]
+    }
+
     #[test]
     fn provider_details_only_on_provider_keys() {
-        let mut doc = doc();
-        doc.entries.get_mut("E2").unwrap().provider = Some("openai".into());
-        let err = from_bytes(&to_bytes(&doc).unwrap()).unwrap_err();
-        assert!(err.to_string().contains("only provider keys"), "{err}");
-        let entry = doc.entries.get_mut("E2").unwrap();
-        entry.kind = Kind::Provider;
-        entry.provider = Some("custom".into());
-        let err = from_bytes(&to_bytes(&doc).unwrap()).unwrap_err();
-        assert!(err.to_string().contains("needs its base_url"), "{err}");
-        let entry = doc.entries.get_mut("E2").unwrap();
-        entry.base_url = Some("http://user:pw@example.com/v1".into());
-        assert!(from_bytes(&to_bytes(&doc).unwrap()).is_err());
-        let entry = doc.entries.get_mut("E2").unwrap();
-        entry.base_url = Some("https://example.com/v1".into());
-        assert!(from_bytes(&to_bytes(&doc).unwrap()).is_ok());
+        let key = [("kind", "provider"), ("provider", "openai")];
+        let check = [("status", "active"), ("checked", "2026-01-01T00:00:00Z")];
+        let custom = [("kind", "provider"), ("provider", "custom")];
+        let refused: [(Vec<(&str, &str)>, InvalidEntry); 7] = [
+            (
+                vec![("kind", "secret"), ("provider", "openai")],
+                InvalidEntry::NotAProviderKey,
+            ),
+            (
+                vec![("kind", "variable"), ("status", "active")],
+                InvalidEntry::NotAProviderKey,
+            ),
+            (vec![("kind", "provider")], InvalidEntry::UnknownProvider),
+            (
+                vec![("kind", "provider"), ("provider", "OpenAI")],
+                InvalidEntry::UnknownProvider,
+            ),
+            (custom.to_vec(), InvalidEntry::NeedsBaseUrl),
+            (
+                [
+                    &custom[..],
+                    &[("base_url", "http://user:pw@example.com/v1")],
+                ]
+                .concat(),
+                InvalidEntry::BadBaseUrl,
+            ),
+            ([&key[..], &check[..1]].concat(), InvalidEntry::HalfACheck),
+        ];
+        for (fields, rule) in refused {
+            for bytes in stored(&fields) {
+                let err = from_bytes(&bytes).unwrap_err();
+                assert!(
+                    matches!(&err, FormatError::Invalid(name, r) if name == "K" && *r == rule),
+                    "{fields:?}: {err}"
+                );
+                assert!(!err.to_string().contains("never-quoted"), "{err}");
+            }
+        }
+        let accepted = [
+            key.to_vec(),
+            [&key[..], &check[..]].concat(),
+            [&custom[..], &[("base_url", "https://example.com/v1")]].concat(),
+        ];
+        for fields in accepted {
+            for bytes in stored(&fields) {
+                let doc = from_bytes(&bytes).unwrap();
+                // And it is written back as it was read.
+                let again = from_bytes(&to_bytes(&doc).unwrap()).unwrap();
+                assert_eq!(again.entries["K"], doc.entries["K"], "{fields:?}");
+            }
+        }
     }
 }

@@ -5,7 +5,7 @@
 //! ```
 //! use vault::identity::Identities;
 //! use vault::secret::SecretValue;
-//! use vault::vault::{Document, Kind, RecipientEntry, VaultFile};
+//! use vault::vault::{Details, Document, RecipientEntry, VaultFile};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let dir = tempfile::tempdir()?;
@@ -21,11 +21,11 @@
 //! }]))?;
 //! let value = SecretValue::new("sk-example".into())?;
 //! file.update(&keys, |doc| {
-//!     Ok(doc.add_entry("OPENAI_API_KEY", Kind::Secret, value, now)?)
+//!     Ok(doc.add_entry("OPENAI_API_KEY", Details::Secret, value, now)?)
 //! })?;
 //!
 //! let doc = file.open(&keys)?;
-//! assert_eq!(doc.entries["OPENAI_API_KEY"].value.expose(), "sk-example");
+//! assert_eq!(doc.entries["OPENAI_API_KEY"].value().expose(), "sk-example");
 //! # Ok(())
 //! # }
 //! ```
@@ -33,6 +33,7 @@
 pub mod agent;
 pub mod agents;
 pub mod crypto;
+pub mod entry;
 pub mod format;
 pub mod keyless;
 pub mod model;
@@ -45,7 +46,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub use agents::{Agent, AgentChanges, AttachOutcome, Attached};
-pub use model::{Document, Entry, Kind, ModelError, RecipientEntry};
+pub use model::{Details, Document, Entry, Kind, ModelError, ProviderKey, RecipientEntry};
 
 /// What can open a vault: identities to try in order, and how to describe them in errors.
 pub trait Keys {

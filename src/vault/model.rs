@@ -1,15 +1,12 @@
 //! The vault document as it is stored (inside the age file; see `format`): entries and recipients, with
 //! the rules every change must keep (agents are in `agents.rs`). Pure data: no I/O, no printing.
-//!
-//! Long: the entry rules and their tests (the last 110 lines).
-
-use std::collections::BTreeMap;
-use std::fmt;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 use super::agent::Agent;
+pub use super::entry::{Details, Entry, InvalidEntry, Kind, ProviderKey};
 use super::time::toml_time;
 use crate::secret::SecretValue;
 
@@ -42,118 +39,6 @@ pub struct RecipientEntry {
     pub added: Timestamp,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Entry {
-    pub kind: Kind,
-    pub value: SecretValue,
-    #[serde(deserialize_with = "toml_time::deserialize")]
-    pub created: Timestamp,
-    #[serde(deserialize_with = "toml_time::deserialize")]
-    pub updated: Timestamp,
-    /// Provider keys only: the catalog id (`openai`, `custom`…).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
-    /// Provider keys only: the endpoint, when it is not the catalog's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub base_url: Option<String>,
-    /// Provider keys only: the last live check's outcome (`active`, `invalid`, `error: …`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::providers::verify::Status>,
-    /// Provider keys only: when that check ran.
-    #[serde(
-        default,
-        deserialize_with = "toml_time::deserialize_option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checked: Option<Timestamp>,
-}
-
-impl Entry {
-    /// A provider key's catalog entry and the endpoint it is sent to (its own, else the
-    /// provider's); `None` for other entries.
-    pub fn endpoint(&self) -> Option<(&'static crate::providers::Provider, &str)> {
-        let provider = crate::providers::find(self.provider.as_deref()?)?;
-        Some((
-            provider,
-            self.base_url.as_deref().unwrap_or(provider.base_url),
-        ))
-    }
-
-    /// Replaces the value; a provider key's last check was of the old one, so it is dropped.
-    pub fn set_value(&mut self, value: SecretValue, now: Timestamp) {
-        if self.value != value {
-            self.status = None;
-            self.checked = None;
-        }
-        self.value = value;
-        self.updated = now;
-    }
-
-    /// Notes a provider key's check: what it found, and when.
-    pub fn record_check(&mut self, status: crate::providers::verify::Status, at: Timestamp) {
-        self.status = Some(status);
-        self.checked = Some(at);
-    }
-
-    /// A new entry with no provider details.
-    pub fn new(kind: Kind, value: SecretValue, now: Timestamp) -> Self {
-        Self {
-            kind,
-            value,
-            created: now,
-            updated: now,
-            provider: None,
-            base_url: None,
-            status: None,
-            checked: None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Secret,
-    Variable,
-    /// An AI provider's API key (see `providers`): a secret that knows its provider.
-    Provider,
-}
-
-impl Kind {
-    /// The command group that manages entries of this kind (`vault secret …`, `vault var …`).
-    pub fn command(self) -> &'static str {
-        match self {
-            Kind::Secret => "secret",
-            Kind::Variable => "var",
-            Kind::Provider => "provider",
-        }
-    }
-
-    /// What people call it, in messages.
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Secret => "secret",
-            Kind::Variable => "variable",
-            Kind::Provider => "provider key",
-        }
-    }
-
-    pub fn is_sensitive(self) -> bool {
-        matches!(self, Kind::Secret | Kind::Provider)
-    }
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Kind::Secret => "secret",
-            Kind::Variable => "variable",
-            Kind::Provider => "provider",
-        })
-    }
-}
-
 /// A change the document refuses. Messages say what to do instead; none carries a value.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ModelError {
@@ -161,6 +46,8 @@ pub enum ModelError {
     /// would otherwise be echoed into logs.
     #[error(transparent)]
     Name(#[from] crate::names::NameError),
+    #[error(transparent)]
+    Invalid(#[from] InvalidEntry),
     #[error("{name} already exists (a {}); change it with `vault {} set {name}`", kind.label(), kind.command())]
     AlreadyExists { name: String, kind: Kind },
     /// The name asked for is not repeated (a token typed in place of a name would be echoed
@@ -330,7 +217,7 @@ impl Document {
     pub fn add_entry(
         &mut self,
         name: &str,
-        kind: Kind,
+        details: Details,
         value: SecretValue,
         now: Timestamp,
     ) -> Result<(), ModelError> {
@@ -338,11 +225,11 @@ impl Document {
         if let Some(existing) = self.entries.get(name) {
             return Err(ModelError::AlreadyExists {
                 name: name.to_owned(),
-                kind: existing.kind,
+                kind: existing.kind(),
             });
         }
         self.entries
-            .insert(name.to_owned(), Entry::new(kind, value, now));
+            .insert(name.to_owned(), Entry::new(details, value, now));
         Ok(())
     }
 
@@ -369,7 +256,7 @@ impl Document {
         check_name(name)?;
         match self.entries.get(name) {
             None => {
-                self.add_entry(name, Kind::Variable, value, now)?;
+                self.add_entry(name, Details::Variable, value, now)?;
                 Ok(true)
             }
             Some(_) => {
@@ -384,36 +271,38 @@ impl Document {
     pub fn put_entry(
         &mut self,
         name: &str,
-        kind: Kind,
+        details: Details,
         value: SecretValue,
         now: Timestamp,
     ) -> Result<(), ModelError> {
         check_name(name)?;
         match self.entries.get_mut(name) {
             Some(entry) => {
-                if kind != Kind::Provider {
-                    // Provider details belong to provider keys only (the format checks it).
-                    entry.provider = None;
-                    entry.base_url = None;
-                    entry.status = None;
-                    entry.checked = None;
-                }
-                entry.kind = kind;
+                entry.set_details(details, now);
                 entry.set_value(value, now);
                 Ok(())
             }
-            None => self.add_entry(name, kind, value, now),
+            None => self.add_entry(name, details, value, now),
         }
     }
 
-    /// Fails unless `name` is an existing entry of `kind`.
+    /// The entry `name`, to change through its methods (which keep its rules).
+    pub fn entry_mut(&mut self, name: &str) -> Result<&mut Entry, ModelError> {
+        self.entry(name)?;
+        self.entries
+            .get_mut(name)
+            .ok_or_else(|| ModelError::NotFound {
+                name: name.to_owned(),
+                similar: None,
+            })
+    }
     /// Fails unless `name` is an existing entry of `kind`.
     pub fn check_kind(&self, name: &str, kind: Kind) -> Result<(), ModelError> {
         let entry = self.entry(name)?;
-        if entry.kind != kind {
+        if entry.kind() != kind {
             return Err(ModelError::WrongKind {
                 name: name.to_owned(),
-                actual: entry.kind,
+                actual: entry.kind(),
                 expected: kind,
             });
         }
@@ -556,19 +445,20 @@ mod tests {
     fn add_refuses_an_existing_name_and_keeps_the_old_value() {
         let mut d = doc();
         let now = Timestamp::UNIX_EPOCH;
-        d.add_entry("A", Kind::Secret, value("one"), now).unwrap();
+        d.add_entry("A", Details::Secret, value("one"), now)
+            .unwrap();
         let err = d
-            .add_entry("A", Kind::Secret, value("two"), now)
+            .add_entry("A", Details::Secret, value("two"), now)
             .unwrap_err();
         assert!(matches!(err, ModelError::AlreadyExists { .. }));
-        assert_eq!(d.entries["A"].value.expose(), "one");
+        assert_eq!(d.entries["A"].value().expose(), "one");
     }
 
     #[test]
     fn kinds_are_not_mixed_up() {
         let mut d = doc();
         let now = Timestamp::UNIX_EPOCH;
-        d.add_entry("S", Kind::Secret, value("x"), now).unwrap();
+        d.add_entry("S", Details::Secret, value("x"), now).unwrap();
         assert!(matches!(
             d.set_variable("S", value("y"), now),
             Err(ModelError::WrongKind { .. })
@@ -577,14 +467,14 @@ mod tests {
             d.remove_entry("S", Kind::Variable, false, now),
             Err(ModelError::WrongKind { .. })
         ));
-        assert_eq!(d.entries["S"].value.expose(), "x");
+        assert_eq!(d.entries["S"].value().expose(), "x");
     }
 
     #[test]
     fn a_near_miss_names_the_entry_meant() {
         let mut d = doc();
         let now = Timestamp::UNIX_EPOCH;
-        d.add_entry("OPENAI_API_KEY", Kind::Secret, value("x"), now)
+        d.add_entry("OPENAI_API_KEY", Details::Secret, value("x"), now)
             .unwrap();
         for typo in ["OPENAI_API_KY", "openai_api_key", "OPENAI_APIKEY"] {
             let err = d.entry(typo).unwrap_err().to_string();

@@ -45,8 +45,8 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
         true => Some(Arc::new(Secrets::new(
             plan.attached
                 .iter()
-                .filter(|a| a.entry.kind.is_sensitive())
-                .map(|a| a.entry.value.expose().as_bytes())
+                .filter(|a| a.entry.kind().is_sensitive())
+                .map(|a| a.entry.value().expose().as_bytes())
                 .chain(keyless.iter().map(|k| k.token.expose().as_bytes())),
         )?)),
         false => None,
@@ -430,19 +430,22 @@ fn prepare_keyless(
     let credentials = crate::providers::key_env_names();
     if let Some(a) = attached
         .iter()
-        .find(|a| a.entry.kind != Kind::Provider && credentials.contains(&a.env_name))
+        .find(|a| a.entry.kind() != Kind::Provider && credentials.contains(&a.env_name))
     {
         return Err(UsageError(format!(
             "{} is attached to {agent} as {}, a variable clients read a provider credential \
              from, but it is a plain {}, so a keyless run would hand it over as it is; store \
              the key with vault provider add (keyless mode replaces provider keys), or detach \
              it (vault detach {agent} {})",
-            a.entry_name, a.env_name, a.entry.kind, a.entry_name
+            a.entry_name,
+            a.env_name,
+            a.entry.kind(),
+            a.entry_name
         ))
         .into());
     }
-    for a in attached.iter().filter(|a| a.entry.kind == Kind::Secret) {
-        if let Some((provider, _)) = crate::providers::recognise(a.entry.value.expose()) {
+    for a in attached.iter().filter(|a| a.entry.kind() == Kind::Secret) {
+        if let Some((provider, _)) = crate::providers::recognise(a.entry.value().expose()) {
             ctx.ui.warn(format!(
                 "{} (attached to {agent} as {}) looks like {} key, and reaches the agent as it \
                  is: keyless mode replaces only provider keys (vault provider add {})",
@@ -450,7 +453,7 @@ fn prepare_keyless(
             ));
         }
     }
-    if !attached.iter().any(|a| a.entry.kind == Kind::Provider) {
+    if !attached.iter().any(|a| a.entry.kind() == Kind::Provider) {
         ctx.ui.warn(format!(
             "agent {agent} has no provider key attached, so --keyless has nothing to replace; \
              it runs as usual"
