@@ -242,7 +242,7 @@ fn wizard(ctx: &Context, doc: &Document) -> Result<NewAgent> {
                 false => Ok(()),
             })
     })?;
-    let names: Vec<&String> = doc.entries.keys().collect();
+    let names: Vec<&str> = doc.entries.keys().map(|n| n.as_str()).collect();
     let labels: Vec<String> = doc
         .entries
         .iter()
@@ -273,7 +273,7 @@ fn wizard(ctx: &Context, doc: &Document) -> Result<NewAgent> {
     )?;
     Ok(NewAgent {
         name,
-        attach: chosen.into_iter().map(|i| names[i].clone()).collect(),
+        attach: chosen.into_iter().map(|i| names[i].to_owned()).collect(),
         image: Some(image.trim().to_owned()).filter(|i| !i.is_empty()),
         settings: AgentChanges::default(),
         command: shlex::split(&command).unwrap_or_default(),
@@ -311,7 +311,7 @@ fn list(ctx: &Context) -> Result<()> {
         .iter()
         .map(|(name, a)| {
             vec![
-                name.clone(),
+                name.to_string(),
                 a.attach.len().to_string(),
                 a.image.clone().unwrap_or_default(),
                 shell_words(&a.command),
@@ -587,7 +587,7 @@ pub fn attach(ctx: &Context, args: &AttachArgs) -> Result<()> {
                 let env = doc
                     .agent(&args.agent)
                     .ok()
-                    .and_then(|a| a.attach.get(entry).cloned())
+                    .and_then(|a| a.attach.get(entry).map(ToString::to_string))
                     .unwrap_or_default();
                 Ok::<_, VaultError>((outcome, env))
             })

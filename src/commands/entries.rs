@@ -57,7 +57,7 @@ pub fn list(ctx: &Context) -> Result<()> {
         .iter()
         .map(|(name, e)| {
             vec![
-                name.clone(),
+                name.to_string(),
                 e.kind().to_string(),
                 match e.kind() {
                     // A provider key's hint tells keys apart without giving one away.

@@ -11,6 +11,7 @@ use serde_json::json;
 use super::secret::{read_value, refuse_argv_value};
 use super::{Context, UsageError, local_time, now};
 use crate::cli::{ProviderCommand, ValueSource};
+use crate::names::EnvName;
 use crate::providers::verify::{self, Status};
 use crate::providers::{self, CATALOG, Provider, key_hint};
 use crate::secret::SecretValue;
@@ -460,7 +461,7 @@ fn print_checks(ctx: &Context, results: &[Checked]) -> Result<ExitCode> {
 
 fn list(ctx: &Context) -> Result<()> {
     let doc = ctx.open()?;
-    let keys: Vec<(&String, &Entry, &ProviderKey)> = doc
+    let keys: Vec<(&EnvName, &Entry, &ProviderKey)> = doc
         .entries
         .iter()
         .filter_map(|(name, e)| Some((name, e, e.provider_key()?)))
@@ -496,7 +497,7 @@ fn list(ctx: &Context) -> Result<()> {
             let check = key.last_check();
             vec![
                 key.provider().id.to_owned(),
-                (*name).clone(),
+                name.to_string(),
                 key_hint(e.value().expose()),
                 key.endpoint().to_owned(),
                 check.map_or_else(|| "unchecked".into(), |(status, _)| status.to_string()),

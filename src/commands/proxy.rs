@@ -25,7 +25,7 @@ pub fn run(ctx: &Context, args: &ProxyArgs) -> Result<()> {
     let agents: Vec<_> = doc
         .agents
         .iter()
-        .filter_map(|(name, agent)| agent.token.map(|hash| (name.clone(), hash)))
+        .filter_map(|(name, agent)| agent.token.map(|hash| (name.to_string(), hash)))
         .collect();
     if agents.is_empty() {
         return Err(UsageError(

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::keyless::{Budget, Rate, TokenHash, parse_rate_setting};
 use super::time::toml_time;
+use crate::names::EnvName;
 use crate::sandbox::Network;
 
 /// An agent as stored in the vault.
@@ -16,7 +17,7 @@ use crate::sandbox::Network;
 pub struct Agent {
     /// Entry name → the environment variable the agent gets it as.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub attach: BTreeMap<String, String>,
+    pub attach: BTreeMap<EnvName, EnvName>,
     /// Default container image for `vault run`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,

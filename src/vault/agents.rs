@@ -6,12 +6,13 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
+use crate::names::{AgentName, EnvName};
 use crate::providers::Provider;
 use crate::sandbox::Network;
 
 pub use super::agent::Agent;
 use super::keyless::{Budget, Rate, TokenHash};
-use super::model::{Document, Entry, Kind, ModelError, check_name};
+use super::model::{Document, Entry, Kind, ModelError};
 
 /// What `vault agent set` changes; `None` (or empty) leaves a setting as it is.
 #[derive(Debug, Clone, Default)]
@@ -146,12 +147,12 @@ impl Document {
         command: Vec<String>,
         now: Timestamp,
     ) -> Result<(), ModelError> {
-        check_agent_name(name)?;
+        let key: AgentName = name.parse()?;
         if self.agents.contains_key(name) {
             return Err(ModelError::AgentExists(name.to_owned()));
         }
         self.agents.insert(
-            name.to_owned(),
+            key,
             Agent {
                 attach: BTreeMap::new(),
                 image,
@@ -241,24 +242,24 @@ impl Document {
         let default_env = attaching
             .provider_key()
             .map_or(entry, |key| key.provider().sdk_key_env);
-        let env_name = env_name.unwrap_or(default_env);
-        check_name(env_name)?;
-        if is_reserved_env_name(env_name) {
-            return Err(ModelError::ReservedEnvName(env_name.to_owned()));
+        let env_name: EnvName = env_name.unwrap_or(default_env).parse()?;
+        if is_reserved_env_name(&env_name) {
+            return Err(ModelError::ReservedEnvName(env_name.into()));
         }
+        let entry_key: EnvName = entry.parse()?;
         let current = self.agent(agent)?;
         let previous = current.attach.get(entry).cloned();
-        if previous.as_deref() == Some(env_name) {
+        if previous.as_ref() == Some(&env_name) {
             return Ok(AttachOutcome::AlreadyAttached);
         }
         let mut proposed = current.attach.clone();
-        proposed.insert(entry.to_owned(), env_name.to_owned());
+        proposed.insert(entry_key, env_name);
         self.check_attachments(agent, &proposed, Some(entry))?;
         let target = self.agent_mut(agent)?;
         target.attach = proposed;
         target.updated = now;
         Ok(match previous {
-            Some(from) => AttachOutcome::Renamed { from },
+            Some(from) => AttachOutcome::Renamed { from: from.into() },
             None => AttachOutcome::Attached,
         })
     }
@@ -271,7 +272,7 @@ impl Document {
     fn check_attachments(
         &self,
         agent: &str,
-        attach: &BTreeMap<String, String>,
+        attach: &BTreeMap<EnvName, EnvName>,
         adding: Option<&str>,
     ) -> Result<(), ModelError> {
         // Every variable the agent gets: its name, the entry it comes from, whether it is a
@@ -345,7 +346,7 @@ impl Document {
                 .attach
                 .iter()
                 .find(|(_, env)| env.as_str() == entry)
-                .map(|(other, _)| other.clone());
+                .map(|(other, _)| other.to_string());
             return Err(ModelError::NotAttached {
                 agent: agent.to_owned(),
                 entry: entry.to_owned(),
@@ -361,7 +362,7 @@ impl Document {
         self.agents
             .iter()
             .filter(|(_, agent)| agent.attach.contains_key(entry))
-            .map(|(name, _)| name.clone())
+            .map(|(name, _)| name.to_string())
             .collect()
     }
 
@@ -405,12 +406,12 @@ impl Document {
                         .get(entry_name)
                         .ok_or_else(|| ModelError::DanglingAttachment {
                             agent: agent.to_owned(),
-                            entry: entry_name.clone(),
+                            entry: entry_name.to_string(),
                         })?;
-                // A hand-edited vault is held to the same rules as `attach`.
-                check_name(env_name)?;
+                // A hand-edited vault is held to the same rules as `attach` (its names were
+                // checked as they were read).
                 if is_reserved_env_name(env_name) {
-                    return Err(ModelError::ReservedEnvName(env_name.clone()));
+                    return Err(ModelError::ReservedEnvName(env_name.to_string()));
                 }
                 Ok(Attached {
                     entry_name,
@@ -540,7 +541,7 @@ mod tests {
             let agent = d.agents.get_mut("agent-x").unwrap();
             agent.attach = pairs
                 .iter()
-                .map(|(e, v)| ((*e).to_owned(), (*v).to_owned()))
+                .map(|(e, v)| (e.parse().unwrap(), v.parse().unwrap()))
                 .collect();
         };
         edit(&mut d, &[("TOKEN", "X"), ("LOG", "X")]);

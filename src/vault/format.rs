@@ -13,6 +13,7 @@ use super::entry::{InvalidEntry, Verdict};
 use super::model::Document;
 #[cfg(test)]
 use super::model::FORMAT_VERSION;
+use crate::names::NameError;
 use crate::secret::SecretBytes;
 
 /// A document that decrypts but is not one this vault can use. Carries a line number or a
@@ -36,6 +37,13 @@ pub enum FormatError {
          vault?)"
     )]
     Unknown,
+    #[error(
+        "{} holds a name that is not one (entries, and the variables agents get them as, are \
+         environment-variable names such as OPENAI_API_KEY; agents are named with letters, \
+         digits, _ and -): a hand-edited vault?",
+        at_line(*.0)
+    )]
+    BadName(usize),
     /// Entry names are names, never values, so one can be given.
     #[error("entry {0}: {1} (a hand-edited vault?)")]
     Invalid(String, InvalidEntry),
@@ -96,6 +104,8 @@ fn read_messagepack(bytes: &[u8]) -> Result<Document, FormatError> {
         let message = e.to_string();
         if let Some(invalid) = invalid_entry(&message, || rmp_serde::from_slice(bytes).ok()) {
             invalid
+        } else if is_bad_name(&message) {
+            FormatError::BadName(0)
         } else if message.contains("unknown field") {
             FormatError::Unknown
         } else if let Some(field) = field_in(&message) {
@@ -170,6 +180,8 @@ fn read_toml(text: &str) -> Result<Document, FormatError> {
         let message = e.message();
         if let Some(invalid) = invalid_entry(message, || toml::from_str(text).ok()) {
             invalid
+        } else if is_bad_name(message) {
+            FormatError::BadName(line)
         } else if message.starts_with("unknown field") {
             FormatError::UnknownField(line)
         } else if let Some(field) = field_in(message) {
@@ -178,6 +190,23 @@ fn read_toml(text: &str) -> Result<Document, FormatError> {
             FormatError::Malformed(line)
         }
     })
+}
+
+/// Whether serde's message is a name's refusal (see `names`; it never quotes the name).
+fn is_bad_name(message: &str) -> bool {
+    [NameError::Env("").to_string(), NameError::Agent.to_string()]
+        .iter()
+        .any(|refusal| {
+            let (start, end) = refusal.split_once("()").unwrap_or((refusal, ""));
+            message.contains(start) && message.contains(end)
+        })
+}
+
+fn at_line(line: usize) -> String {
+    match line {
+        0 => "the document".to_owned(),
+        n => format!("line {n} of the document"),
+    }
 }
 
 /// The entry a refused document was refused for, when it broke an entry's rule (see
@@ -363,6 +392,30 @@ mod tests {
         }
         let doc = serde_json::json!({ "version": 2, "entries": { "K": entry } });
         [text.into_bytes(), rmp_serde::to_vec_named(&doc).unwrap()]
+    }
+
+    #[test]
+    fn names_are_checked_as_they_are_read() {
+        let head = "version = 1\n";
+        let entry = "kind = \"secret\"\nvalue = \"v\"\ncreated = 2026-01-01T00:00:00Z\nupdated = 2026-01-01T00:00:00Z\n";
+        for text in [
+            format!("{head}[entries.BAD-NAME]\n{entry}"),
+            format!("{head}[entries.A]\n{entry}[agents.\"a/b\"]\n"),
+            format!("{head}[entries.A]\n{entry}[agents.x.attach]\nA = \"NOT OK\"\n"),
+        ] {
+            let err = from_bytes(text.as_bytes()).unwrap_err();
+            assert!(
+                matches!(err, FormatError::BadName(n) if n > 1),
+                "{text}: {err}"
+            );
+            let shown = err.to_string();
+            assert!(!shown.contains("BAD") && !shown.contains("a/b") && !shown.contains("NOT OK"));
+        }
+        let doc = serde_json::json!({ "version": 2, "entries": { "sk-proj-pasted": {} } });
+        let bytes = rmp_serde::to_vec_named(&doc).unwrap();
+        let err = from_bytes(&bytes).unwrap_err();
+        assert!(matches!(err, FormatError::BadName(0)), "{err}");
+        assert!(!err.to_string().contains("pasted"), "{err}");
     }
 
     #[test]

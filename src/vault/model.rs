@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use super::agent::Agent;
 pub use super::entry::{Details, Entry, InvalidEntry, Kind, ProviderKey};
 use super::time::toml_time;
+use crate::names::{AgentName, EnvName};
 use crate::secret::SecretValue;
 
 /// The newest document format this build reads and writes.
@@ -21,10 +22,11 @@ pub struct Document {
     pub version: u32,
     #[serde(default)]
     pub recipients: Vec<RecipientEntry>,
+    /// Names are checked as they are read (see `names`), like every name that comes in.
     #[serde(default)]
-    pub entries: BTreeMap<String, Entry>,
+    pub entries: BTreeMap<EnvName, Entry>,
     #[serde(default)]
-    pub agents: BTreeMap<String, Agent>,
+    pub agents: BTreeMap<AgentName, Agent>,
 }
 
 /// Someone (a person, a team member, a CI runner) the vault is encrypted to.
@@ -189,13 +191,17 @@ fn agent_list(agents: &[String]) -> String {
 }
 
 /// The existing name closest to `wanted` (case aside), when it is close enough to be a typo.
-pub(super) fn closest<'a>(names: impl Iterator<Item = &'a String>, wanted: &str) -> Option<String> {
+pub(super) fn closest<'a, N: AsRef<str> + 'a>(
+    names: impl Iterator<Item = &'a N>,
+    wanted: &str,
+) -> Option<String> {
     let wanted = wanted.to_ascii_uppercase();
     names
+        .map(|k| k.as_ref())
         .map(|k| (strsim::jaro_winkler(&k.to_ascii_uppercase(), &wanted), k))
         .filter(|(score, _)| *score > 0.85)
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k.clone())
+        .map(|(_, k)| k.to_owned())
 }
 
 /// Whether `name` can be an entry's or an environment variable's name (see `names`).
@@ -221,15 +227,14 @@ impl Document {
         value: SecretValue,
         now: Timestamp,
     ) -> Result<(), ModelError> {
-        check_name(name)?;
+        let key: EnvName = name.parse()?;
         if let Some(existing) = self.entries.get(name) {
             return Err(ModelError::AlreadyExists {
                 name: name.to_owned(),
                 kind: existing.kind(),
             });
         }
-        self.entries
-            .insert(name.to_owned(), Entry::new(details, value, now));
+        self.entries.insert(key, Entry::new(details, value, now));
         Ok(())
     }
 
