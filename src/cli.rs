@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use crate::names::AgentName;
+use crate::names::{AgentName, EnvName};
 use clap::{Args, Parser, Subcommand};
 
 const ABOUT: &str = "Secrets manager and launcher for AI agents";
@@ -306,14 +306,14 @@ pub enum SecretCommand {
     /// Add a new secret: hidden prompt, standard input, --from-file or --from-env
     Add {
         /// The secret's name, an environment-variable name such as TELEGRAM_BOT_TOKEN
-        name: String,
+        name: EnvName,
         #[command(flatten)]
         source: ValueSource,
     },
     /// Replace the value of an existing secret (same sources as add)
     Set {
         /// The secret's name
-        name: String,
+        name: EnvName,
         #[command(flatten)]
         source: ValueSource,
     },
@@ -326,7 +326,7 @@ pub enum SecretCommand {
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
     /// The entry's name
-    pub name: String,
+    pub name: EnvName,
     /// Remove without asking
     #[arg(short, long)]
     pub yes: bool,
@@ -346,7 +346,7 @@ pub enum ProviderCommand {
         /// The entry's name [default: the variable the provider's SDKs read, e.g.
         /// OPENAI_API_KEY]
         #[arg(long)]
-        name: Option<String>,
+        name: Option<EnvName>,
         /// Another endpoint for this key (a proxy, a gateway, a local server); required for
         /// custom
         #[arg(long, value_name = "URL")]
@@ -357,7 +357,7 @@ pub enum ProviderCommand {
     /// Replace a provider key's value (a rotated key): same sources and checks as add
     Set {
         /// The provider key's name
-        name: String,
+        name: EnvName,
         #[command(flatten)]
         key: NewKey,
     },
@@ -365,7 +365,7 @@ pub enum ProviderCommand {
     #[command(group(clap::ArgGroup::new("which").required(true).args(["names", "all"])))]
     Test {
         /// The provider keys' names
-        names: Vec<String>,
+        names: Vec<EnvName>,
         /// Check every provider key in the vault
         #[arg(long)]
         all: bool,
@@ -417,7 +417,7 @@ pub enum VarCommand {
     /// Set a plain variable, creating it if needed (not for secrets: see `vault secret add`)
     Set {
         /// The variable's name, such as LOG_LEVEL
-        name: String,
+        name: EnvName,
         /// The value (may be empty)
         value: String,
     },
@@ -425,7 +425,7 @@ pub enum VarCommand {
     #[command(visible_alias = "remove")]
     Rm {
         /// The variable's name
-        name: String,
+        name: EnvName,
         /// Also detach it from the agents it is attached to (otherwise that is refused)
         #[arg(long)]
         detach: bool,
@@ -435,7 +435,7 @@ pub enum VarCommand {
 #[derive(Debug, Args)]
 pub struct GetArgs {
     /// The entry's name
-    pub name: String,
+    pub name: EnvName,
 
     /// Do not print a newline after the value
     #[arg(short = 'n', long)]
@@ -623,7 +623,7 @@ pub struct ImportArgs {
     pub kind: ImportKind,
     /// Also attach every imported entry to this agent (created when it does not exist)
     #[arg(long, value_name = "AGENT")]
-    pub attach: Option<String>,
+    pub attach: Option<AgentName>,
     /// What to do when the vault already holds a name with another value
     #[arg(long, value_enum, default_value_t = OnConflict::Fail)]
     pub on_conflict: OnConflict,
@@ -649,7 +649,7 @@ pub enum ExportFormat {
 #[command(group(clap::ArgGroup::new("what").required(true).args(["agent", "all"])))]
 pub struct ExportArgs {
     /// The agent whose attached values to export, under the names it gets them as
-    pub agent: Option<String>,
+    pub agent: Option<AgentName>,
     /// Export every entry in the vault, under its own name
     #[arg(long)]
     pub all: bool,
@@ -669,10 +669,10 @@ pub enum AgentCommand {
     /// Create an agent; with no name on a terminal, a short wizard asks for everything
     Create {
         /// The agent's name: letters, digits, _ and - (for example agent-x)
-        name: Option<String>,
+        name: Option<AgentName>,
         /// Entries to attach right away (as with `vault attach`)
         #[arg(long, num_args = 1.., value_name = "NAME")]
-        attach: Vec<String>,
+        attach: Vec<EnvName>,
         /// A default container image for `vault run`
         #[arg(long)]
         image: Option<String>,
@@ -801,7 +801,7 @@ pub struct ProxyArgs {
 pub struct UsageArgs {
     /// Only this agent's requests
     #[arg(long)]
-    pub agent: Option<String>,
+    pub agent: Option<AgentName>,
     /// Only requests within this long ago, such as 30m, 24h or 7d
     #[arg(long, value_name = "DURATION")]
     pub since: Option<String>,
@@ -813,10 +813,10 @@ pub struct AttachArgs {
     pub agent: AgentName,
     /// The entries to attach
     #[arg(required = true)]
-    pub names: Vec<String>,
+    pub names: Vec<EnvName>,
     /// The environment variable the agent gets the entry as (one entry only)
     #[arg(long = "as", value_name = "ENVNAME")]
-    pub as_name: Option<String>,
+    pub as_name: Option<EnvName>,
 }
 
 #[derive(Debug, Args)]
@@ -825,7 +825,7 @@ pub struct DetachArgs {
     pub agent: AgentName,
     /// The entries to detach
     #[arg(required = true)]
-    pub names: Vec<String>,
+    pub names: Vec<EnvName>,
 }
 
 /// When secret values in the child's output are replaced by `***`.
@@ -915,7 +915,7 @@ pub struct RunArgs {
 pub struct AuditArgs {
     /// Only this agent's runs and the changes to it
     #[arg(long)]
-    pub agent: Option<String>,
+    pub agent: Option<AgentName>,
     /// Only what happened within this long ago, such as 30m, 2h, 7d
     #[arg(long, value_name = "DURATION")]
     pub since: Option<String>,

@@ -73,6 +73,48 @@ pub fn check_agent_name(name: &str) -> Result<(), NameError> {
     }
 }
 
+/// clap's parser for names: its refusal says what is wrong and which argument it was, never
+/// the text given (clap's own quotes it), so a key pasted where a name goes stays off the
+/// screen and out of CI logs.
+#[derive(Debug)]
+pub struct Quiet<T>(std::marker::PhantomData<T>);
+
+impl<T> Clone for Quiet<T> {
+    fn clone(&self) -> Self {
+        Quiet(std::marker::PhantomData)
+    }
+}
+
+impl<T> clap::builder::TypedValueParser for Quiet<T>
+where
+    T: FromStr<Err = NameError> + Clone + Send + Sync + 'static,
+{
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let refused = |why: String| {
+            let which = arg.map_or_else(String::new, |a| match a.get_long() {
+                Some(long) => format!("--{long}: "),
+                None => format!("{}: ", a.get_id().as_str().to_uppercase()),
+            });
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("{which}{why}\n"),
+            )
+            .with_cmd(cmd)
+        };
+        let text = value
+            .to_str()
+            .ok_or_else(|| refused(NameError::Env("it is not valid UTF-8").to_string()))?;
+        text.parse().map_err(|e: NameError| refused(e.to_string()))
+    }
+}
+
 macro_rules! name_type {
     ($(#[$doc:meta])* $name:ident, $check:path) => {
         $(#[$doc])*
@@ -144,6 +186,13 @@ macro_rules! name_type {
             }
         }
 
+        impl clap::builder::ValueParserFactory for $name {
+            type Parser = Quiet<$name>;
+            fn value_parser() -> Quiet<$name> {
+                Quiet(std::marker::PhantomData)
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(&self.0)
@@ -184,9 +233,18 @@ mod tests {
         ] {
             assert_eq!(bad.parse::<EnvName>(), Err(NameError::Env(why)), "{bad}");
         }
-        assert!("agent-x".parse::<AgentName>().is_ok());
-        assert!("9lives_ok".parse::<AgentName>().is_ok());
-        for bad in ["", "-x", "a/b", "a.b", &"a".repeat(65)] {
+        for good in ["A", "_", "OPENAI_API_KEY", "a1_b2", "_x"] {
+            assert!(good.parse::<EnvName>().is_ok(), "{good}");
+        }
+        // The refusal never repeats what was given.
+        for bad in ["", "1A", "A-B", "A B", "É", "A.B", "A=B", "$A"] {
+            let err = bad.parse::<EnvName>().unwrap_err().to_string();
+            assert!(bad.is_empty() || !err.contains(bad), "{err}");
+        }
+        for good in ["a", "agent-x", "bot_2", "A1", "9lives_ok"] {
+            assert!(good.parse::<AgentName>().is_ok(), "{good}");
+        }
+        for bad in ["", "-x", "a/b", "a.b", "a b", "ä", &"a".repeat(65)] {
             assert_eq!(bad.parse::<AgentName>(), Err(NameError::Agent), "{bad}");
         }
         assert!(is_reserved_env_name("vault_identity"));

@@ -18,16 +18,33 @@ fn vault_with_backup() -> Env {
 fn bad_names_change_nothing() {
     let env = vault_with_backup();
     let before = env.snapshot();
-    for name in ["1ABC", "WITH-DASH", "has space", "", "É"] {
-        let out = env.run_with_stdin(&["secret", "add", name], b"value");
-        assert_fails_with(&out, "not a valid name");
-        assert!(
-            name.is_empty() || !stderr(&out).contains(name),
-            "{}",
-            stderr(&out)
+    // Names are parsed with the command line: a bad one is a usage error (exit 2) that says
+    // what names look like, and never repeats the name (it may be a key pasted there).
+    let refused = |out: &std::process::Output, name: &str| {
+        let err = stderr(out);
+        assert_eq!(out.status.code(), Some(2), "{name:?}: {err}");
+        assert!(err.contains("not a valid name"), "{name:?}: {err}");
+        assert!(name.is_empty() || !err.contains(name), "{err}");
+    };
+    for name in [
+        "1ABC",
+        "WITH-DASH",
+        "has space",
+        "",
+        "É",
+        "sk-proj-PASTEDkey0123456789",
+    ] {
+        refused(
+            &env.run_with_stdin(&["secret", "add", name], b"value"),
+            name,
         );
-        let out = env.run(&["var", "set", name, "v"]);
-        assert_fails_with(&out, "not a valid name");
+        refused(&env.run(&["var", "set", name, "v"]), name);
+        refused(&env.run(&["get", name]), name);
+        refused(&env.run(&["attach", "agent-x", "OK", name]), name);
+        refused(
+            &env.run(&["provider", "add", "openai", "--name", name]),
+            name,
+        );
     }
     env.assert_unchanged(&before);
 }

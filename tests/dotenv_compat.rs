@@ -219,7 +219,7 @@ fn vault_read(text: &str) -> Result<BTreeMap<String, String>, String> {
 }
 
 fn is_env_name(key: &str) -> bool {
-    vault::vault::model::check_name(key).is_ok()
+    vault::names::check_env_name(key).is_ok()
 }
 
 #[test]

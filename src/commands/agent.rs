@@ -11,12 +11,16 @@ use serde_json::json;
 
 use super::{Context, UsageError, local_time, now};
 use crate::cli::{AgentCommand, AgentSetArgs, AttachArgs, DetachArgs};
-use crate::names::AgentName;
+use crate::names::{AgentName, EnvName};
 use crate::vault::keyless::TokenHash;
 use crate::vault::{
     Agent, AgentChanges, AttachOutcome, Attached, Document, ModelError, VaultError,
-    agents::check_agent_name, model::check_name,
 };
+
+/// Names as the audit log takes them.
+fn to_strings(names: &[EnvName]) -> Vec<String> {
+    names.iter().map(ToString::to_string).collect()
+}
 
 pub fn run(ctx: &Context, cmd: AgentCommand) -> Result<()> {
     match cmd {
@@ -47,7 +51,6 @@ pub fn run(ctx: &Context, cmd: AgentCommand) -> Result<()> {
         AgentCommand::List => list(ctx),
         AgentCommand::Show { name } => show(ctx, &name),
         AgentCommand::Rm { name } => {
-            check_agent_name(&name)?;
             let keys = ctx.keys()?;
             ctx.vault
                 .update(&keys, |doc| Ok(doc.remove_agent(&name)?))?;
@@ -63,7 +66,6 @@ pub fn run(ctx: &Context, cmd: AgentCommand) -> Result<()> {
 
 fn set(ctx: &Context, args: AgentSetArgs) -> Result<()> {
     let name = args.name;
-    check_agent_name(&name)?;
     // A flag that sets a value and one that clears it: the change, if any.
     fn change<T>(set: Option<T>, clear: bool) -> Option<Option<T>> {
         match (set, clear) {
@@ -170,8 +172,8 @@ fn token(ctx: &Context, name: &AgentName, rotate: bool) -> Result<()> {
 
 /// What an agent is made of, from flags or the wizard.
 struct NewAgent {
-    name: String,
-    attach: Vec<String>,
+    name: AgentName,
+    attach: Vec<EnvName>,
     image: Option<String>,
     /// Keyless and sandbox settings.
     settings: AgentChanges,
@@ -180,8 +182,8 @@ struct NewAgent {
 
 fn create(
     ctx: &Context,
-    name: Option<String>,
-    attach: Vec<String>,
+    name: Option<AgentName>,
+    attach: Vec<EnvName>,
     image: Option<String>,
     settings: AgentChanges,
     command: Vec<String>,
@@ -205,10 +207,6 @@ fn create(
             .into());
         }
     };
-    check_agent_name(&new.name)?;
-    for entry in &new.attach {
-        check_name(entry)?;
-    }
     ctx.vault.update(&keys, |doc| {
         let at = now();
         doc.create_agent(&new.name, new.image.clone(), new.command.clone(), at)?;
@@ -221,7 +219,7 @@ fn create(
         }
         Ok(())
     })?;
-    ctx.record_change("agent create", new.attach.clone(), Some(&new.name));
+    ctx.record_change("agent create", to_strings(&new.attach), Some(&new.name));
     ctx.ui.status(match new.attach.len() {
         0 => format!(
             "Created agent {n}; attach entries with `vault attach {n} NAME…`",
@@ -235,14 +233,15 @@ fn create(
 /// Name, entries, command, image: what the flags give, asked one by one.
 fn wizard(ctx: &Context, doc: &Document) -> Result<NewAgent> {
     let name = ctx.ui.ask_text("Agent name", None, |text: &String| {
-        check_agent_name(text)
+        text.parse::<AgentName>()
             .map_err(|e| e.to_string())
-            .and_then(|()| match doc.agents.contains_key(text) {
+            .and_then(|_| match doc.agents.contains_key(text) {
                 true => Err(format!("an agent named {text} already exists")),
                 false => Ok(()),
             })
     })?;
-    let names: Vec<&str> = doc.entries.keys().map(|n| n.as_str()).collect();
+    let name: AgentName = name.parse()?;
+    let names: Vec<&EnvName> = doc.entries.keys().collect();
     let labels: Vec<String> = doc
         .entries
         .iter()
@@ -273,7 +272,7 @@ fn wizard(ctx: &Context, doc: &Document) -> Result<NewAgent> {
     )?;
     Ok(NewAgent {
         name,
-        attach: chosen.into_iter().map(|i| names[i].to_owned()).collect(),
+        attach: chosen.into_iter().map(|i| names[i].clone()).collect(),
         image: Some(image.trim().to_owned()).filter(|i| !i.is_empty()),
         settings: AgentChanges::default(),
         command: shlex::split(&command).unwrap_or_default(),
@@ -564,9 +563,6 @@ pub fn attach(ctx: &Context, args: &AttachArgs) -> Result<()> {
             UsageError("--as renames one entry; give exactly one name with it".into()).into(),
         );
     }
-    for name in args.names.iter().chain(&args.as_name) {
-        check_name(name)?;
-    }
     let keys = ctx.keys()?;
     let (created, similar, outcomes) = ctx.vault.update_if_changed(&keys, |doc| {
         let at = now();
@@ -603,7 +599,7 @@ pub fn attach(ctx: &Context, args: &AttachArgs) -> Result<()> {
             .iter()
             .any(|(o, _)| *o != AttachOutcome::AlreadyAttached)
     {
-        ctx.record_change("attach", args.names.clone(), Some(&args.agent));
+        ctx.record_change("attach", to_strings(&args.names), Some(&args.agent));
     }
     if created {
         ctx.ui.status(match similar {
@@ -616,7 +612,7 @@ pub fn attach(ctx: &Context, args: &AttachArgs) -> Result<()> {
         });
     }
     for (entry, (outcome, env)) in args.names.iter().zip(outcomes) {
-        let as_env = if env.is_empty() || env == *entry {
+        let as_env = if env.is_empty() || env == entry.as_str() {
             String::new()
         } else {
             format!(" as {env}")
@@ -644,7 +640,7 @@ pub fn detach(ctx: &Context, args: &DetachArgs) -> Result<()> {
         }
         Ok(())
     })?;
-    ctx.record_change("detach", args.names.clone(), Some(&args.agent));
+    ctx.record_change("detach", to_strings(&args.names), Some(&args.agent));
     for entry in &args.names {
         ctx.ui
             .status(format!("Detached {entry} from {}", args.agent));

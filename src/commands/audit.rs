@@ -15,7 +15,7 @@ pub fn run(ctx: &Context, args: &crate::cli::AuditArgs) -> Result<()> {
         .with_context(|| format!("cannot read {}", ctx.state.log_path().display()))?
         .into_iter()
         .filter(|r| r.vault.as_ref().is_none_or(|v| *v == vault))
-        .filter(|r| args.agent.is_none() || r.agent == args.agent)
+        .filter(|r| args.agent.is_none() || r.agent.as_deref() == args.agent.as_deref())
         .filter(|r| since.is_none_or(|since| r.time >= since))
         .collect();
     if ctx.ui.json {

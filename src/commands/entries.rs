@@ -11,7 +11,6 @@ use crate::vault::{Kind, model};
 pub const HIDDEN: &str = "••••";
 
 pub fn get(ctx: &Context, args: &GetArgs) -> Result<()> {
-    model::check_name(&args.name)?;
     let doc = ctx.open()?;
     let entry = doc.entry(&args.name)?;
     let mut out = crate::secret::SecretText::new();

@@ -13,7 +13,6 @@ use crate::cli::{ExportArgs, ExportFormat};
 use crate::dotenv;
 use crate::secret::{SecretBytes, SecretText};
 use crate::vault::Kind;
-use crate::vault::agents::check_agent_name;
 use crate::vault::storage::write_private_file;
 
 /// One value to write, under the name it is exported as.
@@ -37,9 +36,6 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
             .into());
         }
     };
-    if let Some(agent) = &args.agent {
-        check_agent_name(agent)?;
-    }
     // Checked before the vault is opened (which may ask for a passphrase).
     if let Some(path) = &args.output {
         check_output(ctx, path)?;

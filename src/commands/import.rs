@@ -13,7 +13,7 @@ use super::{Context, now};
 use crate::cli::{ImportArgs, ImportKind, OnConflict};
 use crate::dotenv::{self, Binding};
 use crate::sensitive::looks_secret;
-use crate::vault::agents::{check_agent_name, is_reserved_env_name};
+use crate::vault::agents::is_reserved_env_name;
 use crate::vault::model::InvalidEntry;
 use crate::vault::{Details, Document, Entry, Kind, ModelError, ProviderKey};
 
@@ -87,9 +87,6 @@ struct Attachments {
 }
 
 pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
-    if let Some(agent) = &args.attach {
-        check_agent_name(agent)?;
-    }
     let (source, bytes) = read_source(ctx, &args.file)?;
     let parsed =
         dotenv::parse_bytes(&bytes).map_err(|e| anyhow!("{source}, {e}; nothing was imported"))?;

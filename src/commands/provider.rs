@@ -54,7 +54,7 @@ pub fn run(ctx: &Context, cmd: ProviderCommand) -> Result<ExitCode> {
 
 struct AddArgs {
     provider: Option<String>,
-    name: Option<String>,
+    name: Option<EnvName>,
     base_url: Option<String>,
     force: bool,
     verify: bool,
@@ -122,11 +122,12 @@ fn add(ctx: &Context, args: AddArgs, source: &ValueSource) -> Result<()> {
     if provider.needs_base_url && args.provider.is_none() && ctx.ui.can_prompt() {
         // Chosen from the list: ask for what custom needs instead of refusing.
         if args.name.is_none() {
-            args.name = Some(ctx.ui.ask_text(
-                "Name for the key (e.g. LOCAL_LLM_KEY)",
-                None,
-                |n| model::check_name(n).map_err(|e| e.to_string()),
-            )?);
+            let name = ctx
+                .ui
+                .ask_text("Name for the key (e.g. LOCAL_LLM_KEY)", None, |n| {
+                    n.parse::<EnvName>().map(drop).map_err(|e| e.to_string())
+                })?;
+            args.name = Some(name.parse()?);
         }
         if args.base_url.is_none() {
             args.base_url = Some(ctx.ui.ask_text(
@@ -156,8 +157,10 @@ fn add(ctx: &Context, args: AddArgs, source: &ValueSource) -> Result<()> {
             provider.name, provider.base_url
         ));
     }
-    let name = args.name.unwrap_or_else(|| provider.key_env.to_owned());
-    model::check_name(&name)?;
+    let name = match args.name {
+        Some(name) => name,
+        None => provider.key_env.parse()?,
+    };
     let base_url = args
         .base_url
         .as_deref()
@@ -178,7 +181,7 @@ fn add(ctx: &Context, args: AddArgs, source: &ValueSource) -> Result<()> {
         // sent to its provider for nothing.
         if let Ok(existing) = ctx.vault.open(&keys)?.entry(&name) {
             bail!(model::ModelError::AlreadyExists {
-                name,
+                name: name.into(),
                 kind: existing.kind()
             });
         }
@@ -204,7 +207,7 @@ fn add(ctx: &Context, args: AddArgs, source: &ValueSource) -> Result<()> {
             &checked,
         )?)
     })?;
-    ctx.record_change("provider add", vec![name.clone()], None);
+    ctx.record_change("provider add", vec![name.to_string()], None);
     let at = base_url
         .as_deref()
         .map(|url| format!(" at {url}"))
@@ -271,7 +274,6 @@ fn report_check(
 /// its attachments and endpoint stay.
 fn set(ctx: &Context, name: &str, force: bool, verify: bool, source: &ValueSource) -> Result<()> {
     refuse_argv_value(source)?;
-    model::check_name(name)?;
     let keys = ctx.keys()?;
     let doc = ctx.vault.open(&keys)?;
     doc.check_kind(name, Kind::Provider)?;
@@ -316,10 +318,7 @@ fn store(
     Ok(())
 }
 
-fn test(ctx: &Context, names: &[String], all: bool, timeout: Duration) -> Result<ExitCode> {
-    for name in names {
-        model::check_name(name)?;
-    }
+fn test(ctx: &Context, names: &[EnvName], all: bool, timeout: Duration) -> Result<ExitCode> {
     let keys = ctx.keys()?;
     let doc = ctx.vault.open(&keys)?;
     let chosen: Vec<&str> = if all {
@@ -332,7 +331,7 @@ fn test(ctx: &Context, names: &[String], all: bool, timeout: Duration) -> Result
         for name in names {
             doc.check_kind(name, Kind::Provider)?;
         }
-        names.iter().map(String::as_str).collect()
+        names.iter().map(EnvName::as_str).collect()
     };
     if chosen.is_empty() {
         ctx.ui

@@ -12,7 +12,6 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
     match cmd {
         SecretCommand::Add { name, source } => {
             refuse_argv_value(&source)?;
-            model::check_name(&name)?;
             // One set of identities for the whole command: a passphrase is asked once.
             let keys = ctx.keys()?;
             if ctx.ui.stdin_is_terminal() && source.from_file.is_none() && source.from_env.is_none()
@@ -20,7 +19,7 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
                 // Say "already exists" before someone types a secret for nothing.
                 if let Ok(existing) = ctx.vault.open(&keys)?.entry(&name) {
                     bail!(model::ModelError::AlreadyExists {
-                        name,
+                        name: name.into(),
                         kind: existing.kind()
                     });
                 }
@@ -29,12 +28,11 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
             ctx.vault.update(&keys, |doc| {
                 Ok(doc.add_entry(&name, Details::Secret, value, now())?)
             })?;
-            ctx.record_change("secret add", vec![name.clone()], None);
+            ctx.record_change("secret add", vec![name.to_string()], None);
             ctx.ui.status(format!("Added secret {name}"));
         }
         SecretCommand::Set { name, source } => {
             refuse_argv_value(&source)?;
-            model::check_name(&name)?;
             let keys = ctx.keys()?;
             // Say "no such secret" before reading a value for nothing.
             ctx.vault
@@ -50,7 +48,7 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
             ctx.vault.update(&keys, |doc| {
                 Ok(doc.replace_value(&name, Kind::Secret, value, now())?)
             })?;
-            ctx.record_change("secret set", vec![name.clone()], None);
+            ctx.record_change("secret set", vec![name.to_string()], None);
             ctx.ui
                 .status(format!("Replaced the value of secret {name}"));
         }
@@ -64,7 +62,6 @@ pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
 pub(super) fn remove(ctx: &Context, kind: Kind, args: &RemoveArgs) -> Result<()> {
     let RemoveArgs { name, yes, detach } = args;
     let (name, yes, detach) = (name.as_str(), *yes, *detach);
-    model::check_name(name)?;
     let keys = ctx.keys()?;
     // Check before asking, so nobody confirms a removal that cannot happen.
     // The same checks the removal makes, on a copy that is thrown away.

@@ -53,7 +53,7 @@ pub fn run(ctx: &Context, args: &UsageArgs) -> Result<()> {
     for r in records
         .iter()
         .filter(|r| r.vault == vault)
-        .filter(|r| args.agent.as_ref().is_none_or(|a| *a == r.agent))
+        .filter(|r| args.agent.as_ref().is_none_or(|a| a.as_str() == r.agent))
         .filter(|r| since.is_none_or(|since| r.time >= since))
     {
         let key = (

@@ -6,18 +6,17 @@ use anyhow::Result;
 use super::{Context, now};
 use crate::cli::VarCommand;
 use crate::secret::SecretValue;
-use crate::vault::{Kind, model};
+use crate::vault::Kind;
 
 pub fn run(ctx: &Context, cmd: VarCommand) -> Result<()> {
     match cmd {
         VarCommand::Set { name, value } => {
-            model::check_name(&name)?;
             let value = SecretValue::new(value)?;
             let keys = ctx.keys()?;
             let created = ctx
                 .vault
                 .update(&keys, |doc| Ok(doc.set_variable(&name, value, now())?))?;
-            ctx.record_change("var set", vec![name.clone()], None);
+            ctx.record_change("var set", vec![name.to_string()], None);
             ctx.ui.status(if created {
                 format!("Added variable {name}")
             } else {
@@ -25,7 +24,6 @@ pub fn run(ctx: &Context, cmd: VarCommand) -> Result<()> {
             });
         }
         VarCommand::Rm { name, detach } => {
-            model::check_name(&name)?;
             let keys = ctx.keys()?;
             let detached = ctx.vault.update(&keys, |doc| {
                 Ok(doc.remove_entry(&name, Kind::Variable, detach, now())?)

@@ -204,8 +204,9 @@ pub(super) fn closest<'a, N: AsRef<str> + 'a>(
         .map(|(_, k)| k.to_owned())
 }
 
-/// Whether `name` can be an entry's or an environment variable's name (see `names`).
-pub fn check_name(name: &str) -> Result<(), ModelError> {
+/// Whether `name` can be an entry's name (see `names`): the model's own guard for names that
+/// come from library callers (the command line parses them already).
+pub(super) fn check_name(name: &str) -> Result<(), ModelError> {
     Ok(crate::names::check_env_name(name)?)
 }
 
@@ -433,17 +434,6 @@ mod tests {
             label: None,
             added: Timestamp::UNIX_EPOCH,
         }])
-    }
-
-    #[test]
-    fn names_are_environment_variable_names() {
-        for good in ["A", "_", "OPENAI_API_KEY", "a1_b2", "_x"] {
-            assert!(check_name(good).is_ok(), "{good}");
-        }
-        for bad in ["", "1A", "A-B", "A B", "É", "A.B", "A=B", "$A"] {
-            let err = check_name(bad).unwrap_err().to_string();
-            assert!(bad.is_empty() || !err.contains(bad), "{err}");
-        }
     }
 
     #[test]
