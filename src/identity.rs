@@ -15,7 +15,6 @@ use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::time::Duration;
 
 use age::x25519;
@@ -138,7 +137,7 @@ pub struct Candidate<'p> {
 }
 
 enum Held<'p> {
-    Age(x25519::Identity),
+    Age(AgeKey),
     Ssh {
         key: Box<age::ssh::Identity>,
         public: Option<String>,
@@ -152,7 +151,7 @@ impl Candidate<'_> {
     /// unlocked.
     pub fn recipient(&self) -> Option<String> {
         match &self.held {
-            Held::Age(id) => Some(id.to_public().to_string()),
+            Held::Age(key) => key.recipient.clone(),
             Held::Ssh { public, .. } => public.clone(),
             Held::LockedSsh(locked) => Some(locked.public.clone()),
             Held::LockedFile(locked) => locked
@@ -160,7 +159,7 @@ impl Candidate<'_> {
                 .get()
                 .and_then(|ids| ids.as_ref().ok())
                 .and_then(|ids| ids.first())
-                .map(|id| id.to_public().to_string()),
+                .and_then(|key| key.recipient.clone()),
         }
     }
 
@@ -184,15 +183,14 @@ impl Candidate<'_> {
     /// The age secret key, for moving to CI. Unlocks a passphrase-protected file if needed.
     pub fn age_secret(&self) -> Result<SecretString, IdentityError> {
         match &self.held {
-            Held::Age(id) => Ok(id.to_string()),
-            Held::LockedFile(locked) => locked
-                .unlock()?
-                .first()
-                .map(|id| id.to_string())
-                .ok_or_else(|| IdentityError::Invalid {
+            Held::Age(key) => key.secret(&self.source),
+            Held::LockedFile(locked) => match locked.unlock()?.first() {
+                Some(key) => key.secret(&self.source),
+                None => Err(IdentityError::Invalid {
                     source_name: self.source.to_string(),
                     why: "it is empty".into(),
                 }),
+            },
             Held::Ssh { .. } | Held::LockedSsh(_) => {
                 Err(IdentityError::NotExportable(self.source.to_string()))
             }
@@ -214,11 +212,48 @@ impl age::Identity for Candidate<'_> {
         stanza: &age_core::format::Stanza,
     ) -> Option<Result<age_core::format::FileKey, age::DecryptError>> {
         match &self.held {
-            Held::Age(id) => id.unwrap_stanza(stanza),
+            Held::Age(key) => key.identity.unwrap_stanza(stanza),
             Held::Ssh { key, .. } => age::Identity::unwrap_stanza(key.as_ref(), stanza),
             Held::LockedSsh(locked) => locked.unwrap_stanza(stanza),
             Held::LockedFile(locked) => locked.unwrap_stanza(stanza),
         }
+    }
+
+    /// All of a file's stanzas at once: a plugin's identity answers them in one exchange.
+    fn unwrap_stanzas(
+        &self,
+        stanzas: &[age_core::format::Stanza],
+    ) -> Option<Result<age_core::format::FileKey, age::DecryptError>> {
+        match &self.held {
+            Held::Age(key) => key.identity.unwrap_stanzas(stanzas),
+            _ => stanzas.iter().find_map(|s| self.unwrap_stanza(s)),
+        }
+    }
+}
+
+/// An age identity as the age crate parsed it (a native X25519 key; with age's `plugin`
+/// feature, also a plugin's, such as a YubiKey's), and what vault needs of it besides.
+struct AgeKey {
+    identity: Box<dyn age::Identity + Send + Sync>,
+    /// `age1…` for a native key (a plugin identity's is known to its plugin alone).
+    recipient: Option<String>,
+    /// The key itself, for `vault identity export`: native keys only.
+    secret: Option<SecretString>,
+}
+
+impl AgeKey {
+    fn native(key: x25519::Identity) -> Self {
+        AgeKey {
+            recipient: Some(key.to_public().to_string()),
+            secret: Some(key.to_string()),
+            identity: Box::new(key),
+        }
+    }
+
+    fn secret(&self, source: &Source) -> Result<SecretString, IdentityError> {
+        self.secret
+            .clone()
+            .ok_or_else(|| IdentityError::NotExportable(source.to_string()))
     }
 }
 
@@ -228,12 +263,12 @@ struct LockedFile<'p> {
     ciphertext: Vec<u8>,
     passphrase: Option<SecretString>,
     prompter: &'p dyn Prompter,
-    unlocked: OnceCell<Result<Vec<x25519::Identity>, String>>,
+    unlocked: OnceCell<Result<Vec<AgeKey>, String>>,
     note: RefCell<Option<String>>,
 }
 
 impl LockedFile<'_> {
-    fn unlock(&self) -> Result<&[x25519::Identity], IdentityError> {
+    fn unlock(&self) -> Result<&[AgeKey], IdentityError> {
         let result = self.unlocked.get_or_init(|| {
             let passphrase = match &self.passphrase {
                 Some(p) => Some(p.clone()),
@@ -265,9 +300,9 @@ impl LockedFile<'_> {
         if stanza.tag != "X25519" {
             return None;
         }
-        let ids = self.unlock().ok()?;
-        ids.iter()
-            .find_map(|id| age::Identity::unwrap_stanza(id, stanza))
+        let keys = self.unlock().ok()?;
+        keys.iter()
+            .find_map(|key| key.identity.unwrap_stanza(stanza))
     }
 }
 
@@ -321,11 +356,11 @@ impl LockedSsh<'_> {
 /// Candidates for plain age keys that came from one source.
 fn age_candidates<'p>(
     source: &Source,
-    ids: Vec<x25519::Identity>,
+    keys: Vec<AgeKey>,
 ) -> impl Iterator<Item = Candidate<'p>> + use<'p, '_> {
-    ids.into_iter().map(|id| Candidate {
+    keys.into_iter().map(|key| Candidate {
         source: source.clone(),
-        held: Held::Age(id),
+        held: Held::Age(key),
     })
 }
 
@@ -340,7 +375,11 @@ impl<'p> Identities<'p> {
     /// Wraps identities the caller already has (tests, benchmarks, library users).
     pub fn from_age(ids: Vec<x25519::Identity>) -> Self {
         Self {
-            candidates: age_candidates(&Source::EnvKey, ids).collect(),
+            candidates: age_candidates(
+                &Source::EnvKey,
+                ids.into_iter().map(AgeKey::native).collect(),
+            )
+            .collect(),
             looked: Vec::new(),
         }
     }
@@ -598,25 +637,44 @@ fn read_private(path: &Path) -> Result<Zeroizing<Vec<u8>>, IdentityError> {
         })
 }
 
-/// Parses age identity text (`AGE-SECRET-KEY-1…` lines, `#` comments). Errors name the line,
-/// never its content.
-fn parse_age_identities(bytes: &[u8]) -> Result<Vec<x25519::Identity>, String> {
+/// Parses age identity text (`AGE-SECRET-KEY-1…` lines, `#` comments) with the age crate's
+/// own reader, a line at a time: age takes each line as it stands, and vault forgives the
+/// spaces a copy and paste leaves around a key (a CI secret with a trailing newline or an
+/// indent). Errors name the line, never its content.
+fn parse_age_identities(bytes: &[u8]) -> Result<Vec<AgeKey>, String> {
     let text = std::str::from_utf8(bytes).map_err(|_| "it is not text".to_owned())?;
-    let mut ids = Vec::new();
+    let mut keys = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        ids.push(
-            x25519::Identity::from_str(line)
-                .map_err(|_| format!("line {} is not an AGE-SECRET-KEY-1… key", n + 1))?,
-        );
+        let bad = |why: &str| format!("line {} {why}", n + 1);
+        let file = age::IdentityFile::from_buffer(line.as_bytes())
+            .map_err(|_| bad("is not an AGE-SECRET-KEY-1… key"))?;
+        let mut public = Vec::new();
+        let native = file.write_recipients_file(&mut public).is_ok();
+        let identity = file
+            .into_identities()
+            .map_err(|e| bad(&format!("cannot be used: {e}")))?
+            .pop()
+            .ok_or_else(|| bad("is not an AGE-SECRET-KEY-1… key"))?;
+        keys.push(AgeKey {
+            identity,
+            recipient: native.then(|| String::from_utf8_lossy(&public).trim().to_owned()),
+            secret: native.then(|| SecretString::from(line.to_owned())),
+        });
     }
-    if ids.is_empty() {
+    if keys.is_empty() {
         return Err("it holds no key".into());
     }
-    Ok(ids)
+    Ok(keys)
+}
+
+/// The public key (`age1…`) of an age identity line.
+pub fn public_of(line: &str) -> Option<String> {
+    let keys = parse_age_identities(line.as_bytes()).ok()?;
+    keys.into_iter().next()?.recipient
 }
 
 /// Where `vault init` put a new identity.
@@ -691,6 +749,7 @@ pub fn store_new(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::str::FromStr;
 
     fn settings(dir: &Path) -> Settings {
         Settings {
@@ -716,6 +775,38 @@ mod tests {
         assert_eq!(found.candidates.len(), 1);
         assert_eq!(found.candidates[0].source, Source::EnvKey);
         assert_eq!(found.recipients(), vec![env.to_public().to_string()]);
+    }
+
+    #[test]
+    fn identities_are_read_by_age_with_spaces_forgiven() {
+        let key = x25519::Identity::generate();
+        let text = format!(
+            "# created: today\n\n  {}  \r\n",
+            key.to_string().expose_secret()
+        );
+        let keys = parse_age_identities(text.as_bytes()).unwrap();
+        assert_eq!(keys.len(), 1);
+        assert_eq!(keys[0].recipient, Some(key.to_public().to_string()));
+        assert_eq!(
+            keys[0]
+                .secret
+                .as_ref()
+                .map(|s| s.expose_secret().to_owned()),
+            Some(key.to_string().expose_secret().to_owned())
+        );
+        // A plugin's identity (the `plugin` feature): read as one, so what is missing is its
+        // program; without the feature it is not a key. Neither error quotes the line.
+        let plugin = "AGE-PLUGIN-VAULTTEST-1WESH2MR5YP6X2UM5YP5KGETWW35HG7GGDMATN";
+        let err = parse_age_identities(format!("# yubikey\n{plugin}\n").as_bytes())
+            .err()
+            .unwrap();
+        if cfg!(feature = "plugin") {
+            assert!(err.starts_with("line 2 cannot be used"), "{err}");
+            assert!(err.contains("age-plugin-vaulttest"), "{err}");
+        } else {
+            assert_eq!(err, "line 2 is not an AGE-SECRET-KEY-1… key");
+        }
+        assert!(!err.contains("WESH2"), "{err}");
     }
 
     #[test]

@@ -111,13 +111,13 @@ fn from_file(arg: &str) -> Result<Option<String>> {
             return Ok(Some(line.to_owned()));
         }
         if line.starts_with("AGE-SECRET-KEY-1") {
-            let identity: age::x25519::Identity = line.parse().map_err(|_| {
+            let public = crate::identity::public_of(line).ok_or_else(|| {
                 anyhow::anyhow!(
                     "{} holds a line that is not a valid age key",
                     path.display()
                 )
             })?;
-            return Ok(Some(identity.to_public().to_string()));
+            return Ok(Some(public));
         }
     }
     anyhow::bail!(
