@@ -13,6 +13,7 @@ pub mod usage;
 
 use std::net::{IpAddr, SocketAddr, TcpListener, ToSocketAddrs};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::launch::mask::Secrets;
 use crate::providers::Provider;
@@ -48,9 +49,9 @@ pub struct Route {
 pub struct Config {
     /// The vault, as usage records name it.
     pub vault: PathBuf,
-    pub routes: Vec<Route>,
-    /// Token hash → index into `routes`.
-    pub tokens: Vec<(TokenHash, usize)>,
+    pub routes: Vec<Arc<Route>>,
+    /// Token hash → the route it stands for.
+    pub tokens: Vec<(TokenHash, Arc<Route>)>,
     /// Providers the vault has a key for (attached to some agent or not).
     pub configured: Vec<&'static str>,
     pub pricing: Pricing,
@@ -90,12 +91,13 @@ impl Config {
                     })
                 })
                 .collect();
-            tokens.push((*hash, routes.len()));
-            routes.push(Route {
+            let route = Arc::new(Route {
                 agent: name.clone(),
                 upstreams,
                 budget: agent.budget,
             });
+            tokens.push((*hash, Arc::clone(&route)));
+            routes.push(route);
         }
         let mut configured: Vec<&'static str> = doc
             .entries

@@ -36,7 +36,7 @@ type ProxyBody = UnsyncBoxBody<Bytes, io::Error>;
 /// What every request shares.
 pub struct State {
     config: Config,
-    tokens: Tokens<usize>,
+    tokens: Tokens<Arc<Route>>,
     secrets: Arc<Secrets>,
     client: reqwest::Client,
     limiter: Mutex<RateLimiter>,
@@ -244,14 +244,14 @@ async fn forward(
     let upgrade = websocket::wanted(request.headers()).then(|| hyper::upgrade::on(&mut request));
     let (parts, body) = request.into_parts();
     let caller = authenticate(state, &parts, upgrade.is_some())?;
-    let route = &state.config.routes[caller.route];
+    let route = &*caller.route;
     let target = route_to(state, route, parts.uri.path())?;
     let url = upstream_url(&target, parts.uri.query(), caller.query_key.is_some())?;
     check_budget(state, route)?;
     if let Some(upgrade) = upgrade {
         // Each response asked for over the socket is admitted by the rate, not the socket.
         let admitted = websocket::Admitted {
-            route: caller.route,
+            route: Arc::clone(&caller.route),
             upstream: target.index,
         };
         return websocket::open(
@@ -264,7 +264,7 @@ async fn forward(
         )
         .await;
     }
-    check_rate(state, caller.route, target.index, target.upstream)?;
+    check_rate(state, route, target.upstream)?;
     let body = Limited::new(body, MAX_REQUEST)
         .collect()
         .await
@@ -302,7 +302,7 @@ async fn forward(
     relay(
         state,
         response,
-        caller.route,
+        Arc::clone(&caller.route),
         provider,
         stream,
         hide_usage_event,
@@ -312,8 +312,8 @@ async fn forward(
 /// Who is asking: the route of the agent whose token every credential in the request is, and
 /// where the request carried them.
 struct Caller {
-    /// An index of `routes` (check_token returns no other).
-    route: usize,
+    /// The agent's route, as it was when the request came (a request finishes as it started).
+    route: Arc<Route>,
     places: Vec<Place>,
     /// Gemini's `?key=`: the token there.
     query_key: Option<String>,
@@ -470,7 +470,7 @@ fn upstream_url(
 fn relay(
     state: &Arc<State>,
     response: reqwest::Response,
-    route: usize,
+    route: Arc<Route>,
     provider: &'static crate::providers::Provider,
     stream: bool,
     hide_usage_event: bool,
@@ -543,8 +543,12 @@ fn strip_bearer(value: &str) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-/// The route index a token stands for, which must be the one other credentials named.
-fn check_token(state: &State, token: &str, same_as: Option<usize>) -> Result<usize, Refusal> {
+/// The route a token stands for, which must be the one other credentials named.
+fn check_token(
+    state: &State,
+    token: &str,
+    same_as: Option<Arc<Route>>,
+) -> Result<Arc<Route>, Refusal> {
     let unknown = || {
         Refusal::new(
             StatusCode::UNAUTHORIZED,
@@ -553,16 +557,10 @@ fn check_token(state: &State, token: &str, same_as: Option<usize>) -> Result<usi
              the one vault run --keyless set)",
         )
     };
-    // A token stands for an index into `routes` (Config::new pairs them); one that does not
-    // is refused like an unknown token rather than trusted.
-    let found = *state
-        .tokens
-        .find(token)
-        .filter(|&&i| i < state.config.routes.len())
-        .ok_or_else(unknown)?;
+    let found = state.tokens.find(token).ok_or_else(unknown)?;
     match same_as {
-        Some(other) if other != found => Err(unknown()),
-        _ => Ok(found),
+        Some(other) if !Arc::ptr_eq(&other, found) => Err(unknown()),
+        _ => Ok(Arc::clone(found)),
     }
 }
 
@@ -604,12 +602,7 @@ fn check_budget(state: &State, route: &Route) -> Result<(), Refusal> {
     ))
 }
 
-fn check_rate(
-    state: &State,
-    route: usize,
-    upstream: usize,
-    target: &Upstream,
-) -> Result<(), Refusal> {
+fn check_rate(state: &State, route: &Route, target: &Upstream) -> Result<(), Refusal> {
     let Some(rate) = target.rate else {
         return Ok(());
     };
@@ -617,7 +610,7 @@ fn check_rate(
         .limiter
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .admit((route, upstream), rate, Instant::now());
+        .admit((&route.agent, target.provider.id), rate, Instant::now());
     admitted.map_err(|wait| {
         let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         let mut refusal = Refusal::new(
@@ -625,8 +618,7 @@ fn check_rate(
             "rate_limited",
             format!(
                 "agent {} is over its {} rate of {rate}; try again in {seconds} s",
-                route_agent(state, route),
-                target.provider.name
+                route.agent, target.provider.name
             ),
         );
         refusal.retry_after = Some(seconds.max(1));
@@ -765,19 +757,10 @@ fn scrub_header(secrets: &Secrets, value: &HeaderValue) -> HeaderValue {
     HeaderValue::from_bytes(&out).unwrap_or_else(|_| HeaderValue::from_static("***"))
 }
 
-/// The agent of a route index that check_token handed out.
-fn route_agent(state: &State, route: usize) -> &str {
-    state
-        .config
-        .routes
-        .get(route)
-        .map_or("", |r| r.agent.as_str())
-}
-
 /// What to record when an answer ends.
 struct Report {
     state: Arc<State>,
-    route: usize,
+    route: Arc<Route>,
     provider: &'static str,
     status: u16,
 }
@@ -798,7 +781,7 @@ struct Relay {
 
 impl State {
     /// Appends what one answer used to the usage log.
-    fn record(&self, route: usize, provider: &'static str, status: u16, seen: Seen) {
+    fn record(&self, route: &Route, provider: &'static str, status: u16, seen: Seen) {
         let cost = self.config.pricing.cost(
             provider,
             seen.model.as_deref().unwrap_or(""),
@@ -808,7 +791,7 @@ impl State {
         let record = Record {
             time: jiff::Timestamp::now(),
             vault: self.config.vault.clone(),
-            agent: route_agent(self, route).to_owned(),
+            agent: route.agent.clone(),
             provider: provider.to_owned(),
             model: seen.model,
             status,
@@ -834,7 +817,7 @@ impl Relay {
         let seen = std::mem::take(&mut self.meter.seen);
         report
             .state
-            .record(report.route, report.provider, report.status, seen);
+            .record(&report.route, report.provider, report.status, seen);
     }
 }
 

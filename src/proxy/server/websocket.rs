@@ -27,6 +27,7 @@ use super::{
 };
 use crate::launch::mask::Masker;
 use crate::proxy::usage::Seen;
+use crate::proxy::{Route, Upstream};
 
 /// Headers of the handshake that belong to one side's socket: each side has its own key,
 /// and no compression is offered (compressed frames could not be scrubbed).
@@ -40,11 +41,18 @@ const SOCKET_HEADERS: [&str; 4] = [
 /// How long the provider may take to accept a socket.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The route and the upstream a socket's requests count against.
-#[derive(Clone, Copy)]
+/// The route (as it was when the socket opened) and the upstream a socket's requests count
+/// against.
 pub(super) struct Admitted {
-    pub route: usize,
+    pub route: Arc<Route>,
     pub upstream: usize,
+}
+
+impl Admitted {
+    fn upstream(&self) -> &Upstream {
+        // `upstream` is the index route_to found in this very route.
+        &self.route.upstreams[self.upstream]
+    }
 }
 
 /// Whether a request asks to become a WebSocket (`Connection: Upgrade`, `Upgrade: websocket`).
@@ -73,10 +81,8 @@ fn config() -> WebSocketConfig {
         .max_frame_size(Some(2 << 20))
 }
 
-fn unreachable(state: &State, admitted: Admitted, why: &str) -> Refusal {
-    let name = state.config.routes[admitted.route].upstreams[admitted.upstream]
-        .provider
-        .name;
+fn unreachable(admitted: &Admitted, why: &str) -> Refusal {
+    let name = admitted.upstream().provider.name;
     Refusal::new(
         StatusCode::BAD_GATEWAY,
         "provider_unreachable",
@@ -102,7 +108,7 @@ pub(super) async fn open(
         ));
     };
     // check_token and the route lookup hand out only indices that exist.
-    let upstream = &state.config.routes[admitted.route].upstreams[admitted.upstream];
+    let upstream = &admitted.upstream();
     if !upstream.provider.websockets {
         return Err(Refusal::new(
             StatusCode::NOT_IMPLEMENTED,
@@ -144,20 +150,19 @@ pub(super) async fn open(
     let connect = tokio::net::TcpStream::connect((bare_host.as_str(), port));
     let stream = match tokio::time::timeout(Duration::from_secs(10), connect).await {
         Ok(Ok(stream)) => stream,
-        Ok(Err(_)) => return Err(unreachable(state, admitted, "connection refused")),
-        Err(_) => return Err(unreachable(state, admitted, "timeout")),
+        Ok(Err(_)) => return Err(unreachable(&admitted, "connection refused")),
+        Err(_) => return Err(unreachable(&admitted, "timeout")),
     };
     let _ = stream.set_nodelay(true);
     let accept = derive_accept_key(client_key.as_bytes());
     if secure {
-        let tls =
-            tls_connector().map_err(|_| unreachable(state, admitted, "TLS could not be set up"))?;
+        let tls = tls_connector().map_err(|_| unreachable(&admitted, "TLS could not be set up"))?;
         let name = rustls::pki_types::ServerName::try_from(bare_host)
-            .map_err(|_| unreachable(state, admitted, "not a TLS server name"))?;
+            .map_err(|_| unreachable(&admitted, "not a TLS server name"))?;
         let stream = tokio::time::timeout(Duration::from_secs(10), tls.connect(name, stream))
             .await
-            .map_err(|_| unreachable(state, admitted, "timeout"))?
-            .map_err(|_| unreachable(state, admitted, "TLS failed"))?;
+            .map_err(|_| unreachable(&admitted, "timeout"))?
+            .map_err(|_| unreachable(&admitted, "TLS failed"))?;
         finish(state, admitted, request, stream, &accept, upgrade, slot).await
     } else {
         finish(state, admitted, request, stream, &accept, upgrade, slot).await
@@ -239,10 +244,10 @@ where
             Ok(Ok(done)) => done,
             // The provider said no (401, 404, 426…): the agent hears the status.
             Ok(Err(WsError::Http(refused))) => {
-                return Ok(refused_answer(state, admitted, &refused));
+                return Ok(refused_answer(&admitted, &refused));
             }
-            Ok(Err(_)) => return Err(unreachable(state, admitted, "WebSocket handshake failed")),
-            Err(_) => return Err(unreachable(state, admitted, "timeout")),
+            Ok(Err(_)) => return Err(unreachable(&admitted, "WebSocket handshake failed")),
+            Err(_) => return Err(unreachable(&admitted, "timeout")),
         };
     let mut answer = Response::new(full(String::new()));
     *answer.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
@@ -272,13 +277,10 @@ where
 /// neither whole nor de-chunked nor decompressed, so it could not be scrubbed with
 /// certainty.
 fn refused_answer(
-    state: &State,
-    admitted: Admitted,
+    admitted: &Admitted,
     refused: &hyper::Response<Option<Vec<u8>>>,
 ) -> Response<ProxyBody> {
-    let name = state.config.routes[admitted.route].upstreams[admitted.upstream]
-        .provider
-        .name;
+    let name = admitted.upstream().provider.name;
     let status = refused.status();
     let mut refusal = Refusal::new(
         status,
@@ -327,7 +329,7 @@ async fn relay<A, P>(
                     let _ = provider.close(None).await;
                     return;
                 };
-                if let Some(refusal) = refuse(state, admitted, &message) {
+                if let Some(refusal) = refuse(state, &admitted, &message) {
                     if agent.send(refusal).await.is_err() {
                         let _ = provider.close(None).await;
                         return;
@@ -344,7 +346,7 @@ async fn relay<A, P>(
                     let _ = agent.close(None).await;
                     return;
                 };
-                let Some(message) = scrub(state, admitted, message) else {
+                let Some(message) = scrub(state, &admitted, message) else {
                     continue;
                 };
                 if agent.send(message).await.is_err() {
@@ -358,17 +360,15 @@ async fn relay<A, P>(
 
 /// The event a `response.create` gets instead of reaching the provider, when the agent's
 /// rate or budget says no (the error event of OpenAI's WebSocket mode).
-fn refuse(state: &State, admitted: Admitted, message: &Message) -> Option<Message> {
+fn refuse(state: &State, admitted: &Admitted, message: &Message) -> Option<Message> {
     let Message::Text(text) = message else {
         return None;
     };
     if !asks_for_a_response(text.as_str()) {
         return None;
     }
-    let route = &state.config.routes[admitted.route];
-    let upstream = &route.upstreams[admitted.upstream];
-    let refusal = check_budget(state, route)
-        .and_then(|()| check_rate(state, admitted.route, admitted.upstream, upstream))
+    let refusal = check_budget(state, &admitted.route)
+        .and_then(|()| check_rate(state, &admitted.route, admitted.upstream()))
         .err()?;
     let event = json!({
         "type": "error",
@@ -434,7 +434,7 @@ fn asks_for_a_response(text: &str) -> bool {
 
 /// A provider's message on its way to the agent: every real key replaced, and usage recorded
 /// when it ends a response.
-fn scrub(state: &State, admitted: Admitted, message: Message) -> Option<Message> {
+fn scrub(state: &State, admitted: &Admitted, message: Message) -> Option<Message> {
     let scrubbed = |data: &[u8]| {
         let mut masker = Masker::new(&*state.secrets);
         let mut out = Vec::with_capacity(data.len());
@@ -490,7 +490,7 @@ pub(super) fn subprotocol_token(headers: &HeaderMap) -> Option<String> {
 
 /// Records the usage of an event that ends a response: `response.completed` (and its
 /// failed or incomplete forms) in the Responses API, `response.done` in the Realtime API.
-fn meter(state: &State, admitted: Admitted, text: &str) {
+fn meter(state: &State, admitted: &Admitted, text: &str) {
     const ENDS: [&str; 4] = [
         "response.completed",
         "response.done",
@@ -509,10 +509,8 @@ fn meter(state: &State, admitted: Admitted, text: &str) {
     let mut seen = Seen::default();
     seen.absorb(&event);
     let status = if kind == "response.failed" { 500 } else { 200 };
-    let provider = state.config.routes[admitted.route].upstreams[admitted.upstream]
-        .provider
-        .id;
-    state.record(admitted.route, provider, status, seen);
+    let provider = admitted.upstream().provider.id;
+    state.record(&admitted.route, provider, status, seen);
 }
 
 #[cfg(test)]
