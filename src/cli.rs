@@ -455,8 +455,9 @@ comes back.
 
 Refusals are JSON: 401 unknown token, 403 provider not attached, 404 unknown path, 429 over
 the agent's rate (with Retry-After), 402 over its budget, 503 no key for the provider in the
-vault, 502 provider unreachable or a compressed answer. The vault is read once, at start: restart the proxy after changing agents, keys or
-tokens. It runs until interrupted (Ctrl-C, SIGTERM).
+vault, 502 provider unreachable or a compressed answer. The proxy follows the vault: a rotated
+key, a new or rotated token, an attach, a detach or a removed agent take effect on the next
+request, with no restart. It runs until interrupted (Ctrl-C, SIGTERM).
 
 Examples:
   vault agent token agent-x

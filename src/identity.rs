@@ -82,7 +82,7 @@ impl Settings {
 }
 
 /// Asks a person for a passphrase. Returns `None` where nobody can be asked (no terminal).
-pub trait Prompter {
+pub trait Prompter: Sync {
     fn passphrase(&self, prompt: &str) -> Option<SecretString>;
 }
 

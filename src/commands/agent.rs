@@ -14,7 +14,7 @@ use crate::cli::{AgentCommand, AgentSetArgs, AttachArgs, DetachArgs};
 use crate::names::{AgentName, EnvName};
 use crate::vault::keyless::TokenHash;
 use crate::vault::{
-    Agent, AgentChanges, AttachOutcome, Attached, Document, ModelError, VaultError,
+    Agent, AgentChanges, AttachOutcome, Attached, Document, Kind, ModelError, VaultError,
 };
 
 /// Names as the audit log takes them.
@@ -162,7 +162,7 @@ fn token(ctx: &Context, name: &AgentName, rotate: bool) -> Result<()> {
         "This is agent {name}'s proxy token; it is not shown again (vault keeps only its \
          hash). Give it to the agent as its API key, with the base URLs `vault proxy` prints{}.",
         if replaced {
-            "; the old token stops working when the proxy restarts"
+            "; the old token stops working at its next request"
         } else {
             ""
         }
@@ -405,10 +405,14 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
     let launched = ctx.state.last_launch(ctx.vault.path(), name);
     let keyless = KeylessView::of(ctx, name, agent, &attached);
     // A value, or the agent itself, changed after the last launch: the running agent has the
-    // old value (or lacks the new attachment) until it is restarted.
-    let status = |updated: jiff::Timestamp| match launched {
+    // old value (or lacks the new attachment) until it is restarted. A keyless agent's
+    // provider keys are the proxy's, which follows the vault: those need no restart.
+    let status = |a: &Attached<'_>| match launched {
         None => "not launched",
-        Some(at) if updated > at => "restart needed",
+        Some(at) if a.entry.updated() > at && agent.keyless && a.entry.kind() == Kind::Provider => {
+            "current (through the proxy)"
+        }
+        Some(at) if a.entry.updated() > at => "restart needed",
         Some(at) if agent.updated > at => "restart needed (agent changed)",
         Some(_) => "current",
     };
@@ -421,7 +425,7 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
                     "env": a.env_name,
                     "kind": a.entry.kind().to_string(),
                     "updated": a.entry.updated().to_string(),
-                    "status": status(a.entry.updated()),
+                    "status": status(a),
                     "base_url": a.sdk.and_then(|g| g.urls().next()).map(|(env, url)| json!({ "env": env, "url": url })),
                     "comes_with": a.sdk.map(|g| g.provider.companion_envs().collect::<Vec<_>>()).unwrap_or_default(),
                 })
@@ -456,7 +460,7 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
                 attached_as(a, agent.keyless),
                 a.entry.kind().to_string(),
                 local_time(a.entry.updated()),
-                status(a.entry.updated()).to_owned(),
+                status(a).to_owned(),
             ]
         })
         .collect();

@@ -9,11 +9,43 @@ use serde_json::json;
 
 use super::{Context, UsageError};
 use crate::cli::ProxyArgs;
+use crate::identity::Identities;
+use crate::proxy::live::{Follower, Stamp};
 use crate::proxy::{self, Config, Pricing};
+use crate::vault::Document;
+use crate::vault::keyless::TokenHash;
 
 /// The pricing table with the user's overrides (`pricing.toml` in the config directory).
 pub(super) fn pricing(ctx: &Context) -> Result<Pricing> {
     Ok(Pricing::load(&ctx.pricing_file)?)
+}
+
+/// Every agent with a stored proxy token (what `vault proxy` serves).
+fn stored_tokens(doc: &Document) -> Vec<(String, TokenHash)> {
+    doc.agents
+        .iter()
+        .filter_map(|(name, agent)| agent.token.map(|hash| (name.to_string(), hash)))
+        .collect()
+}
+
+/// How a running proxy reads the vault again: the same file, with the identities that opened
+/// it (a passphrase is not asked for again), for `agents`' tokens (`None`: every stored token,
+/// as the vault has them then).
+pub(super) fn follower<'a>(
+    ctx: &Context,
+    keys: Identities<'a>,
+    agents: Option<Vec<(String, TokenHash)>>,
+) -> Result<Follower<'a>> {
+    let vault = ctx.vault.clone();
+    let real = ctx.vault_real_path();
+    let pricing = pricing(ctx)?;
+    let usage = ctx.state.usage_log();
+    Ok(Follower::new(move || {
+        let doc = vault.open(&keys).map_err(|e| e.to_string())?;
+        let agents = agents.clone().unwrap_or_else(|| stored_tokens(&doc));
+        Config::new(&doc, &agents, real.clone(), pricing.clone(), usage.clone())
+            .map_err(|e| e.to_string())
+    }))
 }
 
 pub fn run(ctx: &Context, args: &ProxyArgs) -> Result<()> {
@@ -21,12 +53,11 @@ pub fn run(ctx: &Context, args: &ProxyArgs) -> Result<()> {
     let listener = proxy::bind_listen(&args.listen)?;
     let addr = listener.local_addr()?;
     proxy::keep_out_of_debuggers();
-    let doc = ctx.open()?;
-    let agents: Vec<_> = doc
-        .agents
-        .iter()
-        .filter_map(|(name, agent)| agent.token.map(|hash| (name.to_string(), hash)))
-        .collect();
+    // Taken before the vault is read: a save made while it is read is then a new version.
+    let stamp = Stamp::of(ctx.vault.path());
+    let keys = ctx.keys()?;
+    let doc = ctx.vault.open(&keys)?;
+    let agents = stored_tokens(&doc);
     if agents.is_empty() {
         return Err(UsageError(
             "no agent has a proxy token: create one with vault agent token AGENT (or run an \
@@ -35,7 +66,7 @@ pub fn run(ctx: &Context, args: &ProxyArgs) -> Result<()> {
         )
         .into());
     }
-    let config = Config::new(
+    let mut config = Config::new(
         &doc,
         &agents,
         ctx.vault_real_path(),
@@ -43,6 +74,8 @@ pub fn run(ctx: &Context, args: &ProxyArgs) -> Result<()> {
         ctx.state.usage_log(),
     )?;
     drop(doc);
+    let follower = follower(ctx, keys, None)?;
+    config.follow = Some(follower.follow(ctx.vault.path().to_owned(), stamp));
     // What each agent sets: the base-URL variable of every provider the proxy serves it.
     let mut text = format!("Listening on http://{addr}\n");
     let mut agents = Vec::new();
@@ -86,8 +119,13 @@ pub fn run(ctx: &Context, args: &ProxyArgs) -> Result<()> {
     }
     // Whoever waits for the address (a script, a test) gets it now.
     std::io::stdout().flush()?;
-    ctx.ui
-        .status("Serving until interrupted (Ctrl-C); restart after changing the vault.");
-    proxy::serve_until_stopped(config, listener)?;
+    ctx.ui.status(
+        "Serving until interrupted (Ctrl-C); changes to the vault take effect on the next \
+         request.",
+    );
+    std::thread::scope(|scope| {
+        let _following = follower.spawn(scope);
+        proxy::serve_until_stopped(config, listener)
+    })?;
     Ok(())
 }

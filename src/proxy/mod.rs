@@ -6,6 +6,7 @@
 
 pub mod bridge;
 mod limits;
+pub mod live;
 pub mod pricing;
 mod server;
 pub mod token;
@@ -15,7 +16,6 @@ use std::net::{IpAddr, SocketAddr, TcpListener, ToSocketAddrs};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::launch::mask::Secrets;
 use crate::providers::Provider;
 use crate::secret::SecretValue;
 use crate::vault::keyless::{Budget, Rate, TokenHash};
@@ -45,7 +45,7 @@ pub struct Route {
     pub budget: Option<Budget>,
 }
 
-/// Everything the proxy knows, read from the vault once.
+/// Everything the proxy knows, as read from one version of the vault.
 pub struct Config {
     /// The vault, as usage records name it.
     pub vault: PathBuf,
@@ -56,6 +56,8 @@ pub struct Config {
     pub configured: Vec<&'static str>,
     pub pricing: Pricing,
     pub usage: UsageLog,
+    /// How the proxy follows later versions of the vault (`None`: it serves this one only).
+    pub follow: Option<live::Follow>,
 }
 
 impl Config {
@@ -70,7 +72,10 @@ impl Config {
         let mut routes = Vec::new();
         let mut tokens = Vec::new();
         for (name, hash) in agents {
-            let agent = doc.agent(name)?;
+            // An agent removed since the proxy started has no route: its token is unknown.
+            let Ok(agent) = doc.agent(name) else {
+                continue;
+            };
             let upstreams = doc
                 .attached(name)?
                 .into_iter()
@@ -113,17 +118,16 @@ impl Config {
             configured,
             pricing,
             usage,
+            follow: None,
         })
     }
 
-    /// Every real key the proxy holds: what is scrubbed from every answer.
-    fn secrets(&self) -> Result<Secrets, crate::launch::mask::MaskError> {
-        Secrets::new(
-            self.routes
-                .iter()
-                .flat_map(|r| &r.upstreams)
-                .map(|u| u.key.expose().as_bytes()),
-        )
+    /// Every real key the proxy holds.
+    fn keys(&self) -> impl Iterator<Item = &SecretValue> {
+        self.routes
+            .iter()
+            .flat_map(|r| &r.upstreams)
+            .map(|u| &u.key)
     }
 }
 

@@ -21,7 +21,7 @@ use hyper_util::rt::TokioIo;
 use serde_json::json;
 
 use super::limits::RateLimiter;
-use super::token::Tokens;
+use super::live::{Current, Live};
 use super::usage::{Ledger, Meter, Record, Seen};
 use super::{Config, ProxyError, Route, Upstream};
 use crate::launch::mask::{Masker, Secrets};
@@ -35,9 +35,10 @@ type ProxyBody = UnsyncBoxBody<Bytes, io::Error>;
 
 /// What every request shares.
 pub struct State {
+    /// What does not change with the vault: where usage goes, and what it costs.
     config: Config,
-    tokens: Tokens<Arc<Route>>,
-    secrets: Arc<Secrets>,
+    /// What does: routes, tokens, keys.
+    current: Current,
     client: reqwest::Client,
     limiter: Mutex<RateLimiter>,
     ledger: Mutex<Ledger>,
@@ -56,15 +57,13 @@ impl State {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ProxyError::Start(io::Error::other(e)))?;
-        let secrets = Arc::new(config.secrets()?);
-        let tokens = Tokens::new(std::mem::take(&mut config.tokens));
+        let current = Current::new(&mut config)?;
         let ledger = Ledger::new(config.usage.clone(), config.vault.clone());
         let usage_out = crate::state::OpenLog::new(config.usage.path().to_owned());
         Ok(Arc::new(Self {
             usage_out,
             config,
-            tokens,
-            secrets,
+            current,
             client,
             limiter: Mutex::new(RateLimiter::default()),
             ledger: Mutex::new(ledger),
@@ -243,9 +242,10 @@ async fn forward(
     // once the provider has accepted it too.
     let upgrade = websocket::wanted(request.headers()).then(|| hyper::upgrade::on(&mut request));
     let (parts, body) = request.into_parts();
-    let caller = authenticate(state, &parts, upgrade.is_some())?;
+    let live = state.current.get().await;
+    let caller = authenticate(&live, &parts, upgrade.is_some())?;
     let route = &*caller.route;
-    let target = route_to(state, route, parts.uri.path())?;
+    let target = route_to(&live, route, parts.uri.path())?;
     let url = upstream_url(&target, parts.uri.query(), caller.query_key.is_some())?;
     check_budget(state, route)?;
     if let Some(upgrade) = upgrade {
@@ -253,6 +253,7 @@ async fn forward(
         let admitted = websocket::Admitted {
             route: Arc::clone(&caller.route),
             upstream: target.index,
+            secrets: Arc::clone(&live.secrets),
         };
         return websocket::open(
             state,
@@ -302,6 +303,7 @@ async fn forward(
     relay(
         state,
         response,
+        Arc::clone(&live.secrets),
         Arc::clone(&caller.route),
         provider,
         stream,
@@ -320,7 +322,7 @@ struct Caller {
 }
 
 fn authenticate(
-    state: &State,
+    live: &Live,
     parts: &hyper::http::request::Parts,
     upgrade: bool,
 ) -> Result<Caller, Refusal> {
@@ -334,7 +336,7 @@ fn authenticate(
                 _ => text,
             };
             places.push(place);
-            agent = Some(check_token(state, text, agent)?);
+            agent = Some(check_token(live, text, agent)?);
         }
     }
     // A browser-style Realtime key travels in the WebSocket subprotocol list.
@@ -343,7 +345,7 @@ fn authenticate(
         .flatten()
     {
         places.push(Place::Subprotocol);
-        agent = Some(check_token(state, &token, agent)?);
+        agent = Some(check_token(live, &token, agent)?);
     }
     // Only where the catalog says clients send the key in the query (Gemini's REST API): in
     // other providers' queries it would stay in their logs.
@@ -360,7 +362,7 @@ fn authenticate(
     });
     if let Some(token) = &query_key {
         places.push(Place::Query);
-        agent = Some(check_token(state, token, agent)?);
+        agent = Some(check_token(live, token, agent)?);
     }
     let Some(route) = agent else {
         return Err(Refusal::new(
@@ -386,7 +388,7 @@ struct Target<'s> {
 /// `/ID/REST`: the provider must be one of this agent's, and REST below the path the agent
 /// was given.
 fn route_to<'s>(
-    state: &State,
+    live: &Live,
     route: &'s super::Route,
     path: &'s str,
 ) -> Result<Target<'s>, Refusal> {
@@ -401,7 +403,7 @@ fn route_to<'s>(
         .enumerate()
         .find(|(_, u)| u.provider.id == provider.id)
     else {
-        return Err(if state.config.configured.contains(&provider.id) {
+        return Err(if live.configured.contains(&provider.id) {
             Refusal::new(
                 StatusCode::FORBIDDEN,
                 "provider_not_attached",
@@ -416,7 +418,7 @@ fn route_to<'s>(
                 "key_not_configured",
                 format!(
                     "{} key not configured in vault: vault provider add {}, attach it to agent \
-                     {}, and restart the proxy",
+                     {}",
                     provider.name, provider.id, route.agent
                 ),
             )
@@ -470,6 +472,7 @@ fn upstream_url(
 fn relay(
     state: &Arc<State>,
     response: reqwest::Response,
+    secrets: Arc<Secrets>,
     route: Arc<Route>,
     provider: &'static crate::providers::Provider,
     stream: bool,
@@ -497,7 +500,7 @@ fn relay(
         if HOP_BY_HOP.contains(&name.as_str()) || name == header::CONTENT_LENGTH {
             continue;
         }
-        headers.append(name.clone(), scrub_header(&state.secrets, value));
+        headers.append(name.clone(), scrub_header(&secrets, value));
     }
     let content_type = response
         .headers()
@@ -513,7 +516,7 @@ fn relay(
     };
     let relay = Relay {
         upstream: Box::pin(response.bytes_stream()),
-        masker: Masker::new(Arc::clone(&state.secrets)),
+        masker: Masker::new(secrets),
         meter,
         events: hide_usage_event.then(Vec::new),
         done: false,
@@ -545,7 +548,7 @@ fn strip_bearer(value: &str) -> Option<&str> {
 
 /// The route a token stands for, which must be the one other credentials named.
 fn check_token(
-    state: &State,
+    live: &Live,
     token: &str,
     same_as: Option<Arc<Route>>,
 ) -> Result<Arc<Route>, Refusal> {
@@ -557,7 +560,7 @@ fn check_token(
              the one vault run --keyless set)",
         )
     };
-    let found = state.tokens.find(token).ok_or_else(unknown)?;
+    let found = live.tokens.find(token).ok_or_else(unknown)?;
     match same_as {
         Some(other) if !Arc::ptr_eq(&other, found) => Err(unknown()),
         _ => Ok(Arc::clone(found)),

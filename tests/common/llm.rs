@@ -49,6 +49,9 @@ struct Shared {
     released_in_time: Mutex<Vec<bool>>,
     /// Streams whose rest could not be written: the client (or proxy) had gone.
     broken: Mutex<usize>,
+    /// Keys accepted besides the one the mock started with (a rotated key); answers still
+    /// echo the first.
+    also_accepted: Mutex<Vec<String>>,
 }
 
 pub struct LlmMock {
@@ -74,6 +77,16 @@ impl LlmMock {
             good_key: good_key.to_owned(),
             shared,
         }
+    }
+
+    /// Accepts `key` too from now on (a key rotated at the provider).
+    #[allow(dead_code)]
+    pub fn also_accept(&self, key: &str) {
+        self.shared
+            .also_accepted
+            .lock()
+            .unwrap()
+            .push(key.to_owned());
     }
 
     /// The endpoint to store with `vault provider add … --base-url`.
@@ -178,7 +191,7 @@ fn serve(stream: TcpStream, good_key: &str, shared: &Shared) {
                  Content-Length: 4\r\n\r\n\x1f\u{8b}\x08\x00"
             )
             .is_ok()
-        } else if given != good_key {
+        } else if given != good_key && !shared.also_accepted.lock().unwrap().contains(&given) {
             let body = json!({"error": {"message": format!("Incorrect API key provided: {given}"), "type": "invalid_request_error"}});
             respond(&mut stream, "401 Unauthorized", good_key, &body.to_string())
         } else if seen.body["stream"] == json!(true) || seen.path.contains(":streamGenerateContent")

@@ -395,6 +395,13 @@ impl Proxy {
     }
 }
 
+impl Proxy {
+    /// The `vault proxy` process.
+    pub fn child(&mut self) -> &mut std::process::Child {
+        &mut self.child
+    }
+}
+
 impl Drop for Proxy {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -23,21 +23,48 @@ use crate::launch::env::{self, EnvOptions, Keyless};
 use crate::launch::mask::Secrets;
 use crate::launch::process::{self, Launch};
 use crate::providers::Provider;
+use crate::proxy::live::Stamp;
 use crate::vault::keyless::TokenHash;
 use crate::vault::{Attached, Document, Kind};
 
 pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
+    // The scope is for the thread that reads the vault again for a keyless run's proxy.
+    std::thread::scope(|scope| run_in(ctx, args, scope))
+}
+
+fn run_in<'s, 'c>(
+    ctx: &'c Context,
+    args: RunArgs,
+    scope: &'s std::thread::Scope<'s, 'c>,
+) -> Result<ExitCode> {
     // Taken before the vault is read: a value changed after this moment makes the agent's
     // status "restart needed", even if it changed while this run was starting.
     let started = now();
-    let doc = ctx.open()?;
+    // Taken before the vault is read: a save made while it is read is then a new version.
+    let stamp = Stamp::of(ctx.vault.path());
+    let keys = ctx.keys()?;
+    let doc = ctx.vault.open(&keys)?;
     let plan = plan(ctx, &doc, &args)?;
-    let (keyless, proxy) = match plan.keyless {
+    let (keyless, mut proxy) = match plan.keyless {
         true => match prepare_keyless(ctx, &doc, &args.agent, &plan.attached, plan.proxy_at)? {
             Some(k) => (Some(k.env), Some((k.config, k.listener))),
             None => (None, None),
         },
         false => (None, None),
+    };
+    // A keyless run's proxy follows the vault while the agent runs: a rotated key, a detach
+    // or the agent's removal count from the next request.
+    let following = match (&mut proxy, &keyless) {
+        (Some((config, _)), Some(keyless)) => {
+            let token = (
+                args.agent.to_string(),
+                TokenHash::of(keyless.token.expose()),
+            );
+            let follower = super::proxy::follower(ctx, keys, Some(vec![token]))?;
+            config.follow = Some(follower.follow(ctx.vault.path().to_owned(), stamp));
+            Some(follower.spawn(scope))
+        }
+        _ => None,
     };
     let (mask_stdout, mask_stderr) = masked_streams(args.mask);
     // The matcher is built only when some output is masked; if it cannot be, nothing runs.
@@ -118,6 +145,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> Result<ExitCode> {
     drop(doc);
     let code = wait_and_record(ctx, outcome, &record, engine.as_ref());
     drop(proxy);
+    drop(following);
     Ok(ExitCode::from(code))
 }
 

@@ -25,7 +25,7 @@ use super::{
     HOP_BY_HOP, Place, ProxyBody, Refusal, State, check_budget, check_rate, full, scrub_header,
     upstream_headers,
 };
-use crate::launch::mask::Masker;
+use crate::launch::mask::{Masker, Secrets};
 use crate::proxy::usage::Seen;
 use crate::proxy::{Route, Upstream};
 
@@ -46,6 +46,8 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
 pub(super) struct Admitted {
     pub route: Arc<Route>,
     pub upstream: usize,
+    /// The keys the socket's messages are scrubbed of (those of the vault it opened with).
+    pub secrets: Arc<Secrets>,
 }
 
 impl Admitted {
@@ -251,7 +253,11 @@ where
         };
     let mut answer = Response::new(full(String::new()));
     *answer.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
-    copy_headers(state, provider_answer.headers(), answer.headers_mut());
+    copy_headers(
+        &admitted.secrets,
+        provider_answer.headers(),
+        answer.headers_mut(),
+    );
     let headers = answer.headers_mut();
     headers.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
     headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
@@ -296,13 +302,13 @@ fn refused_answer(
 
 /// The provider's handshake headers, as the agent gets them: scrubbed, without those that
 /// belong to one side's connection or socket.
-fn copy_headers(state: &State, from: &HeaderMap, to: &mut HeaderMap) {
+fn copy_headers(secrets: &Secrets, from: &HeaderMap, to: &mut HeaderMap) {
     for (name, value) in from {
         let own = HOP_BY_HOP.contains(&name.as_str())
             || SOCKET_HEADERS.contains(&name.as_str())
             || name == header::CONTENT_LENGTH;
         if !own {
-            to.append(name.clone(), scrub_header(&state.secrets, value));
+            to.append(name.clone(), scrub_header(secrets, value));
         }
     }
 }
@@ -436,7 +442,7 @@ fn asks_for_a_response(text: &str) -> bool {
 /// when it ends a response.
 fn scrub(state: &State, admitted: &Admitted, message: Message) -> Option<Message> {
     let scrubbed = |data: &[u8]| {
-        let mut masker = Masker::new(&*state.secrets);
+        let mut masker = Masker::new(&*admitted.secrets);
         let mut out = Vec::with_capacity(data.len());
         masker.push(data, &mut out);
         masker.finish(&mut out);
