@@ -691,7 +691,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__agent__subcmd__set)
-            opts="-v -h -V --image --no-image --keyless --no-keyless --sandbox --no-sandbox --network --allow-write --no-allow-write --rate --budget --no-budget --no-command --command --vault --identity --json --verbose --help --version"
+            opts="-v -h -V --image --no-image --keyless --no-keyless --sandbox --no-sandbox --network --allow-write --no-allow-write --rate --budget --no-budget --models --endpoints --all-endpoints --openai-organization --openai-project --no-command --command --vault --identity --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -714,6 +714,22 @@ _vault() {
                     return 0
                     ;;
                 --budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --models)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoints)
+                    COMPREPLY=($(compgen -W "chat embeddings models audio images moderation files fine-tuning batches assistants admin other" -- "${cur}"))
+                    return 0
+                    ;;
+                --openai-organization)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --openai-project)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

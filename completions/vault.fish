@@ -274,6 +274,21 @@ none\t'Its own network namespace with nothing in it but loopback'"
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l allow-write -d 'The paths the sandboxed agent may write besides its working directory (replaces the stored ones); repeat it for each' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l rate -d 'Keyless mode\'s request limit for one provider, such as openai=100/60s, or PROVIDER=off for none; repeat it for each provider [default: openai 100/60s, anthropic 50/60s, others 100/60s]' -r
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l budget -d 'Keyless mode\'s spending limit in estimated US dollars per UTC day, calendar month or in total, such as 5usd/day, 50usd/month or 20usd/total' -r
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l models -d 'Keyless scope: the models the agent may use at one provider, exact names or prefixes ending in *, such as openai=gpt-4o-mini,gpt-4.1* (PROVIDER= allows every model again); repeat it for each provider' -r
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l endpoints -d 'Keyless scope: the endpoint classes the agent may use, such as chat,embeddings; every other class is refused' -r -f -a "chat\t'Chat completions, completions, messages, responses, realtime, generateContent'
+embeddings\t''
+models\t'Listing models and reading one'
+audio\t''
+images\t''
+moderation\t''
+files\t'Files and uploads'
+fine-tuning\t''
+batches\t''
+assistants\t'Assistants, threads, vector stores'
+admin\t'Organization, project and admin keys'
+other\t'Any path not in a class above'"
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l openai-organization -d 'The OpenAI-Organization header the proxy sends for the agent (an agent\'s own is never passed on); empty for none' -r
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l openai-project -d 'The OpenAI-Project header the proxy sends for the agent; empty for none' -r
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l command -d 'A default command for `vault run` (put it last: everything after it is the command)' -r
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
@@ -284,6 +299,7 @@ complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subco
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l no-sandbox -d 'Start it without a sandbox by default, even keyless'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l no-allow-write -d 'Forget the stored --allow-write paths'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l no-budget -d 'Remove the budget'
+complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l all-endpoints -d 'Allow every endpoint class again'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l no-command -d 'Forget the stored command'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand agent; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'

@@ -772,6 +772,31 @@ pub struct AgentSetArgs {
     /// Remove the budget
     #[arg(long)]
     pub no_budget: bool,
+    /// Keyless scope: the models the agent may use at one provider, exact names or prefixes
+    /// ending in *, such as openai=gpt-4o-mini,gpt-4.1* (PROVIDER= allows every model again);
+    /// repeat it for each provider
+    #[arg(long = "models", value_name = "PROVIDER=MODELS", value_parser = parse_models)]
+    pub models: Vec<(String, Vec<crate::scope::ModelPattern>)>,
+    /// Keyless scope: the endpoint classes the agent may use, such as chat,embeddings; every
+    /// other class is refused
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "CLASSES",
+        conflicts_with = "all_endpoints"
+    )]
+    pub endpoints: Vec<crate::scope::Endpoint>,
+    /// Allow every endpoint class again
+    #[arg(long)]
+    pub all_endpoints: bool,
+    /// The OpenAI-Organization header the proxy sends for the agent (an agent's own is never
+    /// passed on); empty for none
+    #[arg(long, value_name = "ORG", value_parser = parse_header_value)]
+    pub openai_organization: Option<String>,
+    /// The OpenAI-Project header the proxy sends for the agent; empty for none
+    #[arg(long, value_name = "PROJECT", value_parser = parse_header_value)]
+    pub openai_project: Option<String>,
     /// Forget the stored command
     #[arg(long, conflicts_with = "command")]
     pub no_command: bool,
@@ -782,6 +807,32 @@ pub struct AgentSetArgs {
 
 fn parse_rate(text: &str) -> Result<(String, Option<crate::vault::keyless::Rate>), String> {
     crate::vault::keyless::parse_rate_setting(text).map_err(|e| e.to_string())
+}
+
+fn parse_models(text: &str) -> Result<(String, Vec<crate::scope::ModelPattern>), String> {
+    let (id, models) = text
+        .split_once('=')
+        .ok_or("give PROVIDER=MODEL,MODEL… (such as openai=gpt-4o-mini,gpt-4.1*)")?;
+    let provider = crate::providers::find(id).ok_or_else(|| {
+        format!("{id} is not a provider vault knows (vault provider add lists them)")
+    })?;
+    let models = models
+        .split(',')
+        .filter(|m| !m.is_empty())
+        .map(str::parse)
+        .collect::<Result<_, _>>()?;
+    Ok((provider.id.to_owned(), models))
+}
+
+fn parse_header_value(text: &str) -> Result<String, String> {
+    match text.bytes().all(|b| b.is_ascii_graphic()) {
+        true => Ok(text.to_owned()),
+        false => Err(
+            "an organization or project id is letters, digits, - and _ (such as \
+                      org-abc123)"
+                .into(),
+        ),
+    }
 }
 
 fn parse_budget(text: &str) -> Result<crate::vault::keyless::Budget, String> {

@@ -15,6 +15,7 @@ pub mod paths;
 pub mod providers;
 pub mod proxy;
 pub mod sandbox;
+pub mod scope;
 pub mod secret;
 pub mod sensitive;
 pub mod state;

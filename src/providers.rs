@@ -72,6 +72,10 @@ pub struct Provider {
     /// Whether the proxy carries WebSockets to it (OpenAI's Responses and Realtime APIs,
     /// whose events it can count and limit).
     pub websockets: bool,
+    /// Whether it reads `OpenAI-Organization` and `OpenAI-Project`, which choose the
+    /// organization and project a request bills: the proxy sends them as the agent's scope
+    /// says (an agent's own are never passed on, to any provider).
+    pub account_headers: bool,
     /// Whether its clients may send the key in the URL (`?key=`, Gemini's REST API): only
     /// there does the proxy look for a token in the query (elsewhere a query is the
     /// provider's, and its logs would keep a key).
@@ -117,6 +121,7 @@ pub const CATALOG: &[Provider] = &[
         min_len: 20,
         auth: Auth::Bearer,
         websockets: true,
+        account_headers: true,
         key_in_query: false,
         needs_base_url: false,
         default_rate: 100,
@@ -151,6 +156,7 @@ pub const CATALOG: &[Provider] = &[
             version: "2023-06-01",
         },
         websockets: false,
+        account_headers: false,
         key_in_query: false,
         needs_base_url: false,
         default_rate: 50,
@@ -173,6 +179,7 @@ pub const CATALOG: &[Provider] = &[
         auth: Auth::Bearer,
         // /models answers without a key; /key describes the key it is given.
         websockets: false,
+        account_headers: false,
         key_in_query: false,
         needs_base_url: false,
         default_rate: 100,
@@ -199,6 +206,7 @@ pub const CATALOG: &[Provider] = &[
         min_len: 30,
         auth: Auth::GoogApiKey,
         websockets: false,
+        account_headers: false,
         key_in_query: true,
         needs_base_url: false,
         default_rate: 100,
@@ -220,6 +228,7 @@ pub const CATALOG: &[Provider] = &[
         min_len: 20,
         auth: Auth::Bearer,
         websockets: false,
+        account_headers: false,
         key_in_query: false,
         needs_base_url: false,
         default_rate: 100,
@@ -241,6 +250,7 @@ pub const CATALOG: &[Provider] = &[
         min_len: 20,
         auth: Auth::Bearer,
         websockets: false,
+        account_headers: false,
         key_in_query: false,
         needs_base_url: false,
         default_rate: 100,
@@ -262,6 +272,7 @@ pub const CATALOG: &[Provider] = &[
         min_len: 20,
         auth: Auth::Bearer,
         websockets: false,
+        account_headers: false,
         key_in_query: false,
         needs_base_url: false,
         default_rate: 100,
@@ -283,6 +294,7 @@ pub const CATALOG: &[Provider] = &[
         min_len: 20,
         auth: Auth::Bearer,
         websockets: false,
+        account_headers: false,
         key_in_query: false,
         needs_base_url: false,
         default_rate: 100,
@@ -304,6 +316,7 @@ pub const CATALOG: &[Provider] = &[
         min_len: 20,
         auth: Auth::Bearer,
         websockets: false,
+        account_headers: false,
         key_in_query: false,
         needs_base_url: false,
         default_rate: 100,
@@ -326,6 +339,7 @@ pub const CATALOG: &[Provider] = &[
         min_len: 1,
         auth: Auth::Bearer,
         websockets: true,
+        account_headers: false,
         key_in_query: false,
         needs_base_url: true,
         default_rate: 100,

@@ -93,16 +93,7 @@ fn add_key(env: &Env, provider: &str, key: &str, mock: &LlmMock, agent: &str) ->
         "gemini" => ("/v1beta", "GEMINI_API_KEY"),
         _ => ("", "ANTHROPIC_API_KEY"),
     };
-    env.ok_with_stdin(
-        &[
-            "provider",
-            "add",
-            provider,
-            "--base-url",
-            &mock.base_url(path),
-        ],
-        key.as_bytes(),
-    );
+    common::add_provider_at(env, provider, &mock.base_url(path), key);
     env.ok(&["attach", agent, entry]);
     entry
 }

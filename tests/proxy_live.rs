@@ -39,16 +39,7 @@ fn chat(url: &str, token: &str) -> (u16, String) {
 fn vault_with_key(mock: &LlmMock, agent: &str) -> Env {
     let env = Env::new();
     env.init();
-    env.ok_with_stdin(
-        &[
-            "provider",
-            "add",
-            "openai",
-            "--base-url",
-            &mock.base_url("/v1"),
-        ],
-        OLD_KEY.as_bytes(),
-    );
+    common::add_provider_at(&env, "openai", &mock.base_url("/v1"), OLD_KEY);
     env.ok(&["attach", agent, "OPENAI_API_KEY"]);
     env
 }

@@ -92,12 +92,25 @@ fn set(ctx: &Context, args: AgentSetArgs) -> Result<()> {
             args.no_allow_write,
         )
         .map(Option::unwrap_or_default),
+        models: args.models,
+        endpoints: change(
+            (!args.endpoints.is_empty()).then(|| args.endpoints.into_iter().collect()),
+            args.all_endpoints,
+        ),
+        openai_organization: args
+            .openai_organization
+            .map(|org| Some(org).filter(|o| !o.is_empty())),
+        openai_project: args
+            .openai_project
+            .map(|project| Some(project).filter(|p| !p.is_empty())),
     };
     if changes.is_empty() {
         return Err(UsageError(
             "nothing to change: give --image, --no-image, --command CMD…, --no-command, \
              --keyless, --no-keyless, --rate PROVIDER=RATE, --budget BUDGET, --no-budget, \
-             --sandbox, --no-sandbox, --network MODE, --allow-write PATH or --no-allow-write"
+             --sandbox, --no-sandbox, --network MODE, --allow-write PATH, --no-allow-write, \
+             --models PROVIDER=MODELS, --endpoints CLASSES, --all-endpoints, \
+             --openai-organization ORG or --openai-project PROJECT"
                 .into(),
         )
         .into());
@@ -439,6 +452,7 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
             "sandbox": agent.sandbox.unwrap_or(agent.keyless),
             "network": agent.network.unwrap_or_default().as_str(),
             "allow_write": agent.allow_write,
+            "scope": agent.scope,
             "proxy_token": agent.token.is_some(),
             "rates": keyless.rates.iter().map(|(p, r)| (p.clone(), json!(r))).collect::<serde_json::Map<_, _>>(),
             "budget": agent.budget.map(|b| json!({
@@ -512,6 +526,23 @@ fn settings_text(name: &str, agent: &crate::vault::agents::Agent, keyless: &Keyl
             "Budget: {budget} (spent so far: ${:.4})\n",
             keyless.spent.unwrap_or(0.0)
         );
+    }
+    let scope = &agent.scope;
+    for (provider, models) in &scope.models {
+        let models: Vec<String> = models.iter().map(ToString::to_string).collect();
+        out += &format!("Models at {provider}: {}\n", models.join(", "));
+    }
+    if let Some(endpoints) = &scope.endpoints {
+        let names: Vec<&str> = endpoints.iter().map(|e| e.name()).collect();
+        out += &format!("Endpoints: {} (the rest is refused)\n", names.join(", "));
+    }
+    for (header, value) in [
+        ("OpenAI-Organization", &scope.openai_organization),
+        ("OpenAI-Project", &scope.openai_project),
+    ] {
+        if let Some(value) = value {
+            out += &format!("{header}: {value} (sent by the proxy)\n");
+        }
     }
     out
 }

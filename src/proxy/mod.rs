@@ -43,6 +43,7 @@ pub struct Route {
     pub agent: String,
     pub upstreams: Vec<Upstream>,
     pub budget: Option<Budget>,
+    pub scope: crate::scope::Scope,
 }
 
 /// Everything the proxy knows, as read from one version of the vault.
@@ -100,6 +101,7 @@ impl Config {
                 agent: name.clone(),
                 upstreams,
                 budget: agent.budget,
+                scope: agent.scope.clone(),
             });
             tokens.push((*hash, Arc::clone(&route)));
             routes.push(route);

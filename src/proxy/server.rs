@@ -247,8 +247,9 @@ async fn forward(
     let route = &*caller.route;
     let target = route_to(&live, route, parts.uri.path())?;
     let url = upstream_url(&target, parts.uri.query(), caller.query_key.is_some())?;
-    check_budget(state, route)?;
     if let Some(upgrade) = upgrade {
+        check_scope(route, &target, &parts, &[])?;
+        check_budget(state, route)?;
         // Each response asked for over the socket is admitted by the rate, not the socket.
         let admitted = websocket::Admitted {
             route: Arc::clone(&caller.route),
@@ -265,7 +266,6 @@ async fn forward(
         )
         .await;
     }
-    check_rate(state, route, target.upstream)?;
     let body = Limited::new(body, MAX_REQUEST)
         .collect()
         .await
@@ -277,8 +277,17 @@ async fn forward(
             )
         })?
         .to_bytes();
+    // Scope, budget, rate: each refusal before the provider is called, and before the next.
+    check_scope(route, &target, &parts, &body)?;
+    check_budget(state, route)?;
+    check_rate(state, route, target.upstream)?;
     // The real key where the token was; usage asked for where a stream would not report it.
-    let headers = upstream_headers(&parts.headers, &caller.places, target.upstream.key.expose());
+    let headers = upstream_headers(
+        &parts.headers,
+        &caller.places,
+        target.upstream,
+        &route.scope,
+    );
     let (body, stream, hide_usage_event) =
         read_request(body, target.tail.ends_with("/chat/completions"));
     let provider = target.upstream.provider;
@@ -567,6 +576,30 @@ fn check_token(
     }
 }
 
+/// What the agent's scope says of the request: a 403 naming the scope that refused it.
+fn check_scope(
+    route: &Route,
+    target: &Target<'_>,
+    parts: &hyper::http::request::Parts,
+    body: &[u8],
+) -> Result<(), Refusal> {
+    let request = crate::scope::Request {
+        post: parts.method == hyper::Method::POST,
+        tail: target.tail,
+        query: parts.uri.query(),
+        content_type: parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+        body,
+    };
+    route
+        .scope
+        .check(&route.agent, target.upstream.provider.id, &request)
+        .map_err(|refused| Refusal::new(StatusCode::FORBIDDEN, "out_of_scope", refused.to_string()))
+}
+
 fn check_budget(state: &State, route: &Route) -> Result<(), Refusal> {
     let Some(budget) = route.budget else {
         return Ok(());
@@ -632,10 +665,17 @@ fn check_rate(state: &State, route: &Route, target: &Upstream) -> Result<(), Ref
 /// The request's headers as the provider gets them: the token replaced by the key where it
 /// came, nothing that belongs to this connection, and no compression (the answer is
 /// scrubbed as it passes).
-fn upstream_headers(incoming: &HeaderMap, places: &[Place], key: &str) -> HeaderMap {
+fn upstream_headers(
+    incoming: &HeaderMap,
+    places: &[Place],
+    upstream: &Upstream,
+    scope: &crate::scope::Scope,
+) -> HeaderMap {
+    let key = upstream.key.expose();
     let mut headers = HeaderMap::new();
     for (name, value) in incoming {
         let skip = HOP_BY_HOP.contains(&name.as_str())
+            || crate::scope::ACCOUNT_HEADERS.contains(&name.as_str())
             || name == header::HOST
             || name == header::CONTENT_LENGTH
             || name == header::ACCEPT_ENCODING
@@ -662,6 +702,14 @@ fn upstream_headers(incoming: &HeaderMap, places: &[Place], key: &str) -> Header
         header::ACCEPT_ENCODING,
         HeaderValue::from_static("identity"),
     );
+    // The organization and project the agent's requests bill are its settings', not its own.
+    if upstream.provider.account_headers {
+        for (name, value) in scope.account_headers() {
+            if let Some(value) = value.and_then(|v| HeaderValue::from_str(v).ok()) {
+                headers.insert(HeaderName::from_static(name), value);
+            }
+        }
+    }
     headers
 }
 
@@ -891,6 +939,49 @@ impl Drop for Relay {
 mod tests {
     use super::*;
 
+    fn upstream(id: &str, key: &str) -> Upstream {
+        let provider = crate::providers::find(id).unwrap();
+        Upstream {
+            provider,
+            key_env: provider.key_env.to_owned(),
+            key: crate::secret::SecretValue::new(key.to_owned()).unwrap(),
+            base_url: provider.base_url.to_owned(),
+            base: reqwest::Url::parse(provider.base_url).unwrap(),
+            rate: None,
+        }
+    }
+
+    #[test]
+    fn an_agent_bills_the_organization_and_project_its_scope_names() {
+        let mut incoming = HeaderMap::new();
+        incoming.insert("authorization", HeaderValue::from_static("Bearer token"));
+        incoming.insert("openai-organization", HeaderValue::from_static("org-other"));
+        incoming.insert("OpenAI-Project", HeaderValue::from_static("proj_other"));
+        let places = [Place::Bearer];
+        let out = upstream_headers(
+            &incoming,
+            &places,
+            &upstream("openai", "sk-real"),
+            &Default::default(),
+        );
+        assert!(out.get("openai-organization").is_none() && out.get("openai-project").is_none());
+        let scope = crate::scope::Scope {
+            openai_organization: Some("org-mine".into()),
+            ..Default::default()
+        };
+        let out = upstream_headers(&incoming, &places, &upstream("openai", "sk-real"), &scope);
+        assert_eq!(out["openai-organization"], "org-mine");
+        assert!(out.get("openai-project").is_none());
+        // Providers that do not read them get none.
+        let out = upstream_headers(
+            &incoming,
+            &places,
+            &upstream("anthropic", "sk-ant-x"),
+            &scope,
+        );
+        assert!(out.get("openai-organization").is_none());
+    }
+
     #[test]
     fn the_key_goes_where_the_token_came() {
         let mut incoming = HeaderMap::new();
@@ -898,13 +989,23 @@ mod tests {
         incoming.insert("anthropic-version", HeaderValue::from_static("2023-06-01"));
         incoming.insert("host", HeaderValue::from_static("127.0.0.1:1"));
         incoming.insert("accept-encoding", HeaderValue::from_static("gzip"));
-        let out = upstream_headers(&incoming, &[Place::XApiKey], "sk-ant-real");
+        let out = upstream_headers(
+            &incoming,
+            &[Place::XApiKey],
+            &upstream("anthropic", "sk-ant-real"),
+            &Default::default(),
+        );
         assert_eq!(out["x-api-key"], "sk-ant-real");
         assert!(out["x-api-key"].is_sensitive());
         assert_eq!(out["anthropic-version"], "2023-06-01");
         assert_eq!(out["accept-encoding"], "identity");
         assert!(out.get("host").is_none() && out.get("authorization").is_none());
-        let out = upstream_headers(&incoming, &[Place::Bearer], "sk-real");
+        let out = upstream_headers(
+            &incoming,
+            &[Place::Bearer],
+            &upstream("openai", "sk-real"),
+            &Default::default(),
+        );
         assert_eq!(out["authorization"], "Bearer sk-real");
         assert!(out.get("x-api-key").is_none());
     }

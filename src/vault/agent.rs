@@ -10,6 +10,7 @@ use super::keyless::{Budget, Rate, TokenHash, parse_rate_setting};
 use super::time::toml_time;
 use crate::names::EnvName;
 use crate::sandbox::Network;
+use crate::scope::Scope;
 
 /// An agent as stored in the vault.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -61,6 +62,9 @@ pub struct Agent {
     /// Paths the sandboxed command may write besides its working directory.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allow_write: Vec<String>,
+    /// Keyless mode's scope: the models and endpoint classes the agent may use.
+    #[serde(default, skip_serializing_if = "Scope::is_empty")]
+    pub scope: Scope,
     #[serde(deserialize_with = "toml_time::deserialize")]
     pub created: Timestamp,
     /// Last change to the agent itself (attachments, settings): a running agent started

@@ -2,13 +2,14 @@
 //! agent's environment well-defined live here: one environment name per attachment, only
 //! existing entries, and no entry removed while an agent still uses it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::Timestamp;
 
 use crate::names::{AgentName, EnvName};
 use crate::providers::Provider;
 use crate::sandbox::Network;
+use crate::scope::{Endpoint, ModelPattern, Scope};
 
 pub use super::agent::Agent;
 use super::keyless::{Budget, Rate, TokenHash};
@@ -25,6 +26,11 @@ pub struct AgentChanges {
     pub sandbox: Option<bool>,
     pub network: Option<Network>,
     pub allow_write: Option<Vec<String>>,
+    /// Provider → the models allowed there (none: every model again).
+    pub models: Vec<(String, Vec<ModelPattern>)>,
+    pub endpoints: Option<Option<BTreeSet<Endpoint>>>,
+    pub openai_organization: Option<Option<String>>,
+    pub openai_project: Option<Option<String>>,
 }
 
 impl AgentChanges {
@@ -37,6 +43,10 @@ impl AgentChanges {
             && self.sandbox.is_none()
             && self.network.is_none()
             && self.allow_write.is_none()
+            && self.models.is_empty()
+            && self.endpoints.is_none()
+            && self.openai_organization.is_none()
+            && self.openai_project.is_none()
     }
 }
 
@@ -164,6 +174,7 @@ impl Document {
                 sandbox: None,
                 network: None,
                 allow_write: Vec::new(),
+                scope: Scope::default(),
                 created: now,
                 updated: now,
             },
@@ -209,6 +220,22 @@ impl Document {
         }
         if let Some(paths) = changes.allow_write {
             agent.allow_write = paths;
+        }
+        let scope = &mut agent.scope;
+        for (provider, models) in changes.models {
+            match models.is_empty() {
+                true => scope.models.remove(&provider),
+                false => scope.models.insert(provider, models),
+            };
+        }
+        if let Some(endpoints) = changes.endpoints {
+            scope.endpoints = endpoints;
+        }
+        if let Some(org) = changes.openai_organization {
+            scope.openai_organization = org;
+        }
+        if let Some(project) = changes.openai_project {
+            scope.openai_project = project;
         }
         agent.updated = now;
         Ok(())

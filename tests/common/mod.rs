@@ -361,6 +361,14 @@ pub fn agent_with_values(agent: &str) -> Env {
     env
 }
 
+/// `vault provider add PROVIDER --base-url URL` with `key` on standard input.
+pub fn add_provider_at(env: &Env, provider: &str, url: &str, key: &str) {
+    env.ok_with_stdin(
+        &["provider", "add", provider, "--base-url", url],
+        key.as_bytes(),
+    );
+}
+
 /// `vault proxy --listen 127.0.0.1:0`, stopped when dropped.
 pub struct Proxy {
     child: std::process::Child,

@@ -142,7 +142,14 @@ pub(super) async fn open(
     // http → ws and https → wss always succeed for a URL with a host.
     let _ = target.set_scheme(if secure { "wss" } else { "ws" });
 
-    let request = handshake(incoming, places, upstream, &target, &host)?;
+    let request = handshake(
+        incoming,
+        places,
+        upstream,
+        &admitted.route.scope,
+        &target,
+        &host,
+    )?;
 
     // An IPv6 literal comes bracketed in a URL, not in a socket address.
     let bare_host = host
@@ -177,10 +184,11 @@ fn handshake(
     incoming: &HeaderMap,
     places: &[Place],
     upstream: &super::super::Upstream,
+    scope: &crate::scope::Scope,
     target: &reqwest::Url,
     host: &str,
 ) -> Result<hyper::Request<()>, Refusal> {
-    let mut headers = upstream_headers(incoming, places, upstream.key.expose());
+    let mut headers = upstream_headers(incoming, places, upstream, scope);
     for name in SOCKET_HEADERS {
         headers.remove(name);
     }
@@ -370,12 +378,13 @@ fn refuse(state: &State, admitted: &Admitted, message: &Message) -> Option<Messa
     let Message::Text(text) = message else {
         return None;
     };
-    if !asks_for_a_response(text.as_str()) {
-        return None;
-    }
-    let refusal = check_budget(state, &admitted.route)
-        .and_then(|()| check_rate(state, &admitted.route, admitted.upstream()))
-        .err()?;
+    let refusal = match out_of_scope(admitted, text.as_str()) {
+        Some(refusal) => refusal,
+        None if !asks_for_a_response(text.as_str()) => return None,
+        None => check_budget(state, &admitted.route)
+            .and_then(|()| check_rate(state, &admitted.route, admitted.upstream()))
+            .err()?,
+    };
     let event = json!({
         "type": "error",
         "status": refusal.status.as_u16(),
@@ -386,6 +395,35 @@ fn refuse(state: &State, admitted: &Admitted, message: &Message) -> Option<Messa
         },
     });
     Some(Message::text(event.to_string()))
+}
+
+/// A message naming a model the agent's scope does not allow at this provider (the model of
+/// a `response.create`, of its `response`, or of a `session.update`'s session). Read only for
+/// an agent whose scope names models there.
+fn out_of_scope(admitted: &Admitted, text: &str) -> Option<Refusal> {
+    let route = &admitted.route;
+    let provider = admitted.upstream().provider.id;
+    if !route.scope.models.contains_key(provider) {
+        return None;
+    }
+    let event: serde_json::Value = serde_json::from_str(text).ok()?;
+    [
+        &event["model"],
+        &event["response"]["model"],
+        &event["session"]["model"],
+    ]
+    .into_iter()
+    .filter(|m| !m.is_null())
+    .find_map(|model| {
+        let name = model
+            .as_str()
+            .map_or_else(|| model.to_string(), str::to_owned);
+        route
+            .scope
+            .allows_model(&route.agent, provider, &name)
+            .err()
+    })
+    .map(|refused| Refusal::new(StatusCode::FORBIDDEN, "out_of_scope", refused.to_string()))
 }
 
 /// Whether an agent's message is a `response.create` that generates (a prewarm, `"generate":
