@@ -2509,7 +2509,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__usage)
-            opts="-v -h -V --agent --since --vault --identity --json --verbose --help --version"
+            opts="-v -h -V --agent --since --by --csv --vault --identity --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2521,6 +2521,10 @@ _vault() {
                     ;;
                 --since)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "agent provider model day" -- "${cur}"))
                     return 0
                     ;;
                 --vault)

@@ -643,13 +643,15 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;usage'= {
             cand --agent 'Only this agent''s requests'
             cand --since 'Only requests within this long ago, such as 30m, 24h or 7d'
+            cand --by 'Group by these columns, such as agent,day [default: agent,provider,model]'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --csv 'Print CSV (a header line, then one line per group); not with --json'
             cand --json 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

@@ -429,11 +429,16 @@ complete -c vault -n "__fish_vault_using_subcommand proxy" -s h -l help -d 'Prin
 complete -c vault -n "__fish_vault_using_subcommand proxy" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand usage" -l agent -d 'Only this agent\'s requests' -r
 complete -c vault -n "__fish_vault_using_subcommand usage" -l since -d 'Only requests within this long ago, such as 30m, 24h or 7d' -r
+complete -c vault -n "__fish_vault_using_subcommand usage" -l by -d 'Group by these columns, such as agent,day [default: agent,provider,model]' -r -f -a "agent\t''
+provider\t''
+model\t''
+day\t'The UTC day'"
 complete -c vault -n "__fish_vault_using_subcommand usage" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand usage" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand usage" -l csv -d 'Print CSV (a header line, then one line per group); not with --json'
 complete -c vault -n "__fish_vault_using_subcommand usage" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand usage" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
-complete -c vault -n "__fish_vault_using_subcommand usage" -s h -l help -d 'Print help'
+complete -c vault -n "__fish_vault_using_subcommand usage" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vault -n "__fish_vault_using_subcommand usage" -s V -l version -d 'Print version'
 complete -c vault -n "__fish_vault_using_subcommand audit" -l agent -d 'Only this agent\'s runs and the changes to it' -r
 complete -c vault -n "__fish_vault_using_subcommand audit" -l since -d 'Only what happened within this long ago, such as 30m, 2h, 7d' -r

@@ -857,6 +857,22 @@ pub struct UsageArgs {
     /// Only requests within this long ago, such as 30m, 24h or 7d
     #[arg(long, value_name = "DURATION")]
     pub since: Option<String>,
+    /// Group by these columns, such as agent,day [default: agent,provider,model]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "COLUMNS")]
+    pub by: Vec<UsageBy>,
+    /// Print CSV (a header line, then one line per group); not with --json
+    #[arg(long)]
+    pub csv: bool,
+}
+
+/// What `vault usage` groups requests by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum UsageBy {
+    Agent,
+    Provider,
+    Model,
+    /// The UTC day
+    Day,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,6 @@
 //! The state directory (`~/.local/state/vault`): what vault keeps on this machine besides the
 //! vault, all per machine ("restart needed" means "restarted here"): the launch stamps, and
-//! the logs of JSON lines the audit log and keyless mode's usage log are written as.
+//! the logs of JSON lines the audit log (and earlier versions' usage log) are written as.
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, BufRead, Write};
@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use crate::vault::storage;
 
-/// The state directory: the audit log (`audit`), keyless mode's usage log (`proxy::usage`)
-/// and the launch stamps.
+/// The state directory: the audit log (`audit`), keyless mode's usage database
+/// (`proxy::usage_db`) and the launch stamps.
 #[derive(Debug, Clone)]
 pub struct StateDir {
     dir: PathBuf,
@@ -94,60 +94,6 @@ fn open_for_append(path: &Path) -> io::Result<fs::File> {
         options.mode(0o600);
     }
     options.open(path)
-}
-
-/// Whether `open` is still the file at `path` (one `stat`).
-fn same_file(open: &fs::File, path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        match (open.metadata(), fs::metadata(path)) {
-            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-            _ => false,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = open;
-        path.exists()
-    }
-}
-
-/// A log of JSON lines kept open for many appends (the proxy writes one per request), each
-/// line still one write.
-#[derive(Debug)]
-pub struct OpenLog {
-    path: PathBuf,
-    file: std::sync::Mutex<Option<fs::File>>,
-}
-
-impl OpenLog {
-    pub fn new(path: PathBuf) -> Self {
-        Self {
-            path,
-            file: std::sync::Mutex::new(None),
-        }
-    }
-
-    pub fn append<T: Serialize>(&self, record: &T) -> io::Result<()> {
-        let line = json_line(record)?;
-        let mut file = self
-            .file
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        // Reopened when the log was moved or removed (rotated), so that what is written
-        // stays where readers (budgets, `vault usage`) look.
-        if file
-            .as_ref()
-            .is_none_or(|open| !same_file(open, &self.path))
-        {
-            *file = Some(open_for_append(&self.path)?);
-        }
-        match file.as_mut() {
-            Some(open) => open.write_all(&line),
-            None => Ok(()),
-        }
-    }
 }
 
 /// Every record of a log of JSON lines, oldest first; lines that are not records are

@@ -126,7 +126,7 @@ fn setup(ci: bool) -> Setup {
         format!("home_file={}", home.join(".bashrc").display()),
         format!(
             "usage={}",
-            home.join(".local/state/vault/usage.log").display()
+            home.join(".local/state/vault/usage.db").display()
         ),
         format!("bus={}", env.path("run/bus").display()),
     ];
@@ -191,7 +191,7 @@ fn setup(ci: bool) -> Setup {
     args.push(format!("vault_file={}", vault_file.display()));
     std::fs::write(home.join(".bashrc"), "# the person's own\n").unwrap();
     std::fs::create_dir_all(home.join(".local/state/vault")).unwrap();
-    std::fs::write(home.join(".local/state/vault/usage.log"), "").unwrap();
+    std::fs::write(home.join(".local/state/vault/usage.db"), "").unwrap();
     fake_bus(&env.path("run/bus"));
     args.push(format!("abstract={}", fake_abstract_socket()));
     // A process of the same user outside the agent's tree, with a marker to find it by.

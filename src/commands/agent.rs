@@ -569,12 +569,17 @@ impl KeylessView {
             .map(|p| (p.to_owned(), agent.rate(p).map(|r| r.to_string())))
             .collect();
         let spent = agent.budget.map(|budget| {
-            let log = ctx.state.usage_log();
-            let mut ledger = crate::proxy::usage::Ledger::new(log, ctx.vault_real_path());
-            if let Err(e) = ledger.refresh() {
-                ctx.ui.warn(format!("cannot read the usage log: {e}"));
-            }
-            ledger.spent(name, budget.period, now())
+            let db = ctx.state.usage_db();
+            let spent = crate::proxy::usage_db::Spending::new(&db, &ctx.vault_real_path())
+                .map_err(|e| e.to_string())
+                .and_then(|s| {
+                    s.spent(name, budget.period, now(), None)
+                        .map_err(|e| e.to_string())
+                });
+            spent.unwrap_or_else(|e| {
+                ctx.ui.warn(format!("cannot read the usage database: {e}"));
+                0.0
+            })
         });
         Self { rates, spent }
     }

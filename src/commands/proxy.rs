@@ -39,7 +39,7 @@ pub(super) fn follower<'a>(
     let vault = ctx.vault.clone();
     let real = ctx.vault_real_path();
     let pricing = pricing(ctx)?;
-    let usage = ctx.state.usage_log();
+    let usage = ctx.state.usage_db();
     Ok(Follower::new(move || {
         let doc = vault.open(&keys).map_err(|e| e.to_string())?;
         let agents = agents.clone().unwrap_or_else(|| stored_tokens(&doc));
@@ -71,7 +71,7 @@ pub fn run(ctx: &Context, args: &ProxyArgs) -> Result<()> {
         &agents,
         ctx.vault_real_path(),
         pricing(ctx)?,
-        ctx.state.usage_log(),
+        ctx.state.usage_db(),
     )?;
     drop(doc);
     let follower = follower(ctx, keys, None)?;

@@ -11,6 +11,7 @@ pub mod pricing;
 mod server;
 pub mod token;
 pub mod usage;
+pub mod usage_db;
 
 use std::net::{IpAddr, SocketAddr, TcpListener, ToSocketAddrs};
 use std::path::PathBuf;
@@ -22,7 +23,7 @@ use crate::vault::keyless::{Budget, Rate, TokenHash};
 use crate::vault::{Document, Kind, ModelError};
 
 pub use pricing::Pricing;
-pub use usage::UsageLog;
+pub use usage_db::UsageDb;
 
 /// One provider an agent may use through the proxy.
 pub struct Upstream {
@@ -56,7 +57,7 @@ pub struct Config {
     /// Providers the vault has a key for (attached to some agent or not).
     pub configured: Vec<&'static str>,
     pub pricing: Pricing,
-    pub usage: UsageLog,
+    pub usage: UsageDb,
     /// How the proxy follows later versions of the vault (`None`: it serves this one only).
     pub follow: Option<live::Follow>,
 }
@@ -68,7 +69,7 @@ impl Config {
         agents: &[(String, TokenHash)],
         vault: PathBuf,
         pricing: Pricing,
-        usage: UsageLog,
+        usage: UsageDb,
     ) -> Result<Self, ModelError> {
         let mut routes = Vec::new();
         let mut tokens = Vec::new();
@@ -164,6 +165,8 @@ pub enum ProxyError {
     Start(#[source] std::io::Error),
     #[error(transparent)]
     Mask(#[from] crate::launch::mask::MaskError),
+    #[error("cannot record usage")]
+    Usage(#[from] usage_db::UsageError),
 }
 
 /// Binds `text` (`127.0.0.1:PORT`, `[::1]:PORT`, `localhost:PORT`), refusing anything that
@@ -324,14 +327,16 @@ pub fn spawn(config: Config, listener: impl Into<Listener>) -> Result<Background
     let thread = std::thread::Builder::new()
         .name("vault-proxy".into())
         .spawn(move || {
+            let serving = Arc::clone(&state);
             runtime.block_on(async move {
                 tokio::select! {
-                    () = server::serve(listener, state) => {}
+                    () = server::serve(listener, serving) => {}
                     _ = stopped => {}
                 }
             });
-            // In-flight requests end with the run.
+            // In-flight requests end with the run; what they used is written first.
             runtime.shutdown_background();
+            state.close();
         })
         .map_err(ProxyError::Start)?;
     Ok(Background {
@@ -345,16 +350,18 @@ pub fn serve_until_stopped(config: Config, listener: Listener) -> Result<(), Pro
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let runtime = runtime(threads)?;
     let state = server::State::new(config)?;
+    let serving = Arc::clone(&state);
     runtime.block_on(async move {
         let listener = listen(listener)?;
         let stop = stop_signal().map_err(ProxyError::Start)?;
         tokio::select! {
-            () = server::serve(listener, state) => {}
+            () = server::serve(listener, serving) => {}
             () = stop => {}
         }
         Ok::<(), ProxyError>(())
     })?;
     runtime.shutdown_background();
+    state.close();
     Ok(())
 }
 

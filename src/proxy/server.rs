@@ -22,7 +22,8 @@ use serde_json::json;
 
 use super::limits::RateLimiter;
 use super::live::{Current, Live};
-use super::usage::{Ledger, Meter, Record, Seen};
+use super::usage::{Meter, Record, Seen};
+use super::usage_db::{Sink, Spending};
 use super::{Config, ProxyError, Route, Upstream};
 use crate::launch::mask::{Masker, Secrets};
 
@@ -41,8 +42,11 @@ pub struct State {
     current: Current,
     client: reqwest::Client,
     limiter: Mutex<RateLimiter>,
-    ledger: Mutex<Ledger>,
-    usage_out: crate::state::OpenLog,
+    /// Where usage goes, and what budgets are summed from.
+    sink: Sink,
+    spending: Spending,
+    /// This process, as its usage records name it.
+    run_id: String,
     /// WebSockets carried at once (they outlive the connection slot they came in on).
     sockets: Arc<tokio::sync::Semaphore>,
 }
@@ -58,15 +62,21 @@ impl State {
             .build()
             .map_err(|e| ProxyError::Start(io::Error::other(e)))?;
         let current = Current::new(&mut config)?;
-        let ledger = Ledger::new(config.usage.clone(), config.vault.clone());
-        let usage_out = crate::state::OpenLog::new(config.usage.path().to_owned());
+        let sink = Sink::start(&config.usage)?;
+        let spending = Spending::new(&config.usage, &config.vault)?;
+        let run_id = format!(
+            "{}-{}",
+            std::process::id(),
+            jiff::Timestamp::now().as_millisecond()
+        );
         Ok(Arc::new(Self {
-            usage_out,
+            sink,
+            spending,
+            run_id,
             config,
             current,
             client,
             limiter: Mutex::new(RateLimiter::default()),
-            ledger: Mutex::new(ledger),
             sockets: Arc::new(tokio::sync::Semaphore::new(websocket::MAX_SOCKETS)),
         }))
     }
@@ -309,15 +319,26 @@ async fn forward(
                 ),
             )
         })?;
+    let served = Served {
+        route: Arc::clone(&caller.route),
+        provider,
+        endpoint: crate::scope::Endpoint::of(target.tail).name(),
+    };
     relay(
         state,
         response,
         Arc::clone(&live.secrets),
-        Arc::clone(&caller.route),
-        provider,
+        served,
         stream,
         hide_usage_event,
     )
+}
+
+/// Whose answer is relayed, from which provider, for what kind of endpoint.
+struct Served {
+    route: Arc<Route>,
+    provider: &'static crate::providers::Provider,
+    endpoint: &'static str,
 }
 
 /// Who is asking: the route of the agent whose token every credential in the request is, and
@@ -482,11 +503,15 @@ fn relay(
     state: &Arc<State>,
     response: reqwest::Response,
     secrets: Arc<Secrets>,
-    route: Arc<Route>,
-    provider: &'static crate::providers::Provider,
+    served: Served,
     stream: bool,
     hide_usage_event: bool,
 ) -> Result<Response<ProxyBody>, Refusal> {
+    let Served {
+        route,
+        provider,
+        endpoint,
+    } = served;
     let status = response.status();
     let encoded = response
         .headers()
@@ -533,8 +558,11 @@ fn relay(
             state: Arc::clone(state),
             route,
             provider: provider.id,
+            endpoint,
             status: status.as_u16(),
         }),
+        written: None,
+        last: None,
     };
     let mut answer = Response::new(relay.boxed_unsync());
     *answer.status_mut() = status;
@@ -605,22 +633,22 @@ fn check_budget(state: &State, route: &Route) -> Result<(), Refusal> {
         return Ok(());
     };
     let now = jiff::Timestamp::now();
-    let spent = {
-        let mut ledger = state.ledger.lock().unwrap_or_else(PoisonError::into_inner);
-        // A log that cannot be read would let spending pass unseen: refuse instead.
-        ledger.refresh().map_err(|_| {
+    // A database that cannot be read would let spending pass unseen: refuse instead.
+    let spent = state
+        .spending
+        .spent(&route.agent, budget.period, now, Some(state.sink.pending()))
+        .map_err(|e| {
             Refusal::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "usage_unreadable",
                 format!(
-                    "the usage log {} cannot be read, so agent {}'s budget cannot be checked",
+                    "the usage database {} cannot be read ({e}), so agent {}'s budget cannot be \
+                     checked",
                     state.config.usage.path().display(),
                     route.agent
                 ),
             )
         })?;
-        ledger.spent(&route.agent, budget.period, now)
-    };
     if spent < budget.usd {
         return Ok(());
     }
@@ -813,6 +841,7 @@ struct Report {
     state: Arc<State>,
     route: Arc<Route>,
     provider: &'static str,
+    endpoint: &'static str,
     status: u16,
 }
 
@@ -828,11 +857,34 @@ struct Relay {
     events: Option<Vec<u8>>,
     done: bool,
     report: Option<Report>,
+    /// At the end: the record on its way to the database, and the answer's last bytes, held
+    /// back until it is written (whoever reads usage after the answer then finds it).
+    written: Option<tokio::sync::oneshot::Receiver<()>>,
+    last: Option<Bytes>,
+}
+
+/// What to write of one answer, besides what it used.
+pub(super) struct Answered<'r> {
+    pub route: &'r Route,
+    pub provider: &'static str,
+    pub endpoint: &'static str,
+    pub status: u16,
 }
 
 impl State {
-    /// Appends what one answer used to the usage log.
-    fn record(&self, route: &Route, provider: &'static str, status: u16, seen: Seen) {
+    /// Records what one answer used; `done` hears when it is written.
+    fn record(
+        &self,
+        answered: Answered<'_>,
+        seen: Seen,
+        done: Option<tokio::sync::oneshot::Sender<()>>,
+    ) {
+        let Answered {
+            route,
+            provider,
+            endpoint,
+            status,
+        } = answered;
         let cost = self.config.pricing.cost(
             provider,
             seen.model.as_deref().unwrap_or(""),
@@ -842,33 +894,40 @@ impl State {
         let record = Record {
             time: jiff::Timestamp::now(),
             vault: self.config.vault.clone(),
+            run_id: self.run_id.clone(),
             agent: route.agent.clone(),
             provider: provider.to_owned(),
+            endpoint: endpoint.to_owned(),
             model: seen.model,
             status,
             input_tokens: seen.input,
             output_tokens: seen.output,
             cost_usd: cost,
         };
-        if let Err(e) = self.usage_out.append(&record) {
-            log::warn!(
-                "usage not recorded in {}: {e}",
-                self.config.usage.path().display()
-            );
-        }
+        self.sink.send(record, done);
+    }
+
+    /// Writes the usage still to write (the proxy is stopping).
+    pub fn close(&self) {
+        self.sink.close();
     }
 }
 
 impl Relay {
-    fn record(&mut self) {
+    /// Records the answer (once); `done` hears when it is written.
+    fn record(&mut self, done: Option<tokio::sync::oneshot::Sender<()>>) {
         let Some(report) = self.report.take() else {
             return;
         };
         self.meter.finish();
         let seen = std::mem::take(&mut self.meter.seen);
-        report
-            .state
-            .record(&report.route, report.provider, report.status, seen);
+        let answered = Answered {
+            route: &report.route,
+            provider: report.provider,
+            endpoint: report.endpoint,
+            status: report.status,
+        };
+        report.state.record(answered, seen, done);
     }
 }
 
@@ -882,6 +941,15 @@ impl Body for Relay {
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         let this = self.get_mut();
         loop {
+            if let Some(written) = &mut this.written {
+                if Pin::new(written).poll(cx).is_pending() {
+                    return Poll::Pending;
+                }
+                this.written = None;
+                if let Some(last) = this.last.take() {
+                    return Poll::Ready(Some(Ok(Frame::data(last))));
+                }
+            }
             if this.done {
                 return Poll::Ready(None);
             }
@@ -907,7 +975,7 @@ impl Body for Relay {
                 }
                 Poll::Ready(Some(Err(_))) => {
                     this.done = true;
-                    this.record();
+                    this.record(None);
                     return Poll::Ready(Some(Err(io::Error::other(
                         "the provider's answer broke off",
                     ))));
@@ -919,10 +987,10 @@ impl Body for Relay {
                         this.masker.push(&rest, &mut out);
                     }
                     this.masker.finish(&mut out);
-                    this.record();
-                    if !out.is_empty() {
-                        return Poll::Ready(Some(Ok(Frame::data(Bytes::from(out)))));
-                    }
+                    let (done, written) = tokio::sync::oneshot::channel();
+                    this.record(Some(done));
+                    this.written = Some(written);
+                    this.last = (!out.is_empty()).then(|| Bytes::from(out));
                 }
             }
         }
@@ -931,7 +999,7 @@ impl Body for Relay {
 
 impl Drop for Relay {
     fn drop(&mut self) {
-        self.record();
+        self.record(None);
     }
 }
 

@@ -1,17 +1,11 @@
-//! Usage: the tokens each response reports (a JSON body, or the events of a stream), the
-//! usage log they are written to (one JSON line per request, in the state directory), and the
-//! running totals budgets are checked against, which also see what other proxies append.
+//! Usage: the tokens each response reports (a JSON body, or the events of a stream), and the
+//! record of one request (written to the usage database, `usage_db`).
 
-use std::collections::HashMap;
-use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-
-use crate::vault::keyless::Period;
 
 /// The most of a plain (not streamed) response body kept to read its usage from.
 const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -162,14 +156,21 @@ impl Meter {
     }
 }
 
-/// One line of the usage log: one request the proxy forwarded.
+/// One request the proxy forwarded: a row of the usage database (see `usage_db`), and a line
+/// of the JSON-lines log earlier versions wrote.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     pub time: Timestamp,
     /// The vault the agent belongs to (two vaults may both have an agent-x).
     pub vault: PathBuf,
+    /// The proxy process that served it (none in the old log).
+    #[serde(default)]
+    pub run_id: String,
     pub agent: String,
     pub provider: String,
+    /// Its endpoint class (`chat`, `embeddings`…; none in the old log).
+    #[serde(default)]
+    pub endpoint: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// The provider's HTTP status; 0 when no answer came.
@@ -177,136 +178,6 @@ pub struct Record {
     pub input_tokens: u64,
     pub output_tokens: u64,
     pub cost_usd: f64,
-}
-
-/// The usage log file.
-#[derive(Debug, Clone)]
-pub struct UsageLog {
-    path: PathBuf,
-}
-
-impl crate::state::StateDir {
-    /// Keyless mode's usage log, in the state directory.
-    pub fn usage_log(&self) -> UsageLog {
-        UsageLog {
-            path: self.path("usage.log"),
-        }
-    }
-}
-
-impl UsageLog {
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Every record, oldest first.
-    pub fn records(&self) -> io::Result<Vec<Record>> {
-        crate::state::read_json_lines(&self.path)
-    }
-}
-
-/// Spending per agent of one vault, for budgets: kept up to date by reading what was appended
-/// to the usage log since the last look (by this proxy or any other).
-#[derive(Debug)]
-pub struct Ledger {
-    log: UsageLog,
-    vault: PathBuf,
-    read_to: u64,
-    /// A line cut by the last read (its writer was mid-way).
-    partial: Vec<u8>,
-    spent: HashMap<String, Spent>,
-}
-
-/// One agent's spending: in total, and in the day and month the last record fell in.
-#[derive(Debug, Clone, Default)]
-struct Spent {
-    total: f64,
-    day: (Option<Timestamp>, f64),
-    month: (Option<Timestamp>, f64),
-}
-
-impl Ledger {
-    pub fn new(log: UsageLog, vault: PathBuf) -> Self {
-        Self {
-            log,
-            vault,
-            read_to: 0,
-            partial: Vec::new(),
-            spent: HashMap::new(),
-        }
-    }
-
-    /// Reads what the log gained since the last call.
-    pub fn refresh(&mut self) -> io::Result<()> {
-        let mut file = match File::open(self.log.path()) {
-            Ok(file) => file,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(e),
-        };
-        let len = file.metadata()?.len();
-        if len < self.read_to {
-            // The log was replaced or cut: read it again from the start, keeping what was
-            // counted (a cut log must not give an agent its budget back).
-            self.read_to = 0;
-            self.partial.clear();
-        }
-        if len == self.read_to {
-            return Ok(());
-        }
-        file.seek(SeekFrom::Start(self.read_to))?;
-        let mut added = std::mem::take(&mut self.partial);
-        let start = added.len();
-        file.take(len - self.read_to).read_to_end(&mut added)?;
-        self.read_to += (added.len() - start) as u64;
-        let complete = added.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        self.partial = added.split_off(complete);
-        for line in added.split(|&b| b == b'\n') {
-            if let Ok(record) = serde_json::from_slice::<Record>(line)
-                && record.vault == self.vault
-            {
-                self.add(&record);
-            }
-        }
-        Ok(())
-    }
-
-    fn add(&mut self, record: &Record) {
-        // A cost below zero (a hand-written line) would give budget back.
-        if !record.cost_usd.is_finite() || record.cost_usd < 0.0 {
-            return;
-        }
-        let spent = self.spent.entry(record.agent.clone()).or_default();
-        spent.total += record.cost_usd;
-        for (period, slot) in [
-            (Period::Day, &mut spent.day),
-            (Period::Month, &mut spent.month),
-        ] {
-            let start = period.start(record.time);
-            if start > slot.0 {
-                *slot = (start, 0.0);
-            }
-            if start == slot.0 {
-                slot.1 += record.cost_usd;
-            }
-        }
-    }
-
-    /// What `agent` spent in the `period` holding `now`.
-    pub fn spent(&self, agent: &str, period: Period, now: Timestamp) -> f64 {
-        let Some(spent) = self.spent.get(agent) else {
-            return 0.0;
-        };
-        let slot = match period {
-            Period::Total => return spent.total,
-            Period::Day => spent.day,
-            Period::Month => spent.month,
-        };
-        if slot.0 == period.start(now) {
-            slot.1
-        } else {
-            0.0
-        }
-    }
 }
 
 #[cfg(test)]
@@ -361,60 +232,5 @@ mod tests {
                 output: 15
             }
         );
-    }
-
-    #[test]
-    fn the_ledger_sums_per_agent_and_period_and_sees_other_writers() {
-        let dir = tempfile::tempdir().unwrap();
-        let log = crate::state::StateDir::new(dir.path()).usage_log();
-        let vault = PathBuf::from("/v");
-        let record = |time: &str, agent: &str, cost: f64, vault: &str| Record {
-            time: time.parse().unwrap(),
-            vault: vault.into(),
-            agent: agent.into(),
-            provider: "openai".into(),
-            model: None,
-            status: 200,
-            input_tokens: 1,
-            output_tokens: 1,
-            cost_usd: cost,
-        };
-        crate::state::append_json_line(log.path(), &record("2026-10-31T23:00:00Z", "a", 1.0, "/v"))
-            .unwrap();
-        crate::state::append_json_line(log.path(), &record("2026-11-23T01:00:00Z", "a", 2.0, "/v"))
-            .unwrap();
-        crate::state::append_json_line(log.path(), &record("2026-11-23T02:00:00Z", "b", 4.0, "/v"))
-            .unwrap();
-        crate::state::append_json_line(
-            log.path(),
-            &record("2026-11-23T02:00:00Z", "a", 8.0, "/other"),
-        )
-        .unwrap();
-        let mut ledger = Ledger::new(log.clone(), vault);
-        ledger.refresh().unwrap();
-        let now: Timestamp = "2026-11-23T12:00:00Z".parse().unwrap();
-        assert_eq!(ledger.spent("a", Period::Day, now), 2.0);
-        assert_eq!(ledger.spent("a", Period::Month, now), 2.0);
-        assert_eq!(ledger.spent("a", Period::Total, now), 3.0);
-        assert_eq!(ledger.spent("b", Period::Day, now), 4.0);
-        // Another writer appends; the next refresh sees it. A new day starts from zero.
-        crate::state::append_json_line(log.path(), &record("2026-11-23T03:00:00Z", "a", 0.5, "/v"))
-            .unwrap();
-        ledger.refresh().unwrap();
-        assert_eq!(ledger.spent("a", Period::Day, now), 2.5);
-        // A line giving money back is ignored; so is cutting the log.
-        crate::state::append_json_line(
-            log.path(),
-            &record("2026-11-23T04:00:00Z", "a", -100.0, "/v"),
-        )
-        .unwrap();
-        ledger.refresh().unwrap();
-        assert_eq!(ledger.spent("a", Period::Day, now), 2.5);
-        std::fs::write(log.path(), "").unwrap();
-        ledger.refresh().unwrap();
-        assert_eq!(ledger.spent("a", Period::Day, now), 2.5);
-        let tomorrow: Timestamp = "2026-11-24T00:00:01Z".parse().unwrap();
-        assert_eq!(ledger.spent("a", Period::Day, tomorrow), 0.0);
-        assert_eq!(ledger.spent("a", Period::Month, tomorrow), 2.5);
     }
 }

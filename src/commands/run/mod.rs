@@ -495,7 +495,7 @@ fn prepare_keyless(
         &[(agent.to_owned(), TokenHash::of(token.expose()))],
         ctx.vault_real_path(),
         super::proxy::pricing(ctx)?,
-        ctx.state.usage_log(),
+        ctx.state.usage_db(),
     )?;
     // The providers the proxy serves this agent (an agent has one key per provider).
     let providers: Vec<&'static Provider> = config

@@ -554,7 +554,13 @@ fn meter(state: &State, admitted: &Admitted, text: &str) {
     seen.absorb(&event);
     let status = if kind == "response.failed" { 500 } else { 200 };
     let provider = admitted.upstream().provider.id;
-    state.record(&admitted.route, provider, status, seen);
+    let answered = super::Answered {
+        route: &admitted.route,
+        provider,
+        endpoint: crate::scope::Endpoint::Chat.name(),
+        status,
+    };
+    state.record(answered, seen, None);
 }
 
 #[cfg(test)]
