@@ -371,7 +371,39 @@ pub struct Identities<'p> {
     pub looked: Vec<String>,
 }
 
+/// The prompter of identities that must never ask (see [`Identities::quiet`]).
+static NO_PROMPT: NoPrompt = NoPrompt;
+
 impl<'p> Identities<'p> {
+    /// The same identities, never to ask anyone anything again: for a thread that reads the
+    /// vault while an agent runs (a prompt there would wait on a terminal the agent has). Those
+    /// already unlocked stay unlocked; a locked one not tried yet is then skipped.
+    pub fn quiet(self) -> Identities<'static> {
+        let candidates = self
+            .candidates
+            .into_iter()
+            .map(|c| Candidate {
+                source: c.source,
+                held: match c.held {
+                    Held::Age(key) => Held::Age(key),
+                    Held::Ssh { key, public } => Held::Ssh { key, public },
+                    Held::LockedFile(locked) => Held::LockedFile(Box::new(LockedFile {
+                        prompter: &NO_PROMPT,
+                        ..*locked
+                    })),
+                    Held::LockedSsh(locked) => Held::LockedSsh(Box::new(LockedSsh {
+                        prompter: &NO_PROMPT,
+                        ..*locked
+                    })),
+                },
+            })
+            .collect();
+        Identities {
+            candidates,
+            looked: self.looked,
+        }
+    }
+
     /// Wraps identities the caller already has (tests, benchmarks, library users).
     pub fn from_age(ids: Vec<x25519::Identity>) -> Self {
         Self {

@@ -157,21 +157,22 @@ const NAME_A_MODEL: [Endpoint; 5] = [
 impl Endpoint {
     /// The class of a request for `tail`, the path below the provider's API address.
     pub fn of(tail: &str) -> Endpoint {
-        let segments: Vec<&str> = tail
-            .split('/')
-            .filter(|s| !s.is_empty())
+        let segments: Vec<String> = segments(tail)
+            .into_iter()
             .skip_while(|s| is_version(s))
             .collect();
         // Batches of messages are batches, wherever in the path.
-        if segments.contains(&"batches") {
+        if segments.iter().any(|s| s == "batches") {
             return Endpoint::Batches;
         }
-        if let Some((_, method)) = segments.last().and_then(|s| s.split_once(':'))
-            && let Some((_, class)) = BY_METHOD.iter().find(|(m, _)| *m == method)
-        {
-            return *class;
+        // A method after a model (Gemini's): one not in the table is another kind of thing.
+        if let Some((_, method)) = segments.last().and_then(|s| s.split_once(':')) {
+            return BY_METHOD
+                .iter()
+                .find(|(m, _)| *m == method)
+                .map_or(Endpoint::Other, |(_, class)| *class);
         }
-        let first = segments.first().copied().unwrap_or("");
+        let first = segments.first().map_or("", String::as_str);
         BY_SEGMENT
             .iter()
             .find(|(s, _)| *s == first)
@@ -194,6 +195,23 @@ impl Endpoint {
             Endpoint::Other => "other",
         }
     }
+}
+
+/// A path's segments as the provider reads them: percent-decoded, empty ones left out.
+fn segments(tail: &str) -> Vec<String> {
+    tail.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| percent_decoded(s, false))
+        .collect()
+}
+
+/// Whether a WebSocket to `tail` names its model in the URL (OpenAI's Realtime API) rather
+/// than in each message (the Responses API): one that names none there is refused.
+pub fn socket_names_model_in_url(tail: &str) -> bool {
+    segments(tail)
+        .into_iter()
+        .find(|s| !is_version(s))
+        .is_some_and(|s| s == "realtime")
 }
 
 fn is_version(segment: &str) -> bool {
@@ -248,11 +266,18 @@ pub enum Refused {
          none the proxy can find (in its body, its path or its query)"
     )]
     NoModel { agent: String, provider: String },
+    #[error(
+        "agent {agent}'s scope allows only some models of {provider}, and the proxy cannot read \
+         this request's body to find its model (it is not JSON)"
+    )]
+    Unreadable { agent: String, provider: String },
 }
 
 /// What a request shows the proxy: enough to find its class and every model it names.
 pub struct Request<'r> {
-    pub post: bool,
+    /// Whether it makes something (a POST; a WebSocket that names its model in its URL), so
+    /// that a class that always names a model must name one.
+    pub creates: bool,
     pub tail: &'r str,
     pub query: Option<&'r str>,
     pub content_type: &'r str,
@@ -293,8 +318,11 @@ impl Scope {
         if !self.models.contains_key(provider) {
             return Ok(());
         }
-        let named = models_named(request);
-        if named.is_empty() && request.post && NAME_A_MODEL.contains(&class) {
+        let named = models_named(request).map_err(|Unreadable| Refused::Unreadable {
+            agent: agent.to_owned(),
+            provider: provider.to_owned(),
+        })?;
+        if named.is_empty() && request.creates && NAME_A_MODEL.contains(&class) {
             return Err(Refused::NoModel {
                 agent: agent.to_owned(),
                 provider: provider.to_owned(),
@@ -331,46 +359,81 @@ fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
     }
 }
 
+/// A body that should say which model it is for and cannot be read.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Unreadable;
+
 /// Every model a request names, wherever the provider may read one: the path
-/// (`models/NAME:method`, `models/NAME`), a `model` query parameter, the JSON body's `model`
-/// and a form's `model` field. A name given as `models/NAME` counts as NAME.
-pub fn models_named(request: &Request<'_>) -> Vec<String> {
+/// (`models/NAME:method`, `models/NAME`), a `model` query parameter, a form's `model` field,
+/// and in a JSON body its `model`, its `models` (OpenRouter's fallbacks), each batched
+/// request's `params.model` (Anthropic's batches) and each tool's `model` (the Responses API's
+/// image tool). Names are percent-decoded where the provider decodes them; `models/NAME`
+/// counts as NAME. A body that is neither a form nor JSON is `Unreadable`.
+pub fn models_named(request: &Request<'_>) -> Result<Vec<String>, Unreadable> {
     let mut named = Vec::new();
-    let mut segments = request.tail.split('/').filter(|s| !s.is_empty());
-    while let Some(segment) = segments.next() {
-        if segment == "models"
-            && let Some(model) = segments.next()
-        {
+    let segments = segments(request.tail);
+    for pair in segments.windows(2) {
+        if pair[0] == "models" {
+            let model = &pair[1];
             named.push(model.split(':').next().unwrap_or(model).to_owned());
         }
     }
     for pair in request.query.unwrap_or("").split('&') {
-        if let Some(value) = pair.strip_prefix("model=") {
-            named.push(percent_decoded(value));
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if percent_decoded(key, true) == "model" {
+            named.push(percent_decoded(value, true));
         }
     }
     if request.content_type.starts_with("multipart/form-data") {
         named.extend(form_field(request.content_type, request.body, "model"));
-    } else if let Ok(serde_json::Value::Object(body)) =
-        serde_json::from_slice::<serde_json::Value>(request.body)
-        && let Some(model) = body.get("model")
-    {
-        // A model that is not a string is still a model named: it cannot be allowed.
-        named.push(
-            model
-                .as_str()
-                .map_or_else(|| model.to_string(), str::to_owned),
-        );
+    } else if !request.body.iter().all(u8::is_ascii_whitespace) {
+        let body: serde_json::Value =
+            serde_json::from_slice(request.body).map_err(|_| Unreadable)?;
+        named.extend(models_in_json(&body));
     }
     for name in &mut named {
         if let Some(bare) = name.strip_prefix("models/") {
             *name = bare.to_owned();
         }
     }
+    Ok(named)
+}
+
+/// The models a JSON body names, where providers read them (see `models_named`). A model
+/// that is not a string is still a model named: it cannot be allowed.
+pub fn models_in_json(body: &serde_json::Value) -> Vec<String> {
+    let text = |v: &serde_json::Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+    let mut named = Vec::new();
+    let list = |v: &serde_json::Value| v.as_array().cloned().unwrap_or_default();
+    for model in [
+        &body["model"],
+        &body["response"]["model"],
+        &body["session"]["model"],
+    ] {
+        if !model.is_null() {
+            named.push(text(model));
+        }
+    }
+    match &body["models"] {
+        serde_json::Value::Null => {}
+        serde_json::Value::Array(models) => named.extend(models.iter().map(text)),
+        other => named.push(text(other)),
+    }
+    for request in list(&body["requests"]) {
+        let model = &request["params"]["model"];
+        if !model.is_null() {
+            named.push(text(model));
+        }
+    }
+    for tool in list(&body["tools"]) {
+        if !tool["model"].is_null() {
+            named.push(text(&tool["model"]));
+        }
+    }
     named
 }
 
-fn percent_decoded(text: &str) -> String {
+fn percent_decoded(text: &str, plus_is_space: bool) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -384,7 +447,7 @@ fn percent_decoded(text: &str) -> String {
                 out.push(byte);
                 i += 3;
             }
-            (b'+', _) => {
+            (b'+', _) if plus_is_space => {
                 out.push(b' ');
                 i += 1;
             }
@@ -415,7 +478,9 @@ fn form_field(content_type: &str, body: &[u8], name: &str) -> Vec<String> {
         let head = String::from_utf8_lossy(&part[..end]);
         let is_field = head.lines().any(|line| {
             line.to_ascii_lowercase().starts_with("content-disposition")
-                && line.split(';').any(|p| p.trim() == wanted)
+                && line
+                    .split(';')
+                    .any(|p| p.trim() == wanted || p.trim() == format!("name={name}"))
         });
         if is_field {
             let value = &part[end + 4..];
@@ -498,6 +563,9 @@ mod tests {
             ("/vector_stores", Endpoint::Assistants),
             ("/organization/admin_api_keys", Endpoint::Admin),
             ("/evals", Endpoint::Other),
+            ("/%66iles", Endpoint::Files),
+            ("/v1beta/models/veo-2:predictLongRunning", Endpoint::Other),
+            ("/v1beta/models/g:batchGenerateContent", Endpoint::Other),
             ("", Endpoint::Other),
         ] {
             assert_eq!(Endpoint::of(tail), class, "{tail}");
@@ -506,46 +574,86 @@ mod tests {
 
     #[test]
     fn models_are_found_wherever_the_provider_reads_them() {
-        let request = |tail, query, content_type, body: &'static [u8]| Request {
-            post: true,
-            tail,
-            query,
-            content_type,
-            body,
+        let named = |tail, query, content_type, body: &'static [u8]| {
+            models_named(&Request {
+                creates: true,
+                tail,
+                query,
+                content_type,
+                body,
+            })
         };
         let json = "application/json";
+        let ok = |v: &[&str]| Ok(v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert_eq!(
-            models_named(&request(
-                "/chat/completions",
-                None,
-                json,
-                br#"{"model":"gpt-4o"}"#
-            )),
-            ["gpt-4o"]
+            named("/chat/completions", None, json, br#"{"model":"gpt-4o"}"#),
+            ok(&["gpt-4o"])
         );
         assert_eq!(
-            models_named(&request(
+            named(
                 "/v1beta/models/gemini-2.0-flash:generateContent",
                 Some("alt=sse&model=gemini%2D1.5"),
                 json,
                 b"{}"
-            )),
-            ["gemini-2.0-flash", "gemini-1.5"]
+            ),
+            ok(&["gemini-2.0-flash", "gemini-1.5"])
+        );
+        // Encoded where the provider decodes: the path's segments, the query's keys.
+        assert_eq!(
+            named(
+                "/v1beta/m%6Fdels/gemini-2.5-pro:generateContent",
+                Some("mod%65l=o3"),
+                json,
+                b""
+            ),
+            ok(&["gemini-2.5-pro", "o3"])
         );
         assert_eq!(
-            models_named(&request("/embed", None, json, br#"{"model":"models/e-1"}"#)),
-            ["e-1"]
+            named("/embed", None, json, br#"{"model":"models/e-1"}"#),
+            ok(&["e-1"])
         );
-        let form = b"--XX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n\r\nRIFF\r\n--XX\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nwhisper-1\r\n--XX--\r\n";
+        // Deeper places providers read a model from.
         assert_eq!(
-            models_named(&request(
+            named(
+                "/v1/messages/batches",
+                None,
+                json,
+                br#"{"requests":[{"custom_id":"a","params":{"model":"claude-opus-4"}}]}"#
+            ),
+            ok(&["claude-opus-4"])
+        );
+        assert_eq!(
+            named(
+                "/responses",
+                None,
+                json,
+                br#"{"model":"gpt-4o-mini","models":["o3"],"tools":[{"type":"image_generation","model":"gpt-image-1"}]}"#
+            ),
+            ok(&["gpt-4o-mini", "o3", "gpt-image-1"])
+        );
+        // A body the proxy cannot read may name anything.
+        assert_eq!(
+            named("/x", None, json, br#"{"model":"gpt-4o-mini","x":"\ud800"}"#),
+            Err(Unreadable)
+        );
+        assert_eq!(
+            named("/x", None, "text/plain", b"model=o3"),
+            Err(Unreadable)
+        );
+        let form = b"--XX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n\r\nRIFF\r\n--XX\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nwhisper-1\r\n--XX\r\nContent-Disposition: form-data; name=model\r\n\r\ngpt-4o-transcribe\r\n--XX--\r\n";
+        assert_eq!(
+            named(
                 "/audio/transcriptions",
                 None,
                 "multipart/form-data; boundary=XX",
                 form
-            )),
-            ["whisper-1"]
+            ),
+            ok(&["whisper-1", "gpt-4o-transcribe"])
         );
+        // Sockets: Realtime names its model in the URL, Responses in each message.
+        assert!(socket_names_model_in_url("/realtime"));
+        assert!(socket_names_model_in_url("/v1/realtime"));
+        assert!(!socket_names_model_in_url("/responses"));
     }
 
     #[test]
@@ -561,7 +669,7 @@ mod tests {
                 "bot",
                 "openai",
                 &Request {
-                    post: true,
+                    creates: true,
                     tail,
                     query,
                     content_type: "application/json",
@@ -601,7 +709,7 @@ mod tests {
                     "bot",
                     "anthropic",
                     &Request {
-                        post: true,
+                        creates: true,
                         tail: "/v1/messages",
                         query: None,
                         content_type: "application/json",

@@ -953,6 +953,50 @@ fn websocket_exchange(
 }
 
 #[test]
+fn a_scoped_agent_s_socket_messages_name_only_allowed_models() {
+    let env = Env::new();
+    env.init();
+    let mock = LlmMock::start(OPENAI_KEY);
+    add_key(&env, "openai", OPENAI_KEY, &mock, "bot");
+    env.ok(&["agent", "set", "bot", "--models", "openai=gpt-4o-mini"]);
+    let token = token(&env, "bot");
+    let proxy = Proxy::start(&env);
+    let ws = proxy.url.replace("http://", "ws://");
+    let bearer = ("authorization", format!("Bearer {token}"));
+    let url = format!("{ws}/openai/v1/responses");
+    let allowed = r#"{"type":"response.create","model":"gpt-4o-mini","input":"hi"}"#;
+    let got = websocket_exchange(&url, std::slice::from_ref(&bearer), &[allowed]).unwrap();
+    assert!(format!("{got:?}").contains("response.completed"));
+    let seen = mock.seen().len();
+    // Another model, one the proxy cannot read, one in a nested response: refused there.
+    for refused in [
+        r#"{"type":"response.create","model":"o3","input":"hi"}"#,
+        r#"{"type":"response.create","model":"gpt-4o-mini","x":"\ud800"}"#,
+        r#"{"type":"response.create","response":{"model":"o3"}}"#,
+    ] {
+        let got = websocket_exchange(&url, std::slice::from_ref(&bearer), &[refused]).unwrap();
+        let last = got.last().unwrap().to_text().unwrap().to_owned();
+        assert!(last.contains("out_of_scope"), "{refused}: {last}");
+    }
+    // A Realtime socket names its model in the URL: another, or none, is refused at once.
+    for query in ["?model=o3", ""] {
+        let url = format!("{ws}/openai/v1/realtime{query}");
+        let (status, body) =
+            websocket_exchange(&url, std::slice::from_ref(&bearer), &[]).unwrap_err();
+        assert_eq!(status, 403, "{query}: {body}");
+    }
+    // Handshakes the mock saw are the allowed ones only; no refused message reached it.
+    let after: Vec<_> = mock.seen()[seen..].iter().map(|s| s.path.clone()).collect();
+    assert!(after.iter().all(|p| p.ends_with("/responses")), "{after:?}");
+    assert!(
+        mock.seen()
+            .iter()
+            .all(|s| !format!("{:?}", s.body).contains("o3")),
+        "a refused model reached the provider"
+    );
+}
+
+#[test]
 fn websockets_are_checked_limited_and_scrubbed_like_requests() {
     let env = Env::new();
     env.init();

@@ -31,11 +31,13 @@ fn stored_tokens(doc: &Document) -> Vec<(String, TokenHash)> {
 /// How a running proxy reads the vault again: the same file, with the identities that opened
 /// it (a passphrase is not asked for again), for `agents`' tokens (`None`: every stored token,
 /// as the vault has them then).
-pub(super) fn follower<'a>(
+pub(super) fn follower(
     ctx: &Context,
-    keys: Identities<'a>,
+    keys: Identities<'_>,
     agents: Option<Vec<(String, TokenHash)>>,
-) -> Result<Follower<'a>> {
+) -> Result<Follower<'static>> {
+    // Never a prompt from that thread: the agent may own the terminal by then.
+    let keys = keys.quiet();
     let vault = ctx.vault.clone();
     let real = ctx.vault_real_path();
     let pricing = pricing(ctx)?;

@@ -19,7 +19,11 @@ use crate::secret::SecretValue;
 
 /// How long a request waits for the vault to be read again before it is served from what the
 /// proxy had (the vault opens in milliseconds; a passphrase is never asked for again).
-const RELOAD_WAIT: Duration = Duration::from_secs(10);
+const RELOAD_WAIT: Duration = if cfg!(test) {
+    Duration::from_millis(100)
+} else {
+    Duration::from_secs(10)
+};
 
 /// One version of the vault file: every save replaces it (a new inode, new times).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,7 +132,11 @@ struct Followed {
     failed: Mutex<Option<Stamp>>,
     /// One reading at a time; requests that come meanwhile wait for it.
     reading: tokio::sync::Mutex<()>,
+    /// A reading that outlasted `RELOAD_WAIT`: its version, and where its answer comes.
+    slow: Mutex<Option<Reading>>,
 }
+
+type Reading = (Option<Stamp>, oneshot::Receiver<Result<Config, String>>);
 
 impl Current {
     pub fn new(config: &mut Config) -> Result<Self, ProxyError> {
@@ -141,6 +149,7 @@ impl Current {
                 wake: Mutex::new(f.wake),
                 failed: Mutex::new(None),
                 reading: tokio::sync::Mutex::new(()),
+                slow: Mutex::new(None),
             }),
         })
     }
@@ -162,11 +171,31 @@ impl Current {
             return live;
         }
         let _reading = follow.reading.lock().await;
+        // A reading that took too long before: taken now if it has come; until then, what
+        // there is is served (one slow reading does not hold up every request).
+        let slow = follow
+            .slow
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some((at, mut answer)) = slow {
+            match answer.try_recv() {
+                Ok(result) => {
+                    self.take(follow, result, at);
+                }
+                Err(oneshot::error::TryRecvError::Empty) => {
+                    *follow.slow.lock().unwrap_or_else(PoisonError::into_inner) =
+                        Some((at, answer));
+                    return self.now();
+                }
+                Err(oneshot::error::TryRecvError::Closed) => {}
+            }
+        }
         let live = self.now();
         if stamp == live.stamp || stamp == failed() {
             return live; // read while this request waited
         }
-        let (reply, answer) = oneshot::channel();
+        let (reply, mut answer) = oneshot::channel();
         let asked = follow
             .wake
             .lock()
@@ -175,19 +204,39 @@ impl Current {
         if asked.is_err() {
             return live;
         }
-        let why = match tokio::time::timeout(RELOAD_WAIT, answer).await {
-            Ok(Ok(Ok(mut config))) => match Live::take(&mut config, stamp, Some(&live)) {
-                Ok(fresh) => {
-                    let fresh = Arc::new(fresh);
-                    *self.live.write().unwrap_or_else(PoisonError::into_inner) = Arc::clone(&fresh);
-                    log::info!("the vault changed: serving its new version");
-                    return fresh;
-                }
-                Err(e) => e.to_string(),
-            },
-            Ok(Ok(Err(why))) => why,
-            Ok(Err(_)) => return live, // stopping
-            Err(_) => "it took too long to read".to_owned(),
+        match tokio::time::timeout(RELOAD_WAIT, &mut answer).await {
+            Ok(Ok(result)) => self.take(follow, result, stamp),
+            Ok(Err(_)) => live, // stopping
+            Err(_) => {
+                log::warn!(
+                    "the vault {} changed and is taking long to read; the proxy serves what it \
+                     had until it is read",
+                    follow.path.display()
+                );
+                *follow.slow.lock().unwrap_or_else(PoisonError::into_inner) = Some((stamp, answer));
+                live
+            }
+        }
+    }
+
+    /// Serves what a reading of version `stamp` gave, or says why it cannot and keeps what
+    /// there was (that version is not read again).
+    fn take(
+        &self,
+        follow: &Followed,
+        result: Result<Config, String>,
+        stamp: Option<Stamp>,
+    ) -> Arc<Live> {
+        let live = self.now();
+        let why = match result.map(|mut config| Live::take(&mut config, stamp, Some(&live))) {
+            Ok(Ok(fresh)) => {
+                let fresh = Arc::new(fresh);
+                *self.live.write().unwrap_or_else(PoisonError::into_inner) = Arc::clone(&fresh);
+                log::info!("the vault changed: serving its new version");
+                return fresh;
+            }
+            Ok(Err(e)) => e.to_string(),
+            Err(why) => why,
         };
         log::warn!(
             "the vault {} changed but cannot be used ({why}); the proxy keeps serving what it \
@@ -249,5 +298,53 @@ impl<'a> Follower<'a> {
         } = self;
         scope.spawn(move || answer(&wakes, &mut *reload));
         Following(wake)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(dir: &std::path::Path, configured: &[&'static str]) -> Config {
+        let doc = crate::vault::Document::new(vec![]);
+        let usage = crate::state::StateDir::new(dir).usage_db();
+        let mut config = Config::new(&doc, &[], dir.join("v"), Default::default(), usage).unwrap();
+        config.configured = configured.to_vec();
+        config
+    }
+
+    #[tokio::test]
+    async fn a_slow_reading_holds_up_one_request_and_is_taken_when_it_comes() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("vault.age");
+        std::fs::write(&file, "one").unwrap();
+        let (wake, wakes) = mpsc::channel();
+        let mut first = config(dir.path(), &[]);
+        first.follow = Some(Follow {
+            path: file.clone(),
+            stamp: Stamp::of(&file),
+            wake,
+        });
+        let current = Current::new(&mut first).unwrap();
+        let path = dir.path().to_owned();
+        let slow = std::thread::spawn(move || {
+            answer(&wakes, || {
+                std::thread::sleep(Duration::from_millis(400));
+                Ok(config(&path, &["openai"]))
+            })
+        });
+        std::fs::write(dir.path().join("new"), "two, longer").unwrap();
+        std::fs::rename(dir.path().join("new"), &file).unwrap();
+        // Timed out: what there was is served, and the next request does not wait again.
+        assert!(current.get().await.configured.is_empty());
+        let started = std::time::Instant::now();
+        assert!(current.get().await.configured.is_empty());
+        assert!(started.elapsed() < RELOAD_WAIT);
+        // Once the reading is done, it is served, though no save came since.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(current.get().await.configured, ["openai"]);
+        drop(current);
+        drop(first);
+        slow.join().unwrap();
     }
 }

@@ -258,7 +258,7 @@ async fn forward(
     let target = route_to(&live, route, parts.uri.path())?;
     let url = upstream_url(&target, parts.uri.query(), caller.query_key.is_some())?;
     if let Some(upgrade) = upgrade {
-        check_scope(route, &target, &parts, &[])?;
+        check_scope(route, &target, &parts, None)?;
         check_budget(state, route)?;
         // Each response asked for over the socket is admitted by the rate, not the socket.
         let admitted = websocket::Admitted {
@@ -288,7 +288,7 @@ async fn forward(
         })?
         .to_bytes();
     // Scope, budget, rate: each refusal before the provider is called, and before the next.
-    check_scope(route, &target, &parts, &body)?;
+    check_scope(route, &target, &parts, Some(&body))?;
     check_budget(state, route)?;
     check_rate(state, route, target.upstream)?;
     // The real key where the token was; usage asked for where a stream would not report it.
@@ -604,15 +604,20 @@ fn check_token(
     }
 }
 
-/// What the agent's scope says of the request: a 403 naming the scope that refused it.
+/// What the agent's scope says of the request (`body`: none for a WebSocket's handshake): a
+/// 403 naming the scope that refused it.
 fn check_scope(
     route: &Route,
     target: &Target<'_>,
     parts: &hyper::http::request::Parts,
-    body: &[u8],
+    body: Option<&[u8]>,
 ) -> Result<(), Refusal> {
+    let creates = match body {
+        Some(_) => parts.method == hyper::Method::POST,
+        None => crate::scope::socket_names_model_in_url(target.tail),
+    };
     let request = crate::scope::Request {
-        post: parts.method == hyper::Method::POST,
+        creates,
         tail: target.tail,
         query: parts.uri.query(),
         content_type: parts
@@ -620,7 +625,7 @@ fn check_scope(
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or(""),
-        body,
+        body: body.unwrap_or_default(),
     };
     route
         .scope

@@ -406,24 +406,26 @@ fn out_of_scope(admitted: &Admitted, text: &str) -> Option<Refusal> {
     if !route.scope.models.contains_key(provider) {
         return None;
     }
-    let event: serde_json::Value = serde_json::from_str(text).ok()?;
-    [
-        &event["model"],
-        &event["response"]["model"],
-        &event["session"]["model"],
-    ]
-    .into_iter()
-    .filter(|m| !m.is_null())
-    .find_map(|model| {
-        let name = model
-            .as_str()
-            .map_or_else(|| model.to_string(), str::to_owned);
-        route
-            .scope
-            .allows_model(&route.agent, provider, &name)
-            .err()
-    })
-    .map(|refused| Refusal::new(StatusCode::FORBIDDEN, "out_of_scope", refused.to_string()))
+    // A message the proxy cannot read might name any model: refused, as over HTTP.
+    let refused = match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(event) => crate::scope::models_in_json(&event)
+            .iter()
+            .find_map(|model| {
+                route
+                    .scope
+                    .allows_model(&route.agent, provider, model)
+                    .err()
+            }),
+        Err(_) => Some(crate::scope::Refused::Unreadable {
+            agent: route.agent.clone(),
+            provider: provider.to_owned(),
+        }),
+    }?;
+    Some(Refusal::new(
+        StatusCode::FORBIDDEN,
+        "out_of_scope",
+        refused.to_string(),
+    ))
 }
 
 /// Whether an agent's message is a `response.create` that generates (a prewarm, `"generate":
