@@ -29,7 +29,7 @@ pub enum FormatError {
     )]
     UnknownField(usize),
     #[error("the table ending at line {0} lacks its `{1}` field")]
-    MissingField(usize, &'static str),
+    MissingField(usize, String),
     #[error("the document is not in the vault format{0}")]
     Damaged(&'static str),
     #[error(
@@ -48,22 +48,6 @@ pub enum FormatError {
     #[error("entry {0}: {1} (a hand-edited vault?)")]
     Invalid(String, InvalidEntry),
 }
-
-/// The vault format's own field names, so a message can name one without quoting the input.
-const FIELDS: [&str; 12] = [
-    "version",
-    "key",
-    "added",
-    "kind",
-    "value",
-    "created",
-    "updated",
-    "recipients",
-    "provider",
-    "base_url",
-    "status",
-    "checked",
-];
 
 /// The document as format 2 (MessagePack), in a buffer that wipes itself and what it outgrows.
 /// (A document read from format 1 says version 2 once it is open: see `VaultFile::open`.)
@@ -91,12 +75,16 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Document, FormatError> {
     Ok(doc)
 }
 
-/// A serde message's field, when it names one of the format's (never the input's text).
-fn field_in(message: &str) -> Option<&'static str> {
-    message
-        .strip_prefix("missing field `")
-        .and_then(|rest| FIELDS.iter().find(|f| rest.starts_with(&format!("{f}`"))))
-        .copied()
+/// The field a serde message says is missing. serde names one of the schema's own fields
+/// there (the derives' static names), never the input's text; a name that does not look like
+/// one of them is not given either.
+fn field_in(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("missing field `")?;
+    let name = &rest[..rest.find('`')?];
+    let schema_like = !name.is_empty()
+        && name.len() <= 32
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+    schema_like.then(|| name.to_owned())
 }
 
 fn read_messagepack(bytes: &[u8]) -> Result<Document, FormatError> {
@@ -392,6 +380,25 @@ mod tests {
         }
         let doc = serde_json::json!({ "version": 2, "entries": { "K": entry } });
         [text.into_bytes(), rmp_serde::to_vec_named(&doc).unwrap()]
+    }
+
+    #[test]
+    fn a_missing_field_is_named_from_the_schema() {
+        let text = "version = 1\n[entries.A]\nkind = \"secret\"\nvalue = \"v\"\ncreated = \
+                    2026-01-01T00:00:00Z\n[agents.x]\ncreated = 2026-01-01T00:00:00Z\n";
+        let err = from_bytes(text.as_bytes()).unwrap_err();
+        assert!(
+            matches!(&err, FormatError::MissingField(_, f) if f == "updated"),
+            "{err}"
+        );
+        let [_, bytes] = stored(&[("kind", "secret")]);
+        let mut doc: serde_json::Value = rmp_serde::from_slice(&bytes).unwrap();
+        doc["entries"]["K"].as_object_mut().unwrap().remove("value");
+        let err = from_bytes(&rmp_serde::to_vec_named(&doc).unwrap()).unwrap_err();
+        assert!(
+            matches!(&err, FormatError::MissingField(0, f) if f == "value"),
+            "{err}"
+        );
     }
 
     #[test]
