@@ -15,7 +15,6 @@ use std::process::{Command, Output, Stdio};
 use common::engines::{self, BUSYBOX, CONTAINER_PYTHON, Docker, Engine, PYTHON, TunOpen};
 use common::llm::LlmMock;
 use common::{Env, Proxy, stderr};
-use serde_json::Value;
 
 const OPENAI_KEY: &str = "sk-proj-REALkeyNeverLeaves0123456789abcdef";
 
@@ -147,8 +146,7 @@ fn wget_gets_an_answer(engine: &Engine, url_prefix: &str) {
         Some(format!("Bearer {OPENAI_KEY}").as_str())
     );
     assert_audited(&env, &format!("{}: {BUSYBOX} (keyless)", engine.program));
-    let usage: Value =
-        serde_json::from_str(&env.ok(&["--json", "usage", "--agent", "box"])).expect("usage JSON");
+    let usage = common::usage_with(&env, &["--agent", "box"], 1);
     assert_eq!(usage["total"]["requests"], 1, "{usage}");
 
     // Exit status passed on; the token masked where output is not a terminal.

@@ -98,9 +98,9 @@ fn add_key(env: &Env, provider: &str, key: &str, mock: &LlmMock, agent: &str) ->
     entry
 }
 
-fn usage_totals(env: &Env, agent: &str) -> Value {
-    let out = env.ok(&["--json", "usage", "--agent", agent]);
-    serde_json::from_str(&out).expect("usage JSON")
+/// The agent's usage once it counts at least `requests` requests.
+fn usage_totals(env: &Env, agent: &str, requests: u64) -> Value {
+    common::usage_with(env, &["--agent", agent], requests)
 }
 
 /// Runs `program args… ENV_DUMP` under `vault run bot --keyless`, releasing the mock's stream
@@ -279,7 +279,7 @@ fn check_client(client: &Client) {
     assert!(lines[0]["headers"]["x-echo-key"] == "***", "{}", lines[0]);
 
     // Usage: the mock's figures, priced from the table.
-    let usage = usage_totals(&env, "bot");
+    let usage = usage_totals(&env, "bot", 2);
     let total = &usage["total"];
     let (plain, streamed) = (client.plain, client.streamed);
     assert_eq!(total["requests"], 2);
@@ -534,7 +534,7 @@ fn rate_limits_and_budgets_cut_off_without_calling_the_provider() {
     assert!(body.contains("starts again at"), "{body}");
     assert_eq!(mock.seen().len(), 4);
 
-    let usage = usage_totals(&env, "bot");
+    let usage = usage_totals(&env, "bot", 4);
     assert_eq!(usage["total"]["requests"], 4);
     assert_eq!(usage["total"]["input_tokens"], 44);
     assert_eq!(usage["total"]["output_tokens"], 28);
@@ -610,7 +610,7 @@ fn a_client_leaving_mid_stream_leaves_the_proxy_serving() {
     assert_eq!(mock.broken_streams(), 1);
     // Each of the three requests is in the usage log, the abandoned one too, and the
     // complete stream with its tokens.
-    let totals = usage_totals(&env, "bot");
+    let totals = usage_totals(&env, "bot", 3);
     assert_eq!(totals["total"]["requests"], 3);
     let (plain, streamed) = (llm::OPENAI_PLAIN, llm::OPENAI_STREAM);
     assert_eq!(totals["total"]["output_tokens"], plain.1 + streamed.1);
@@ -798,7 +798,7 @@ fn claude_code_gets_an_answer_through_keyless_mode() {
         seen.iter().any(|s| s.path.starts_with("/v1/messages")),
         "{seen:?}"
     );
-    let usage = usage_totals(&env, "bot");
+    let usage = usage_totals(&env, "bot", 1);
     assert!(usage["total"]["requests"].as_u64() >= Some(1), "{usage}");
 }
 
@@ -844,7 +844,7 @@ fn codex_gets_an_answer_through_keyless_mode() {
             .any(|s| s.path == "/v1/responses (websocket message)"),
         "{seen:?}"
     );
-    let usage = usage_totals(&env, "bot");
+    let usage = usage_totals(&env, "bot", 1);
     assert!(
         usage["total"]["input_tokens"].as_u64() >= Some(llm::RESPONSES.0),
         "{usage}"

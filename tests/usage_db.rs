@@ -73,16 +73,16 @@ fn eight_proxies_record_every_request_exactly_once() {
                             .expect("request");
                         assert_eq!(answer.status().as_u16(), 200);
                         // Read to the end, as clients do (one that leaves early is recorded
-                        // with what it was sent).
+                        // with what it was sent by then).
                         answer.bytes().expect("the answer");
                     }
                 });
             }
         }
     });
-    // Each answer's row was written before its last byte arrived: nothing to wait for.
+    // Rows are written moments after their answers, by each proxy's writer.
     let total = PROXIES * REQUESTS;
-    let usage = usage_json(&env, &[]);
+    let usage = common::usage_with(&env, &[], total as u64);
     let (input, output) = llm::OPENAI_PLAIN;
     assert_eq!(usage["total"]["requests"], total as u64, "{usage}");
     assert_eq!(usage["total"]["input_tokens"], total as u64 * input);

@@ -561,8 +561,6 @@ fn relay(
             endpoint,
             status: status.as_u16(),
         }),
-        written: None,
-        last: None,
     };
     let mut answer = Response::new(relay.boxed_unsync());
     *answer.status_mut() = status;
@@ -862,10 +860,6 @@ struct Relay {
     events: Option<Vec<u8>>,
     done: bool,
     report: Option<Report>,
-    /// At the end: the record on its way to the database, and the answer's last bytes, held
-    /// back until it is written (whoever reads usage after the answer then finds it).
-    written: Option<tokio::sync::oneshot::Receiver<()>>,
-    last: Option<Bytes>,
 }
 
 /// What to write of one answer, besides what it used.
@@ -877,13 +871,8 @@ pub(super) struct Answered<'r> {
 }
 
 impl State {
-    /// Records what one answer used; `done` hears when it is written.
-    fn record(
-        &self,
-        answered: Answered<'_>,
-        seen: Seen,
-        done: Option<tokio::sync::oneshot::Sender<()>>,
-    ) {
+    /// Records what one answer used: handed to the writer, off the request's path.
+    fn record(&self, answered: Answered<'_>, seen: Seen) {
         let Answered {
             route,
             provider,
@@ -909,7 +898,7 @@ impl State {
             output_tokens: seen.output,
             cost_usd: cost,
         };
-        self.sink.send(record, done);
+        self.sink.send(record);
     }
 
     /// Writes the usage still to write (the proxy is stopping).
@@ -919,8 +908,8 @@ impl State {
 }
 
 impl Relay {
-    /// Records the answer (once); `done` hears when it is written.
-    fn record(&mut self, done: Option<tokio::sync::oneshot::Sender<()>>) {
+    /// Records the answer (once).
+    fn record(&mut self) {
         let Some(report) = self.report.take() else {
             return;
         };
@@ -932,7 +921,7 @@ impl Relay {
             endpoint: report.endpoint,
             status: report.status,
         };
-        report.state.record(answered, seen, done);
+        report.state.record(answered, seen);
     }
 }
 
@@ -946,15 +935,6 @@ impl Body for Relay {
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         let this = self.get_mut();
         loop {
-            if let Some(written) = &mut this.written {
-                if Pin::new(written).poll(cx).is_pending() {
-                    return Poll::Pending;
-                }
-                this.written = None;
-                if let Some(last) = this.last.take() {
-                    return Poll::Ready(Some(Ok(Frame::data(last))));
-                }
-            }
             if this.done {
                 return Poll::Ready(None);
             }
@@ -980,7 +960,7 @@ impl Body for Relay {
                 }
                 Poll::Ready(Some(Err(_))) => {
                     this.done = true;
-                    this.record(None);
+                    this.record();
                     return Poll::Ready(Some(Err(io::Error::other(
                         "the provider's answer broke off",
                     ))));
@@ -992,10 +972,10 @@ impl Body for Relay {
                         this.masker.push(&rest, &mut out);
                     }
                     this.masker.finish(&mut out);
-                    let (done, written) = tokio::sync::oneshot::channel();
-                    this.record(Some(done));
-                    this.written = Some(written);
-                    this.last = (!out.is_empty()).then(|| Bytes::from(out));
+                    this.record();
+                    if !out.is_empty() {
+                        return Poll::Ready(Some(Ok(Frame::data(Bytes::from(out)))));
+                    }
                 }
             }
         }
@@ -1004,7 +984,7 @@ impl Body for Relay {
 
 impl Drop for Relay {
     fn drop(&mut self) {
-        self.record(None);
+        self.record();
     }
 }
 

@@ -1,8 +1,9 @@
 //! Keyless usage in SQLite: `usage.db` in the state directory, one table a person can query
 //! with `sqlite3` (the README has the schema and a query). Every proxy writes to it at once
 //! (WAL; a writer waits its turn), each from a thread of its own that writes what has come in
-//! as one transaction: no request waits for a disk flush, and an answer's record is written
-//! before its last byte reaches the client. Budgets are summed from it, so every proxy of an
+//! as one transaction, at once: no request waits for the database, and a row is there moments
+//! after its answer (a proxy stopped with SIGINT or SIGTERM writes what it still holds; one
+//! killed outright loses those moments). Budgets are summed from it, so every proxy of an
 //! agent sees what the others spent. An old `usage.log` (JSON lines) is imported once, then
 //! left alone.
 
@@ -232,9 +233,9 @@ impl Pending {
         *pending.entry(agent.to_owned()).or_default() += cost;
     }
 
-    fn settle(&self, records: &[Job]) {
+    fn settle(&self, records: &[Record]) {
         let mut pending = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        for (record, _) in records {
+        for record in records {
             if let Some(cost) = pending.get_mut(&record.agent) {
                 *cost = (*cost - record.cost_usd).max(0.0);
             }
@@ -247,12 +248,9 @@ impl Pending {
     }
 }
 
-/// A record to write, and who waits to hear that it is written.
-type Job = (Record, Option<tokio::sync::oneshot::Sender<()>>);
-
 /// Where a proxy's records go: its writer thread.
 pub struct Sink {
-    jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    jobs: Mutex<Option<mpsc::Sender<Record>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
     pending: Arc<Pending>,
 }
@@ -262,7 +260,7 @@ impl Sink {
     pub fn start(db: &UsageDb) -> Result<Self, UsageError> {
         let mut conn = db.open()?;
         let pending = Arc::new(Pending::default());
-        let (jobs, incoming) = mpsc::channel::<Job>();
+        let (jobs, incoming) = mpsc::channel::<Record>();
         let (db, owed) = (db.clone(), Arc::clone(&pending));
         let writer = std::thread::Builder::new()
             .name("vault-usage".into())
@@ -278,18 +276,13 @@ impl Sink {
                     let written = conn
                         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
                         .and_then(|tx| {
-                            insert(&tx, batch.iter().map(|(r, _)| r))?;
+                            insert(&tx, batch.iter())?;
                             tx.commit()
                         });
                     if let Err(e) = written {
                         log::warn!("usage not recorded in {}: {e}", db.path.display());
                     }
                     owed.settle(&batch);
-                    for (_, done) in batch {
-                        if let Some(done) = done {
-                            let _ = done.send(());
-                        }
-                    }
                 }
             })
             .map_err(|e| UsageError {
@@ -303,12 +296,12 @@ impl Sink {
         })
     }
 
-    /// Hands `record` to the writer; `done` hears when it is written (or could not be).
-    pub fn send(&self, record: Record, done: Option<tokio::sync::oneshot::Sender<()>>) {
+    /// Hands `record` to the writer.
+    pub fn send(&self, record: Record) {
         self.pending.add(&record.agent, record.cost_usd.max(0.0));
         let jobs = self.jobs.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(jobs) = jobs.as_ref() {
-            let _ = jobs.send((record, done));
+            let _ = jobs.send(record);
         }
     }
 
@@ -416,10 +409,10 @@ mod tests {
         }
         let one = Sink::start(&db).unwrap();
         let other = Sink::start(&db).unwrap();
-        one.send(record("2026-11-23T02:00:00Z", "b", 4.0, "/v"), None);
-        other.send(record("2026-11-23T02:00:00Z", "a", 8.0, "/other"), None);
+        one.send(record("2026-11-23T02:00:00Z", "b", 4.0, "/v"));
+        other.send(record("2026-11-23T02:00:00Z", "a", 8.0, "/other"));
         // Money given back (a hand-written record) counts as nothing.
-        other.send(record("2026-11-23T04:00:00Z", "a", -100.0, "/v"), None);
+        other.send(record("2026-11-23T04:00:00Z", "a", -100.0, "/v"));
         one.close();
         other.close();
         let spending = Spending::new(&db, Path::new("/v")).unwrap();
@@ -436,7 +429,7 @@ mod tests {
         )
         .unwrap();
         let again = Sink::start(&db).unwrap();
-        again.send(record("2026-11-23T03:30:00Z", "a", 0.25, "/v"), None);
+        again.send(record("2026-11-23T03:30:00Z", "a", 0.25, "/v"));
         again.close();
         assert_eq!(spent("a", Period::Day, now), 2.25);
         let tomorrow: Timestamp = "2026-11-24T00:00:01Z".parse().unwrap();

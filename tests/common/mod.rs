@@ -361,6 +361,21 @@ pub fn agent_with_values(agent: &str) -> Env {
     env
 }
 
+/// `vault --json usage ARGS` once it counts at least `requests` requests, or after 10 s: a
+/// running proxy writes each row moments after its answer.
+pub fn usage_with(env: &Env, args: &[&str], requests: u64) -> serde_json::Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let out = env.ok(&[&["--json", "usage"][..], args].concat());
+        let usage: serde_json::Value = serde_json::from_str(&out).expect("usage JSON");
+        let counted = usage["total"]["requests"].as_u64().unwrap_or(0);
+        if counted >= requests || std::time::Instant::now() >= deadline {
+            return usage;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// `vault provider add PROVIDER --base-url URL` with `key` on standard input.
 pub fn add_provider_at(env: &Env, provider: &str, url: &str, key: &str) {
     env.ok_with_stdin(

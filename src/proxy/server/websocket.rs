@@ -562,7 +562,7 @@ fn meter(state: &State, admitted: &Admitted, text: &str) {
         endpoint: crate::scope::Endpoint::Chat.name(),
         status,
     };
-    state.record(answered, seen, None);
+    state.record(answered, seen);
 }
 
 #[cfg(test)]
