@@ -188,6 +188,8 @@ fn a_keyless_run_follows_a_rotated_key_and_a_detach_without_a_restart() {
         .spawn()
         .expect("start vault run");
     let mut lines = BufReader::new(run.stdout.take().unwrap()).lines();
+    // However the test ends, the run (and the agent waiting for its next file) ends with it.
+    let run = KillOnDrop(run);
     let mut next = |n: usize| {
         if n > 0 {
             common::write_private(&work.join(format!("go-{n}")), b"");
@@ -219,16 +221,18 @@ fn a_keyless_run_follows_a_rotated_key_and_a_detach_without_a_restart() {
     env.ok(&["agent", "rm", "bot"]);
     assert_eq!(next(3), 401);
 
+    let mut run = run;
     let deadline = Instant::now() + Duration::from_secs(30);
     let status = loop {
-        if let Some(status) = run.try_wait().unwrap() {
+        if let Some(status) = run.0.try_wait().unwrap() {
             break status;
         }
         assert!(Instant::now() < deadline, "vault run did not end");
         std::thread::sleep(Duration::from_millis(20));
     };
     let mut stderr = String::new();
-    run.stderr
+    run.0
+        .stderr
         .take()
         .unwrap()
         .read_to_string(&mut stderr)
@@ -236,5 +240,19 @@ fn a_keyless_run_follows_a_rotated_key_and_a_detach_without_a_restart() {
     assert!(status.success(), "{stderr}");
     for key in [OLD_KEY, NEW_KEY] {
         assert!(!stderr.contains(key), "{stderr}");
+    }
+}
+
+/// A run ended (SIGTERM, which vault passes on to the agent) when the test drops it, however
+/// the test ends: an agent waiting for its next file is not left behind.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(Some(_))) {
+            return; // ended already (its pid may be another process's by now)
+        }
+        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
+        let _ = self.0.wait();
     }
 }

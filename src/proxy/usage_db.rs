@@ -45,6 +45,9 @@ CREATE TABLE IF NOT EXISTS imported (source TEXT PRIMARY KEY, time TEXT NOT NULL
 const BUSY: Duration = Duration::from_secs(10);
 /// At most this many records in one transaction.
 const BATCH: usize = 1024;
+/// How long the writer gathers records after the first before it writes them: one
+/// transaction (and one wake-up of its thread) per this long at most, however busy the proxy.
+const GATHER: Duration = Duration::from_millis(20);
 
 #[derive(Debug, thiserror::Error)]
 #[error("the usage database {}: {source}", .path.display())]
@@ -230,7 +233,12 @@ pub struct Pending(Mutex<HashMap<String, f64>>);
 impl Pending {
     fn add(&self, agent: &str, cost: f64) {
         let mut pending = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        *pending.entry(agent.to_owned()).or_default() += cost;
+        match pending.get_mut(agent) {
+            Some(owed) => *owed += cost,
+            None => {
+                pending.insert(agent.to_owned(), cost);
+            }
+        }
     }
 
     fn settle(&self, records: &[Record]) {
@@ -267,9 +275,11 @@ impl Sink {
             .spawn(move || {
                 while let Ok(first) = incoming.recv() {
                     let mut batch = vec![first];
+                    let until = std::time::Instant::now() + GATHER;
                     while batch.len() < BATCH {
-                        match incoming.try_recv() {
-                            Ok(job) => batch.push(job),
+                        let left = until.saturating_duration_since(std::time::Instant::now());
+                        match incoming.recv_timeout(left) {
+                            Ok(record) => batch.push(record),
                             Err(_) => break,
                         }
                     }
