@@ -78,6 +78,8 @@ pub fn run(ctx: &Context, args: &ProxyArgs) -> Result<()> {
     drop(doc);
     let follower = follower(ctx, keys, None)?;
     config.follow = Some(follower.follow(ctx.vault.path().to_owned(), stamp));
+    // The usage database must open before the proxy says it is listening.
+    config.usage.open()?;
     // What each agent sets: the base-URL variable of every provider the proxy serves it.
     let mut text = format!("Listening on http://{addr}\n");
     let mut agents = Vec::new();

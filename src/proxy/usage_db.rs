@@ -113,14 +113,32 @@ impl UsageDb {
         }
         let mut conn = Connection::open(&self.path).map_err(|e| self.error(e))?;
         conn.busy_timeout(BUSY).map_err(|e| self.error(e))?;
-        // WAL: readers never wait for writers, and a commit needs no flush to disk (a crash
-        // of the machine may lose the last moments of usage, never the database).
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .and_then(|()| conn.pragma_update(None, "synchronous", "NORMAL"))
-            .and_then(|()| conn.execute_batch(SCHEMA))
-            .map_err(|e| self.error(e))?;
-        self.import_old_log(&mut conn).map_err(|e| self.error(e))?;
-        Ok(conn)
+        // Switching to WAL takes the whole file, and SQLite refuses rather than waits when
+        // another process holds it (several proxies starting at once): tried again meanwhile.
+        let deadline = std::time::Instant::now() + BUSY;
+        loop {
+            match self.set_up(&mut conn) {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if matches!(
+                        e.code,
+                        rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                    ) && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                done => return done.map(|()| conn).map_err(|e| self.error(e)),
+            }
+        }
+    }
+
+    /// WAL (readers never wait for writers, and a commit needs no flush to disk: a crash of
+    /// the machine may lose the last moments of usage, never the database), the schema, and
+    /// the old log's import.
+    fn set_up(&self, conn: &mut Connection) -> rusqlite::Result<()> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.execute_batch(SCHEMA)?;
+        self.import_old_log(conn)
     }
 
     /// Copies `usage.log` into the table, the first time any process opens the database.
