@@ -691,7 +691,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__agent__subcmd__set)
-            opts="-v -h -V --image --no-image --keyless --no-keyless --sandbox --no-sandbox --network --allow-write --no-allow-write --rate --budget --no-budget --models --endpoints --all-endpoints --openai-organization --openai-project --no-command --command --vault --identity --json --verbose --help --version"
+            opts="-v -h -V --image --no-image --keyless --no-keyless --sandbox --no-sandbox --network --allow-write --no-allow-write --rate --budget --no-budget --requests --tokens --concurrency --models --endpoints --all-endpoints --openai-organization --openai-project --no-command --command --vault --identity --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -714,6 +714,18 @@ _vault() {
                     return 0
                     ;;
                 --budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --requests)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tokens)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2281,7 +2293,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__run)
-            opts="-v -h -V --keep-env --isolate --mask --image --engine --engine-arg --no-container --keyless --no-keyless --sandbox --no-sandbox --network --allow-write --hide --show --vault --identity --json --verbose --help --version"
+            opts="-v -h -V --keep-env --isolate --mask --image --engine --engine-arg --no-container --keyless --no-keyless --budget --sandbox --no-sandbox --network --allow-write --hide --show --vault --identity --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2300,6 +2312,10 @@ _vault() {
                     return 0
                     ;;
                 --engine-arg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

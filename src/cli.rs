@@ -453,9 +453,13 @@ the provider is attached to the token's agent, swaps in the real key and forward
 request; streams pass through as they arrive. The real key is removed from everything that
 comes back.
 
-Refusals are JSON: 401 unknown token, 403 provider not attached, 404 unknown path, 429 over
-the agent's rate (with Retry-After), 402 over its budget, 503 no key for the provider in the
-vault, 502 provider unreachable or a compressed answer. The proxy follows the vault: a rotated
+Refusals are JSON: 401 unknown token, 403 provider not attached or out of the agent's scope,
+404 unknown path, 429 over one of the agent's limits (with Retry-After), 402 when the most a
+request can cost does not fit in its budget, 503 no key for the provider in the vault, 502
+provider unreachable or a compressed answer. Limits and budgets are shared by every proxy
+serving an agent (several vault proxy processes and keyless runs at once); every answer
+carries X-RateLimit-Limit, -Remaining and -Reset, and X-RateLimit-Warning from 80 % of a
+limit. The proxy follows the vault: a rotated
 key, a new or rotated token, an attach, a detach or a removed agent take effect on the next
 request, with no restart. It runs until interrupted (Ctrl-C, SIGTERM).
 
@@ -492,8 +496,8 @@ With --keyless (or an agent created with --keyless) vault starts a proxy on 127.
 life of the command. Each attached provider key's variable (and its aliases, such as
 CODEX_API_KEY) holds a random token for this run, and the provider's base-URL variables
 (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, …) the proxy's address; the proxy puts the real key in the
-requests (WebSockets included), enforces the agent's rate limits and budget, and records usage
-(vault usage).
+requests (WebSockets included), enforces the agent's limits and budget (and --budget, this
+run's own), and records usage (vault usage).
 
 A keyless run with an image gets the same, the proxy where the container reaches it: with
 podman (root or rootless) on 127.0.0.1:8765 inside the container's own network namespace
@@ -772,6 +776,19 @@ pub struct AgentSetArgs {
     /// Remove the budget
     #[arg(long)]
     pub no_budget: bool,
+    /// Keyless limits on the agent's requests to every provider, per window of the clock,
+    /// shared by every proxy serving it, such as 100/1m,5000/1d (replaces the stored ones;
+    /// off for none)
+    #[arg(long, value_name = "LIMITS", value_parser = parse_limits)]
+    pub requests: Option<LimitList>,
+    /// Keyless limits on the tokens (input + output) the agent uses, per window of the clock,
+    /// such as 200000/1m,2000000/1d (off for none)
+    #[arg(long, value_name = "LIMITS", value_parser = parse_limits)]
+    pub tokens: Option<LimitList>,
+    /// Keyless cap on the agent's requests under way at once, through every proxy serving it
+    /// (off for none)
+    #[arg(long, value_name = "N", value_parser = parse_concurrency)]
+    pub concurrency: Option<Cap>,
     /// Keyless scope: the models the agent may use at one provider, exact names or prefixes
     /// ending in *, such as openai=gpt-4o-mini,gpt-4.1* (PROVIDER= allows every model again);
     /// repeat it for each provider
@@ -807,6 +824,30 @@ pub struct AgentSetArgs {
 
 fn parse_rate(text: &str) -> Result<(String, Option<crate::vault::keyless::Rate>), String> {
     crate::vault::keyless::parse_rate_setting(text).map_err(|e| e.to_string())
+}
+
+fn parse_run_budget(text: &str) -> Result<f64, String> {
+    crate::vault::keyless::parse_amount(text).map_err(|e| e.to_string())
+}
+
+/// `--requests` or `--tokens`: the limits (none: `off`).
+#[derive(Debug, Clone)]
+pub struct LimitList(pub Vec<crate::vault::keyless::Rate>);
+
+/// `--concurrency`: the cap (none: `off`).
+#[derive(Debug, Clone, Copy)]
+pub struct Cap(pub Option<std::num::NonZeroU32>);
+
+fn parse_limits(text: &str) -> Result<LimitList, String> {
+    crate::vault::keyless::parse_limits(text)
+        .map(LimitList)
+        .map_err(|e| e.to_string())
+}
+
+fn parse_concurrency(text: &str) -> Result<Cap, String> {
+    crate::vault::keyless::parse_concurrency(text)
+        .map(Cap)
+        .map_err(|e| e.to_string())
 }
 
 fn parse_models(text: &str) -> Result<(String, Vec<crate::scope::ModelPattern>), String> {
@@ -945,6 +986,11 @@ pub struct RunArgs {
     /// Give the command its provider keys even when the agent is keyless by default
     #[arg(long)]
     pub no_keyless: bool,
+    /// A spending limit for this run alone, in estimated US dollars, such as 2usd (keyless:
+    /// the run's proxy refuses, with 402, a request that could take it past; the agent's own
+    /// --budget holds too)
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_run_budget)]
+    pub budget: Option<f64>,
     /// Start the command in a sandbox, which hides vault's files, identities and other
     /// tools' credentials and lets it write only its working directory, /tmp and
     /// --allow-write paths (default: for keyless runs, and the agent's own setting)

@@ -179,6 +179,11 @@ impl Endpoint {
             .map_or(Endpoint::Other, |(_, class)| *class)
     }
 
+    /// Whether its requests generate output that is priced per token.
+    pub fn generates(self) -> bool {
+        self == Endpoint::Chat
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Endpoint::Chat => "chat",
@@ -285,6 +290,8 @@ pub struct Request<'r> {
     pub query: Option<&'r str>,
     pub content_type: &'r str,
     pub body: &'r [u8],
+    /// The body read as JSON already, when it was (it is read here otherwise).
+    pub json: Option<&'r serde_json::Value>,
 }
 
 /// The headers that choose which organization and project an OpenAI request bills.
@@ -392,6 +399,8 @@ pub fn models_named(request: &Request<'_>) -> Result<Vec<String>, Unreadable> {
     }
     if request.content_type.starts_with("multipart/form-data") {
         named.extend(form_field(request.content_type, request.body, "model"));
+    } else if let Some(body) = request.json {
+        named.extend(models_in_json(body));
     } else if !request.body.iter().all(u8::is_ascii_whitespace) {
         let body: serde_json::Value =
             serde_json::from_slice(request.body).map_err(|_| Unreadable)?;
@@ -587,6 +596,7 @@ mod tests {
                 query,
                 content_type,
                 body,
+                json: None,
             })
         };
         let json = "application/json";
@@ -680,6 +690,7 @@ mod tests {
                     query,
                     content_type: "application/json",
                     body,
+                    json: None,
                 },
             )
         };
@@ -720,6 +731,7 @@ mod tests {
                         query: None,
                         content_type: "application/json",
                         body: br#"{"model":"claude-x"}"#,
+                        json: None,
                     }
                 )
                 .is_ok()

@@ -515,20 +515,24 @@ fn rate_limits_and_budgets_cut_off_without_calling_the_provider() {
     );
     drop(proxy);
 
-    // Budget: 3 requests spent $0.0054; a budget of $0.006 a day allows one more.
+    // Budget: 3 requests spent $0.0054. A request is admitted when the most it can cost
+    // fits: its body's bytes as input tokens, and its max_tokens of output ($0.0089 here). A
+    // budget of $0.016 a day allows one more; after it ($0.0072 spent) the next cannot fit.
     env.ok(&[
         "agent",
         "set",
         "bot",
         "--budget",
-        "0.006usd/day",
+        "0.016usd/day",
         "--rate",
         "openai=off",
     ]);
+    let capped = CHAT.replacen("\"messages\"", "\"max_tokens\":7,\"messages\"", 1);
+    assert_eq!(capped.len(), 82);
     let proxy = Proxy::start(&env);
     let chat = format!("{}/openai/v1/chat/completions", proxy.url);
-    assert_eq!(post(&chat, ("authorization", &auth), CHAT).0, 200);
-    let (status, _, body) = post(&chat, ("authorization", &auth), CHAT);
+    assert_eq!(post(&chat, ("authorization", &auth), &capped).0, 200);
+    let (status, _, body) = post(&chat, ("authorization", &auth), &capped);
     assert_eq!(status, 402, "{body}");
     assert!(body.contains("budget"), "{body}");
     assert!(body.contains("starts again at"), "{body}");
@@ -544,7 +548,7 @@ fn rate_limits_and_budgets_cut_off_without_calling_the_provider() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["model"], "gpt-4o-mini");
     let show = env.ok(&["agent", "show", "bot"]);
-    assert!(show.contains("Budget: 0.006usd/day"), "{show}");
+    assert!(show.contains("Budget: 0.016usd/day"), "{show}");
     assert!(show.contains("openai no limit"), "{show}");
     // The table says the same, with a total.
     let table = env.ok(&["usage"]);

@@ -82,6 +82,9 @@ fn set(ctx: &Context, args: AgentSetArgs) -> Result<()> {
             .map(|on| on.unwrap_or(false)),
         rates: args.rates,
         budget: change(args.budget, args.no_budget),
+        requests: args.requests.map(|l| l.0),
+        tokens: args.tokens.map(|l| l.0),
+        concurrency: args.concurrency.map(|c| c.0),
         sandbox: change(args.sandbox.then_some(true), args.no_sandbox)
             .map(|on| on.unwrap_or(false)),
         network: args.network,
@@ -108,7 +111,7 @@ fn set(ctx: &Context, args: AgentSetArgs) -> Result<()> {
         return Err(UsageError(
             "nothing to change: give --image, --no-image, --command CMD…, --no-command, \
              --keyless, --no-keyless, --rate PROVIDER=RATE, --budget BUDGET, --no-budget, \
-             --sandbox, --no-sandbox, --network MODE, --allow-write PATH, --no-allow-write, \
+             --requests LIMITS, --tokens LIMITS, --concurrency N, --sandbox, --no-sandbox, --network MODE, --allow-write PATH, --no-allow-write, \
              --models PROVIDER=MODELS, --endpoints CLASSES, --all-endpoints, \
              --openai-organization ORG or --openai-project PROJECT"
                 .into(),
@@ -455,6 +458,7 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
             "scope": agent.scope,
             "proxy_token": agent.token.is_some(),
             "rates": keyless.rates.iter().map(|(p, r)| (p.clone(), json!(r))).collect::<serde_json::Map<_, _>>(),
+            "limits": agent.limits,
             "budget": agent.budget.map(|b| json!({
                 "limit": b.to_string(),
                 "spent_usd": keyless.spent,
@@ -521,6 +525,19 @@ fn settings_text(name: &str, agent: &crate::vault::agents::Agent, keyless: &Keyl
             .collect();
         out += &format!("Keyless rates: {}\n", rates.join(", "));
     }
+    let limits = &agent.limits;
+    for (what, list) in [("requests", &limits.requests), ("tokens", &limits.tokens)] {
+        if !list.is_empty() {
+            let shown: Vec<String> = list.iter().map(ToString::to_string).collect();
+            out += &format!(
+                "Limits on {what}: {} (every provider, every proxy)\n",
+                shown.join(", ")
+            );
+        }
+    }
+    if let Some(cap) = limits.concurrency {
+        out += &format!("At most {cap} requests at once (every provider, every proxy)\n");
+    }
     if let Some(budget) = agent.budget {
         out += &format!(
             "Budget: {budget} (spent so far: ${:.4})\n",
@@ -570,12 +587,7 @@ impl KeylessView {
             .collect();
         let spent = agent.budget.map(|budget| {
             let db = ctx.state.usage_db();
-            let spent = crate::proxy::usage_db::Spending::new(&db, &ctx.vault_real_path())
-                .map_err(|e| e.to_string())
-                .and_then(|s| {
-                    s.spent(name, budget.period, now(), None)
-                        .map_err(|e| e.to_string())
-                });
+            let spent = db.spent(&ctx.vault_real_path(), name, budget.period, now());
             spent.unwrap_or_else(|e| {
                 ctx.ui.warn(format!("cannot read the usage database: {e}"));
                 0.0

@@ -5,10 +5,11 @@
 //! real key scrubbed out) and records the tokens used.
 
 pub mod bridge;
-mod limits;
 pub mod live;
 pub mod pricing;
+pub mod quota;
 mod server;
+pub mod sink;
 pub mod token;
 pub mod usage;
 pub mod usage_db;
@@ -19,7 +20,7 @@ use std::sync::Arc;
 
 use crate::providers::Provider;
 use crate::secret::SecretValue;
-use crate::vault::keyless::{Budget, Rate, TokenHash};
+use crate::vault::keyless::{Budget, TokenHash};
 use crate::vault::{Document, Kind, ModelError};
 
 pub use pricing::Pricing;
@@ -36,7 +37,6 @@ pub struct Upstream {
     /// stays below it.
     pub base_url: String,
     pub base: reqwest::Url,
-    pub rate: Option<Rate>,
 }
 
 /// One agent the proxy serves.
@@ -45,6 +45,11 @@ pub struct Route {
     pub upstreams: Vec<Upstream>,
     pub budget: Option<Budget>,
     pub scope: crate::scope::Scope,
+    /// Its limits on requests and tokens: its own, and each provider's rate.
+    pub limits: Vec<quota::Limit>,
+    pub concurrency: Option<std::num::NonZeroU32>,
+    /// The windows its tokens are counted in (those of its token limits).
+    pub token_windows: Arc<[u64]>,
 }
 
 /// Everything the proxy knows, as read from one version of the vault.
@@ -60,6 +65,8 @@ pub struct Config {
     pub usage: UsageDb,
     /// How the proxy follows later versions of the vault (`None`: it serves this one only).
     pub follow: Option<live::Follow>,
+    /// A budget for everything this proxy serves, in US dollars (`vault run --budget`).
+    pub run_budget: Option<f64>,
 }
 
 impl Config {
@@ -78,7 +85,7 @@ impl Config {
             let Ok(agent) = doc.agent(name) else {
                 continue;
             };
-            let upstreams = doc
+            let upstreams: Vec<Upstream> = doc
                 .attached(name)?
                 .into_iter()
                 .filter(|a| a.entry.kind() == Kind::Provider)
@@ -94,15 +101,26 @@ impl Config {
                         key: a.entry.value().clone(),
                         base_url,
                         base,
-                        rate: agent.rate(provider.id),
                     })
                 })
                 .collect();
+            let rates = upstreams
+                .iter()
+                .filter_map(|u| Some((u.provider.id, agent.rate(u.provider.id)?)));
+            let limits = quota::Limit::all(&agent.limits, rates);
             let route = Arc::new(Route {
                 agent: name.clone(),
-                upstreams,
                 budget: agent.budget,
                 scope: agent.scope.clone(),
+                concurrency: agent.limits.concurrency,
+                token_windows: agent
+                    .limits
+                    .tokens
+                    .iter()
+                    .map(|rate| rate.window.as_secs())
+                    .collect(),
+                limits,
+                upstreams,
             });
             tokens.push((*hash, Arc::clone(&route)));
             routes.push(route);
@@ -122,6 +140,7 @@ impl Config {
             pricing,
             usage,
             follow: None,
+            run_budget: None,
         })
     }
 

@@ -86,6 +86,19 @@ impl Pricing {
     }
 }
 
+impl Pricing {
+    /// The most a request naming `models` (none: the provider's dearest, `*`) can cost with
+    /// `input` and `output` tokens.
+    pub fn most(&self, provider: &str, models: &[String], input: u64, output: u64) -> f64 {
+        let any = [String::new()];
+        let models = if models.is_empty() { &any[..] } else { models };
+        models
+            .iter()
+            .map(|model| self.cost(provider, model, input, output))
+            .fold(0.0, f64::max)
+    }
+}
+
 fn parse(text: &str) -> Result<BTreeMap<String, BTreeMap<String, Price>>, String> {
     let table: BTreeMap<String, BTreeMap<String, Price>> =
         toml::from_str(text).map_err(|e| e.message().to_owned())?;

@@ -1,14 +1,16 @@
 //! The proxy's HTTP side: one request at a time from token to provider and back.
 //!
 //! Long: the request path from accept to relay, with the scrubbing and metering body it
-//! relays (the WebSocket side is in server/websocket.rs); its own tests are the last 80 lines.
+//! relays and the refusals of limits and budgets (the WebSocket side is in
+//! server/websocket.rs, the limits themselves in quota.rs); its own tests are the last 130
+//! lines.
 
 use std::convert::Infallible;
 use std::io;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::Stream;
@@ -20,10 +22,10 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::json;
 
-use super::limits::RateLimiter;
 use super::live::{Current, Live};
+use super::quota::{Ask, Quota, Refused, Shown, Ticket};
+use super::sink::Sink;
 use super::usage::{Meter, Record, Seen};
-use super::usage_db::{Sink, Spending};
 use super::{Config, ProxyError, Route, Upstream};
 use crate::launch::mask::{Masker, Secrets};
 
@@ -41,10 +43,10 @@ pub struct State {
     /// What does: routes, tokens, keys.
     current: Current,
     client: reqwest::Client,
-    limiter: Mutex<RateLimiter>,
-    /// Where usage goes, and what budgets are summed from.
+    /// Where usage goes.
     sink: Sink,
-    spending: Spending,
+    /// Limits and budgets, shared with every other proxy.
+    quota: Arc<Quota>,
     /// This process, as its usage records name it.
     run_id: String,
     /// WebSockets carried at once (they outlive the connection slot they came in on).
@@ -62,21 +64,20 @@ impl State {
             .build()
             .map_err(|e| ProxyError::Start(io::Error::other(e)))?;
         let current = Current::new(&mut config)?;
-        let sink = Sink::start(&config.usage)?;
-        let spending = Spending::new(&config.usage, &config.vault)?;
         let run_id = format!(
             "{}-{}",
             std::process::id(),
             jiff::Timestamp::now().as_millisecond()
         );
+        let quota = Quota::new(&config.usage, &config.vault, &run_id, config.run_budget)?;
+        let sink = Sink::start(&config.usage, Arc::clone(&quota))?;
         Ok(Arc::new(Self {
             sink,
-            spending,
+            quota,
             run_id,
             config,
             current,
             client,
-            limiter: Mutex::new(RateLimiter::default()),
             sockets: Arc::new(tokio::sync::Semaphore::new(websocket::MAX_SOCKETS)),
         }))
     }
@@ -156,6 +157,17 @@ struct Refusal {
     code: &'static str,
     message: String,
     retry_after: Option<u64>,
+    /// What a limit's or budget's refusal says besides (boxed: refusals are returned often,
+    /// these are rare).
+    extra: Option<Box<Extra>>,
+}
+
+#[derive(Default)]
+struct Extra {
+    /// The limit that refused it, for the `X-RateLimit-*` headers.
+    shown: Option<Shown>,
+    /// More for the error object: the budget and when it resets.
+    fields: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Refusal {
@@ -165,7 +177,12 @@ impl Refusal {
             code,
             message: message.into(),
             retry_after: None,
+            extra: None,
         }
+    }
+
+    fn extra(&mut self) -> &mut Extra {
+        self.extra.get_or_insert_default()
     }
 
     /// The error's type, in the words OpenAI's and Anthropic's APIs use.
@@ -181,12 +198,18 @@ impl Refusal {
     }
 
     /// JSON both OpenAI's and Anthropic's SDKs read the message from.
-    fn into_response(self) -> Response<ProxyBody> {
+    fn into_response(mut self) -> Response<ProxyBody> {
         let kind = self.kind();
-        let body = json!({
-            "type": "error",
-            "error": {"type": kind, "code": self.code, "message": format!("vault proxy: {}", self.message)},
-        });
+        let mut error = json!({"type": kind, "code": self.code, "message": format!("vault proxy: {}", self.message)});
+        if let Some(object) = error.as_object_mut() {
+            if let Some(seconds) = self.retry_after {
+                object.insert("retry_after".into(), seconds.into());
+            }
+            if let Some(extra) = &mut self.extra {
+                object.extend(std::mem::take(&mut extra.fields));
+            }
+        }
+        let body = json!({"type": "error", "error": error});
         let mut response = Response::new(full(body.to_string()));
         *response.status_mut() = self.status;
         response.headers_mut().insert(
@@ -197,6 +220,9 @@ impl Refusal {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if let Some(shown) = self.extra.as_ref().and_then(|e| e.shown.as_ref()) {
+            show_limits(response.headers_mut(), shown);
         }
         response
     }
@@ -258,8 +284,8 @@ async fn forward(
     let target = route_to(&live, route, parts.uri.path())?;
     let url = upstream_url(&target, parts.uri.query(), caller.query_key.is_some())?;
     if let Some(upgrade) = upgrade {
-        check_scope(route, &target, &parts, None)?;
-        check_budget(state, route)?;
+        check_scope(route, &target, &parts, None, None)?;
+        drop(admit(state, route, target.upstream, 0.0, false)?);
         // Each response asked for over the socket is admitted by the rate, not the socket.
         let admitted = websocket::Admitted {
             route: Arc::clone(&caller.route),
@@ -287,10 +313,19 @@ async fn forward(
             )
         })?
         .to_bytes();
-    // Scope, budget, rate: each refusal before the provider is called, and before the next.
-    check_scope(route, &target, &parts, Some(&body))?;
-    check_budget(state, route)?;
-    check_rate(state, route, target.upstream)?;
+    // Scope, then limits and budgets: each refusal before the provider is called. A budget
+    // reads the body, and a scope may: it is parsed once for both.
+    let budgeted = route.budget.is_some() || state.config.run_budget.is_some();
+    let json = match budgeted && !body.is_empty() {
+        true => serde_json::from_slice::<serde_json::Value>(&body).ok(),
+        false => None,
+    };
+    check_scope(route, &target, &parts, Some(&body), json.as_ref())?;
+    let most = match budgeted {
+        true => most_cost(state, &target, &parts, &body, json.as_ref()),
+        false => 0.0,
+    };
+    let ticket = admit(state, route, target.upstream, most, true)?;
     // The real key where the token was; usage asked for where a stream would not report it.
     let headers = upstream_headers(
         &parts.headers,
@@ -323,6 +358,7 @@ async fn forward(
         route: Arc::clone(&caller.route),
         provider,
         endpoint: crate::scope::Endpoint::of(target.tail).name(),
+        ticket,
     };
     relay(
         state,
@@ -339,6 +375,8 @@ struct Served {
     route: Arc<Route>,
     provider: &'static crate::providers::Provider,
     endpoint: &'static str,
+    /// What it holds of the agent's limits until the answer ends.
+    ticket: Ticket,
 }
 
 /// Who is asking: the route of the agent whose token every credential in the request is, and
@@ -511,6 +549,7 @@ fn relay(
         route,
         provider,
         endpoint,
+        ticket,
     } = served;
     let status = response.status();
     let encoded = response
@@ -536,6 +575,9 @@ fn relay(
         }
         headers.append(name.clone(), scrub_header(&secrets, value));
     }
+    if let Some(shown) = &ticket.shown {
+        show_limits(&mut headers, shown);
+    }
     let content_type = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -560,6 +602,7 @@ fn relay(
             provider: provider.id,
             endpoint,
             status: status.as_u16(),
+            ticket: Some(ticket),
         }),
     };
     let mut answer = Response::new(relay.boxed_unsync());
@@ -602,19 +645,18 @@ fn check_token(
     }
 }
 
-/// What the agent's scope says of the request (`body`: none for a WebSocket's handshake): a
-/// 403 naming the scope that refused it.
-fn check_scope(
-    route: &Route,
-    target: &Target<'_>,
-    parts: &hyper::http::request::Parts,
-    body: Option<&[u8]>,
-) -> Result<(), Refusal> {
+/// The request as scopes and budgets read it (`body`: none for a WebSocket's handshake).
+fn scope_request<'r>(
+    target: &Target<'r>,
+    parts: &'r hyper::http::request::Parts,
+    body: Option<&'r [u8]>,
+    json: Option<&'r serde_json::Value>,
+) -> crate::scope::Request<'r> {
     let creates = match body {
         Some(_) => parts.method == hyper::Method::POST,
         None => crate::scope::socket_names_model_in_url(target.tail),
     };
-    let request = crate::scope::Request {
+    crate::scope::Request {
         creates,
         tail: target.tail,
         query: parts.uri.query(),
@@ -624,73 +666,175 @@ fn check_scope(
             .and_then(|v| v.to_str().ok())
             .unwrap_or(""),
         body: body.unwrap_or_default(),
-    };
+        json,
+    }
+}
+
+/// What the agent's scope says of the request (`body`: none for a WebSocket's handshake): a
+/// 403 naming the scope that refused it.
+fn check_scope(
+    route: &Route,
+    target: &Target<'_>,
+    parts: &hyper::http::request::Parts,
+    body: Option<&[u8]>,
+    json: Option<&serde_json::Value>,
+) -> Result<(), Refusal> {
+    let request = scope_request(target, parts, body, json);
     route
         .scope
         .check(&route.agent, target.upstream.provider.id, &request)
         .map_err(|refused| Refusal::new(StatusCode::FORBIDDEN, "out_of_scope", refused.to_string()))
 }
 
-fn check_budget(state: &State, route: &Route) -> Result<(), Refusal> {
-    let Some(budget) = route.budget else {
-        return Ok(());
+/// Admits a request of `route`'s to `upstream` by the agent's limits and budgets (`most`:
+/// the most it can cost; `counts`: whether it counts as a request), or refuses it: 429 over a
+/// limit, 402 over a budget.
+fn admit(
+    state: &State,
+    route: &Route,
+    upstream: &Upstream,
+    most: f64,
+    counts: bool,
+) -> Result<Ticket, Refusal> {
+    let ask = Ask {
+        agent: &route.agent,
+        limits: &route.limits,
+        provider: upstream.provider.id,
+        concurrency: route.concurrency,
+        budget: route.budget,
+        most,
+        counts,
     };
-    let now = jiff::Timestamp::now();
-    // A database that cannot be read would let spending pass unseen: refuse instead.
-    let spent = state
-        .spending
-        .spent(&route.agent, budget.period, now, Some(state.sink.pending()))
-        .map_err(|e| {
-            Refusal::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "usage_unreadable",
-                format!(
-                    "the usage database {} cannot be read ({e}), so agent {}'s budget cannot be \
-                     checked",
-                    state.config.usage.path().display(),
-                    route.agent
-                ),
-            )
-        })?;
-    if spent < budget.usd {
-        return Ok(());
-    }
-    let resets = match budget.period.end(now) {
-        Some(end) => format!("it starts again at {end}"),
-        None => "it is a total: raise it with vault agent set AGENT --budget".to_owned(),
-    };
-    Err(Refusal::new(
-        StatusCode::PAYMENT_REQUIRED,
-        "budget_exceeded",
-        format!(
-            "agent {} has spent an estimated ${spent:.4} of its {budget} budget; {resets}",
-            route.agent
-        ),
-    ))
+    state
+        .quota
+        .admit(&ask)
+        .map_err(|refused| refusal(state, refused))
 }
 
-fn check_rate(state: &State, route: &Route, target: &Upstream) -> Result<(), Refusal> {
-    let Some(rate) = target.rate else {
-        return Ok(());
-    };
-    let admitted = state
-        .limiter
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .admit((&route.agent, target.provider.id), rate, Instant::now());
-    admitted.map_err(|wait| {
-        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        let mut refusal = Refusal::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
+fn refusal(state: &State, refused: Refused) -> Refusal {
+    match refused {
+        Refused::Limit {
+            agent,
+            limit,
+            retry_after,
+            shown,
+        } => {
+            let mut refusal = Refusal::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("agent {agent} is over its {limit}; try again in {retry_after} s"),
+            );
+            refusal.retry_after = Some(retry_after);
+            refusal.extra().shown = Some(shown);
+            refusal
+        }
+        Refused::Concurrency { agent, cap } => {
+            let mut refusal = Refusal::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "concurrency_limited",
+                format!(
+                    "agent {agent} already has {cap} requests under way, its most at once; try \
+                     again when one has ended"
+                ),
+            );
+            refusal.retry_after = Some(1);
+            refusal
+        }
+        Refused::Budget {
+            agent,
+            budget,
+            spent,
+            held,
+            needed,
+        } => {
+            let now = jiff::Timestamp::now();
+            let end = budget.period.end(now);
+            let resets = match end {
+                Some(end) => format!("it starts again at {end}"),
+                None => "it is a total: raise it with vault agent set AGENT --budget".to_owned(),
+            };
+            let mut refusal = Refusal::new(
+                StatusCode::PAYMENT_REQUIRED,
+                "budget_exceeded",
+                format!(
+                    "agent {agent} has spent an estimated ${spent:.4} of its {budget} budget \
+                     (${held:.4} more is held for requests under way, and this one could cost \
+                     up to ${needed:.4}); {resets}"
+                ),
+            );
+            let fields = &mut refusal.extra().fields;
+            fields.insert("budget".into(), budget.to_string().into());
+            fields.insert("resets_at".into(), end.map(|e| e.to_string()).into());
+            refusal
+        }
+        Refused::RunBudget { usd, spent, needed } => {
+            let mut refusal = Refusal::new(
+                StatusCode::PAYMENT_REQUIRED,
+                "budget_exceeded",
+                format!(
+                    "this run has spent an estimated ${spent:.4} of its {usd}usd budget (vault \
+                     run --budget), and this request could cost up to ${needed:.4}; it ends \
+                     with the run"
+                ),
+            );
+            let fields = &mut refusal.extra().fields;
+            fields.insert("budget".into(), format!("{usd}usd/run").into());
+            fields.insert("resets_at".into(), serde_json::Value::Null);
+            refusal
+        }
+        Refused::Database(e) => Refusal::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "usage_unreadable",
             format!(
-                "agent {} is over its {} rate of {rate}; try again in {seconds} s",
-                route.agent, target.provider.name
+                "{e}: the agent's limits and budget cannot be checked (is {} writable?)",
+                state.config.usage.path().display()
             ),
-        );
-        refusal.retry_after = Some(seconds.max(1));
-        refusal
-    })
+        ),
+    }
+}
+
+/// The limit with the least left, on an answer or a refusal.
+fn show_limits(headers: &mut HeaderMap, shown: &Shown) {
+    for (name, value) in [
+        ("x-ratelimit-limit", shown.limit),
+        ("x-ratelimit-remaining", shown.remaining),
+        ("x-ratelimit-reset", shown.reset),
+    ] {
+        headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
+    }
+    if let Some(warning) = &shown.warning
+        && let Ok(value) = HeaderValue::from_str(warning)
+    {
+        headers.insert(HeaderName::from_static("x-ratelimit-warning"), value);
+    }
+}
+
+/// The most a request can cost: every token of its body as input (no token is shorter than a
+/// byte), and the output it allows (`max_tokens` and its kin; [`DEFAULT_OUTPUT_CAP`] where it
+/// names none), at the dearest price of the models it names.
+fn most_cost(
+    state: &State,
+    target: &Target<'_>,
+    parts: &hyper::http::request::Parts,
+    body: &[u8],
+    json: Option<&serde_json::Value>,
+) -> f64 {
+    let request = scope_request(target, parts, Some(body), json);
+    let models = crate::scope::models_named(&request).unwrap_or_default();
+    let generates = request.creates && crate::scope::Endpoint::of(target.tail).generates();
+    let output = match (generates, json) {
+        (false, _) => 0,
+        (true, Some(json)) => {
+            super::usage::output_cap(json).unwrap_or(super::usage::DEFAULT_OUTPUT_CAP)
+        }
+        (true, None) => super::usage::DEFAULT_OUTPUT_CAP,
+    };
+    state.config.pricing.most(
+        target.upstream.provider.id,
+        &models,
+        body.len() as u64,
+        output,
+    )
 }
 
 /// The request's headers as the provider gets them: the token replaced by the key where it
@@ -846,6 +990,7 @@ struct Report {
     provider: &'static str,
     endpoint: &'static str,
     status: u16,
+    ticket: Option<Ticket>,
 }
 
 /// The provider's answer on its way back: passed on chunk by chunk as it arrives, scrubbed
@@ -871,8 +1016,9 @@ pub(super) struct Answered<'r> {
 }
 
 impl State {
-    /// Records what one answer used: handed to the writer, off the request's path.
-    fn record(&self, answered: Answered<'_>, seen: Seen) {
+    /// Records what one answer used: handed to the writer, off the request's path. Returns
+    /// what it cost.
+    fn record(&self, answered: Answered<'_>, seen: Seen) -> f64 {
         let Answered {
             route,
             provider,
@@ -898,7 +1044,8 @@ impl State {
             output_tokens: seen.output,
             cost_usd: cost,
         };
-        self.sink.send(record);
+        self.sink.send(record, Arc::clone(&route.token_windows));
+        cost
     }
 
     /// Writes the usage still to write (the proxy is stopping).
@@ -910,18 +1057,27 @@ impl State {
 impl Relay {
     /// Records the answer (once).
     fn record(&mut self) {
-        let Some(report) = self.report.take() else {
-            return;
-        };
-        self.meter.finish();
-        let seen = std::mem::take(&mut self.meter.seen);
+        if let Some(report) = self.report.take() {
+            report.record(&mut self.meter);
+        }
+    }
+}
+
+impl Report {
+    /// Records what `meter` saw of the answer, and settles what the request reserved.
+    fn record(mut self, meter: &mut Meter) {
+        meter.finish();
+        let seen = std::mem::take(&mut meter.seen);
         let answered = Answered {
-            route: &report.route,
-            provider: report.provider,
-            endpoint: report.endpoint,
-            status: report.status,
+            route: &self.route,
+            provider: self.provider,
+            endpoint: self.endpoint,
+            status: self.status,
         };
-        report.state.record(answered, seen);
+        let cost = self.state.record(answered, seen);
+        if let Some(ticket) = self.ticket.take() {
+            ticket.settle(cost);
+        }
     }
 }
 
@@ -982,9 +1138,36 @@ impl Body for Relay {
     }
 }
 
+/// How long a plain answer whose client left is still read for the usage it reports.
+const DRAIN: Duration = Duration::from_secs(30);
+
 impl Drop for Relay {
+    /// A client that leaves before the end: a plain answer was made (and billed) whole, so the
+    /// rest is read, off the client's path, for the usage it reports; a stream stops with the
+    /// reading, so what was seen is what was used.
     fn drop(&mut self) {
-        self.record();
+        if self.done || self.report.is_none() || self.meter.streaming() {
+            return self.record();
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return self.record();
+        };
+        let Some(report) = self.report.take() else {
+            return;
+        };
+        let mut upstream =
+            std::mem::replace(&mut self.upstream, Box::pin(futures_util::stream::empty()));
+        let mut meter = std::mem::replace(&mut self.meter, Meter::new(false));
+        runtime.spawn(async move {
+            use futures_util::StreamExt as _;
+            let read = async {
+                while let Some(Ok(chunk)) = upstream.next().await {
+                    meter.push(&chunk);
+                }
+            };
+            let _ = tokio::time::timeout(DRAIN, read).await;
+            report.record(&mut meter);
+        });
     }
 }
 
@@ -1000,7 +1183,6 @@ mod tests {
             key: crate::secret::SecretValue::new(key.to_owned()).unwrap(),
             base_url: provider.base_url.to_owned(),
             base: reqwest::Url::parse(provider.base_url).unwrap(),
-            rate: None,
         }
     }
 

@@ -12,6 +12,41 @@ const MAX_BODY: usize = 16 * 1024 * 1024;
 /// The longest stream line kept: a line longer than this carries no usage worth the memory.
 const MAX_LINE: usize = 4 * 1024 * 1024;
 
+/// The output a budget reserves for a request to generate that names no most (README:
+/// "Budgets"); should it use more, the rest is charged when its answer ends.
+pub const DEFAULT_OUTPUT_CAP: u64 = 4096;
+
+/// The most output tokens a request allows, where the providers read it: `max_tokens`
+/// (Anthropic, OpenAI's older name), `max_completion_tokens` (OpenAI), `max_output_tokens`
+/// (Responses), Gemini's `generationConfig.maxOutputTokens`; times OpenAI's `n` choices.
+pub fn output_cap(body: &Value) -> Option<u64> {
+    let caps = [
+        body.get("max_tokens"),
+        body.get("max_completion_tokens"),
+        body.get("max_output_tokens"),
+        body.get("generationConfig")
+            .and_then(|c| c.get("maxOutputTokens")),
+    ];
+    // Given twice, a provider may read either: the larger counts.
+    let cap = caps.into_iter().flatten().filter_map(Value::as_u64).max()?;
+    let choices = body
+        .get("n")
+        .or_else(|| {
+            body.get("generationConfig")
+                .and_then(|c| c.get("candidateCount"))
+        })
+        .and_then(Value::as_u64)
+        .unwrap_or(1)
+        .max(1);
+    Some(cap.saturating_mul(choices))
+}
+
+/// One record for the usage writer, with the windows its agent's tokens are counted in.
+pub struct Job {
+    pub record: Record,
+    pub windows: std::sync::Arc<[u64]>,
+}
+
 /// What one response said it used.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Seen {
@@ -100,6 +135,11 @@ impl Meter {
             overflow: false,
             seen: Seen::default(),
         }
+    }
+
+    /// Whether the body is a stream of events (which stops when no one reads it).
+    pub fn streaming(&self) -> bool {
+        self.stream
     }
 
     pub fn push(&mut self, data: &[u8]) {

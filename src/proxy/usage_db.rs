@@ -7,11 +7,7 @@
 //! agent sees what the others spent. An old `usage.log` (JSON lines) is imported once, then
 //! left alone.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -39,15 +35,25 @@ CREATE TABLE IF NOT EXISTS usage (
 );
 CREATE INDEX IF NOT EXISTS usage_by_agent ON usage (vault, agent_id, time);
 CREATE TABLE IF NOT EXISTS imported (source TEXT PRIMARY KEY, time TEXT NOT NULL);
+-- What the proxies share to keep limits and budgets (see src/proxy/quota.rs).
+CREATE TABLE IF NOT EXISTS spent (
+    vault TEXT NOT NULL, agent_id TEXT NOT NULL, day TEXT NOT NULL, cost_usd REAL NOT NULL,
+    PRIMARY KEY (vault, agent_id, day)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS granted (
+    vault TEXT NOT NULL, agent_id TEXT NOT NULL, counter TEXT NOT NULL, ends INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (vault, agent_id, counter, ends)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS held (
+    vault TEXT NOT NULL, agent_id TEXT NOT NULL, run_id TEXT NOT NULL, pid INTEGER NOT NULL,
+    usd REAL NOT NULL, slots INTEGER NOT NULL,
+    PRIMARY KEY (vault, agent_id, run_id)
+) WITHOUT ROWID;
 ";
 
 /// How long a writer waits for another process's transaction before giving up.
 const BUSY: Duration = Duration::from_secs(10);
-/// At most this many records in one transaction.
-const BATCH: usize = 1024;
-/// How long the writer gathers records after the first before it writes them: one
-/// transaction (and one wake-up of its thread) per this long at most, however busy the proxy.
-const GATHER: Duration = Duration::from_millis(20);
 
 #[derive(Debug, thiserror::Error)]
 #[error("the usage database {}: {source}", .path.display())]
@@ -88,7 +94,7 @@ impl UsageDb {
         &self.path
     }
 
-    fn error(&self, source: rusqlite::Error) -> UsageError {
+    pub(super) fn error(&self, source: rusqlite::Error) -> UsageError {
         UsageError {
             path: self.path.clone(),
             source,
@@ -138,7 +144,8 @@ impl UsageDb {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.execute_batch(SCHEMA)?;
-        self.import_old_log(conn)
+        self.import_old_log(conn)?;
+        sum_spent(conn)
     }
 
     /// Copies `usage.log` into the table, the first time any process opens the database.
@@ -204,8 +211,31 @@ impl UsageDb {
     }
 }
 
+/// Fills the `spent` table from the usage written before it existed (once).
+fn sum_spent(conn: &mut Connection) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let first = tx.execute(
+        "INSERT OR IGNORE INTO imported (source, time) VALUES ('spent', ?1)",
+        [time_text(Timestamp::now())],
+    )? == 1;
+    if first {
+        tx.execute(
+            "INSERT INTO spent (vault, agent_id, day, cost_usd) \
+             SELECT vault, agent_id, substr(time, 1, 10), SUM(cost_usd) FROM usage \
+             GROUP BY 1, 2, 3",
+            [],
+        )?;
+    }
+    tx.commit()
+}
+
+/// A cost as the table keeps it: below zero (a hand-written line) would give budget back.
+pub fn stored_cost(cost: f64) -> f64 {
+    if cost.is_finite() { cost.max(0.0) } else { 0.0 }
+}
+
 /// Inserts `records` (in the caller's transaction).
-fn insert<'r>(
+pub(super) fn insert<'r>(
     conn: &Connection,
     records: impl Iterator<Item = &'r Record>,
 ) -> rusqlite::Result<()> {
@@ -215,12 +245,7 @@ fn insert<'r>(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
     for r in records {
-        // A cost below zero (a hand-written line) would give budget back.
-        let cost = if r.cost_usd.is_finite() {
-            r.cost_usd.max(0.0)
-        } else {
-            0.0
-        };
+        let cost = stored_cost(r.cost_usd);
         statement.execute(params![
             time_text(r.time),
             r.vault.to_string_lossy(),
@@ -243,157 +268,38 @@ fn insert<'r>(
     Ok(())
 }
 
-/// Costs this process recorded that its writer has not written yet, per agent: budgets count
-/// them too.
-#[derive(Debug, Default)]
-pub struct Pending(Mutex<HashMap<String, f64>>);
-
-impl Pending {
-    fn add(&self, agent: &str, cost: f64) {
-        let mut pending = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        match pending.get_mut(agent) {
-            Some(owed) => *owed += cost,
-            None => {
-                pending.insert(agent.to_owned(), cost);
-            }
-        }
-    }
-
-    fn settle(&self, records: &[Record]) {
-        let mut pending = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        for record in records {
-            if let Some(cost) = pending.get_mut(&record.agent) {
-                *cost = (*cost - record.cost_usd).max(0.0);
-            }
-        }
-    }
-
-    fn of(&self, agent: &str) -> f64 {
-        let pending = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        pending.get(agent).copied().unwrap_or(0.0)
-    }
-}
-
-/// Where a proxy's records go: its writer thread.
-pub struct Sink {
-    jobs: Mutex<Option<mpsc::Sender<Record>>>,
-    writer: Mutex<Option<JoinHandle<()>>>,
-    pending: Arc<Pending>,
-}
-
-impl Sink {
-    /// Opens the database and starts the writer.
-    pub fn start(db: &UsageDb) -> Result<Self, UsageError> {
-        let mut conn = db.open()?;
-        let pending = Arc::new(Pending::default());
-        let (jobs, incoming) = mpsc::channel::<Record>();
-        let (db, owed) = (db.clone(), Arc::clone(&pending));
-        let writer = std::thread::Builder::new()
-            .name("vault-usage".into())
-            .spawn(move || {
-                while let Ok(first) = incoming.recv() {
-                    let mut batch = vec![first];
-                    let until = std::time::Instant::now() + GATHER;
-                    while batch.len() < BATCH {
-                        let left = until.saturating_duration_since(std::time::Instant::now());
-                        match incoming.recv_timeout(left) {
-                            Ok(record) => batch.push(record),
-                            Err(_) => break,
-                        }
-                    }
-                    let written = conn
-                        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                        .and_then(|tx| {
-                            insert(&tx, batch.iter())?;
-                            tx.commit()
-                        });
-                    if let Err(e) = written {
-                        log::warn!("usage not recorded in {}: {e}", db.path.display());
-                    }
-                    owed.settle(&batch);
-                }
-            })
-            .map_err(|e| UsageError {
-                path: PathBuf::new(),
-                source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
-            })?;
-        Ok(Sink {
-            jobs: Mutex::new(Some(jobs)),
-            writer: Mutex::new(Some(writer)),
-            pending,
-        })
-    }
-
-    /// Hands `record` to the writer.
-    pub fn send(&self, record: Record) {
-        self.pending.add(&record.agent, record.cost_usd.max(0.0));
-        let jobs = self.jobs.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(jobs) = jobs.as_ref() {
-            let _ = jobs.send(record);
-        }
-    }
-
-    /// Writes what is still to write, and stops the writer (records sent later are lost).
-    pub fn close(&self) {
-        drop(
-            self.jobs
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .take(),
-        );
-        if let Some(writer) = self
-            .writer
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
-        {
-            let _ = writer.join();
-        }
-    }
-
-    pub fn pending(&self) -> &Pending {
-        &self.pending
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        self.close();
-    }
-}
-
-/// What agents of one vault spent, for budgets: summed from the database (every proxy's
-/// records) and what this proxy has yet to write.
-pub struct Spending {
-    conn: Mutex<Connection>,
-    vault: String,
-}
-
-impl Spending {
-    pub fn new(db: &UsageDb, vault: &Path) -> Result<Self, UsageError> {
-        Ok(Spending {
-            conn: Mutex::new(db.open()?),
-            vault: vault.to_string_lossy().into_owned(),
-        })
-    }
-
-    /// What `agent` spent in the `period` holding `now` (`pending`: this proxy's unwritten).
+impl UsageDb {
+    /// What `agent` of `vault` spent in the `period` holding `now`, through every proxy.
     pub fn spent(
         &self,
+        vault: &Path,
         agent: &str,
         period: Period,
         now: Timestamp,
-        pending: Option<&Pending>,
-    ) -> rusqlite::Result<f64> {
-        let conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut query = conn.prepare_cached(
-            "SELECT COALESCE(SUM(cost_usd), 0) FROM usage \
-             WHERE vault = ?1 AND agent_id = ?2 AND (?3 IS NULL OR time >= ?3)",
-        )?;
-        let since = period.start(now).map(time_text);
-        let written: f64 = query.query_row(params![self.vault, agent, since], |row| row.get(0))?;
-        Ok(written + pending.map_or(0.0, |p| p.of(agent)))
+    ) -> Result<f64, UsageError> {
+        let conn = self.open()?;
+        spent_in(&conn, &vault.to_string_lossy(), agent, period, now).map_err(|e| self.error(e))
     }
+}
+
+/// What `agent` spent in the `period` holding `now`, by every proxy (the `spent` table, kept
+/// by the usage writer: one row per agent and day, so this costs the same however long the
+/// history).
+pub fn spent_in(
+    conn: &Connection,
+    vault: &str,
+    agent: &str,
+    period: Period,
+    now: Timestamp,
+) -> rusqlite::Result<f64> {
+    let since = period
+        .start(now)
+        .map(|start| time_text(start)[..10].to_owned());
+    conn.prepare_cached(
+        "SELECT COALESCE(SUM(cost_usd), 0) FROM spent \
+         WHERE vault = ?1 AND agent_id = ?2 AND (?3 IS NULL OR day >= ?3)",
+    )?
+    .query_row(params![vault, agent, since], |row| row.get(0))
 }
 
 #[cfg(test)]
@@ -424,6 +330,15 @@ mod tests {
         assert!(a < b);
     }
 
+    use crate::proxy::quota::Quota;
+    use crate::proxy::sink::Sink;
+    use std::sync::Arc;
+
+    fn sink(db: &UsageDb) -> Sink {
+        let quota = Quota::new(db, Path::new("/v"), "test", None).unwrap();
+        Sink::start(db, quota).unwrap()
+    }
+
     #[test]
     fn spending_sums_per_agent_and_period_and_sees_other_writers() {
         let dir = tempfile::tempdir().unwrap();
@@ -435,17 +350,23 @@ mod tests {
         ] {
             crate::state::append_json_line(&db.old_log, &r).unwrap();
         }
-        let one = Sink::start(&db).unwrap();
-        let other = Sink::start(&db).unwrap();
-        one.send(record("2026-11-23T02:00:00Z", "b", 4.0, "/v"));
-        other.send(record("2026-11-23T02:00:00Z", "a", 8.0, "/other"));
+        let none: Arc<[u64]> = Arc::from([]);
+        let one = sink(&db);
+        let other = sink(&db);
+        one.send(record("2026-11-23T02:00:00Z", "b", 4.0, "/v"), none.clone());
+        other.send(
+            record("2026-11-23T02:00:00Z", "a", 8.0, "/other"),
+            none.clone(),
+        );
         // Money given back (a hand-written record) counts as nothing.
-        other.send(record("2026-11-23T04:00:00Z", "a", -100.0, "/v"));
+        other.send(
+            record("2026-11-23T04:00:00Z", "a", -100.0, "/v"),
+            none.clone(),
+        );
         one.close();
         other.close();
-        let spending = Spending::new(&db, Path::new("/v")).unwrap();
         let now: Timestamp = "2026-11-23T12:00:00Z".parse().unwrap();
-        let spent = |agent, period, at| spending.spent(agent, period, at, None).unwrap();
+        let spent = |agent, period, at| db.spent(Path::new("/v"), agent, period, at).unwrap();
         assert_eq!(spent("a", Period::Day, now), 2.0);
         assert_eq!(spent("a", Period::Month, now), 2.0);
         assert_eq!(spent("a", Period::Total, now), 3.0);
@@ -456,25 +377,39 @@ mod tests {
             &record("2026-11-23T03:00:00Z", "a", 0.5, "/v"),
         )
         .unwrap();
-        let again = Sink::start(&db).unwrap();
-        again.send(record("2026-11-23T03:30:00Z", "a", 0.25, "/v"));
+        let again = sink(&db);
+        again.send(record("2026-11-23T03:30:00Z", "a", 0.25, "/v"), none);
         again.close();
         assert_eq!(spent("a", Period::Day, now), 2.25);
         let tomorrow: Timestamp = "2026-11-24T00:00:01Z".parse().unwrap();
         assert_eq!(spent("a", Period::Day, tomorrow), 0.0);
         assert_eq!(spent("a", Period::Month, tomorrow), 2.25);
-        // What a proxy has not written yet counts too.
-        let pending = Pending::default();
-        pending.add("a", 1.0);
-        assert_eq!(
-            spending
-                .spent("a", Period::Day, now, Some(&pending))
-                .unwrap(),
-            3.25
-        );
         assert_eq!(
             db.records(Path::new("/v"), Some("a"), None).unwrap().len(),
             4
         );
+    }
+
+    #[test]
+    fn a_database_from_before_the_spent_table_is_summed_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::state::StateDir::new(dir.path()).usage_db();
+        let conn = db.open().unwrap();
+        // As the last version left it: usage rows, no sums.
+        conn.execute_batch("DELETE FROM spent; DELETE FROM imported WHERE source = 'spent';")
+            .unwrap();
+        insert(
+            &conn,
+            [record("2026-11-23T02:00:00Z", "a", 1.5, "/v")].iter(),
+        )
+        .unwrap();
+        drop(conn);
+        let now: Timestamp = "2026-11-23T12:00:00Z".parse().unwrap();
+        for _ in 0..2 {
+            assert_eq!(
+                db.spent(Path::new("/v"), "a", Period::Day, now).unwrap(),
+                1.5
+            );
+        }
     }
 }

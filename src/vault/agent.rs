@@ -37,6 +37,9 @@ pub struct Agent {
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     pub rates: BTreeMap<String, Option<Rate>>,
+    /// Keyless mode's limits on everything the agent does, whichever provider.
+    #[serde(default, skip_serializing_if = "super::keyless::Limits::is_empty")]
+    pub limits: super::keyless::Limits,
     /// Keyless mode's spending limit.
     #[serde(
         default,

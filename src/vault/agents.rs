@@ -23,6 +23,9 @@ pub struct AgentChanges {
     pub keyless: Option<bool>,
     pub rates: Vec<(String, Option<Rate>)>,
     pub budget: Option<Option<Budget>>,
+    pub requests: Option<Vec<Rate>>,
+    pub tokens: Option<Vec<Rate>>,
+    pub concurrency: Option<Option<std::num::NonZeroU32>>,
     pub sandbox: Option<bool>,
     pub network: Option<Network>,
     pub allow_write: Option<Vec<String>>,
@@ -40,6 +43,9 @@ impl AgentChanges {
             && self.keyless.is_none()
             && self.rates.is_empty()
             && self.budget.is_none()
+            && self.requests.is_none()
+            && self.tokens.is_none()
+            && self.concurrency.is_none()
             && self.sandbox.is_none()
             && self.network.is_none()
             && self.allow_write.is_none()
@@ -169,6 +175,7 @@ impl Document {
                 command,
                 keyless: false,
                 rates: BTreeMap::new(),
+                limits: Default::default(),
                 budget: None,
                 token: None,
                 sandbox: None,
@@ -211,6 +218,15 @@ impl Document {
         }
         if let Some(budget) = changes.budget {
             agent.budget = budget;
+        }
+        if let Some(requests) = changes.requests {
+            agent.limits.requests = requests;
+        }
+        if let Some(tokens) = changes.tokens {
+            agent.limits.tokens = tokens;
+        }
+        if let Some(concurrency) = changes.concurrency {
+            agent.limits.concurrency = concurrency;
         }
         if let Some(sandbox) = changes.sandbox {
             agent.sandbox = Some(sandbox);

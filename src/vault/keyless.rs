@@ -70,6 +70,71 @@ impl fmt::Display for Rate {
     }
 }
 
+impl serde::Serialize for Rate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Rate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Limits on all an agent does through every proxy serving it, whichever provider: requests
+/// and tokens (input + output) per window, and requests under way at once. A window is a
+/// stretch of the clock (each minute, hour or day of UTC for 1m, 1h, 1d), shared by every
+/// proxy process: `X-RateLimit-Reset` says when the current one ends.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requests: Vec<Rate>,
+    /// Tokens per window: `requests` in each is a count of tokens.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tokens: Vec<Rate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<std::num::NonZeroU32>,
+}
+
+impl Limits {
+    pub fn is_empty(&self) -> bool {
+        self.requests.is_empty() && self.tokens.is_empty() && self.concurrency.is_none()
+    }
+}
+
+const LIMITS_FORM: &str = "give COUNT/WINDOW limits separated by commas, such as 100/1m,5000/1d \
+                           (a whole number above 0; a window of s, m, h or d, at most 1d), or \
+                           off for none";
+
+/// A `--requests` or `--tokens` value: the limits it sets (none for `off`).
+pub fn parse_limits(text: &str) -> Result<Vec<Rate>, SettingError> {
+    if matches!(text.trim(), "off" | "none") {
+        return Ok(Vec::new());
+    }
+    let mut limits: Vec<Rate> = text
+        .split(',')
+        .map(|part| part.parse().map_err(|_| SettingError(LIMITS_FORM)))
+        .collect::<Result<_, _>>()?;
+    limits.sort_by_key(|r| r.window);
+    limits.dedup_by_key(|r| r.window);
+    Ok(limits)
+}
+
+/// A `--concurrency` value: at most this many requests at once (none for `off`).
+pub fn parse_concurrency(text: &str) -> Result<Option<std::num::NonZeroU32>, SettingError> {
+    const FORM: SettingError = SettingError(
+        "give the most requests the agent may have under way at once, a whole number above 0 \
+         (such as 4), or off for no cap",
+    );
+    match text.trim() {
+        "off" | "none" => Ok(None),
+        n => n.parse().map(Some).map_err(|_| FORM),
+    }
+}
+
 /// When a budget starts again: calendar days and months in UTC, or never.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {
@@ -124,6 +189,24 @@ const BUDGET_FORM: &str = "a budget is AMOUNTusd/PERIOD, such as 5usd/day, 50usd
                            20usd/total (an amount above 0; a period of day, month or total); \
                            --no-budget removes one";
 
+/// An amount of US dollars as budgets take it: `2usd`, `$2`, `2.5USD` (above 0).
+fn dollars(amount: &str) -> Option<f64> {
+    let amount = amount.trim();
+    let number = amount
+        .strip_prefix('$')
+        .or_else(|| amount.strip_suffix("usd"))
+        .or_else(|| amount.strip_suffix("USD"))?;
+    let usd: f64 = number.trim().parse().ok()?;
+    (usd.is_finite() && usd > 0.0 && usd <= 1e9).then_some(usd)
+}
+
+/// A run's budget (`vault run --budget 2usd`): dollars, for the run alone.
+pub fn parse_amount(text: &str) -> Result<f64, SettingError> {
+    dollars(text).ok_or(SettingError(
+        "a run's budget is an amount of US dollars above 0, such as 2usd, 0.5usd or $2",
+    ))
+}
+
 impl FromStr for Budget {
     type Err = SettingError;
 
@@ -132,19 +215,7 @@ impl FromStr for Budget {
             .trim()
             .split_once('/')
             .ok_or(SettingError(BUDGET_FORM))?;
-        let amount = amount.trim();
-        let number = amount
-            .strip_prefix('$')
-            .or_else(|| amount.strip_suffix("usd"))
-            .or_else(|| amount.strip_suffix("USD"))
-            .ok_or(SettingError(BUDGET_FORM))?;
-        let usd: f64 = number
-            .trim()
-            .parse()
-            .map_err(|_| SettingError(BUDGET_FORM))?;
-        if !usd.is_finite() || usd <= 0.0 || usd > 1e9 {
-            return Err(SettingError(BUDGET_FORM));
-        }
+        let usd = dollars(amount).ok_or(SettingError(BUDGET_FORM))?;
         let period = match period.trim() {
             "day" | "d" => Period::Day,
             "month" | "mo" => Period::Month,
@@ -279,6 +350,23 @@ mod tests {
             "2026-12-01T00:00:00Z"
         );
         assert_eq!(Period::Total.start(now), None);
+    }
+
+    #[test]
+    fn limits_are_lists_of_windows_or_off() {
+        let limits = parse_limits("5000/1d,100/1m").unwrap();
+        assert_eq!(
+            limits.iter().map(Rate::to_string).collect::<Vec<_>>(),
+            ["100/60s", "5000/86400s"]
+        );
+        assert!(parse_limits("off").unwrap().is_empty());
+        for bad in ["", "100", "100/1m,", "0/1m", "x/1m"] {
+            assert!(parse_limits(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_concurrency("4").unwrap().map(|n| n.get()), Some(4));
+        assert_eq!(parse_concurrency("off").unwrap(), None);
+        assert!(parse_concurrency("0").is_err());
+        assert!(parse_concurrency("-1").is_err());
     }
 
     #[test]

@@ -198,6 +198,18 @@ fn serve(stream: TcpStream, good_key: &str, shared: &Shared) {
         {
             stream_answer(&mut stream, &seen, good_key, shared);
             return;
+        } else if seen.body["user"] == "slow-body" {
+            // The head at once, the body when the test releases it (a slow provider).
+            let body = plain_answer(&seen, good_key).to_string();
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            );
+            if stream.write_all(head.as_bytes()).is_err() || stream.flush().is_err() {
+                return;
+            }
+            wait_for_release(shared);
+            stream.write_all(body.as_bytes()).is_ok()
         } else {
             let body = plain_answer(&seen, good_key);
             respond(&mut stream, "200 OK", good_key, &body.to_string())
@@ -357,6 +369,16 @@ fn websocket(stream: TcpStream, seen: &Seen, given: &str, good_key: &str, shared
     }
 }
 
+/// Waits until the test releases the mock (or 20 s pass): whether it did.
+fn wait_for_release(shared: &Shared) -> bool {
+    let guard = shared.released.lock().unwrap();
+    let (guard, timeout) = shared
+        .wake
+        .wait_timeout_while(guard, Duration::from_secs(20), |r| !*r)
+        .unwrap();
+    *guard && !timeout.timed_out()
+}
+
 fn respond(stream: &mut TcpStream, status: &str, key: &str, body: &str) -> bool {
     write!(
         stream,
@@ -496,14 +518,7 @@ fn stream_answer(stream: &mut TcpStream, seen: &Seen, key: &str, shared: &Shared
         return;
     }
     let _ = stream.flush();
-    let released = {
-        let guard = shared.released.lock().unwrap();
-        let (guard, timeout) = shared
-            .wake
-            .wait_timeout_while(guard, Duration::from_secs(20), |r| !*r)
-            .unwrap();
-        *guard && !timeout.timed_out()
-    };
+    let released = wait_for_release(shared);
     shared.released_in_time.lock().unwrap().push(released);
     for event in rest {
         // Written one by one, with a pause, as a provider streams tokens.

@@ -47,7 +47,10 @@ fn run_in<'s, 'c>(
     let plan = plan(ctx, &doc, &args)?;
     let (keyless, mut proxy) = match plan.keyless {
         true => match prepare_keyless(ctx, &doc, &args.agent, &plan.attached, plan.proxy_at)? {
-            Some(k) => (Some(k.env), Some((k.config, k.listener))),
+            Some(mut k) => {
+                k.config.run_budget = args.budget;
+                (Some(k.env), Some((k.config, k.listener)))
+            }
             None => (None, None),
         },
         false => (None, None),
@@ -210,6 +213,14 @@ fn plan<'d>(ctx: &Context, doc: &'d Document, args: &RunArgs) -> Result<Plan<'d>
         return Err(UsageError(
             "--keep-env lets inherited variables win, so an inherited provider key and base URL \
              would pass the proxy by; keyless runs do not take it"
+                .into(),
+        )
+        .into());
+    }
+    if args.budget.is_some() && !keyless {
+        return Err(UsageError(
+            "--budget is kept by the keyless proxy, and this run gets the agent's keys: add \
+             --keyless (or drop --budget)"
                 .into(),
         )
         .into());

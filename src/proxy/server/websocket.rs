@@ -22,8 +22,7 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use super::{
-    HOP_BY_HOP, Place, ProxyBody, Refusal, State, check_budget, check_rate, full, scrub_header,
-    upstream_headers,
+    HOP_BY_HOP, Place, ProxyBody, Refusal, State, admit, full, scrub_header, upstream_headers,
 };
 use crate::launch::mask::{Masker, Secrets};
 use crate::proxy::usage::Seen;
@@ -381,8 +380,9 @@ fn refuse(state: &State, admitted: &Admitted, message: &Message) -> Option<Messa
     let refusal = match out_of_scope(admitted, text.as_str()) {
         Some(refusal) => refusal,
         None if !asks_for_a_response(text.as_str()) => return None,
-        None => check_budget(state, &admitted.route)
-            .and_then(|()| check_rate(state, &admitted.route, admitted.upstream()))
+        // The socket's answers are counted as they come, not reserved.
+        None => admit(state, &admitted.route, admitted.upstream(), 0.0, true)
+            .map(drop)
             .err()?,
     };
     let event = json!({

@@ -1,0 +1,107 @@
+//! A proxy's usage writer: a thread of its own that writes what has come in as one
+//! transaction at once (gathering for a few milliseconds), so no request waits for the
+//! database, and keeps the shared counts of limits and budgets in step in that transaction.
+
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use super::quota::Quota;
+use super::usage::{Job, Record};
+use super::usage_db::{UsageDb, UsageError};
+
+/// At most this many records in one transaction.
+const BATCH: usize = 1024;
+/// How long the writer gathers records after the first before it writes them: one
+/// transaction (and one wake-up of its thread) per this long at most, however busy the proxy.
+const GATHER: Duration = Duration::from_millis(20);
+
+/// Where a proxy's records go: its writer thread.
+pub struct Sink {
+    jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    writer: Mutex<Option<JoinHandle<()>>>,
+    quota: Arc<Quota>,
+}
+
+impl Sink {
+    /// Opens the database and starts the writer, which keeps `quota`'s counts as it writes.
+    pub fn start(db: &UsageDb, quota: Arc<Quota>) -> Result<Self, UsageError> {
+        let mut conn = db.open()?;
+        let (jobs, incoming) = mpsc::channel::<Job>();
+        let db_for_errors = db.clone();
+        let (db, counts) = (db.clone(), Arc::clone(&quota));
+        let writer = std::thread::Builder::new()
+            .name("vault-usage".into())
+            .spawn(move || {
+                while let Ok(first) = incoming.recv() {
+                    let mut batch = vec![first];
+                    let until = std::time::Instant::now() + GATHER;
+                    while batch.len() < BATCH {
+                        let left = until.saturating_duration_since(std::time::Instant::now());
+                        match incoming.recv_timeout(left) {
+                            Ok(job) => batch.push(job),
+                            Err(_) => break,
+                        }
+                    }
+                    let written = conn
+                        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                        .and_then(|tx| {
+                            super::usage_db::insert(&tx, batch.iter().map(|job| &job.record))?;
+                            super::quota::apply(&tx, &batch)?;
+                            tx.commit()
+                        });
+                    if let Err(e) = written {
+                        log::warn!("usage not recorded in {}: {e}", db.path().display());
+                    }
+                    counts.written(&batch);
+                }
+            })
+            .map_err(|e| {
+                db_for_errors.error(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+            })?;
+        Ok(Sink {
+            jobs: Mutex::new(Some(jobs)),
+            writer: Mutex::new(Some(writer)),
+            quota,
+        })
+    }
+
+    /// Hands `record` to the writer.
+    pub fn send(&self, record: Record, windows: Arc<[u64]>) {
+        if !windows.is_empty() {
+            let tokens = record.input_tokens.saturating_add(record.output_tokens);
+            self.quota.answered(&record.agent, tokens);
+        }
+        let jobs = self.jobs.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(jobs) = jobs.as_ref() {
+            let _ = jobs.send(Job { record, windows });
+        }
+    }
+
+    /// Writes what is still to write, stops the writer (records sent later are lost) and
+    /// gives back what the proxy holds of budgets.
+    pub fn close(&self) {
+        drop(
+            self.jobs
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(),
+        );
+        if let Some(writer) = self
+            .writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        {
+            let _ = writer.join();
+            self.quota.close();
+        }
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
