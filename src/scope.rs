@@ -179,9 +179,9 @@ impl Endpoint {
             .map_or(Endpoint::Other, |(_, class)| *class)
     }
 
-    /// Whether its requests generate output that is priced per token.
+    /// Whether its requests generate output that is priced per token (text, images, speech).
     pub fn generates(self) -> bool {
-        self == Endpoint::Chat
+        matches!(self, Endpoint::Chat | Endpoint::Images | Endpoint::Audio)
     }
 
     pub fn name(self) -> &'static str {

@@ -220,6 +220,8 @@ struct Share {
     left: u64,
     /// What every proxy had been granted of the window when this one last took a share.
     granted: u64,
+    /// The limit it was taken under (a live change makes it void).
+    limit: u64,
 }
 
 /// The token count of one window, as last read (and what this proxy has yet to write).
@@ -244,6 +246,12 @@ struct AgentState {
     /// `running`), and how many of them it may keep unused.
     slots: u32,
     spare: u32,
+    /// The cap and the budget its slots and `free` were taken under: when a live change
+    /// alters one, what was taken under the old one goes back first.
+    cap: Option<NonZeroU32>,
+    budget: Option<Budget>,
+    /// Shares voided by a changed limit, to give back: counter, window end, requests.
+    void: Vec<(String, i64, u64)>,
 }
 
 #[derive(Debug, Default)]
@@ -260,6 +268,11 @@ pub struct Quota {
     vault: String,
     run_id: String,
     pid: i64,
+    /// When this process started (Linux: in clock ticks since boot; 0 elsewhere), so that a
+    /// process id used again is not taken for this proxy.
+    started: i64,
+    /// The proxy has stopped and given back what it held: nothing is taken again.
+    closed: std::sync::atomic::AtomicBool,
     /// The run's own budget, in US dollars (`vault run --budget`).
     run_budget: Option<f64>,
     local: Mutex<Local>,
@@ -278,6 +291,8 @@ impl Quota {
             vault: vault.to_string_lossy().into_owned(),
             run_id: run_id.to_owned(),
             pid: i64::from(std::process::id()),
+            started: start_time(i64::from(std::process::id())).unwrap_or(0),
+            closed: std::sync::atomic::AtomicBool::new(false),
             run_budget,
             local: Mutex::new(Local::default()),
         }))
@@ -386,7 +401,13 @@ impl Quota {
                     }
                 },
                 Counted::Tokens => {
-                    let used = self.tokens_used(ask.agent, state, limit, ends)?;
+                    let used = match self.tokens_used(ask.agent, state, limit, ends) {
+                        Ok(used) => used,
+                        Err(refused) => {
+                            self.undo_before(ask, state, i, secs);
+                            return Err(refused);
+                        }
+                    };
                     if used >= limit.limit() {
                         self.undo_before(ask, state, i, secs);
                         return Err(self.over(ask.agent, limit, reset, limit.limit()));
@@ -461,6 +482,18 @@ impl Quota {
         limit: &Limit,
         ends: i64,
     ) -> Result<u64, Refused> {
+        if let Some(share) = state.shares.get(&limit.counter)
+            && share.ends == ends
+            && share.limit != limit.limit()
+            && share.left > 0
+        {
+            // Taken under another limit: given back, then the new one is asked.
+            state
+                .void
+                .push((limit.counter.clone(), share.ends, share.left));
+            state.shares.remove(&limit.counter);
+            self.give_back_void(agent, state);
+        }
         let share = state
             .shares
             .get_mut(&limit.counter)
@@ -486,6 +519,7 @@ impl Quota {
                 ends,
                 left,
                 granted,
+                limit: limit.limit(),
             },
         );
         Ok(granted - left)
@@ -573,7 +607,13 @@ impl Quota {
         state: &mut AgentState,
         cap: NonZeroU32,
     ) -> Result<(), Refused> {
-        if state.running < state.slots {
+        if state.cap != Some(cap) {
+            // A changed cap: no slot beyond those in use is kept (they go back as requests
+            // end), and none beyond the new cap is used.
+            state.cap = Some(cap);
+            state.spare = 0;
+        }
+        if state.running < state.slots && state.running < cap.get() {
             state.running += 1;
             return Ok(());
         }
@@ -627,25 +667,39 @@ impl Quota {
         slots: u32,
     ) -> rusqlite::Result<()> {
         tx.execute(
-            "INSERT INTO held (vault, agent_id, run_id, pid, usd, slots) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+            "INSERT INTO held (vault, agent_id, run_id, pid, started, usd, slots) \
+             VALUES (?1, ?2, ?3, ?4, ?7, ?5, ?6) \
              ON CONFLICT DO UPDATE SET usd = usd + excluded.usd, slots = excluded.slots",
-            params![self.vault, agent, self.run_id, self.pid, usd, slots],
+            params![
+                self.vault,
+                agent,
+                self.run_id,
+                self.pid,
+                usd,
+                slots,
+                self.started
+            ],
         )?;
         Ok(())
     }
 
     /// Drops what proxies that are no longer running held of `agent`: whether any did.
     fn drop_the_dead(&self, tx: &Transaction<'_>, agent: &str) -> rusqlite::Result<bool> {
-        let pids: Vec<i64> = tx
+        let pids: Vec<(i64, i64)> = tx
             .prepare_cached(
-                "SELECT DISTINCT pid FROM held WHERE vault = ?1 AND agent_id = ?2 AND pid != ?3",
+                "SELECT DISTINCT pid, started FROM held WHERE vault = ?1 AND agent_id = ?2 \
+                 AND run_id != ?3",
             )?
-            .query_map(params![self.vault, agent, self.pid], |row| row.get(0))?
+            .query_map(params![self.vault, agent, self.run_id], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         let mut dropped = false;
-        for pid in pids.into_iter().filter(|&pid| !alive(pid)) {
-            dropped |= tx.execute("DELETE FROM held WHERE pid = ?1", [pid])? > 0;
+        for (pid, started) in pids.into_iter().filter(|&(p, s)| !alive(p, s)) {
+            dropped |= tx.execute(
+                "DELETE FROM held WHERE pid = ?1 AND started = ?2",
+                [pid, started],
+            )? > 0;
         }
         Ok(dropped)
     }
@@ -659,6 +713,11 @@ impl Quota {
         most: f64,
         now: Timestamp,
     ) -> Result<(), Refused> {
+        if state.budget != Some(budget) {
+            // A changed budget: what was taken of the old one goes back first.
+            self.give_back_free(agent, state);
+            state.budget = Some(budget);
+        }
         if state.free >= most && state.free > 0.0 {
             state.free -= most;
             return Ok(());
@@ -737,6 +796,9 @@ impl Quota {
     /// back.
     fn stop_running(&self, agent: &str, state: &mut AgentState) {
         state.running = state.running.saturating_sub(1);
+        if self.closed.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
         let unused = state.slots - state.running.min(state.slots);
         if unused <= state.spare {
             return;
@@ -751,6 +813,53 @@ impl Quota {
         if let Err(e) = ended {
             log::warn!("{}", self.db.error(e));
         }
+    }
+
+    /// `agent` spent `cost` that it did not reserve (a WebSocket's response): it comes out of
+    /// what this proxy holds of its budget, and of the run's.
+    pub fn charged(&self, agent: &str, cost: f64) {
+        let mut local = self.local();
+        local.run_spent += cost;
+        if let Some(state) = local.agents.get_mut(agent)
+            && state.budget.is_some()
+        {
+            state.free -= cost;
+        }
+    }
+
+    /// Gives back to the database the unreserved part of what this proxy holds of `agent`'s
+    /// budget.
+    fn give_back_free(&self, agent: &str, state: &mut AgentState) {
+        if state.free <= 0.0 {
+            return;
+        }
+        let free = std::mem::take(&mut state.free);
+        let given = self.conn().execute(
+            "UPDATE held SET usd = MAX(usd - ?4, 0) WHERE vault = ?1 AND agent_id = ?2 \
+             AND run_id = ?3",
+            params![self.vault, agent, self.run_id, free],
+        );
+        if let Err(e) = given {
+            log::warn!("{}", self.db.error(e));
+        }
+    }
+
+    /// Gives back the requests of voided shares.
+    fn give_back_void(&self, agent: &str, state: &mut AgentState) {
+        for (counter, ends, left) in std::mem::take(&mut state.void) {
+            let given = self.conn().execute(
+                "UPDATE granted SET n = MAX(n - ?5, 0) WHERE vault = ?1 AND agent_id = ?2 \
+                 AND counter = ?3 AND ends = ?4",
+                params![self.vault, agent, counter, ends, clamp(left)],
+            );
+            if let Err(e) = given {
+                log::warn!("{}", self.db.error(e));
+            }
+        }
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The usage writer is about to write `tokens` more of `agent`'s.
@@ -780,6 +889,8 @@ impl Quota {
     /// it did not use (it is stopping; its usage is written).
     pub fn close(&self) {
         let local = self.local();
+        self.closed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
         let now = Timestamp::now().as_second();
         let given_back = (|| -> rusqlite::Result<()> {
@@ -808,8 +919,24 @@ fn clamp(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// Whether process `pid` still runs (one that cannot be told about counts as running).
-fn alive(pid: i64) -> bool {
+/// When process `pid` started, in clock ticks since boot (Linux; `None` elsewhere, or when
+/// there is no such process).
+fn start_time(pid: i64) -> Option<i64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // After the command's name (in parentheses, and it may hold any character) the fields
+    // run on from the third; the start time is the 22nd.
+    let (_, fields) = stat.rsplit_once(')')?;
+    fields.split_whitespace().nth(19)?.parse().ok()
+}
+
+/// Whether the process `pid` that started at `started` still runs (one that cannot be told
+/// about counts as running; a process id used again by another process does not).
+fn alive(pid: i64, started: i64) -> bool {
+    if started != 0
+        && let Some(now) = start_time(pid)
+    {
+        return now == started;
+    }
     #[cfg(unix)]
     {
         let Some(pid) = i32::try_from(pid)
@@ -992,7 +1119,7 @@ mod tests {
         let conn = db.open().unwrap();
         // A proxy killed while it held all of the budget, and a living one holding nothing.
         conn.execute(
-            "INSERT INTO held VALUES ('/v', 'a', 'dead', 2147483646, 1.0, 3)",
+            "INSERT INTO held VALUES ('/v', 'a', 'dead', 2147483646, 5, 1.0, 3)",
             [],
         )
         .unwrap();
@@ -1063,6 +1190,137 @@ mod tests {
             "{}",
             rest.len()
         );
+    }
+
+    fn record(run: &str, cost: f64) -> super::super::usage::Record {
+        super::super::usage::Record {
+            time: Timestamp::now(),
+            vault: "/v".into(),
+            run_id: run.into(),
+            agent: "a".into(),
+            provider: "openai".into(),
+            endpoint: "chat".into(),
+            model: None,
+            status: 200,
+            input_tokens: 0,
+            output_tokens: 0,
+            cost_usd: cost,
+        }
+    }
+
+    /// What the usage writer does with one record.
+    fn write(db: &UsageDb, quota: &Quota, run: &str, cost: f64) {
+        let mut conn = db.open().unwrap();
+        let tx = conn.transaction().unwrap();
+        let jobs = vec![Job {
+            record: record(run, cost),
+            windows: Arc::from([]),
+        }];
+        crate::proxy::usage_db::insert(&tx, jobs.iter().map(|j| &j.record)).unwrap();
+        apply(&tx, &jobs).unwrap();
+        tx.commit().unwrap();
+        quota.written(&jobs);
+    }
+
+    #[test]
+    fn a_socket_s_responses_are_charged_to_the_budgets() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::state::StateDir::new(dir.path()).usage_db();
+        let budget: Budget = "1usd/total".parse().unwrap();
+        let agents = quota(&db, "agents");
+        let run = Quota::new(&db, std::path::Path::new("/v"), "run", Some(1.0)).unwrap();
+        for (quota, budget, run_id) in [(&agents, Some(budget), "agents"), (&run, None, "run")] {
+            let mut admitted = 0;
+            for _ in 0..100 {
+                // As a WebSocket's response: admitted unreserved, charged when it ends.
+                if let Ok(ticket) = quota.admit(&ask(&[], budget, 0.0)) {
+                    admitted += 1;
+                    drop(ticket);
+                    write(&db, quota, run_id, 0.05);
+                    quota.charged("a", 0.05);
+                }
+            }
+            assert!(admitted <= 21, "{admitted} responses of $0.05 under $1");
+        }
+    }
+
+    #[test]
+    fn a_lowered_cap_budget_or_limit_holds_from_the_next_request() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::state::StateDir::new(dir.path()).usage_db();
+        let quota = quota(&db, "one");
+        let capped = |cap| {
+            let mut ask = ask(&[], None, 0.0);
+            ask.concurrency = NonZeroU32::new(cap);
+            ask
+        };
+        drop(
+            (0..64)
+                .map(|_| quota.admit(&capped(1000)).unwrap())
+                .collect::<Vec<_>>(),
+        );
+        let under_way: Vec<Ticket> = (0..100)
+            .map_while(|_| quota.admit(&capped(4)).ok())
+            .collect();
+        assert_eq!(under_way.len(), 4);
+        drop(under_way);
+
+        let big: Budget = "100usd/total".parse().unwrap();
+        quota
+            .admit(&ask(&[], Some(big), 0.01))
+            .unwrap()
+            .settle(0.01);
+        let small: Budget = "1usd/total".parse().unwrap();
+        let reserved: Vec<Ticket> = (0..100)
+            .map_while(|_| quota.admit(&ask(&[], Some(small), 0.5)).ok())
+            .collect();
+        assert_eq!(reserved.len(), 1, "$0.01 spent, $0.5 each, under $1");
+        drop(reserved);
+
+        let big = requests("5000/1d");
+        drop(quota.admit(&ask(&big, None, 0.0)).unwrap());
+        let small = requests("10/1d");
+        let admitted = (0..1000)
+            .filter(|_| quota.admit(&ask(&small, None, 0.0)).is_ok())
+            .count();
+        assert!(admitted <= 10, "{admitted}");
+    }
+
+    #[test]
+    fn a_request_refused_for_an_unreadable_count_counts_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::state::StateDir::new(dir.path()).usage_db();
+        let quota = quota(&db, "one");
+        let limits = crate::vault::keyless::Limits {
+            requests: vec!["100/1d".parse().unwrap()],
+            tokens: vec!["1000/1d".parse().unwrap()],
+            ..Default::default()
+        };
+        let limits = Limit::all(&limits, std::iter::empty());
+        drop(quota.admit(&ask(&limits, None, 0.0)).unwrap());
+        let left = |quota: &Quota| quota.local().agents["a"].shares["requests/86400"].left;
+        let before = left(&quota);
+        quota.local().agents.get_mut("a").unwrap().tokens.clear();
+        db.open()
+            .unwrap()
+            .execute_batch("ALTER TABLE granted RENAME TO elsewhere")
+            .unwrap();
+        assert!(matches!(
+            quota.admit(&ask(&limits, None, 0.0)),
+            Err(Refused::Database(_))
+        ));
+        assert_eq!(left(&quota), before);
+    }
+
+    #[test]
+    fn a_process_id_used_again_is_not_the_proxy_that_held() {
+        let me = i64::from(std::process::id());
+        let started = start_time(me).unwrap_or(0);
+        assert!(alive(me, started));
+        if started != 0 {
+            assert!(!alive(me, started + 1));
+        }
+        assert!(!alive(2_147_483_646, 5));
     }
 
     #[test]

@@ -51,10 +51,12 @@ impl Sink {
                             super::quota::apply(&tx, &batch)?;
                             tx.commit()
                         });
-                    if let Err(e) = written {
-                        log::warn!("usage not recorded in {}: {e}", db.path().display());
+                    match written {
+                        Ok(()) => counts.written(&batch),
+                        // Their tokens stay counted as unwritten: limits err on the side of
+                        // stopping early.
+                        Err(e) => log::warn!("usage not recorded in {}: {e}", db.path().display()),
                     }
-                    counts.written(&batch);
                 }
             })
             .map_err(|e| {

@@ -562,7 +562,9 @@ fn meter(state: &State, admitted: &Admitted, text: &str) {
         endpoint: crate::scope::Endpoint::Chat.name(),
         status,
     };
-    state.record(answered, seen);
+    let cost = state.record(answered, seen);
+    // Admitted unreserved: what it cost comes out of the budgets now.
+    state.quota.charged(&admitted.route.agent, cost);
 }
 
 #[cfg(test)]
