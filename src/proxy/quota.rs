@@ -25,7 +25,7 @@
 //!   kept in memory.
 //!
 //! Long: admission and the counts the usage writer keeps are one protocol over the same
-//! tables, kept in one place; the last 180 lines are its tests.
+//! tables, kept in one place; the last 310 lines are its tests.
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
