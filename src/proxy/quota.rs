@@ -192,23 +192,27 @@ pub struct Ticket {
 }
 
 impl Ticket {
-    /// The answer ended having cost `cost`: what was reserved beyond it is free again.
-    pub fn settle(mut self, cost: f64) {
-        self.release(cost);
+    /// The answer ended having cost `cost` and used `tokens` that token limits count (the
+    /// usage writer is about to write them): what was reserved beyond the cost is free again.
+    pub fn settle(mut self, cost: f64, tokens: u64) {
+        self.release(cost, tokens);
     }
 
-    fn release(&mut self, cost: f64) {
+    fn release(&mut self, cost: f64, tokens: u64) {
         let (reserved, run_reserved) = (self.reserved.take(), self.run_reserved.take());
         let running = std::mem::take(&mut self.running);
+        if reserved.is_none() && run_reserved.is_none() && !running && tokens == 0 {
+            return; // nothing was counted: the common case, kept off the lock
+        }
         self.quota
-            .release(&self.agent, reserved, run_reserved, running, cost);
+            .release(&self.agent, (reserved, run_reserved), running, cost, tokens);
     }
 }
 
 impl Drop for Ticket {
     /// A request that never reached the provider cost nothing.
     fn drop(&mut self) {
-        self.release(0.0);
+        self.release(0.0, 0);
     }
 }
 
@@ -304,6 +308,23 @@ impl Quota {
 
     /// Admits the request, or says which limit refuses it (nothing is counted then).
     pub fn admit(self: &Arc<Self>, ask: &Ask<'_>) -> Result<Ticket, Refused> {
+        let counted =
+            |l: &Limit| l.applies_to(ask.provider) && (ask.counts || l.counted == Counted::Tokens);
+        if ask.concurrency.is_none()
+            && ask.budget.is_none()
+            && self.run_budget.is_none()
+            && !ask.limits.iter().any(counted)
+        {
+            // Nothing to count: the lock is not taken.
+            return Ok(Ticket {
+                quota: Arc::clone(self),
+                agent: String::new(),
+                reserved: None,
+                run_reserved: None,
+                running: false,
+                shown: None,
+            });
+        }
         let now = Timestamp::now();
         let secs = now.as_second();
         let mut local = self.local();
@@ -770,10 +791,10 @@ impl Quota {
     fn release(
         &self,
         agent: &str,
-        reserved: Option<f64>,
-        run_reserved: Option<f64>,
+        (reserved, run_reserved): (Option<f64>, Option<f64>),
         running: bool,
         cost: f64,
+        tokens: u64,
     ) {
         let mut local = self.local();
         if let Some(reserved) = run_reserved {
@@ -783,6 +804,7 @@ impl Quota {
         let Some(state) = local.agents.get_mut(agent) else {
             return;
         };
+        state.unwritten_tokens = state.unwritten_tokens.saturating_add(tokens);
         if let Some(reserved) = reserved {
             // Beyond what was reserved, the cost comes out of what is held too.
             state.free += reserved - cost;
@@ -817,13 +839,15 @@ impl Quota {
 
     /// `agent` spent `cost` that it did not reserve (a WebSocket's response): it comes out of
     /// what this proxy holds of its budget, and of the run's.
-    pub fn charged(&self, agent: &str, cost: f64) {
+    /// `tokens`: those token limits count, which the usage writer is about to write.
+    pub fn charged(&self, agent: &str, cost: f64, tokens: u64) {
         let mut local = self.local();
         local.run_spent += cost;
-        if let Some(state) = local.agents.get_mut(agent)
-            && state.budget.is_some()
-        {
-            state.free -= cost;
+        if let Some(state) = local.agents.get_mut(agent) {
+            state.unwritten_tokens = state.unwritten_tokens.saturating_add(tokens);
+            if state.budget.is_some() {
+                state.free -= cost;
+            }
         }
     }
 
@@ -860,13 +884,6 @@ impl Quota {
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// The usage writer is about to write `tokens` more of `agent`'s.
-    pub fn answered(&self, agent: &str, tokens: u64) {
-        if let Some(state) = self.local().agents.get_mut(agent) {
-            state.unwritten_tokens = state.unwritten_tokens.saturating_add(tokens);
-        }
     }
 
     /// The usage writer wrote `records`: their tokens are in the database's counts now.
@@ -964,13 +981,14 @@ fn alive(pid: i64, started: i64) -> bool {
 pub fn apply(tx: &Transaction<'_>, jobs: &[Job]) -> rusqlite::Result<()> {
     use std::collections::BTreeMap;
     use std::path::Path;
-    let mut spent: BTreeMap<(&Path, &str, String), f64> = BTreeMap::new();
+    // Days as numbers while summing (a day's text is made once per batch, not per record).
+    let mut spent: BTreeMap<(&Path, &str, i64), f64> = BTreeMap::new();
     let mut held: BTreeMap<(&Path, &str, &str), f64> = BTreeMap::new();
     let mut tokens: BTreeMap<(&Path, &str, u64, i64), u64> = BTreeMap::new();
     for Job { record, windows } in jobs {
         let cost = super::usage_db::stored_cost(record.cost_usd);
         if cost > 0.0 {
-            let day = super::usage_db::time_text(record.time)[..10].to_owned();
+            let day = record.time.as_second().div_euclid(86_400);
             *spent
                 .entry((&record.vault, &record.agent, day))
                 .or_default() += cost;
@@ -996,6 +1014,8 @@ pub fn apply(tx: &Transaction<'_>, jobs: &[Job]) -> rusqlite::Result<()> {
          ON CONFLICT DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd",
     )?;
     for ((vault, agent, day), cost) in &spent {
+        let start = Timestamp::from_second(day * 86_400).unwrap_or(Timestamp::UNIX_EPOCH);
+        let day = &super::usage_db::time_text(start)[..10];
         statement.execute(params![vault.to_string_lossy(), agent, day, cost])?;
     }
     let mut statement = tx.prepare_cached(
@@ -1060,7 +1080,7 @@ mod tests {
             let quota = if i % 3 == 0 { &one } else { &other };
             if let Ok(ticket) = quota.admit(&ask(&limits, None, 0.0)) {
                 admitted += 1;
-                ticket.settle(0.0);
+                ticket.settle(0.0, 0);
             }
         }
         assert_eq!(admitted, 100);
@@ -1103,7 +1123,7 @@ mod tests {
         assert_eq!(tickets.len(), 3);
         // Settled below what they reserved, they free the rest.
         for ticket in tickets.drain(..) {
-            ticket.settle(0.1);
+            ticket.settle(0.1, 0);
         }
         assert!(one.admit(&ask(&[], Some(budget), 0.3)).is_ok());
         match other.admit(&ask(&[], Some(budget), 2.0)) {
@@ -1134,7 +1154,7 @@ mod tests {
             })
             .unwrap();
         assert_eq!(dead, 0);
-        ticket.settle(0.5);
+        ticket.settle(0.5, 0);
     }
 
     #[test]
@@ -1147,9 +1167,9 @@ mod tests {
             run.admit(&ask(&[], None, 0.6)),
             Err(Refused::RunBudget { .. })
         ));
-        first.settle(0.2);
+        first.settle(0.2, 0);
         let second = run.admit(&ask(&[], None, 0.6)).unwrap();
-        second.settle(0.6);
+        second.settle(0.6, 0);
         // $0.8 spent: nothing that may cost $0.6 fits any more.
         assert!(run.admit(&ask(&[], None, 0.6)).is_err());
         assert!(run.admit(&ask(&[], None, 0.1)).is_ok());
@@ -1173,7 +1193,7 @@ mod tests {
             Err(Refused::Concurrency { .. })
         ));
         assert!(one.admit(&capped(4)).is_err());
-        under_way.remove(0).settle(0.0);
+        under_way.remove(0).settle(0.0, 0);
         let again = other.admit(&capped(4)).unwrap();
         drop(under_way);
         drop(again);
@@ -1237,7 +1257,7 @@ mod tests {
                     admitted += 1;
                     drop(ticket);
                     write(&db, quota, run_id, 0.05);
-                    quota.charged("a", 0.05);
+                    quota.charged("a", 0.05, 0);
                 }
             }
             assert!(admitted <= 21, "{admitted} responses of $0.05 under $1");
@@ -1269,7 +1289,7 @@ mod tests {
         quota
             .admit(&ask(&[], Some(big), 0.01))
             .unwrap()
-            .settle(0.01);
+            .settle(0.01, 0);
         let small: Budget = "1usd/total".parse().unwrap();
         let reserved: Vec<Ticket> = (0..100)
             .map_while(|_| quota.admit(&ask(&[], Some(small), 0.5)).ok())

@@ -1007,6 +1007,10 @@ struct Relay {
     report: Option<Report>,
 }
 
+fn seen_tokens(record: &Record) -> u64 {
+    record.input_tokens.saturating_add(record.output_tokens)
+}
+
 /// What to write of one answer, besides what it used.
 pub(super) struct Answered<'r> {
     pub route: &'r Route,
@@ -1016,9 +1020,10 @@ pub(super) struct Answered<'r> {
 }
 
 impl State {
-    /// Records what one answer used: handed to the writer, off the request's path. Returns
-    /// what it cost.
-    fn record(&self, answered: Answered<'_>, seen: Seen) -> f64 {
+    /// Records what one answer used: handed to the writer, off the request's path, once the
+    /// limits know of it (`ticket`: what the request holds, settled; none: it was admitted
+    /// unreserved, and is charged).
+    fn record(&self, answered: Answered<'_>, seen: Seen, ticket: Option<Ticket>) {
         let Answered {
             route,
             provider,
@@ -1044,8 +1049,15 @@ impl State {
             output_tokens: seen.output,
             cost_usd: cost,
         };
+        let tokens = match route.token_windows.is_empty() {
+            true => 0,
+            false => seen_tokens(&record),
+        };
+        match ticket {
+            Some(ticket) => ticket.settle(cost, tokens),
+            None => self.quota.charged(&route.agent, cost, tokens),
+        }
         self.sink.send(record, Arc::clone(&route.token_windows));
-        cost
     }
 
     /// Writes the usage still to write (the proxy is stopping).
@@ -1074,10 +1086,8 @@ impl Report {
             endpoint: self.endpoint,
             status: self.status,
         };
-        let cost = self.state.record(answered, seen);
-        if let Some(ticket) = self.ticket.take() {
-            ticket.settle(cost);
-        }
+        let ticket = self.ticket.take();
+        self.state.record(answered, seen, ticket);
     }
 }
 

@@ -19,7 +19,9 @@ const GATHER: Duration = Duration::from_millis(20);
 
 /// Where a proxy's records go: its writer thread.
 pub struct Sink {
-    jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    /// Records, then `None` when the proxy stops (no lock on the request's path: a sender
+    /// is shared as it is).
+    jobs: mpsc::Sender<Option<Job>>,
     writer: Mutex<Option<JoinHandle<()>>>,
     quota: Arc<Quota>,
 }
@@ -28,19 +30,24 @@ impl Sink {
     /// Opens the database and starts the writer, which keeps `quota`'s counts as it writes.
     pub fn start(db: &UsageDb, quota: Arc<Quota>) -> Result<Self, UsageError> {
         let mut conn = db.open()?;
-        let (jobs, incoming) = mpsc::channel::<Job>();
+        let (jobs, incoming) = mpsc::channel::<Option<Job>>();
         let db_for_errors = db.clone();
         let (db, counts) = (db.clone(), Arc::clone(&quota));
         let writer = std::thread::Builder::new()
             .name("vault-usage".into())
             .spawn(move || {
-                while let Ok(first) = incoming.recv() {
+                let mut stopping = false;
+                while !stopping && let Ok(Some(first)) = incoming.recv() {
                     let mut batch = vec![first];
                     let until = std::time::Instant::now() + GATHER;
                     while batch.len() < BATCH {
                         let left = until.saturating_duration_since(std::time::Instant::now());
                         match incoming.recv_timeout(left) {
-                            Ok(job) => batch.push(job),
+                            Ok(Some(job)) => batch.push(job),
+                            Ok(None) => {
+                                stopping = true;
+                                break;
+                            }
                             Err(_) => break,
                         }
                     }
@@ -63,33 +70,22 @@ impl Sink {
                 db_for_errors.error(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
             })?;
         Ok(Sink {
-            jobs: Mutex::new(Some(jobs)),
+            jobs,
             writer: Mutex::new(Some(writer)),
             quota,
         })
     }
 
-    /// Hands `record` to the writer.
+    /// Hands `record` to the writer (its tokens, when counted in `windows`, already told to
+    /// the quota: settled or charged).
     pub fn send(&self, record: Record, windows: Arc<[u64]>) {
-        if !windows.is_empty() {
-            let tokens = record.input_tokens.saturating_add(record.output_tokens);
-            self.quota.answered(&record.agent, tokens);
-        }
-        let jobs = self.jobs.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(jobs) = jobs.as_ref() {
-            let _ = jobs.send(Job { record, windows });
-        }
+        let _ = self.jobs.send(Some(Job { record, windows }));
     }
 
     /// Writes what is still to write, stops the writer (records sent later are lost) and
     /// gives back what the proxy holds of budgets.
     pub fn close(&self) {
-        drop(
-            self.jobs
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .take(),
-        );
+        let _ = self.jobs.send(None);
         if let Some(writer) = self
             .writer
             .lock()

@@ -562,9 +562,8 @@ fn meter(state: &State, admitted: &Admitted, text: &str) {
         endpoint: crate::scope::Endpoint::Chat.name(),
         status,
     };
-    let cost = state.record(answered, seen);
     // Admitted unreserved: what it cost comes out of the budgets now.
-    state.quota.charged(&admitted.route.agent, cost);
+    state.record(answered, seen, None);
 }
 
 #[cfg(test)]
