@@ -43,6 +43,9 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand proxy 'Run the keyless proxy for every agent that has a proxy token (vault agent token)'
             cand usage 'Show keyless mode''s recorded usage: requests, tokens and estimated cost'
             cand audit 'Show the audit log: runs and changes, with names, never values'
+            cand remote 'Connect the vault to a team''s OpenBao or HashiCorp Vault server (KV version 2)'
+            cand pull 'Bring every secret of a remote into the vault, in one change'
+            cand push 'Write entries to a remote, never over a teammate''s change (check-and-set)'
             cand recipient 'Manage who can open the vault'
             cand identity 'Show or export the identity that opens the vault'
             cand doctor 'Check what works on this machine: the identity and whether it opens the vault, the keyring, file modes, container engines, the sandbox, the proxy''s loopback (exit 1 when something fails); never prints a value'
@@ -672,6 +675,115 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'vault;remote'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add a remote (the mount is checked: it must be KV version 2)'
+            cand list 'List the remotes'
+            cand rm 'Remove a remote from this vault (nothing on the server changes)'
+            cand status 'What differs between the vault and the server: names and versions, never values'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vault;remote;add'= {
+            cand --address 'The server [default: BAO_ADDR, else VAULT_ADDR]'
+            cand --mount 'The KV version 2 mount, such as secret'
+            cand --path 'Where under the mount this vault''s entries go [default: the mount''s top]'
+            cand --token-file 'A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none'
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;remote;list'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;remote;rm'= {
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;remote;status'= {
+            cand --token-file 'A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none'
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --json 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;remote;help'= {
+            cand add 'Add a remote (the mount is checked: it must be KV version 2)'
+            cand list 'List the remotes'
+            cand rm 'Remove a remote from this vault (nothing on the server changes)'
+            cand status 'What differs between the vault and the server: names and versions, never values'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vault;remote;help;add'= {
+        }
+        &'vault;remote;help;list'= {
+        }
+        &'vault;remote;help;rm'= {
+        }
+        &'vault;remote;help;status'= {
+        }
+        &'vault;remote;help;help'= {
+        }
+        &'vault;pull'= {
+            cand --token-file 'A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none'
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --dry-run 'Show what would change, by name, and change nothing'
+            cand --json 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vault;push'= {
+            cand --token-file 'A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none'
+            cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
+            cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --force 'Write over what changed on the server since the last pull'
+            cand --prune 'Also delete from the server what the vault no longer has'
+            cand --json 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
+            cand -v 'Say more about what happens (repeat for more); never prints values'
+            cand --verbose 'Say more about what happens (repeat for more); never prints values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'vault;recipient'= {
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
@@ -863,6 +975,9 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand proxy 'Run the keyless proxy for every agent that has a proxy token (vault agent token)'
             cand usage 'Show keyless mode''s recorded usage: requests, tokens and estimated cost'
             cand audit 'Show the audit log: runs and changes, with names, never values'
+            cand remote 'Connect the vault to a team''s OpenBao or HashiCorp Vault server (KV version 2)'
+            cand pull 'Bring every secret of a remote into the vault, in one change'
+            cand push 'Write entries to a remote, never over a teammate''s change (check-and-set)'
             cand recipient 'Manage who can open the vault'
             cand identity 'Show or export the identity that opens the vault'
             cand doctor 'Check what works on this machine: the identity and whether it opens the vault, the keyring, file modes, container engines, the sandbox, the proxy''s loopback (exit 1 when something fails); never prints a value'
@@ -949,6 +1064,24 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;help;usage'= {
         }
         &'vault;help;audit'= {
+        }
+        &'vault;help;remote'= {
+            cand add 'Add a remote (the mount is checked: it must be KV version 2)'
+            cand list 'List the remotes'
+            cand rm 'Remove a remote from this vault (nothing on the server changes)'
+            cand status 'What differs between the vault and the server: names and versions, never values'
+        }
+        &'vault;help;remote;add'= {
+        }
+        &'vault;help;remote;list'= {
+        }
+        &'vault;help;remote;rm'= {
+        }
+        &'vault;help;remote;status'= {
+        }
+        &'vault;help;pull'= {
+        }
+        &'vault;help;push'= {
         }
         &'vault;help;recipient'= {
             cand add 'Let another key open the vault: age1…, "ssh-ed25519 AAAA…" or "ssh-rsa AAAA…", or a file that holds one (a .pub file, or what vault identity new --output wrote)'

@@ -257,6 +257,13 @@ pub enum Command {
     Usage(UsageArgs),
     /// Show the audit log: runs and changes, with names, never values
     Audit(AuditArgs),
+    /// Connect the vault to a team's OpenBao or HashiCorp Vault server (KV version 2)
+    #[command(subcommand)]
+    Remote(RemoteCommand),
+    /// Bring every secret of a remote into the vault, in one change
+    Pull(PullArgs),
+    /// Write entries to a remote, never over a teammate's change (check-and-set)
+    Push(PushArgs),
     /// Manage who can open the vault
     #[command(subcommand)]
     Recipient(RecipientCommand),
@@ -935,6 +942,89 @@ pub struct DetachArgs {
     /// The entries to detach
     #[arg(required = true)]
     pub names: Vec<EnvName>,
+}
+
+const REMOTE_AFTER_HELP: &str = "\
+Each entry is one KV version 2 secret under the remote's path: its value under the data key
+`value`, its kind, provider and endpoint in the version's custom metadata. The token comes
+from BAO_TOKEN, else VAULT_TOKEN, else the token helper file (~/.vault-token, as bao login
+writes it), else --token-file; it is never stored in the vault and never printed.
+BAO_NAMESPACE/VAULT_NAMESPACE and BAO_CACERT/VAULT_CACERT are honoured as bao honours them.
+
+Examples:
+  vault remote add team --address https://bao.example.com:8200 --mount secret --path agents
+  vault push team                  (every entry; a teammate's newer version is a conflict)
+  vault pull team --dry-run        (what would change, by name)
+  vault remote status team";
+
+#[derive(Debug, Subcommand)]
+#[command(after_help = REMOTE_AFTER_HELP)]
+pub enum RemoteCommand {
+    /// Add a remote (the mount is checked: it must be KV version 2)
+    Add(RemoteAddArgs),
+    /// List the remotes
+    List,
+    /// Remove a remote from this vault (nothing on the server changes)
+    Rm {
+        /// The remote's name
+        name: AgentName,
+    },
+    /// What differs between the vault and the server: names and versions, never values
+    Status(RemoteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RemoteAddArgs {
+    /// A name for it, such as team (named like agents)
+    pub name: AgentName,
+    /// The server [default: BAO_ADDR, else VAULT_ADDR]
+    #[arg(long, value_name = "URL")]
+    pub address: Option<String>,
+    /// The KV version 2 mount, such as secret
+    #[arg(long, value_name = "MOUNT")]
+    pub mount: String,
+    /// Where under the mount this vault's entries go [default: the mount's top]
+    #[arg(long, value_name = "PREFIX", default_value = "")]
+    pub path: String,
+    /// A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoteArgs {
+    /// The remote [default: the only one]
+    pub remote: Option<AgentName>,
+    /// A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = REMOTE_AFTER_HELP)]
+pub struct PullArgs {
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+    /// Show what would change, by name, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = REMOTE_AFTER_HELP)]
+pub struct PushArgs {
+    /// The remote (default: the only one), then the entries to push (default: every entry)
+    #[arg(value_name = "REMOTE] [NAMES")]
+    pub targets: Vec<String>,
+    /// A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Write over what changed on the server since the last pull
+    #[arg(long)]
+    pub force: bool,
+    /// Also delete from the server what the vault no longer has
+    #[arg(long)]
+    pub prune: bool,
 }
 
 /// When secret values in the child's output are replaced by `***`.

@@ -14,6 +14,7 @@ pub mod names;
 pub mod paths;
 pub mod providers;
 pub mod proxy;
+pub mod remote;
 pub mod sandbox;
 pub mod scope;
 pub mod secret;

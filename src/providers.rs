@@ -360,6 +360,15 @@ pub fn credential_env_names() -> Vec<&'static str> {
 }
 
 /// Every variable any client reads a provider's key or token from.
+/// The provider whose SDKs read this name (`OPENAI_API_KEY`), when the value looks like its
+/// key: such an entry becomes that provider's key (an import, a pull).
+pub fn recognised_key(name: &str, value: &str) -> Option<&'static Provider> {
+    CATALOG
+        .iter()
+        .find(|p| !p.key_env.is_empty() && p.key_env == name)
+        .filter(|p| p.check_key(value).is_ok())
+}
+
 pub fn key_env_names() -> Vec<&'static str> {
     names(|p| p.key_names().collect())
 }

@@ -194,15 +194,6 @@ fn read_source(ctx: &Context, file: &Path) -> Result<(String, Zeroizing<Vec<u8>>
     Ok((name, bytes))
 }
 
-/// The provider whose SDKs read this name (`OPENAI_API_KEY`), when the value looks like its key:
-/// such an entry becomes that provider's key.
-fn catalog_key(name: &str, value: &str) -> Option<&'static crate::providers::Provider> {
-    crate::providers::CATALOG
-        .iter()
-        .find(|p| !p.key_env.is_empty() && p.key_env == name)
-        .filter(|p| p.check_key(value).is_ok())
-}
-
 /// Decides, for each binding, its kind and what happens to it.
 fn plan<'b>(doc: &Document, bindings: &'b [Binding], args: &ImportArgs) -> Vec<Step<'b>> {
     bindings
@@ -217,7 +208,9 @@ fn plan<'b>(doc: &Document, bindings: &'b [Binding], args: &ImportArgs) -> Vec<S
                 // The vault already knows what this entry is.
                 (ImportKind::Auto, Some(entry)) => entry.kind(),
                 (ImportKind::Auto, None) => {
-                    if catalog_key(&binding.name, binding.value.expose()).is_some() {
+                    if crate::providers::recognised_key(&binding.name, binding.value.expose())
+                        .is_some()
+                    {
                         Kind::Provider
                     } else if looks_secret(&binding.name, binding.value.expose()) {
                         Kind::Secret
@@ -318,8 +311,9 @@ fn details(doc: &Document, step: &Step) -> Result<Details, ModelError> {
         return Ok(Details::Provider(key.clone()));
     }
     // `plan` makes a new entry a provider key only when the catalog recognises its value.
-    let provider = catalog_key(&step.binding.name, step.binding.value.expose())
-        .ok_or(InvalidEntry::UnknownProvider)?;
+    let provider =
+        crate::providers::recognised_key(&step.binding.name, step.binding.value.expose())
+            .ok_or(InvalidEntry::UnknownProvider)?;
     Ok(Details::Provider(ProviderKey::new(provider, None)?))
 }
 

@@ -13,6 +13,7 @@ mod init;
 mod provider;
 mod proxy;
 mod recipient;
+mod remote;
 mod run;
 mod secret;
 mod usage;
@@ -206,6 +207,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Get(args) => entries::get(&ctx, &args)?,
         Command::List => entries::list(&ctx)?,
         Command::Recipient(cmd) => recipient::run(&ctx, cmd)?,
+        Command::Remote(cmd) => remote::run(&ctx, cmd)?,
+        Command::Pull(args) => remote::pull(&ctx, &args)?,
+        Command::Push(args) => remote::push(&ctx, &args)?,
         Command::Identity(cmd) => identity::run(&ctx, cmd)?,
         Command::Doctor => return doctor::run(&ctx),
         Command::Completions(_) => {} // handled above, before any vault set-up

@@ -37,6 +37,7 @@ pub mod entry;
 pub mod format;
 pub mod keyless;
 pub mod model;
+pub mod remote;
 pub mod storage;
 pub mod time;
 

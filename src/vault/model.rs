@@ -27,6 +27,9 @@ pub struct Document {
     pub entries: BTreeMap<EnvName, Entry>,
     #[serde(default)]
     pub agents: BTreeMap<AgentName, Agent>,
+    /// Team servers this vault pulls from and pushes to, by name (named like agents).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub remotes: BTreeMap<AgentName, super::remote::Remote>,
 }
 
 /// Someone (a person, a team member, a CI runner) the vault is encrypted to.
@@ -217,6 +220,7 @@ impl Document {
             recipients,
             entries: BTreeMap::new(),
             agents: BTreeMap::new(),
+            remotes: BTreeMap::new(),
         }
     }
 

