@@ -75,7 +75,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand add 'Add a new secret: hidden prompt, standard input, --from-file or --from-env'
+            cand add 'Add a new secret: hidden prompt, standard input, --from-file or --from-env; or, with --remote, a live reference fetched from the team''s server each time an agent starts'
             cand set 'Replace the value of an existing secret (same sources as add)'
             cand rm 'Remove a secret (asks on a terminal; pass --yes otherwise)'
             cand remove 'Remove a secret (asks on a terminal; pass --yes otherwise)'
@@ -84,6 +84,8 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;secret;add'= {
             cand --from-file 'Read the value from this file (one trailing newline is dropped)'
             cand --from-env 'Read the value from this environment variable'
+            cand --remote 'Fetch its value from this remote when an agent using it starts (the value is kept here too, for when the server cannot be reached)'
+            cand --max-age 'How old the value kept here may be when the server cannot be reached [default: 1h]'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
             cand --json 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
@@ -136,7 +138,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --version 'Print version'
         }
         &'vault;secret;help'= {
-            cand add 'Add a new secret: hidden prompt, standard input, --from-file or --from-env'
+            cand add 'Add a new secret: hidden prompt, standard input, --from-file or --from-env; or, with --remote, a live reference fetched from the team''s server each time an agent starts'
             cand set 'Replace the value of an existing secret (same sources as add)'
             cand rm 'Remove a secret (asks on a terminal; pass --yes otherwise)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -759,9 +761,11 @@ set edit:completion:arg-completer[vault] = {|@words|
         }
         &'vault;pull'= {
             cand --token-file 'A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none'
+            cand --max-age 'With --live: how old a kept value may be when the server cannot be reached [default: 1h]'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
             cand --dry-run 'Show what would change, by name, and change nothing'
+            cand --live 'Make every pulled entry a live reference: fetched again each time an agent using it starts'
             cand --json 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'
@@ -987,7 +991,7 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;help;init'= {
         }
         &'vault;help;secret'= {
-            cand add 'Add a new secret: hidden prompt, standard input, --from-file or --from-env'
+            cand add 'Add a new secret: hidden prompt, standard input, --from-file or --from-env; or, with --remote, a live reference fetched from the team''s server each time an agent starts'
             cand set 'Replace the value of an existing secret (same sources as add)'
             cand rm 'Remove a secret (asks on a terminal; pass --yes otherwise)'
         }

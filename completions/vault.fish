@@ -68,13 +68,15 @@ complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -s V -l version -d 'Print version'
-complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -f -a "add" -d 'Add a new secret: hidden prompt, standard input, --from-file or --from-env'
+complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -f -a "add" -d 'Add a new secret: hidden prompt, standard input, --from-file or --from-env; or, with --remote, a live reference fetched from the team\'s server each time an agent starts'
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -f -a "set" -d 'Replace the value of an existing secret (same sources as add)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -f -a "rm" -d 'Remove a secret (asks on a terminal; pass --yes otherwise)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -f -a "remove" -d 'Remove a secret (asks on a terminal; pass --yes otherwise)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and not __fish_seen_subcommand_from add set rm remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l from-file -d 'Read the value from this file (one trailing newline is dropped)' -r -F
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l from-env -d 'Read the value from this environment variable' -r
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l remote -d 'Fetch its value from this remote when an agent using it starts (the value is kept here too, for when the server cannot be reached)' -r
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l max-age -d 'How old the value kept here may be when the server cannot be reached [default: 1h]' -r
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from add" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
@@ -105,7 +107,7 @@ complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subc
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a new secret: hidden prompt, standard input, --from-file or --from-env'
+complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a new secret: hidden prompt, standard input, --from-file or --from-env; or, with --remote, a live reference fetched from the team\'s server each time an agent starts'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "set" -d 'Replace the value of an existing secret (same sources as add)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove a secret (asks on a terminal; pass --yes otherwise)'
 complete -c vault -n "__fish_vault_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -501,9 +503,11 @@ complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subc
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "status" -d 'What differs between the vault and the server: names and versions, never values'
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vault -n "__fish_vault_using_subcommand pull" -l token-file -d 'A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none' -r -F
+complete -c vault -n "__fish_vault_using_subcommand pull" -l max-age -d 'With --live: how old a kept value may be when the server cannot be reached [default: 1h]' -r
 complete -c vault -n "__fish_vault_using_subcommand pull" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand pull" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand pull" -l dry-run -d 'Show what would change, by name, and change nothing'
+complete -c vault -n "__fish_vault_using_subcommand pull" -l live -d 'Make every pulled entry a live reference: fetched again each time an agent using it starts'
 complete -c vault -n "__fish_vault_using_subcommand pull" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand pull" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand pull" -s h -l help -d 'Print help'
@@ -634,7 +638,7 @@ complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_su
 complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list provider agent attach detach import export run proxy usage audit remote pull push recipient identity doctor completions help" -f -a "doctor" -d 'Check what works on this machine: the identity and whether it opens the vault, the keyring, file modes, container engines, the sandbox, the proxy\'s loopback (exit 1 when something fails); never prints a value'
 complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list provider agent attach detach import export run proxy usage audit remote pull push recipient identity doctor completions help" -f -a "completions" -d 'Print a shell completion script'
 complete -c vault -n "__fish_vault_using_subcommand help; and not __fish_seen_subcommand_from init secret var get list provider agent attach detach import export run proxy usage audit remote pull push recipient identity doctor completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "add" -d 'Add a new secret: hidden prompt, standard input, --from-file or --from-env'
+complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "add" -d 'Add a new secret: hidden prompt, standard input, --from-file or --from-env; or, with --remote, a live reference fetched from the team\'s server each time an agent starts'
 complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "set" -d 'Replace the value of an existing secret (same sources as add)'
 complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "rm" -d 'Remove a secret (asks on a terminal; pass --yes otherwise)'
 complete -c vault -n "__fish_vault_using_subcommand help; and __fish_seen_subcommand_from var" -f -a "set" -d 'Set a plain variable, creating it if needed (not for secrets: see `vault secret add`)'

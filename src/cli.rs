@@ -310,12 +310,20 @@ pub struct ValueSource {
 
 #[derive(Debug, Subcommand)]
 pub enum SecretCommand {
-    /// Add a new secret: hidden prompt, standard input, --from-file or --from-env
+    /// Add a new secret: hidden prompt, standard input, --from-file or --from-env; or, with
+    /// --remote, a live reference fetched from the team's server each time an agent starts
     Add {
         /// The secret's name, an environment-variable name such as TELEGRAM_BOT_TOKEN
         name: EnvName,
         #[command(flatten)]
         source: ValueSource,
+        /// Fetch its value from this remote when an agent using it starts (the value is kept
+        /// here too, for when the server cannot be reached)
+        #[arg(long, value_name = "REMOTE")]
+        remote: Option<AgentName>,
+        /// How old the value kept here may be when the server cannot be reached [default: 1h]
+        #[arg(long, value_name = "AGE", requires = "remote", value_parser = parse_max_age)]
+        max_age: Option<u64>,
     },
     /// Replace the value of an existing secret (same sources as add)
     Set {
@@ -833,6 +841,10 @@ fn parse_rate(text: &str) -> Result<(String, Option<crate::vault::keyless::Rate>
     crate::vault::keyless::parse_rate_setting(text).map_err(|e| e.to_string())
 }
 
+fn parse_max_age(text: &str) -> Result<u64, String> {
+    crate::vault::remote::parse_max_age(text).map_err(str::to_owned)
+}
+
 fn parse_run_budget(text: &str) -> Result<f64, String> {
     crate::vault::keyless::parse_amount(text).map_err(|e| e.to_string())
 }
@@ -1008,6 +1020,13 @@ pub struct PullArgs {
     /// Show what would change, by name, and change nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Make every pulled entry a live reference: fetched again each time an agent using it
+    /// starts
+    #[arg(long)]
+    pub live: bool,
+    /// With --live: how old a kept value may be when the server cannot be reached [default: 1h]
+    #[arg(long, value_name = "AGE", requires = "live", value_parser = parse_max_age)]
+    pub max_age: Option<u64>,
 }
 
 #[derive(Debug, Args)]

@@ -36,31 +36,52 @@ impl StateDir {
     /// Notes that `agent` was started at `at` (on this machine): the stamp is an empty file
     /// whose modification time is the launch, two system calls on the path every run takes.
     pub fn stamp_launch(&self, vault: &Path, agent: &str, at: Timestamp) -> io::Result<()> {
-        let path = self.launch_path(vault, agent);
-        storage::create_private_dir(storage::parent_dir(&path))?;
-        let mut options = OpenOptions::new();
-        options.write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        options.open(&path)?.set_modified(at.into())
+        stamp(&self.launch_path(vault, agent), at)
     }
 
     /// When `agent` was last started here, if ever.
     pub fn last_launch(&self, vault: &Path, agent: &str) -> Option<Timestamp> {
-        let modified = fs::metadata(self.launch_path(vault, agent))
-            .ok()?
-            .modified()
-            .ok()?;
-        Timestamp::try_from(modified).ok()
+        stamped(&self.launch_path(vault, agent))
+    }
+
+    /// Where the time a live reference was last fetched from its remote is kept (here:
+    /// a cached value's age is this machine's).
+    fn fetch_path(&self, vault: &Path, entry: &str) -> PathBuf {
+        self.dir.join("fetched").join(vault_key(vault)).join(entry)
+    }
+
+    /// Notes that the live reference `entry` was fetched from its server at `at`.
+    pub fn stamp_fetch(&self, vault: &Path, entry: &str, at: Timestamp) -> io::Result<()> {
+        stamp(&self.fetch_path(vault, entry), at)
+    }
+
+    /// When `entry` was last fetched from its server here, if ever.
+    pub fn last_fetch(&self, vault: &Path, entry: &str) -> Option<Timestamp> {
+        stamped(&self.fetch_path(vault, entry))
     }
 
     /// Forgets an agent's launches (it was removed).
     pub fn forget(&self, vault: &Path, agent: &str) {
         let _ = fs::remove_file(self.launch_path(vault, agent));
     }
+}
+
+/// An empty private file whose modification time is `at`.
+fn stamp(path: &Path, at: Timestamp) -> io::Result<()> {
+    storage::create_private_dir(storage::parent_dir(path))?;
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.set_modified(at.into())
+}
+
+fn stamped(path: &Path) -> Option<Timestamp> {
+    let modified = fs::metadata(path).ok()?.modified().ok()?;
+    Timestamp::try_from(modified).ok()
 }
 
 /// A short, stable name for a vault file, from its real path: state file names need not spell

@@ -18,6 +18,18 @@ const ROOT: &str = "root-token-for-the-remote-tests-7f3a9c";
 const DB_URL: &str = "postgres://app:pw-NeverInAFile-91c2@db/app";
 const OPENAI: &str = "sk-proj-REMOTEkeyNeverLeaves0123456789abcdefXYZ";
 
+/// `vault run bot`, printing its DB_URL.
+const RUN_BOT: [&str; 8] = [
+    "run",
+    "bot",
+    "--mask",
+    "never",
+    "--",
+    "sh",
+    "-c",
+    "printf %s \"$DB_URL\"",
+];
+
 /// `bao server -dev` on a free loopback port, stopped when dropped.
 struct Bao {
     child: Child,
@@ -133,8 +145,15 @@ fn one_teammate_pushes_the_other_pulls_and_runs_an_agent_with_it() {
     alice.ok_with_stdin(&["secret", "add", "DB_URL"], DB_URL.as_bytes());
     alice.ok(&["var", "set", "MODE", "prod"]);
     alice.ok_with_stdin(&["provider", "add", "openai"], OPENAI.as_bytes());
+    // The agent comes too: its attachments and settings, under agents/_agents/bot.
+    alice.ok(&["attach", "bot", "DB_URL"]);
+    alice.ok(&["agent", "set", "bot", "--budget", "5usd/day"]);
     ok(&alice, &bao, &["push"]);
     assert_eq!(bao.value("DB_URL").as_deref(), Some(DB_URL));
+    assert!(
+        bao.value("_agents/bot")
+            .is_some_and(|v| v.contains("DB_URL"))
+    );
     let (_, meta) = bao.api("GET", "secret/metadata/agents/OPENAI_API_KEY", None);
     assert_eq!(meta["data"]["custom_metadata"]["kind"], "provider");
     assert_eq!(meta["data"]["custom_metadata"]["provider"], "openai");
@@ -151,17 +170,12 @@ fn one_teammate_pushes_the_other_pulls_and_runs_an_agent_with_it() {
         "{list}"
     );
     assert!(list.contains("MODE") && list.contains("prod"), "{list}");
-    bob.ok(&["attach", "bot", "DB_URL"]);
-    let out = bob.ok(&[
-        "run",
-        "bot",
-        "--mask",
-        "never",
-        "--",
-        "sh",
-        "-c",
-        "printf %s \"$DB_URL\"",
-    ]);
+    let show = bob.ok(&["agent", "show", "bot"]);
+    assert!(
+        show.contains("Budget: 5usd/day") && show.contains("DB_URL"),
+        "{show}"
+    );
+    let out = bob.ok(&RUN_BOT);
     assert_eq!(out, DB_URL);
     // Pulled again, nothing changes; the status says both agree.
     let status = ok(&bob, &bao, &["remote", "status"]);
@@ -346,4 +360,70 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     files
+}
+
+#[test]
+fn live_references_are_fetched_at_each_start_and_kept_for_offline_runs() {
+    let Some(bao) = Bao::start() else { return };
+    let alice = teammate(&bao);
+    alice.ok_with_stdin(&["secret", "add", "DB_URL"], DB_URL.as_bytes());
+    ok(&alice, &bao, &["push"]);
+    let bob = teammate(&bao);
+    ok(
+        &bob,
+        &bao,
+        &[
+            "secret",
+            "add",
+            "DB_URL",
+            "--remote",
+            "team",
+            "--max-age",
+            "1h",
+        ],
+    );
+    bob.ok(&["attach", "bot", "DB_URL"]);
+    let run = RUN_BOT;
+    assert_eq!(ok(&bob, &bao, &run), DB_URL);
+    // Rotated by a teammate: the next start has it, no pull needed.
+    alice.ok_with_stdin(&["secret", "set", "DB_URL"], b"rotated-url");
+    ok(&alice, &bao, &["push"]);
+    assert_eq!(ok(&bob, &bao, &run), "rotated-url");
+    // Offline within the max age: the value kept here, and stderr says so.
+    drop(bao);
+    let offline = bob
+        .cmd()
+        .env("BAO_TOKEN", ROOT)
+        .args(run)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    common::assert_success(&offline, &run);
+    assert_eq!(String::from_utf8_lossy(&offline.stdout), "rotated-url");
+    let said = common::stderr(&offline);
+    assert!(said.contains("DB_URL") && said.contains("serves"), "{said}");
+    // Past it (the fetch two hours ago): the run fails, naming the entry and its age.
+    let two_hours_ago = std::time::SystemTime::now() - Duration::from_secs(7200);
+    for stamp in walk(&bob.home.join(".local/state/vault/fetched")) {
+        std::fs::File::options()
+            .write(true)
+            .open(&stamp)
+            .unwrap()
+            .set_modified(two_hours_ago)
+            .unwrap();
+    }
+    let stale = bob
+        .cmd()
+        .env("BAO_TOKEN", ROOT)
+        .args(run)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    common::assert_fails_with(&stale, "past its max age of 60 min");
+    assert!(
+        common::stderr(&stale).contains("2 h old"),
+        "{}",
+        common::stderr(&stale)
+    );
+    assert!(stale.stdout.is_empty());
 }

@@ -10,10 +10,11 @@ use serde_json::json;
 
 use super::{Context, UsageError, now};
 use crate::cli::{PullArgs, PushArgs, RemoteAddArgs, RemoteArgs, RemoteCommand};
+use crate::identity::Identities;
 use crate::names::{AgentName, EnvName};
 use crate::remote::{self, Kv, Stored, Written};
 use crate::vault::Document;
-use crate::vault::remote::Remote;
+use crate::vault::remote::{DEFAULT_MAX_AGE, Remote, age_text};
 
 pub fn run(ctx: &Context, cmd: RemoteCommand) -> Result<()> {
     match cmd {
@@ -63,6 +64,8 @@ fn add(ctx: &Context, args: RemoteAddArgs) -> Result<()> {
         mount: args.mount.trim_matches('/').to_owned(),
         path: args.path.trim_matches('/').to_owned(),
         versions: BTreeMap::new(),
+        live: BTreeMap::new(),
+        agent_versions: BTreeMap::new(),
     };
     if remote.mount.is_empty() {
         return Err(UsageError("give the KV version 2 mount: --mount MOUNT".into()).into());
@@ -184,29 +187,121 @@ fn chosen(doc: &Document, name: Option<&str>) -> Result<(AgentName, Remote)> {
 /// Folder of the agents' settings under a remote's path (not entries).
 const AGENTS: &str = "_agents/";
 
+/// Calls to the server at once (each entry is a request or three).
+const AT_ONCE: usize = 8;
+
+/// `f` of each item, in order, from up to [`AT_ONCE`] threads.
+fn each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let size = items.len().div_ceil(AT_ONCE).max(1);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = items
+            .chunks(size)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|part| part.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
 /// Every entry the server holds under the remote's path, as it holds it.
 fn server_entries(
     kv: &Kv,
     remote: &Remote,
     ui: &crate::ui::Ui,
 ) -> Result<BTreeMap<EnvName, Stored>> {
-    let mut found = BTreeMap::new();
+    let mut names = Vec::new();
     for path in kv.list(&remote.path)? {
         if path.starts_with(AGENTS) {
             continue;
         }
-        let Ok(name) = path.parse::<EnvName>() else {
-            ui.warn(format!(
+        match path.parse::<EnvName>() {
+            Ok(name) => names.push(name),
+            Err(_) => ui.warn(format!(
                 "skipped {}/{path}: an entry's name is an environment-variable name",
                 remote.path
-            ));
-            continue;
-        };
-        if let Some(stored) = kv.read(&remote.path, &path)? {
+            )),
+        }
+    }
+    let read = each(&names, |name| kv.read(&remote.path, name));
+    let mut found = BTreeMap::new();
+    for (name, stored) in names.into_iter().zip(read) {
+        if let Some(stored) = stored? {
             found.insert(name, stored);
         }
     }
     Ok(found)
+}
+
+/// The agents' settings the server holds under `_agents/`, with their versions.
+fn server_agents(
+    kv: &Kv,
+    remote: &Remote,
+) -> Result<BTreeMap<AgentName, (crate::vault::Agent, u64)>> {
+    let folder = format!("{}/{}", remote.path, AGENTS.trim_end_matches('/'));
+    let mut found = BTreeMap::new();
+    for path in kv.list(&folder)? {
+        let name: AgentName = path
+            .parse()
+            .map_err(|_| anyhow!("skipped {folder}/{path}: not an agent's name"))?;
+        let Some(stored) = kv.read(&folder, &path)? else {
+            continue;
+        };
+        let settings = serde_json::from_str(stored.value.expose()).map_err(|e| {
+            anyhow!(
+                "the server's settings of agent {name} ({folder}/{path}) are not an agent's: {e}"
+            )
+        })?;
+        found.insert(name, (settings, stored.version));
+    }
+    Ok(found)
+}
+
+/// An agent's settings as the server keeps them (its proxy token left out: it is each
+/// person's own).
+fn agent_text(agent: &crate::vault::Agent) -> Result<crate::secret::SecretValue> {
+    let mut shared = agent.clone();
+    shared.token = None;
+    let text = serde_json::to_string(&shared)?;
+    crate::secret::SecretValue::new(text).map_err(|_| anyhow!("an agent's settings are too large"))
+}
+
+/// The agents a push wrote (with their new versions) and those it did not, for conflicts.
+type AgentsPushed = (Vec<(AgentName, u64)>, Vec<AgentName>);
+
+/// Writes every agent's settings under `_agents/`, with check-and-set like entries.
+fn push_agents(kv: &Kv, remote: &Remote, doc: &Document, force: bool) -> Result<AgentsPushed> {
+    let folder = format!("{}/{}", remote.path, AGENTS.trim_end_matches('/'));
+    let (mut written, mut conflicts) = (Vec::new(), Vec::new());
+    for (name, agent) in &doc.agents {
+        let text = agent_text(agent)?;
+        let server = kv.read(&folder, name)?;
+        let on_server = server.as_ref().map(|s| s.version);
+        if let Some(server) = &server
+            && server.value.expose() == text.expose()
+        {
+            written.push((name.clone(), server.version));
+            continue;
+        }
+        let pulled = remote.agent_versions.get(name).copied();
+        let cas = if force {
+            on_server.unwrap_or(0)
+        } else {
+            pulled.unwrap_or(0)
+        };
+        if !force && on_server.unwrap_or(0) != cas {
+            conflicts.push(name.clone());
+            continue;
+        }
+        let mut meta = serde_json::Map::new();
+        meta.insert("kind".into(), "agent".into());
+        match kv.write(&folder, name, &text, Some(cas), meta)? {
+            Written::Version(version) => written.push((name.clone(), version)),
+            Written::Conflict => conflicts.push(name.clone()),
+        }
+    }
+    Ok((written, conflicts))
 }
 
 /// What a pull does with one entry.
@@ -226,6 +321,7 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
     let kv = connect(&remote, args.remote.token_file.as_deref())?;
     // Everything is read before anything changes: a server lost midway changes nothing.
     let stored = server_entries(&kv, &remote, &ctx.ui)?;
+    let agents = server_agents(&kv, &remote)?;
     let mut plan = Vec::new();
     for (entry, stored) in stored {
         let details = remote::details(&entry, &stored).map_err(|e| anyhow!(e))?;
@@ -260,6 +356,9 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
         .count();
     if args.dry_run {
         let mut out: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        for (agent, (_, version)) in &agents {
+            out += &format!("agent {agent} (v{version})\n");
+        }
         out += &format!("{unchanged} unchanged; nothing was changed (--dry-run)\n");
         ctx.ui.print(out)?;
         return Ok(());
@@ -269,6 +368,11 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
         .iter()
         .filter(|(_, _, _, a)| matches!(a, Pulled::Added | Pulled::Updated))
         .map(|(entry, stored, _, _)| format!("{entry}@v{}", stored.version))
+        .chain(
+            agents
+                .iter()
+                .map(|(agent, (_, version))| format!("agent {agent}@v{version}")),
+        )
         .collect();
     ctx.vault.update(&keys, |doc| {
         for (entry, stored, details, action) in &plan {
@@ -276,15 +380,38 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
                 doc.put_entry(entry, details.clone(), stored.value.clone(), at)?;
             }
         }
+        for (agent, (settings, _)) in &agents {
+            // Its standing proxy token is each person's own: kept as it is here.
+            let mut settings = settings.clone();
+            settings.token = doc.agents.get(agent).and_then(|a| a.token);
+            doc.agents.insert(agent.clone(), settings);
+            // Its attachments must name entries the vault now has.
+            doc.attached(agent)?;
+        }
+        if let Some(saved) = doc.remotes.get_mut(&name) {
+            for (agent, (_, version)) in &agents {
+                saved.agent_versions.insert(agent.clone(), *version);
+            }
+        }
         if let Some(saved) = doc.remotes.get_mut(&name) {
             for (entry, stored, _, action) in &plan {
                 if *action != Pulled::KeptLocal {
                     saved.versions.insert(entry.clone(), stored.version);
                 }
+                if args.live {
+                    let age = args.max_age.unwrap_or(DEFAULT_MAX_AGE);
+                    saved.live.insert(entry.clone(), age);
+                }
             }
         }
         Ok(())
     })?;
+    if args.live {
+        let vault = ctx.vault_real_path();
+        for (entry, _, _, _) in &plan {
+            stamp_fetch(ctx, &vault, entry);
+        }
+    }
     ctx.record_change("pull", audited.clone(), None);
     for line in lines {
         ctx.ui.status(line);
@@ -325,41 +452,27 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
     }
     let (name, remote) = chosen(&doc, remote_name)?;
     let kv = connect(&remote, args.token_file.as_deref())?;
+    let outcomes = each(&names, |entry| {
+        push_one(&kv, &remote, &doc, entry, args.force)
+    });
     let mut written: Vec<(EnvName, u64)> = Vec::new();
     let mut conflicts = Vec::new();
     let mut unchanged = 0;
-    for entry in &names {
-        let local = doc.entry(entry)?;
-        let server = kv.read(&remote.path, entry)?;
-        let pulled = remote.versions.get(entry).copied();
-        if let Some(server) = &server {
-            let details = remote::details(entry, server).map_err(|e| anyhow!(e))?;
-            if remote::same(local, &details, server) {
-                written.push((entry.clone(), server.version));
+    for (entry, outcome) in names.iter().zip(outcomes) {
+        match outcome? {
+            Pushed::Unchanged(version) => {
+                written.push((entry.clone(), version));
                 unchanged += 1;
-                continue;
             }
-        }
-        let on_server = server.as_ref().map(|s| s.version);
-        let cas = match args.force {
-            true => on_server.unwrap_or(0),
-            false => pulled.unwrap_or(0),
-        };
-        if !args.force && on_server.unwrap_or(0) != cas {
-            conflicts.push((entry.clone(), on_server, pulled));
-            continue;
-        }
-        match kv.write(
-            &remote.path,
-            entry,
-            local.value(),
-            Some(cas),
-            remote::metadata(local),
-        )? {
-            Written::Version(version) => written.push((entry.clone(), version)),
-            Written::Conflict => conflicts.push((entry.clone(), on_server, pulled)),
+            Pushed::Written(version) => written.push((entry.clone(), version)),
+            Pushed::Conflict { server, pulled } => conflicts.push((entry.clone(), server, pulled)),
         }
     }
+    // Agents go with a push of everything.
+    let (agents_written, agent_conflicts) = match targets.is_empty() {
+        true => push_agents(&kv, &remote, &doc, args.force)?,
+        false => (Vec::new(), Vec::new()),
+    };
     let mut removed = Vec::new();
     if args.prune {
         for path in kv.list(&remote.path)? {
@@ -389,6 +502,9 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
             for entry in &removed {
                 saved.versions.remove(entry);
             }
+            for (agent, version) in &agents_written {
+                saved.agent_versions.insert(agent.clone(), *version);
+            }
         }
         Ok(())
     })?;
@@ -396,6 +512,11 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
         .iter()
         .map(|(entry, version)| format!("{entry}@v{version}"))
         .chain(removed.iter().map(|entry| format!("{entry} (deleted)")))
+        .chain(
+            agents_written
+                .iter()
+                .map(|(agent, version)| format!("agent {agent}@v{version}")),
+        )
         .collect();
     ctx.record_change("push", audited, None);
     let pushed = written.len() - unchanged;
@@ -404,7 +525,7 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
         said += &format!(", {} deleted", removed.len());
     }
     ctx.ui.status(said);
-    if !conflicts.is_empty() {
+    if !conflicts.is_empty() || !agent_conflicts.is_empty() {
         let each: Vec<String> = conflicts
             .iter()
             .map(|(entry, server, pulled)| {
@@ -414,6 +535,7 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
                     version_text(*pulled)
                 )
             })
+            .chain(agent_conflicts.iter().map(|agent| format!("agent {agent}")))
             .collect();
         return Err(anyhow!(
             "changed on the server since this vault last pulled, so nothing was written for \
@@ -423,6 +545,59 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// What a push did with one entry.
+enum Pushed {
+    Unchanged(u64),
+    Written(u64),
+    Conflict {
+        server: Option<u64>,
+        pulled: Option<u64>,
+    },
+}
+
+/// Writes `entry` unless the server has it already, or has a version this vault never saw.
+fn push_one(
+    kv: &Kv,
+    remote: &Remote,
+    doc: &Document,
+    entry: &EnvName,
+    force: bool,
+) -> Result<Pushed> {
+    let local = doc.entry(entry)?;
+    let server = kv.read(&remote.path, entry)?;
+    let pulled = remote.versions.get(entry).copied();
+    if let Some(server) = &server {
+        let details = remote::details(entry, server).map_err(|e| anyhow!(e))?;
+        if remote::same(local, &details, server) {
+            return Ok(Pushed::Unchanged(server.version));
+        }
+    }
+    let on_server = server.as_ref().map(|s| s.version);
+    let cas = match force {
+        true => on_server.unwrap_or(0),
+        false => pulled.unwrap_or(0),
+    };
+    let conflict = Pushed::Conflict {
+        server: on_server,
+        pulled,
+    };
+    if !force && on_server.unwrap_or(0) != cas {
+        return Ok(conflict);
+    }
+    Ok(
+        match kv.write(
+            &remote.path,
+            entry,
+            local.value(),
+            Some(cas),
+            remote::metadata(local),
+        )? {
+            Written::Version(version) => Pushed::Written(version),
+            Written::Conflict => conflict,
+        },
+    )
 }
 
 fn status(ctx: &Context, args: &RemoteArgs) -> Result<()> {
@@ -473,4 +648,184 @@ fn status(ctx: &Context, args: &RemoteArgs) -> Result<()> {
             .table(&["ENTRY", "STATE", "SERVER", "LAST PULLED"], rows),
     )?;
     Ok(())
+}
+
+fn stamp_fetch(ctx: &Context, vault: &Path, entry: &str) {
+    if let Err(e) = ctx.state.stamp_fetch(vault, entry, now()) {
+        ctx.ui.warn(format!(
+            "cannot note when {entry} was fetched (in {}): {e}",
+            ctx.state.path("fetched").display()
+        ));
+    }
+}
+
+/// `vault secret add NAME --remote REMOTE`: an entry whose value is the server's, fetched
+/// again each time an agent using it starts.
+pub fn add_live(
+    ctx: &Context,
+    entry: &EnvName,
+    remote_name: &AgentName,
+    max_age: Option<u64>,
+) -> Result<()> {
+    let keys = ctx.keys()?;
+    let doc = ctx.vault.open(&keys)?;
+    if let Ok(existing) = doc.entry(entry) {
+        anyhow::bail!(crate::vault::ModelError::AlreadyExists {
+            name: entry.to_string(),
+            kind: existing.kind()
+        });
+    }
+    let (name, remote) = chosen(&doc, Some(remote_name))?;
+    let kv = connect(&remote, None)?;
+    let stored = kv.read(&remote.path, entry)?.ok_or_else(|| {
+        anyhow!(
+            "remote {name} has no {entry} under {}/{}: push it there first (vault push {name} \
+             {entry} from a vault that has it)",
+            remote.mount,
+            remote.path
+        )
+    })?;
+    let details = remote::details(entry, &stored).map_err(|e| anyhow!(e))?;
+    let age = max_age.unwrap_or(DEFAULT_MAX_AGE);
+    ctx.vault.update(&keys, |doc| {
+        doc.add_entry(entry, details, stored.value.clone(), now())?;
+        if let Some(saved) = doc.remotes.get_mut(&name) {
+            saved.versions.insert(entry.clone(), stored.version);
+            saved.live.insert(entry.clone(), age);
+        }
+        Ok(())
+    })?;
+    stamp_fetch(ctx, &ctx.vault_real_path(), entry);
+    ctx.record_change(
+        "secret add",
+        vec![format!("{entry}@v{} (live, {name})", stored.version)],
+        None,
+    );
+    ctx.ui.status(format!(
+        "Added {entry}, fetched from remote {name} each time an agent using it starts (when \
+         the server cannot be reached: the value kept here, up to {} old)",
+        age_text(age)
+    ));
+    Ok(())
+}
+
+/// Before `agent` starts: its live references fetched again from their remotes, and the
+/// vault saved when one changed (a running proxy follows that like any change). A server
+/// that cannot be reached leaves the value kept here, when it is no older than its max age
+/// (said on stderr); past it, the run fails naming the entry and its age.
+pub fn refresh_live(
+    ctx: &Context,
+    keys: &Identities<'_>,
+    doc: Document,
+    agent: &str,
+) -> Result<Document> {
+    let Ok(found) = doc.agent(agent) else {
+        return Ok(doc);
+    };
+    let wanted: Vec<(&AgentName, &Remote, Vec<&EnvName>)> = doc
+        .remotes
+        .iter()
+        .map(|(name, remote)| {
+            let entries = remote
+                .live
+                .keys()
+                .filter(|e| found.attach.contains_key(*e))
+                .collect();
+            (name, remote, entries)
+        })
+        .filter(|(_, _, entries): &(_, _, Vec<&EnvName>)| !entries.is_empty())
+        .collect();
+    if wanted.is_empty() {
+        return Ok(doc);
+    }
+    let vault = ctx.vault_real_path();
+    let mut fresh = Vec::new();
+    for (name, remote, entries) in wanted {
+        let fetched = connect(remote, None).and_then(|kv| {
+            entries
+                .iter()
+                .map(|e| Ok((*e, kv.read(&remote.path, e)?)))
+                .collect::<Result<Vec<_>>>()
+        });
+        let fetched = match fetched {
+            Ok(fetched) => fetched,
+            Err(why) => {
+                for entry in entries {
+                    offline(ctx, &vault, (name, remote), entry, &why)?;
+                }
+                continue;
+            }
+        };
+        for (entry, stored) in fetched {
+            let stored = stored.ok_or_else(|| {
+                anyhow!(
+                    "{entry} is a live reference to remote {name}, which no longer has it: \
+                     push it again, or make it an ordinary entry (vault secret rm {entry}, \
+                     then vault secret add {entry})"
+                )
+            })?;
+            stamp_fetch(ctx, &vault, entry);
+            let details = remote::details(entry, &stored).map_err(|e| anyhow!(e))?;
+            let kept = doc.entries.get(entry);
+            if !kept.is_some_and(|k| remote::same(k, &details, &stored)) {
+                fresh.push((entry.clone(), stored, details, name.clone()));
+            }
+        }
+    }
+    if fresh.is_empty() {
+        return Ok(doc);
+    }
+    let at = now();
+    ctx.vault.update(keys, |doc| {
+        for (entry, stored, details, name) in &fresh {
+            doc.put_entry(entry, details.clone(), stored.value.clone(), at)?;
+            if let Some(saved) = doc.remotes.get_mut(name) {
+                saved.versions.insert(entry.clone(), stored.version);
+            }
+        }
+        Ok(())
+    })?;
+    let names = fresh
+        .iter()
+        .map(|(entry, stored, _, _)| format!("{entry}@v{}", stored.version))
+        .collect();
+    ctx.record_change("run: live references fetched", names, Some(agent));
+    Ok(ctx.vault.open(keys)?)
+}
+
+/// A live reference whose server cannot be reached: the value kept here serves while it is
+/// no older than the reference's max age.
+fn offline(
+    ctx: &Context,
+    vault: &Path,
+    (name, remote): (&AgentName, &Remote),
+    entry: &EnvName,
+    why: &anyhow::Error,
+) -> Result<()> {
+    let max_age = remote.live.get(entry).copied().unwrap_or(DEFAULT_MAX_AGE);
+    let age = ctx
+        .state
+        .last_fetch(vault, entry)
+        .map(|at| now().duration_since(at).as_secs().max(0).unsigned_abs());
+    match age {
+        Some(age) if age <= max_age => {
+            ctx.ui.warn(format!(
+                "{entry}: remote {name} cannot be used ({why}); the value kept here, fetched \
+                 {} ago, serves (its max age is {})",
+                age_text(age),
+                age_text(max_age)
+            ));
+            Ok(())
+        }
+        _ => Err(anyhow!(
+            "{entry}: remote {name} cannot be used ({why}), and the value kept here is {} \
+             past its max age of {}; reach the server again, or raise it (vault secret rm \
+             {entry}, then vault secret add {entry} --remote {name} --max-age 1d)",
+            age.map_or_else(
+                || "of unknown age,".to_owned(),
+                |a| format!("{} old,", age_text(a))
+            ),
+            age_text(max_age)
+        )),
+    }
 }

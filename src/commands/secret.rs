@@ -10,7 +10,23 @@ use crate::vault::{Details, Kind, model};
 
 pub fn run(ctx: &Context, cmd: SecretCommand) -> Result<()> {
     match cmd {
-        SecretCommand::Add { name, source } => {
+        SecretCommand::Add {
+            name,
+            source,
+            remote: Some(remote),
+            max_age,
+        } => {
+            refuse_argv_value(&source)?;
+            if source.from_file.is_some() || source.from_env.is_some() {
+                bail!(super::UsageError(
+                    "a live reference's value comes from the remote: drop --from-file and \
+                     --from-env"
+                        .into()
+                ));
+            }
+            super::remote::add_live(ctx, &name, &remote, max_age)?;
+        }
+        SecretCommand::Add { name, source, .. } => {
             refuse_argv_value(&source)?;
             // One set of identities for the whole command: a passphrase is asked once.
             let keys = ctx.keys()?;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::names::EnvName;
+use crate::names::{AgentName, EnvName};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,4 +22,41 @@ pub struct Remote {
     /// push checks the server against, so that a teammate's change is never written over.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub versions: BTreeMap<EnvName, u64>,
+    /// Entries whose value is fetched from the server each time an agent using them starts
+    /// (live references), with how old (seconds) the value kept here may be when the server
+    /// cannot be reached. When each was last fetched is this machine's (`StateDir`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub live: BTreeMap<EnvName, u64>,
+    /// Each agent's version on the server (under `_agents/`) at the last pull or push.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub agent_versions: BTreeMap<AgentName, u64>,
+}
+
+/// A live reference's default `--max-age`: an hour.
+pub const DEFAULT_MAX_AGE: u64 = 3600;
+
+/// A `--max-age` such as `1h`, `30m`, `2d` or `90s`: seconds.
+pub fn parse_max_age(text: &str) -> Result<u64, &'static str> {
+    const FORM: &str = "a max age is a whole number and s, m, h or d, such as 30m, 1h or 2d";
+    let text = text.trim();
+    let digits = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let amount: u64 = digits.parse().map_err(|_| FORM)?;
+    let unit = match &text[digits.len()..] {
+        "s" => 1,
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(FORM),
+    };
+    amount.checked_mul(unit).filter(|&s| s > 0).ok_or(FORM)
+}
+
+/// An age in seconds as people read it: `45 s`, `12 min`, `3 h`, `2 d`.
+pub fn age_text(seconds: u64) -> String {
+    match seconds {
+        s if s < 120 => format!("{s} s"),
+        s if s < 7200 => format!("{} min", s / 60),
+        s if s < 172_800 => format!("{} h", s / 3600),
+        s => format!("{} d", s / 86_400),
+    }
 }
