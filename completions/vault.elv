@@ -765,6 +765,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
             cand --dry-run 'Show what would change, by name, and change nothing'
+            cand --force 'Take the server''s version also of what changed both here and there'
             cand --live 'Make every pulled entry a live reference: fetched again each time an agent using it starts'
             cand --json 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
             cand -v 'Say more about what happens (repeat for more); never prints values'

@@ -507,6 +507,7 @@ complete -c vault -n "__fish_vault_using_subcommand pull" -l max-age -d 'With --
 complete -c vault -n "__fish_vault_using_subcommand pull" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand pull" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand pull" -l dry-run -d 'Show what would change, by name, and change nothing'
+complete -c vault -n "__fish_vault_using_subcommand pull" -l force -d 'Take the server\'s version also of what changed both here and there'
 complete -c vault -n "__fish_vault_using_subcommand pull" -l live -d 'Make every pulled entry a live reference: fetched again each time an agent using it starts'
 complete -c vault -n "__fish_vault_using_subcommand pull" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand pull" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'

@@ -958,9 +958,12 @@ pub struct DetachArgs {
 
 const REMOTE_AFTER_HELP: &str = "\
 Each entry is one KV version 2 secret under the remote's path: its value under the data key
-`value`, its kind, provider and endpoint in the version's custom metadata. The token comes
-from BAO_TOKEN, else VAULT_TOKEN, else the token helper file (~/.vault-token, as bao login
-writes it), else --token-file; it is never stored in the vault and never printed.
+`value`, its kind, provider and endpoint in the version's custom metadata; agents go under
+_agents/. Both sides are compared with what the vault last saw on the server: a pull takes
+what changed only there, a push writes what changed only here (check-and-set), and what
+changed on both sides is named and left alone unless --force. The token comes from
+--token-file when given, else BAO_TOKEN, else VAULT_TOKEN, else the token helper file
+(~/.vault-token, as bao login writes it); it is never stored in the vault and never printed.
 BAO_NAMESPACE/VAULT_NAMESPACE and BAO_CACERT/VAULT_CACERT are honoured as bao honours them.
 
 Examples:
@@ -1020,6 +1023,9 @@ pub struct PullArgs {
     /// Show what would change, by name, and change nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Take the server's version also of what changed both here and there
+    #[arg(long)]
+    pub force: bool,
     /// Make every pulled entry a live reference: fetched again each time an agent using it
     /// starts
     #[arg(long)]

@@ -160,7 +160,7 @@ fn one_teammate_pushes_the_other_pulls_and_runs_an_agent_with_it() {
 
     let bob = teammate(&bao);
     let plan = ok(&bob, &bao, &["pull", "--dry-run"]);
-    assert!(plan.contains("add DB_URL (v1)"), "{plan}");
+    assert!(plan.contains("take DB_URL (v1)"), "{plan}");
     assert!(!plan.contains(DB_URL), "{plan}");
     assert!(bob.ok(&["list"]).contains("No entries") || !bob.ok(&["list"]).contains("DB_URL"));
     ok(&bob, &bao, &["pull"]);
@@ -207,12 +207,19 @@ fn a_concurrent_change_is_a_conflict_and_loses_nothing() {
     alice.ok_with_stdin(&["secret", "set", "DB_URL"], b"alices-url");
     alice.ok(&["var", "set", "MODE", "staging"]);
     let out = vault(&alice, &bao, ROOT, &["push"]);
-    common::assert_fails_with(&out, "DB_URL (on the server: v2; last pulled: v1)");
+    common::assert_fails_with(
+        &out,
+        "DB_URL: changed on both sides (server v2, last synced v1)",
+    );
     // Nothing was written for the conflict; the other change went.
     assert_eq!(bao.value("DB_URL").as_deref(), Some("bobs-url"));
     assert_eq!(bao.value("MODE").as_deref(), Some("staging"));
     let status = ok(&alice, &bao, &["remote", "status"]);
-    assert!(status.contains("changed on the server"), "{status}");
+    assert!(status.contains("changed on both sides"), "{status}");
+    // A pull does not take a side either: Alice's value stays, and it says so.
+    let out = vault(&alice, &bao, ROOT, &["pull"]);
+    common::assert_fails_with(&out, "DB_URL");
+    assert_eq!(alice.ok(&["get", "DB_URL"]).trim(), "alices-url");
     // --force writes over it.
     ok(&alice, &bao, &["push", "team", "DB_URL", "--force"]);
     assert_eq!(bao.value("DB_URL").as_deref(), Some("alices-url"));
@@ -235,13 +242,31 @@ fn deletions_are_pushed_only_with_prune() {
     let _ = out;
     assert_eq!(bao.value("REGION"), None);
     assert_eq!(bao.value("MODE").as_deref(), Some("prod"));
-    // What a teammate added since is not this vault's to delete.
+    // What a teammate added since, or another tool wrote, is not this vault's to delete.
     let bob = teammate(&bao);
     bob.ok(&["var", "set", "NEW", "1"]);
     ok(&bob, &bao, &["push"]);
-    let out = vault(&alice, &bao, ROOT, &["push", "--prune"]);
-    common::assert_fails_with(&out, "NEW");
+    bao.api(
+        "POST",
+        "secret/data/agents/FOREIGN",
+        Some(json!({"data": {"token": "not vault's form"}})),
+    );
+    ok(&alice, &bao, &["push", "--prune"]);
     assert_eq!(bao.value("NEW").as_deref(), Some("1"));
+    let (status, _) = bao.api("GET", "secret/data/agents/FOREIGN", None);
+    assert_eq!(status, 200);
+    // A deletion here survives a pull (it is pushed with --prune, never undone).
+    alice.ok(&["var", "rm", "MODE"]);
+    let pulled = ok(&alice, &bao, &["pull"]);
+    assert!(!alice.ok(&["list"]).contains("MODE"), "{pulled}");
+    ok(&alice, &bao, &["push", "--prune"]);
+    assert_eq!(bao.value("MODE"), None);
+    // A secret deleted (softly) on the server is written again only with --force.
+    alice.ok(&["var", "set", "BACK", "1"]);
+    ok(&alice, &bao, &["push"]);
+    bao.api("DELETE", "secret/data/agents/BACK", None);
+    ok(&alice, &bao, &["push", "team", "BACK", "--force"]);
+    assert_eq!(bao.value("BACK").as_deref(), Some("1"));
 }
 
 #[test]
@@ -272,7 +297,18 @@ fn bad_servers_mounts_and_tokens_get_clear_errors_and_change_nothing() {
         "not-a-token",
         &["remote", "add", "team", "--mount", "secret"],
     );
-    common::assert_fails_with(&out, "refused the token");
+    common::assert_fails_with(&out, "missing, expired or revoked");
+    // Paths a URL would read otherwise are refused (a usage error).
+    for path in ["prod?x", "a/../b", "a#b", "a%2fb"] {
+        let args = ["remote", "add", "team", "--mount", "secret", "--path", path];
+        let out = vault(&env, &bao, ROOT, &args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{path}: {}",
+            common::stderr(&out)
+        );
+    }
     env.assert_unchanged(&before);
 
     // A token whose policy only reads: pull works, push says what is missing.

@@ -12,9 +12,10 @@ use super::{Context, UsageError, now};
 use crate::cli::{PullArgs, PushArgs, RemoteAddArgs, RemoteArgs, RemoteCommand};
 use crate::identity::Identities;
 use crate::names::{AgentName, EnvName};
+use crate::remote::State;
 use crate::remote::{self, Kv, Stored, Written};
 use crate::vault::Document;
-use crate::vault::remote::{DEFAULT_MAX_AGE, Remote, age_text};
+use crate::vault::remote::{DEFAULT_MAX_AGE, Known, Remote, age_text};
 
 pub fn run(ctx: &Context, cmd: RemoteCommand) -> Result<()> {
     match cmd {
@@ -55,17 +56,39 @@ fn server_address(text: &str) -> Result<String> {
     Ok(text.trim().trim_end_matches('/').to_owned())
 }
 
+/// A mount or path on the server: folders of letters, digits, `.`, `_` and `-` (nothing a URL
+/// would read otherwise, and no `..`).
+fn location(text: &str, flag: &str) -> Result<String> {
+    let trimmed = text.trim_matches('/');
+    let fine = trimmed.split('/').all(|part| {
+        !part.is_empty()
+            && part != "."
+            && part != ".."
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    });
+    if !trimmed.is_empty() && !fine {
+        return Err(UsageError(format!(
+            "{flag} is folders of letters, digits, ., _ and - separated by /, such as \
+             secret or team/agents"
+        ))
+        .into());
+    }
+    Ok(trimmed.to_owned())
+}
+
 fn add(ctx: &Context, args: RemoteAddArgs) -> Result<()> {
     let address = args.address.or_else(remote::env_address).ok_or_else(|| {
         UsageError("give the server's address: --address URL (or set BAO_ADDR)".into())
     })?;
     let remote = Remote {
         address: server_address(&address)?,
-        mount: args.mount.trim_matches('/').to_owned(),
-        path: args.path.trim_matches('/').to_owned(),
-        versions: BTreeMap::new(),
+        mount: location(&args.mount, "--mount")?,
+        path: location(&args.path, "--path")?,
+        entries: BTreeMap::new(),
         live: BTreeMap::new(),
-        agent_versions: BTreeMap::new(),
+        agents: BTreeMap::new(),
     };
     if remote.mount.is_empty() {
         return Err(UsageError("give the KV version 2 mount: --mount MOUNT".into()).into());
@@ -100,7 +123,7 @@ fn list(ctx: &Context) -> Result<()> {
             .iter()
             .map(|(name, r)| {
                 json!({"name": name.as_str(), "address": r.address, "mount": r.mount,
-                       "path": r.path, "entries": r.versions.len()})
+                       "path": r.path, "entries": r.entries.len()})
             })
             .collect();
         ctx.ui.print_json(&json!(remotes))?;
@@ -119,7 +142,7 @@ fn list(ctx: &Context) -> Result<()> {
                 name.to_string(),
                 r.address.clone(),
                 format!("{}/{}", r.mount, r.path),
-                r.versions.len().to_string(),
+                r.entries.len().to_string(),
             ]
         })
         .collect();
@@ -185,77 +208,143 @@ fn chosen(doc: &Document, name: Option<&str>) -> Result<(AgentName, Remote)> {
 }
 
 /// Folder of the agents' settings under a remote's path (not entries).
-const AGENTS: &str = "_agents/";
-
+const AGENTS: &str = "_agents";
 /// Calls to the server at once (each entry is a request or three).
 const AT_ONCE: usize = 8;
 
-/// `f` of each item, in order, from up to [`AT_ONCE`] threads.
-fn each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let size = items.len().div_ceil(AT_ONCE).max(1);
+/// `f` of each item, in order, from up to [`AT_ONCE`] threads; after the first error the
+/// items not yet begun are not tried (a server that hangs costs one timeout, not one per
+/// item): they come back as that error's "not tried".
+fn each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> Result<R> + Sync) -> Vec<Result<R>> {
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<Result<R>>>> =
+        items.iter().map(|_| std::sync::Mutex::new(None)).collect();
     std::thread::scope(|scope| {
-        let parts: Vec<_> = items
-            .chunks(size)
-            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|part| part.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+        for _ in 0..AT_ONCE.min(items.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let result = match failed.load(std::sync::atomic::Ordering::Relaxed) {
+                        true => Err(anyhow!("not tried: an earlier request failed")),
+                        false => f(item),
+                    };
+                    if result.is_err() {
+                        failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    if let Ok(mut slot) = results[i].lock() {
+                        *slot = Some(result);
+                    }
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| Err(anyhow!("not tried")))
+        })
+        .collect()
+}
+
+/// One entry as the server holds it: its digest, version, and what it becomes here.
+struct There {
+    stored: Stored,
+    details: crate::vault::Details,
+    digest: String,
+}
+
+fn there(name: &EnvName, stored: Stored) -> Result<There> {
+    let details = remote::details(name, &stored).map_err(|e| anyhow!(e))?;
+    let digest = remote::digest(&details, stored.value.expose());
+    Ok(There {
+        stored,
+        details,
+        digest,
     })
 }
 
-/// Every entry the server holds under the remote's path, as it holds it.
+/// Every entry the server holds under the remote's path, as it holds it (secrets not in
+/// vault's form are left alone, and said so).
 fn server_entries(
     kv: &Kv,
     remote: &Remote,
     ui: &crate::ui::Ui,
-) -> Result<BTreeMap<EnvName, Stored>> {
+) -> Result<BTreeMap<EnvName, There>> {
     let mut names = Vec::new();
     for path in kv.list(&remote.path)? {
-        if path.starts_with(AGENTS) {
+        if path.starts_with(&format!("{AGENTS}/")) {
             continue;
         }
         match path.parse::<EnvName>() {
             Ok(name) => names.push(name),
             Err(_) => ui.warn(format!(
-                "skipped {}/{path}: an entry's name is an environment-variable name",
+                "left {}/{path} alone: an entry's name is an environment-variable name",
                 remote.path
             )),
         }
     }
-    let read = each(&names, |name| kv.read(&remote.path, name));
+    let read = each(&names, |name| Ok(kv.read(&remote.path, name)?));
     let mut found = BTreeMap::new();
     for (name, stored) in names.into_iter().zip(read) {
-        if let Some(stored) = stored? {
-            found.insert(name, stored);
+        match stored? {
+            Some(stored) => {
+                found.insert(name.clone(), there(&name, stored)?);
+            }
+            None => ui.warn(format!(
+                "left {}/{name} alone: it is deleted, or not in vault's form (a string under \
+                 `value`)",
+                remote.path
+            )),
         }
     }
     Ok(found)
 }
 
-/// The agents' settings the server holds under `_agents/`, with their versions.
+fn agents_folder(remote: &Remote) -> String {
+    match remote.path.is_empty() {
+        true => AGENTS.to_owned(),
+        false => format!("{}/{AGENTS}", remote.path),
+    }
+}
+
+/// The agents' settings the server holds under `_agents/`: what each holds, its version.
 fn server_agents(
     kv: &Kv,
     remote: &Remote,
-) -> Result<BTreeMap<AgentName, (crate::vault::Agent, u64)>> {
-    let folder = format!("{}/{}", remote.path, AGENTS.trim_end_matches('/'));
+    ui: &crate::ui::Ui,
+) -> Result<BTreeMap<AgentName, (crate::vault::Agent, Known)>> {
+    let folder = agents_folder(remote);
     let mut found = BTreeMap::new();
     for path in kv.list(&folder)? {
-        let name: AgentName = path
-            .parse()
-            .map_err(|_| anyhow!("skipped {folder}/{path}: not an agent's name"))?;
+        let Ok(name) = path.parse::<AgentName>() else {
+            ui.warn(format!("left {folder}/{path} alone: not an agent's name"));
+            continue;
+        };
         let Some(stored) = kv.read(&folder, &path)? else {
             continue;
         };
-        let settings = serde_json::from_str(stored.value.expose()).map_err(|e| {
+        let settings = serde_json::from_str(stored.value.expose()).map_err(|_| {
             anyhow!(
-                "the server's settings of agent {name} ({folder}/{path}) are not an agent's: {e}"
+                "the server's settings of agent {name} ({folder}/{path}) are not an agent's \
+                 as this version of vault stores them"
             )
         })?;
-        found.insert(name, (settings, stored.version));
+        let known = Known {
+            version: stored.version,
+            digest: text_digest(stored.value.expose()),
+        };
+        found.insert(name, (settings, known));
     }
     Ok(found)
+}
+
+fn text_digest(text: &str) -> String {
+    remote::digest(&crate::vault::Details::Secret, text)
 }
 
 /// An agent's settings as the server keeps them (its proxy token left out: it is each
@@ -267,51 +356,22 @@ fn agent_text(agent: &crate::vault::Agent) -> Result<crate::secret::SecretValue>
     crate::secret::SecretValue::new(text).map_err(|_| anyhow!("an agent's settings are too large"))
 }
 
-/// The agents a push wrote (with their new versions) and those it did not, for conflicts.
-type AgentsPushed = (Vec<(AgentName, u64)>, Vec<AgentName>);
-
-/// Writes every agent's settings under `_agents/`, with check-and-set like entries.
-fn push_agents(kv: &Kv, remote: &Remote, doc: &Document, force: bool) -> Result<AgentsPushed> {
-    let folder = format!("{}/{}", remote.path, AGENTS.trim_end_matches('/'));
-    let (mut written, mut conflicts) = (Vec::new(), Vec::new());
-    for (name, agent) in &doc.agents {
-        let text = agent_text(agent)?;
-        let server = kv.read(&folder, name)?;
-        let on_server = server.as_ref().map(|s| s.version);
-        if let Some(server) = &server
-            && server.value.expose() == text.expose()
-        {
-            written.push((name.clone(), server.version));
-            continue;
-        }
-        let pulled = remote.agent_versions.get(name).copied();
-        let cas = if force {
-            on_server.unwrap_or(0)
-        } else {
-            pulled.unwrap_or(0)
-        };
-        if !force && on_server.unwrap_or(0) != cas {
-            conflicts.push(name.clone());
-            continue;
-        }
-        let mut meta = serde_json::Map::new();
-        meta.insert("kind".into(), "agent".into());
-        match kv.write(&folder, name, &text, Some(cas), meta)? {
-            Written::Version(version) => written.push((name.clone(), version)),
-            Written::Conflict => conflicts.push(name.clone()),
-        }
+fn state_line(what: &str, state: State, there: Option<u64>, base: Option<&Known>) -> String {
+    let versions = format!(
+        "server {}, last synced {}",
+        there.map_or_else(|| "none".into(), |v| format!("v{v}")),
+        base.map_or_else(|| "never".into(), |k| format!("v{}", k.version))
+    );
+    match state {
+        State::Same => format!("{what}: the same ({versions})"),
+        State::OnlyThere => format!("{what}: only on the server ({versions})"),
+        State::OnlyHere => format!("{what}: only here ({versions})"),
+        State::ChangedHere => format!("{what}: changed here ({versions})"),
+        State::ChangedThere => format!("{what}: changed on the server ({versions})"),
+        State::DeletedHere => format!("{what}: deleted here ({versions})"),
+        State::DeletedThere => format!("{what}: deleted on the server ({versions})"),
+        State::Conflict => format!("{what}: changed on both sides ({versions})"),
     }
-    Ok((written, conflicts))
-}
-
-/// What a pull does with one entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pulled {
-    Added,
-    Updated,
-    Unchanged,
-    /// Changed here since the last pull, and not on the server: kept, to be pushed.
-    KeptLocal,
 }
 
 pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
@@ -319,112 +379,282 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
     let doc = ctx.vault.open(&keys)?;
     let (name, remote) = chosen(&doc, args.remote.remote.as_deref())?;
     let kv = connect(&remote, args.remote.token_file.as_deref())?;
+    kv.check_mount()?;
     // Everything is read before anything changes: a server lost midway changes nothing.
-    let stored = server_entries(&kv, &remote, &ctx.ui)?;
-    let agents = server_agents(&kv, &remote)?;
-    let mut plan = Vec::new();
-    for (entry, stored) in stored {
-        let details = remote::details(&entry, &stored).map_err(|e| anyhow!(e))?;
-        let pulled = remote.versions.get(&entry).copied();
-        let action = match doc.entries.get(&entry) {
-            None => Pulled::Added,
-            Some(local) if remote::same(local, &details, &stored) => Pulled::Unchanged,
-            Some(_) if pulled == Some(stored.version) => Pulled::KeptLocal,
-            Some(_) => Pulled::Updated,
+    let entries = server_entries(&kv, &remote, &ctx.ui)?;
+    let agents = server_agents(&kv, &remote, &ctx.ui)?;
+    let mut take = Vec::new();
+    let mut bases = Vec::new();
+    let mut said = Vec::new();
+    let mut conflicts = Vec::new();
+    for (entry, there) in &entries {
+        let local = doc.entries.get(entry).map(remote::entry_digest);
+        let base = remote.entries.get(entry);
+        let state = remote::compare(
+            local.as_deref(),
+            Some(&there.digest),
+            base.map(|k| k.digest.as_str()),
+        );
+        let known = Known {
+            version: there.stored.version,
+            digest: there.digest.clone(),
         };
-        plan.push((entry, stored, details, action));
-    }
-    let lines: Vec<String> = plan
-        .iter()
-        .filter(|(_, _, _, a)| *a != Pulled::Unchanged)
-        .map(|(entry, stored, _, action)| match action {
-            Pulled::Added => format!("add {entry} (v{})", stored.version),
-            Pulled::Updated => format!(
-                "update {entry} ({} → v{})",
-                version_text(remote.versions.get(entry).copied()),
-                stored.version
-            ),
-            _ => format!(
-                "keep {entry}: changed here since the last pull (v{} on the server); push it",
-                stored.version
-            ),
-        })
-        .collect();
-    let unchanged = plan
-        .iter()
-        .filter(|(_, _, _, a)| *a == Pulled::Unchanged)
-        .count();
-    if args.dry_run {
-        let mut out: String = lines.iter().map(|l| format!("{l}\n")).collect();
-        for (agent, (_, version)) in &agents {
-            out += &format!("agent {agent} (v{version})\n");
+        match state {
+            State::Same => bases.push((entry.clone(), known)),
+            State::OnlyThere | State::ChangedThere => {
+                said.push(format!("take {entry} (v{})", there.stored.version));
+                take.push(entry.clone());
+                bases.push((entry.clone(), known));
+            }
+            State::Conflict if args.force => {
+                said.push(format!(
+                    "take {entry} (v{}), over the change here",
+                    there.stored.version
+                ));
+                take.push(entry.clone());
+                bases.push((entry.clone(), known));
+            }
+            State::Conflict => conflicts.push(entry.to_string()),
+            other => said.push(format!(
+                "keep {}",
+                state_line(entry, other, Some(there.stored.version), base)
+            )),
         }
-        out += &format!("{unchanged} unchanged; nothing was changed (--dry-run)\n");
+    }
+    let mut take_agents = Vec::new();
+    for (agent, (settings, known)) in &agents {
+        let local = match doc.agents.get(agent) {
+            Some(a) => Some(text_digest(agent_text(a)?.expose())),
+            None => None,
+        };
+        let base = remote.agents.get(agent);
+        let state = remote::compare(
+            local.as_deref(),
+            Some(&known.digest),
+            base.map(|k| k.digest.as_str()),
+        );
+        match state {
+            State::Same => take_agents.push((agent.clone(), None, known.clone())),
+            State::OnlyThere | State::ChangedThere => {
+                said.push(format!("take agent {agent} (v{})", known.version));
+                take_agents.push((agent.clone(), Some(settings.clone()), known.clone()));
+            }
+            State::Conflict if args.force => {
+                said.push(format!(
+                    "take agent {agent} (v{}), over the change here",
+                    known.version
+                ));
+                take_agents.push((agent.clone(), Some(settings.clone()), known.clone()));
+            }
+            State::Conflict => conflicts.push(format!("agent {agent}")),
+            other => said.push(format!(
+                "keep {}",
+                state_line(&format!("agent {agent}"), other, Some(known.version), base)
+            )),
+        }
+    }
+    if args.dry_run {
+        let mut out: String = said.iter().map(|l| format!("{l}\n")).collect();
+        if !conflicts.is_empty() {
+            out += &format!("changed on both sides: {}\n", conflicts.join(", "));
+        }
+        out += "nothing was changed (--dry-run)\n";
         ctx.ui.print(out)?;
         return Ok(());
     }
     let at = now();
-    let audited: Vec<String> = plan
-        .iter()
-        .filter(|(_, _, _, a)| matches!(a, Pulled::Added | Pulled::Updated))
-        .map(|(entry, stored, _, _)| format!("{entry}@v{}", stored.version))
-        .chain(
-            agents
-                .iter()
-                .map(|(agent, (_, version))| format!("agent {agent}@v{version}")),
-        )
-        .collect();
-    ctx.vault.update(&keys, |doc| {
-        for (entry, stored, details, action) in &plan {
-            if matches!(action, Pulled::Added | Pulled::Updated) {
-                doc.put_entry(entry, details.clone(), stored.value.clone(), at)?;
-            }
+    let age = args.max_age;
+    let changed = args.live
+        || !take.is_empty()
+        || bases.iter().any(|(e, k)| remote.entries.get(e) != Some(k))
+        || take_agents
+            .iter()
+            .any(|(a, settings, k)| settings.is_some() || remote.agents.get(a) != Some(k));
+    ctx.vault.update_if_changed(&keys, |doc| {
+        for entry in &take {
+            let there = &entries[entry];
+            doc.put_entry(entry, there.details.clone(), there.stored.value.clone(), at)?;
         }
-        for (agent, (settings, _)) in &agents {
-            // Its standing proxy token is each person's own: kept as it is here.
-            let mut settings = settings.clone();
-            settings.token = doc.agents.get(agent).and_then(|a| a.token);
-            doc.agents.insert(agent.clone(), settings);
-            // Its attachments must name entries the vault now has.
-            doc.attached(agent)?;
-        }
-        if let Some(saved) = doc.remotes.get_mut(&name) {
-            for (agent, (_, version)) in &agents {
-                saved.agent_versions.insert(agent.clone(), *version);
+        for (agent, settings, _) in &take_agents {
+            if let Some(settings) = settings {
+                // Its standing proxy token is each person's own: kept as it is here.
+                let mut settings = settings.clone();
+                settings.token = doc.agents.get(agent).and_then(|a| a.token);
+                doc.agents.insert(agent.clone(), settings);
+                // Its attachments must name entries the vault now has.
+                doc.attached(agent)?;
             }
         }
         if let Some(saved) = doc.remotes.get_mut(&name) {
-            for (entry, stored, _, action) in &plan {
-                if *action != Pulled::KeptLocal {
-                    saved.versions.insert(entry.clone(), stored.version);
-                }
-                if args.live {
-                    let age = args.max_age.unwrap_or(DEFAULT_MAX_AGE);
-                    saved.live.insert(entry.clone(), age);
+            for (entry, known) in &bases {
+                saved.entries.insert(entry.clone(), known.clone());
+                if args.live && (age.is_some() || !saved.live.contains_key(entry)) {
+                    saved
+                        .live
+                        .insert(entry.clone(), age.unwrap_or(DEFAULT_MAX_AGE));
                 }
             }
+            for (agent, _, known) in &take_agents {
+                saved.agents.insert(agent.clone(), known.clone());
+            }
         }
-        Ok(())
+        Ok(((), changed))
     })?;
     if args.live {
         let vault = ctx.vault_real_path();
-        for (entry, _, _, _) in &plan {
+        for (entry, _) in &bases {
             stamp_fetch(ctx, &vault, entry);
         }
     }
-    ctx.record_change("pull", audited.clone(), None);
-    for line in lines {
+    let audited: Vec<String> = take
+        .iter()
+        .map(|entry| format!("{entry}@v{}", entries[entry].stored.version))
+        .chain(
+            take_agents
+                .iter()
+                .filter(|(_, settings, _)| settings.is_some())
+                .map(|(agent, _, known)| format!("agent {agent}@v{}", known.version)),
+        )
+        .collect();
+    if !audited.is_empty() {
+        ctx.record_change("pull", audited.clone(), None);
+    }
+    for line in said {
         ctx.ui.status(line);
     }
-    ctx.ui.status(format!(
-        "Pulled from {name}: {} changed, {unchanged} unchanged",
-        audited.len()
-    ));
+    ctx.ui
+        .status(format!("Pulled from {name}: {} taken", audited.len()));
+    if !conflicts.is_empty() {
+        return Err(anyhow!(
+            "changed both here and on the server since this vault last synced, so kept as they \
+             are here: {}; vault pull {name} --force takes the server's, vault push {name} \
+             --force writes yours over it (vault remote status shows both versions)",
+            conflicts.join(", ")
+        ));
+    }
     Ok(())
 }
 
-fn version_text(version: Option<u64>) -> String {
-    version.map_or_else(|| "never pulled".into(), |v| format!("v{v}"))
+/// What a push did with one entry.
+enum Pushed {
+    /// Now the server holds this (written, or it did already).
+    Known(Known),
+    /// Nothing to write: what the server holds is newer (a pull takes it), or it is deleted
+    /// there.
+    Left(String),
+    Conflict(String),
+}
+
+/// Writes `entry` when it changed here and the server still holds what this vault last saw
+/// (check-and-set against the version just read), or with `force` whatever the server holds.
+fn push_one(
+    kv: &Kv,
+    remote: &Remote,
+    doc: &Document,
+    entry: &EnvName,
+    force: bool,
+) -> Result<Pushed> {
+    let local = doc.entry(entry)?;
+    let local_digest = remote::entry_digest(local);
+    let server = match kv.read(&remote.path, entry)? {
+        Some(stored) => Some(there(entry, stored)?),
+        None => None,
+    };
+    let base = remote.entries.get(entry);
+    let state = remote::compare(
+        Some(&local_digest),
+        server.as_ref().map(|t| t.digest.as_str()),
+        base.map(|k| k.digest.as_str()),
+    );
+    let version = server.as_ref().map(|t| t.stored.version);
+    let write = match state {
+        State::Same => {
+            return Ok(Pushed::Known(Known {
+                version: version.unwrap_or(0),
+                digest: local_digest,
+            }));
+        }
+        State::OnlyHere | State::ChangedHere => true,
+        State::ChangedThere | State::DeletedThere if !force => {
+            return Ok(Pushed::Left(state_line(entry, state, version, base)));
+        }
+        State::Conflict if !force => {
+            return Ok(Pushed::Conflict(state_line(entry, state, version, base)));
+        }
+        _ => force,
+    };
+    if !write {
+        return Ok(Pushed::Left(state_line(entry, state, version, base)));
+    }
+    // Against the version just read; forced over a deleted one, against none.
+    let cas = match (force, version) {
+        (true, None) => None,
+        (_, version) => Some(version.unwrap_or(0)),
+    };
+    // Keys the server's metadata has besides vault's own are kept.
+    let mut meta = server.map(|t| t.stored.meta).unwrap_or_default();
+    meta.extend(remote::metadata(local));
+    match kv.write(&remote.path, entry, local.value(), cas, meta)? {
+        Written::Version(version) => Ok(Pushed::Known(Known {
+            version,
+            digest: local_digest,
+        })),
+        Written::Conflict => Ok(Pushed::Conflict(format!(
+            "{entry}: changed on the server while this push ran"
+        ))),
+    }
+}
+
+/// The same for each agent's settings, under `_agents/`.
+fn push_agent(
+    kv: &Kv,
+    remote: &Remote,
+    name: &AgentName,
+    agent: &crate::vault::Agent,
+    force: bool,
+) -> Result<Pushed> {
+    let folder = agents_folder(remote);
+    let text = agent_text(agent)?;
+    let local_digest = text_digest(text.expose());
+    let server = kv.read(&folder, name)?;
+    let version = server.as_ref().map(|s| s.version);
+    let server_digest = server.as_ref().map(|s| text_digest(s.value.expose()));
+    let base = remote.agents.get(name);
+    let what = format!("agent {name}");
+    let state = remote::compare(
+        Some(&local_digest),
+        server_digest.as_deref(),
+        base.map(|k| k.digest.as_str()),
+    );
+    match state {
+        State::Same => {
+            return Ok(Pushed::Known(Known {
+                version: version.unwrap_or(0),
+                digest: local_digest,
+            }));
+        }
+        State::OnlyHere | State::ChangedHere => {}
+        State::Conflict if !force => {
+            return Ok(Pushed::Conflict(state_line(&what, state, version, base)));
+        }
+        _ if !force => return Ok(Pushed::Left(state_line(&what, state, version, base))),
+        _ => {}
+    }
+    let cas = match (force, version) {
+        (true, None) => None,
+        (_, version) => Some(version.unwrap_or(0)),
+    };
+    let mut meta = server.map(|s| s.meta).unwrap_or_default();
+    meta.insert("kind".into(), "agent".into());
+    match kv.write(&folder, name, &text, cas, meta)? {
+        Written::Version(version) => Ok(Pushed::Known(Known {
+            version,
+            digest: local_digest,
+        })),
+        Written::Conflict => Ok(Pushed::Conflict(format!(
+            "{what}: changed on the server while this push ran"
+        ))),
+    }
 }
 
 pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
@@ -439,7 +669,8 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
         }
         _ => None,
     };
-    let names: Vec<EnvName> = match targets.is_empty() {
+    let everything = targets.is_empty();
+    let names: Vec<EnvName> = match everything {
         true => doc.entries.keys().cloned().collect(),
         false => targets
             .iter()
@@ -452,190 +683,168 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
     }
     let (name, remote) = chosen(&doc, remote_name)?;
     let kv = connect(&remote, args.token_file.as_deref())?;
+    kv.check_mount()?;
     let outcomes = each(&names, |entry| {
         push_one(&kv, &remote, &doc, entry, args.force)
     });
-    let mut written: Vec<(EnvName, u64)> = Vec::new();
-    let mut conflicts = Vec::new();
-    let mut unchanged = 0;
+    let mut known: Vec<(EnvName, Known, bool)> = Vec::new();
+    let (mut left, mut conflicts, mut failures) = (Vec::new(), Vec::new(), Vec::new());
     for (entry, outcome) in names.iter().zip(outcomes) {
-        match outcome? {
-            Pushed::Unchanged(version) => {
-                written.push((entry.clone(), version));
-                unchanged += 1;
+        match outcome {
+            Ok(Pushed::Known(k)) => {
+                let wrote = remote.entries.get(entry) != Some(&k);
+                known.push((entry.clone(), k, wrote));
             }
-            Pushed::Written(version) => written.push((entry.clone(), version)),
-            Pushed::Conflict { server, pulled } => conflicts.push((entry.clone(), server, pulled)),
+            Ok(Pushed::Left(line)) => left.push(line),
+            Ok(Pushed::Conflict(line)) => conflicts.push(line),
+            Err(e) => failures.push(e),
         }
     }
-    // Agents go with a push of everything.
-    let (agents_written, agent_conflicts) = match targets.is_empty() {
-        true => push_agents(&kv, &remote, &doc, args.force)?,
-        false => (Vec::new(), Vec::new()),
-    };
+    let mut agents_known = Vec::new();
+    if everything && failures.is_empty() {
+        for (agent_name, agent) in &doc.agents {
+            match push_agent(&kv, &remote, agent_name, agent, args.force) {
+                Ok(Pushed::Known(k)) => agents_known.push((agent_name.clone(), k)),
+                Ok(Pushed::Left(line)) => left.push(line),
+                Ok(Pushed::Conflict(line)) => conflicts.push(line),
+                Err(e) => failures.push(e),
+            }
+        }
+    }
     let mut removed = Vec::new();
-    if args.prune {
-        for path in kv.list(&remote.path)? {
-            let Ok(entry) = path.parse::<EnvName>() else {
+    if args.prune && failures.is_empty() {
+        // Only what this vault knew, and the server still holds as it last saw it.
+        for (entry, base) in &remote.entries {
+            if doc.entries.contains_key(entry) {
                 continue;
+            }
+            let server = match kv.read(&remote.path, entry) {
+                Ok(Some(stored)) => there(entry, stored)?,
+                Ok(None) => {
+                    removed.push(entry.clone());
+                    continue;
+                }
+                Err(e) => {
+                    failures.push(e.into());
+                    break;
+                }
             };
-            if path.starts_with(AGENTS) || doc.entries.contains_key(&entry) {
+            if server.digest != base.digest && !args.force {
+                conflicts.push(state_line(
+                    entry,
+                    State::Conflict,
+                    Some(server.stored.version),
+                    Some(base),
+                ));
                 continue;
             }
-            let on_server = kv.read(&remote.path, &path)?.map(|s| s.version);
-            let pulled = remote.versions.get(&entry).copied();
-            if !args.force && on_server != pulled {
-                // Added or changed by someone else since the last pull: not this vault's to
-                // delete.
-                conflicts.push((entry, on_server, pulled));
-                continue;
+            match kv.delete(&remote.path, entry) {
+                Ok(()) => removed.push(entry.clone()),
+                Err(e) => {
+                    failures.push(e.into());
+                    break;
+                }
             }
-            kv.delete(&remote.path, &path)?;
-            removed.push(entry);
         }
     }
-    ctx.vault.update(&keys, |doc| {
-        if let Some(saved) = doc.remotes.get_mut(&name) {
-            for (entry, version) in &written {
-                saved.versions.insert(entry.clone(), *version);
-            }
-            for entry in &removed {
-                saved.versions.remove(entry);
-            }
-            for (agent, version) in &agents_written {
-                saved.agent_versions.insert(agent.clone(), *version);
-            }
+    // What was written is noted even when something else failed.
+    ctx.vault.update_if_changed(&keys, |doc| {
+        let Some(saved) = doc.remotes.get_mut(&name) else {
+            return Ok(((), false));
+        };
+        let before = saved.clone();
+        for (entry, k, _) in &known {
+            saved.entries.insert(entry.clone(), k.clone());
         }
-        Ok(())
+        for (agent, k) in &agents_known {
+            saved.agents.insert(agent.clone(), k.clone());
+        }
+        for entry in &removed {
+            saved.entries.remove(entry);
+        }
+        let changed = *saved != before;
+        Ok(((), changed))
     })?;
+    let written: Vec<&(EnvName, Known, bool)> = known.iter().filter(|(_, _, w)| *w).collect();
     let audited: Vec<String> = written
         .iter()
-        .map(|(entry, version)| format!("{entry}@v{version}"))
+        .map(|(entry, k, _)| format!("{entry}@v{}", k.version))
         .chain(removed.iter().map(|entry| format!("{entry} (deleted)")))
-        .chain(
-            agents_written
-                .iter()
-                .map(|(agent, version)| format!("agent {agent}@v{version}")),
-        )
         .collect();
-    ctx.record_change("push", audited, None);
-    let pushed = written.len() - unchanged;
-    let mut said = format!("Pushed to {name}: {pushed} written, {unchanged} unchanged");
+    if !audited.is_empty() {
+        ctx.record_change("push", audited, None);
+    }
+    for line in &left {
+        ctx.ui.status(format!("left as it is: {line}"));
+    }
+    let mut said = format!(
+        "Pushed to {name}: {} written, {} unchanged",
+        written.len(),
+        known.len() - written.len()
+    );
     if !removed.is_empty() {
         said += &format!(", {} deleted", removed.len());
     }
     ctx.ui.status(said);
-    if !conflicts.is_empty() || !agent_conflicts.is_empty() {
-        let each: Vec<String> = conflicts
-            .iter()
-            .map(|(entry, server, pulled)| {
-                format!(
-                    "{entry} (on the server: {}; last pulled: {})",
-                    server.map_or_else(|| "deleted".into(), |v| format!("v{v}")),
-                    version_text(*pulled)
-                )
-            })
-            .chain(agent_conflicts.iter().map(|agent| format!("agent {agent}")))
-            .collect();
+    if let Some(failure) = failures.into_iter().next() {
+        return Err(failure.context(format!("the push to {name} stopped")));
+    }
+    if !conflicts.is_empty() {
         return Err(anyhow!(
-            "changed on the server since this vault last pulled, so nothing was written for \
-             them: {}; vault pull {name} to take the server's versions (then push again), or \
-             push --force to write over them",
-            each.join(", ")
+            "nothing was written for these, changed on the server since this vault last \
+             synced: {}; vault pull {name} takes the server's where nothing changed here, \
+             vault push {name} --force writes yours over it",
+            conflicts.join("; ")
         ));
     }
     Ok(())
-}
-
-/// What a push did with one entry.
-enum Pushed {
-    Unchanged(u64),
-    Written(u64),
-    Conflict {
-        server: Option<u64>,
-        pulled: Option<u64>,
-    },
-}
-
-/// Writes `entry` unless the server has it already, or has a version this vault never saw.
-fn push_one(
-    kv: &Kv,
-    remote: &Remote,
-    doc: &Document,
-    entry: &EnvName,
-    force: bool,
-) -> Result<Pushed> {
-    let local = doc.entry(entry)?;
-    let server = kv.read(&remote.path, entry)?;
-    let pulled = remote.versions.get(entry).copied();
-    if let Some(server) = &server {
-        let details = remote::details(entry, server).map_err(|e| anyhow!(e))?;
-        if remote::same(local, &details, server) {
-            return Ok(Pushed::Unchanged(server.version));
-        }
-    }
-    let on_server = server.as_ref().map(|s| s.version);
-    let cas = match force {
-        true => on_server.unwrap_or(0),
-        false => pulled.unwrap_or(0),
-    };
-    let conflict = Pushed::Conflict {
-        server: on_server,
-        pulled,
-    };
-    if !force && on_server.unwrap_or(0) != cas {
-        return Ok(conflict);
-    }
-    Ok(
-        match kv.write(
-            &remote.path,
-            entry,
-            local.value(),
-            Some(cas),
-            remote::metadata(local),
-        )? {
-            Written::Version(version) => Pushed::Written(version),
-            Written::Conflict => conflict,
-        },
-    )
 }
 
 fn status(ctx: &Context, args: &RemoteArgs) -> Result<()> {
     let doc = ctx.open()?;
     let (name, remote) = chosen(&doc, args.remote.as_deref())?;
     let kv = connect(&remote, args.token_file.as_deref())?;
+    kv.check_mount()?;
     let server = server_entries(&kv, &remote, &ctx.ui)
         .with_context(|| format!("cannot read remote {name}"))?;
     let mut rows = Vec::new();
     let mut json_rows = Vec::new();
-    let names: std::collections::BTreeSet<&EnvName> =
-        doc.entries.keys().chain(server.keys()).collect();
+    let names: std::collections::BTreeSet<&EnvName> = doc
+        .entries
+        .keys()
+        .chain(server.keys())
+        .chain(remote.entries.keys())
+        .collect();
     for entry in names {
-        let pulled = remote.versions.get(entry).copied();
-        let (state, version) = match (doc.entries.get(entry), server.get(entry)) {
-            (Some(_), None) if pulled.is_some() => ("deleted on the server", None),
-            (Some(_), None) => ("only here (push it)", None),
-            (None, Some(s)) => ("only on the server (pull it)", Some(s.version)),
-            (Some(local), Some(s)) => {
-                let details = remote::details(entry, s).map_err(|e| anyhow!(e))?;
-                let state = if remote::same(local, &details, s) {
-                    "same"
-                } else if pulled != Some(s.version) {
-                    "changed on the server (pull it)"
-                } else {
-                    "changed here (push it)"
-                };
-                (state, Some(s.version))
-            }
-            (None, None) => continue,
+        let base = remote.entries.get(entry);
+        let there = server.get(entry);
+        let local = doc.entries.get(entry).map(remote::entry_digest);
+        let state = remote::compare(
+            local.as_deref(),
+            there.map(|t| t.digest.as_str()),
+            base.map(|k| k.digest.as_str()),
+        );
+        let version = there.map(|t| t.stored.version);
+        let shown = match state {
+            State::Same => "same",
+            State::OnlyThere => "only on the server (pull)",
+            State::OnlyHere => "only here (push)",
+            State::ChangedHere => "changed here (push)",
+            State::ChangedThere => "changed on the server (pull)",
+            State::DeletedHere => "deleted here (push --prune)",
+            State::DeletedThere => "deleted on the server",
+            State::Conflict => "changed on both sides",
         };
-        json_rows.push(json!({"name": entry.as_str(), "state": state,
-                              "server_version": version, "pulled_version": pulled}));
+        if local.is_none() && there.is_none() {
+            continue;
+        }
+        json_rows.push(json!({"name": entry.as_str(), "state": shown,
+                              "server_version": version, "synced_version": base.map(|k| k.version)}));
         rows.push(vec![
             entry.to_string(),
-            state.to_owned(),
+            shown.to_owned(),
             version.map_or_else(|| "-".into(), |v| format!("v{v}")),
-            version_text(pulled),
+            base.map_or_else(|| "never".into(), |k| format!("v{}", k.version)),
         ]);
     }
     if ctx.ui.json {
@@ -645,7 +854,7 @@ fn status(ctx: &Context, args: &RemoteArgs) -> Result<()> {
     }
     ctx.ui.print(
         ctx.ui
-            .table(&["ENTRY", "STATE", "SERVER", "LAST PULLED"], rows),
+            .table(&["ENTRY", "STATE", "SERVER", "LAST SYNCED"], rows),
     )?;
     Ok(())
 }
@@ -685,12 +894,22 @@ pub fn add_live(
             remote.path
         )
     })?;
-    let details = remote::details(entry, &stored).map_err(|e| anyhow!(e))?;
+    let version = stored.version;
+    let there = there(entry, stored)?;
     let age = max_age.unwrap_or(DEFAULT_MAX_AGE);
     ctx.vault.update(&keys, |doc| {
-        doc.add_entry(entry, details, stored.value.clone(), now())?;
+        doc.add_entry(
+            entry,
+            there.details.clone(),
+            there.stored.value.clone(),
+            now(),
+        )?;
         if let Some(saved) = doc.remotes.get_mut(&name) {
-            saved.versions.insert(entry.clone(), stored.version);
+            let known = Known {
+                version,
+                digest: there.digest.clone(),
+            };
+            saved.entries.insert(entry.clone(), known);
             saved.live.insert(entry.clone(), age);
         }
         Ok(())
@@ -698,7 +917,7 @@ pub fn add_live(
     stamp_fetch(ctx, &ctx.vault_real_path(), entry);
     ctx.record_change(
         "secret add",
-        vec![format!("{entry}@v{} (live, {name})", stored.version)],
+        vec![format!("{entry}@v{version} (live, {name})")],
         None,
     );
     ctx.ui.status(format!(
@@ -713,11 +932,13 @@ pub fn add_live(
 /// vault saved when one changed (a running proxy follows that like any change). A server
 /// that cannot be reached leaves the value kept here, when it is no older than its max age
 /// (said on stderr); past it, the run fails naming the entry and its age.
+/// `at`: the run's start, the time a fetched value is saved with (so that the agent, started
+/// with it, is not "restart needed").
 pub fn refresh_live(
     ctx: &Context,
     keys: &Identities<'_>,
     doc: Document,
-    agent: &str,
+    (agent, at): (&str, jiff::Timestamp),
 ) -> Result<Document> {
     let Ok(found) = doc.agent(agent) else {
         return Ok(doc);
@@ -764,30 +985,45 @@ pub fn refresh_live(
                      then vault secret add {entry})"
                 )
             })?;
-            stamp_fetch(ctx, &vault, entry);
-            let details = remote::details(entry, &stored).map_err(|e| anyhow!(e))?;
-            let kept = doc.entries.get(entry);
-            if !kept.is_some_and(|k| remote::same(k, &details, &stored)) {
-                fresh.push((entry.clone(), stored, details, name.clone()));
+            let there = there(entry, stored)?;
+            let kept = doc.entries.get(entry).map(remote::entry_digest);
+            if kept.as_deref() != Some(there.digest.as_str()) {
+                let base = remote.entries.get(entry).map(|k| k.digest.as_str());
+                if kept.is_some() && kept.as_deref() != base {
+                    ctx.ui.warn(format!(
+                        "{entry} was changed here, but it is a live reference to remote \
+                         {name}: the server's value replaces it (push it there, or make it an \
+                         ordinary entry: vault secret rm {entry}, then vault secret add {entry})"
+                    ));
+                }
+                fresh.push((entry.clone(), there, name.clone()));
+            } else {
+                stamp_fetch(ctx, &vault, entry);
             }
         }
     }
     if fresh.is_empty() {
         return Ok(doc);
     }
-    let at = now();
     ctx.vault.update(keys, |doc| {
-        for (entry, stored, details, name) in &fresh {
-            doc.put_entry(entry, details.clone(), stored.value.clone(), at)?;
+        for (entry, there, name) in &fresh {
+            doc.put_entry(entry, there.details.clone(), there.stored.value.clone(), at)?;
             if let Some(saved) = doc.remotes.get_mut(name) {
-                saved.versions.insert(entry.clone(), stored.version);
+                let known = Known {
+                    version: there.stored.version,
+                    digest: there.digest.clone(),
+                };
+                saved.entries.insert(entry.clone(), known);
             }
         }
         Ok(())
     })?;
+    for (entry, _, _) in &fresh {
+        stamp_fetch(ctx, &vault, entry);
+    }
     let names = fresh
         .iter()
-        .map(|(entry, stored, _, _)| format!("{entry}@v{}", stored.version))
+        .map(|(entry, there, _)| format!("{entry}@v{}", there.stored.version))
         .collect();
     ctx.record_change("run: live references fetched", names, Some(agent));
     Ok(ctx.vault.open(keys)?)

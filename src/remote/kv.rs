@@ -42,6 +42,12 @@ pub enum KvError {
          VAULT_TOKEN, log in (bao login), or give --token-file"
     )]
     BadToken,
+    #[error(
+        "the server refused to {action} {path}: the token is missing, expired or revoked, or \
+         its policy lacks that capability there (the token cannot look itself up, so which \
+         is not known)"
+    )]
+    DeniedOrBadToken { action: &'static str, path: String },
     #[error("the server answered {status} to {action} {path}: {message}")]
     Server {
         action: &'static str,
@@ -160,13 +166,16 @@ impl Kv {
             .unwrap_or_default();
         match status {
             StatusCode::FORBIDDEN if message.contains("permission denied") => {
-                if self.token_is_valid() {
-                    KvError::Denied {
+                match self.token_is_valid() {
+                    Some(true) => KvError::Denied {
                         action,
                         path: path.to_owned(),
-                    }
-                } else {
-                    KvError::BadToken
+                    },
+                    Some(false) => KvError::BadToken,
+                    None => KvError::DeniedOrBadToken {
+                        action,
+                        path: path.to_owned(),
+                    },
                 }
             }
             StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED => KvError::BadToken,
@@ -179,10 +188,17 @@ impl Kv {
         }
     }
 
-    /// Whether the server knows the token (it may look itself up whatever its policy).
-    fn token_is_valid(&self) -> bool {
-        self.send(self.request(reqwest::Method::GET, "auth/token/lookup-self"))
-            .is_ok_and(|r| r.status().is_success())
+    /// Whether the server knows the token: it may look itself up under the default policy;
+    /// `None` when it may not (a token without that policy, or an unknown one).
+    fn token_is_valid(&self) -> Option<bool> {
+        let answer = self
+            .send(self.request(reqwest::Method::GET, "auth/token/lookup-self"))
+            .ok()?;
+        match answer.status() {
+            s if s.is_success() => Some(true),
+            StatusCode::FORBIDDEN => None,
+            _ => Some(false),
+        }
     }
 
     /// Checks that the mount is there and is KV version 2.
@@ -191,7 +207,7 @@ impl Kv {
         let response = self.send(self.request(reqwest::Method::GET, &api))?;
         let status = response.status();
         if status == StatusCode::NOT_FOUND
-            || (status == StatusCode::FORBIDDEN && self.token_is_valid())
+            || (status == StatusCode::FORBIDDEN && self.token_is_valid() == Some(true))
         {
             return Err(KvError::NoMount {
                 mount: self.mount.clone(),

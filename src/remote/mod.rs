@@ -44,27 +44,29 @@ pub fn env_address() -> Option<String> {
     env_first(["BAO_ADDR", "VAULT_ADDR"])
 }
 
-/// The token, as the server's own tools find it: `BAO_TOKEN`, else `VAULT_TOKEN`, else the
-/// token helper's file (`~/.vault-token`), else `token_file`.
+/// The token: `token_file` when given (a flag names it on purpose), else as the server's own
+/// tools find it: `BAO_TOKEN`, else `VAULT_TOKEN`, else the token helper's file
+/// (`~/.vault-token`).
 pub fn token(token_file: Option<&Path>, home: Option<&Path>) -> Result<SecretValue, RemoteError> {
-    let from_env = ["BAO_TOKEN", "VAULT_TOKEN"]
-        .iter()
-        .find_map(|n| std::env::var(n).ok().filter(|v| !v.trim().is_empty()));
-    if let Some(token) = from_env {
+    let read = |file: &Path| -> Result<Option<SecretValue>, RemoteError> {
+        match std::fs::read_to_string(file) {
+            Ok(text) if !text.trim().is_empty() => SecretValue::new(text.trim().to_owned())
+                .map(Some)
+                .map_err(|_| RemoteError::NoToken),
+            Ok(_) => Ok(None),
+            Err(e) => Err(RemoteError::TokenFile(file.to_owned(), e.kind())),
+        }
+    };
+    if let Some(file) = token_file {
+        return read(file)?.ok_or(RemoteError::NoToken);
+    }
+    if let Some(token) = env_first(["BAO_TOKEN", "VAULT_TOKEN"]) {
         return SecretValue::new(token.trim().to_owned()).map_err(|_| RemoteError::NoToken);
     }
-    let helper = home.map(|h| h.join(".vault-token"));
-    for file in helper.iter().map(PathBuf::as_path).chain(token_file) {
-        match std::fs::read_to_string(file) {
-            Ok(text) if !text.trim().is_empty() => {
-                return SecretValue::new(text.trim().to_owned()).map_err(|_| RemoteError::NoToken);
-            }
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && Some(file) != token_file => {}
-            Err(e) => return Err(RemoteError::TokenFile(file.to_owned(), e.kind())),
-        }
+    match home.map(|h| h.join(".vault-token")) {
+        Some(helper) if helper.exists() => read(&helper)?.ok_or(RemoteError::NoToken),
+        _ => Err(RemoteError::NoToken),
     }
-    Err(RemoteError::NoToken)
 }
 
 /// The remote's mount, reached with the token found (and the namespace and CA file the
@@ -134,15 +136,82 @@ pub fn details(name: &str, stored: &Stored) -> Result<Details, String> {
     }
 }
 
-/// Whether `entry` already holds what the server does.
-pub fn same(entry: &Entry, details: &Details, stored: &Stored) -> bool {
-    entry.details().kind() == details.kind()
-        && entry.value().expose() == stored.value.expose()
-        && entry
-            .provider_key()
-            .map(|k| (k.provider().id, k.base_url()))
-            == match details {
-                Details::Provider(k) => Some((k.provider().id, k.base_url())),
-                _ => None,
-            }
+/// SHA-256 (hex) of what an entry holds: its kind, provider, endpoint and value.
+pub fn digest(details: &Details, value: &str) -> String {
+    use sha2::{Digest as _, Sha256};
+    let mut hash = Sha256::new();
+    hash.update(details.kind().to_string());
+    if let Details::Provider(key) = details {
+        hash.update([0]);
+        hash.update(key.provider().id);
+        hash.update([0]);
+        hash.update(key.base_url().unwrap_or(""));
+    }
+    hash.update([0]);
+    hash.update(value);
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn entry_digest(entry: &Entry) -> String {
+    digest(entry.details(), entry.value().expose())
+}
+
+/// Where an entry (or an agent) stands, here and on the server, against what this vault last
+/// saw there (the base).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Both hold the same.
+    Same,
+    /// Only the server has it, and this vault never saw it: a pull adds it.
+    OnlyThere,
+    /// Only this vault has it, and the server never did: a push adds it.
+    OnlyHere,
+    /// Changed here since the base; the server still holds the base: a push writes it.
+    ChangedHere,
+    /// Changed on the server since the base; unchanged here: a pull takes it.
+    ChangedThere,
+    /// Deleted here; the server still holds the base: `push --prune` deletes it there.
+    DeletedHere,
+    /// Deleted on the server; unchanged here.
+    DeletedThere,
+    /// Both sides changed it (or one changed and the other deleted it, or both have it and
+    /// this vault never synced it): neither a pull nor a push takes a side without --force.
+    Conflict,
+}
+
+/// `local` and `server`: digests of what each holds (`None`: nothing there).
+pub fn compare(local: Option<&str>, server: Option<&str>, base: Option<&str>) -> State {
+    match (local, server, base) {
+        (None, None, _) => State::Same,
+        (Some(l), Some(s), _) if l == s => State::Same,
+        (None, Some(_), None) => State::OnlyThere,
+        (Some(_), None, None) => State::OnlyHere,
+        (None, Some(s), Some(b)) if s == b => State::DeletedHere,
+        (Some(l), None, Some(b)) if l == b => State::DeletedThere,
+        (Some(_), Some(s), Some(b)) if s == b => State::ChangedHere,
+        (Some(l), Some(_), Some(b)) if l == b => State::ChangedThere,
+        _ => State::Conflict,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{State, compare};
+
+    #[test]
+    fn both_sides_are_compared_with_the_base() {
+        let (a, b, c) = ("a", "b", "c");
+        assert_eq!(compare(Some(a), Some(a), None), State::Same);
+        assert_eq!(compare(None, Some(a), None), State::OnlyThere);
+        assert_eq!(compare(Some(a), None, None), State::OnlyHere);
+        assert_eq!(compare(Some(b), Some(a), Some(a)), State::ChangedHere);
+        assert_eq!(compare(Some(a), Some(b), Some(a)), State::ChangedThere);
+        assert_eq!(compare(None, Some(a), Some(a)), State::DeletedHere);
+        assert_eq!(compare(Some(a), None, Some(a)), State::DeletedThere);
+        // Both changed; one changed and the other deleted; never synced but different.
+        assert_eq!(compare(Some(b), Some(c), Some(a)), State::Conflict);
+        assert_eq!(compare(None, Some(b), Some(a)), State::Conflict);
+        assert_eq!(compare(Some(b), None, Some(a)), State::Conflict);
+        assert_eq!(compare(Some(a), Some(b), None), State::Conflict);
+    }
 }

@@ -433,6 +433,11 @@ impl Document {
             }
         }
         self.take_entry(name)?;
+        // No longer fetched from a remote (what the remote last held stays known: a push
+        // with --prune deletes it there).
+        for remote in self.remotes.values_mut() {
+            remote.live.remove(name);
+        }
         Ok(users)
     }
 

@@ -18,18 +18,29 @@ pub struct Remote {
     /// Where under the mount this vault's secrets are (empty: the mount's top).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub path: String,
-    /// Each entry's version on the server when this vault last pulled or pushed it: what a
-    /// push checks the server against, so that a teammate's change is never written over.
+    /// What this vault last saw of each entry on the server (at its last pull or push): the
+    /// base a later pull or push compares both sides with, so that neither a teammate's change
+    /// nor one made here is lost.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub versions: BTreeMap<EnvName, u64>,
+    pub entries: BTreeMap<EnvName, Known>,
     /// Entries whose value is fetched from the server each time an agent using them starts
     /// (live references), with how old (seconds) the value kept here may be when the server
     /// cannot be reached. When each was last fetched is this machine's (`StateDir`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub live: BTreeMap<EnvName, u64>,
-    /// Each agent's version on the server (under `_agents/`) at the last pull or push.
+    /// The same base for each agent's settings (under `_agents/`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub agent_versions: BTreeMap<AgentName, u64>,
+    pub agents: BTreeMap<AgentName, Known>,
+}
+
+/// One entry or agent as the server held it when this vault last pulled or pushed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Known {
+    pub version: u64,
+    /// SHA-256 of what it held (kind, provider, endpoint and value), in hex: inside the
+    /// encrypted vault, like the value itself.
+    pub digest: String,
 }
 
 /// A live reference's default `--max-age`: an hour.

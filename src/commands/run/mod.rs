@@ -44,7 +44,7 @@ fn run_in<'s, 'c>(
     let stamp = Stamp::of(ctx.vault.path());
     let keys = ctx.keys()?;
     let doc = ctx.vault.open(&keys)?;
-    let doc = super::remote::refresh_live(ctx, &keys, doc, &args.agent)?;
+    let doc = super::remote::refresh_live(ctx, &keys, doc, (&args.agent, started))?;
     let plan = plan(ctx, &doc, &args)?;
     let (keyless, mut proxy) = match plan.keyless {
         true => match prepare_keyless(ctx, &doc, &args.agent, &plan.attached, plan.proxy_at)? {
