@@ -766,7 +766,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'The server [default: BAO_ADDR, else VAULT_ADDR]')
             [CompletionResult]::new('--mount', '--mount', [CompletionResultType]::ParameterName, 'The KV version 2 mount, such as secret')
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Where under the mount this vault''s entries go [default: the mount''s top]')
-            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'A file holding the token (it wins over BAO_TOKEN, VAULT_TOKEN and ~/.vault-token)')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)')
@@ -803,7 +803,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             break
         }
         'vault;remote;status' {
-            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'A file holding the token (it wins over BAO_TOKEN, VAULT_TOKEN and ~/.vault-token)')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)')
@@ -839,7 +839,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             break
         }
         'vault;pull' {
-            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'A file holding the token (it wins over BAO_TOKEN, VAULT_TOKEN and ~/.vault-token)')
             [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'With --live: how old a kept value may be when the server cannot be reached [default: 1h]')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
@@ -856,7 +856,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             break
         }
         'vault;push' {
-            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'A file holding the token (it wins over BAO_TOKEN, VAULT_TOKEN and ~/.vault-token)')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Write over what changed on the server since the last pull')

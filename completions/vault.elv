@@ -697,7 +697,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --address 'The server [default: BAO_ADDR, else VAULT_ADDR]'
             cand --mount 'The KV version 2 mount, such as secret'
             cand --path 'Where under the mount this vault''s entries go [default: the mount''s top]'
-            cand --token-file 'A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none'
+            cand --token-file 'A file holding the token (it wins over BAO_TOKEN, VAULT_TOKEN and ~/.vault-token)'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
             cand --json 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
@@ -731,7 +731,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --version 'Print version'
         }
         &'vault;remote;status'= {
-            cand --token-file 'A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none'
+            cand --token-file 'A file holding the token (it wins over BAO_TOKEN, VAULT_TOKEN and ~/.vault-token)'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
             cand --json 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
@@ -760,7 +760,7 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;remote;help;help'= {
         }
         &'vault;pull'= {
-            cand --token-file 'A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none'
+            cand --token-file 'A file holding the token (it wins over BAO_TOKEN, VAULT_TOKEN and ~/.vault-token)'
             cand --max-age 'With --live: how old a kept value may be when the server cannot be reached [default: 1h]'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
@@ -776,7 +776,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --version 'Print version'
         }
         &'vault;push'= {
-            cand --token-file 'A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none'
+            cand --token-file 'A file holding the token (it wins over BAO_TOKEN, VAULT_TOKEN and ~/.vault-token)'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
             cand --force 'Write over what changed on the server since the last pull'

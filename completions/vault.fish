@@ -471,7 +471,7 @@ complete -c vault -n "__fish_vault_using_subcommand remote; and not __fish_seen_
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from add" -l address -d 'The server [default: BAO_ADDR, else VAULT_ADDR]' -r
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from add" -l mount -d 'The KV version 2 mount, such as secret' -r
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from add" -l path -d 'Where under the mount this vault\'s entries go [default: the mount\'s top]' -r
-complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from add" -l token-file -d 'A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none' -r -F
+complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from add" -l token-file -d 'A file holding the token (it wins over BAO_TOKEN, VAULT_TOKEN and ~/.vault-token)' -r -F
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from add" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from add" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from add" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
@@ -490,7 +490,7 @@ complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subc
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
-complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from status" -l token-file -d 'A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none' -r -F
+complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from status" -l token-file -d 'A file holding the token (it wins over BAO_TOKEN, VAULT_TOKEN and ~/.vault-token)' -r -F
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from status" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from status" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from status" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
@@ -502,7 +502,7 @@ complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subc
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove a remote from this vault (nothing on the server changes)'
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "status" -d 'What differs between the vault and the server: names and versions, never values'
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c vault -n "__fish_vault_using_subcommand pull" -l token-file -d 'A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none' -r -F
+complete -c vault -n "__fish_vault_using_subcommand pull" -l token-file -d 'A file holding the token (it wins over BAO_TOKEN, VAULT_TOKEN and ~/.vault-token)' -r -F
 complete -c vault -n "__fish_vault_using_subcommand pull" -l max-age -d 'With --live: how old a kept value may be when the server cannot be reached [default: 1h]' -r
 complete -c vault -n "__fish_vault_using_subcommand pull" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand pull" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
@@ -513,7 +513,7 @@ complete -c vault -n "__fish_vault_using_subcommand pull" -l json -d 'Print list
 complete -c vault -n "__fish_vault_using_subcommand pull" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand pull" -s h -l help -d 'Print help'
 complete -c vault -n "__fish_vault_using_subcommand pull" -s V -l version -d 'Print version'
-complete -c vault -n "__fish_vault_using_subcommand push" -l token-file -d 'A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none' -r -F
+complete -c vault -n "__fish_vault_using_subcommand push" -l token-file -d 'A file holding the token (it wins over BAO_TOKEN, VAULT_TOKEN and ~/.vault-token)' -r -F
 complete -c vault -n "__fish_vault_using_subcommand push" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand push" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand push" -l force -d 'Write over what changed on the server since the last pull'

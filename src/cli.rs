@@ -1001,7 +1001,7 @@ pub struct RemoteAddArgs {
     /// Where under the mount this vault's entries go [default: the mount's top]
     #[arg(long, value_name = "PREFIX", default_value = "")]
     pub path: String,
-    /// A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none
+    /// A file holding the token (it wins over BAO_TOKEN, VAULT_TOKEN and ~/.vault-token)
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
 }
@@ -1010,7 +1010,7 @@ pub struct RemoteAddArgs {
 pub struct RemoteArgs {
     /// The remote [default: the only one]
     pub remote: Option<AgentName>,
-    /// A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none
+    /// A file holding the token (it wins over BAO_TOKEN, VAULT_TOKEN and ~/.vault-token)
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
 }
@@ -1041,7 +1041,7 @@ pub struct PushArgs {
     /// The remote (default: the only one), then the entries to push (default: every entry)
     #[arg(value_name = "REMOTE] [NAMES")]
     pub targets: Vec<String>,
-    /// A file holding the token, used when BAO_TOKEN, VAULT_TOKEN and ~/.vault-token give none
+    /// A file holding the token (it wins over BAO_TOKEN, VAULT_TOKEN and ~/.vault-token)
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
     /// Write over what changed on the server since the last pull

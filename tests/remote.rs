@@ -369,6 +369,28 @@ fn neither_the_token_nor_a_value_leaks() {
         assert!(!everything.contains(ROOT), "the token was printed");
         assert!(!everything.contains(DB_URL), "a value was printed");
     }
+    // Nothing vault starts inherits the team's token, even with --keep-env.
+    bob.ok(&["attach", "bot", "DB_URL"]);
+    for extra in [&[][..], &["--keep-env"][..]] {
+        let mut args = vec!["run", "bot", "--mask", "never"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--", "env"]);
+        let out = bob
+            .cmd()
+            .env("BAO_TOKEN", ROOT)
+            .env("VAULT_TOKEN", ROOT)
+            .args(&args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        common::assert_success(&out, &args);
+        let env = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !env.contains(ROOT),
+            "the team's token reached the agent: {args:?}"
+        );
+        assert!(env.contains(DB_URL), "{env}");
+    }
     // The token came from the environment, never argv; no file in either home holds either
     // in plaintext (the vault is encrypted; the audit log has names).
     for env in [&alice, &bob] {

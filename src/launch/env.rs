@@ -99,6 +99,12 @@ pub fn plan<'d>(
             .iter()
             .any(|own| same_name(OsStr::new(own), name))
     };
+    // A team server's token is never inherited (an agent given one has it attached).
+    let is_team_token = |name: &OsStr| {
+        crate::remote::TOKEN_VARIABLES
+            .iter()
+            .any(|t| same_name(OsStr::new(t), name))
+    };
     // Keyless: no provider's credential or endpoint variable is inherited, whichever keys
     // are attached (one in the parent's environment would pass the proxy by).
     let credentials = match options.keyless {
@@ -124,7 +130,8 @@ pub fn plan<'d>(
     };
     let mut vars: Vec<(OsString, EnvValue<'d>)> = inherited
         .into_iter()
-        .filter(|(name, _)| !is_reserved(name) && !is_credential(name) && !is_session(name))
+        .filter(|(name, _)| !is_reserved(name) && !is_team_token(name))
+        .filter(|(name, _)| !is_credential(name) && !is_session(name))
         .filter(|(_, value)| !holds_a_real_key(value))
         .filter(|(name, _)| !options.isolate || isolated_keeps(name))
         .filter(|(name, _)| options.keep_env || !is_attached(name))
@@ -265,6 +272,8 @@ mod tests {
             ("VAULT_IDENTITY", "AGE-SECRET-KEY-1X"),
             ("VAULT_PASSPHRASE", "pw"),
             ("VAULT_IDENTITY_FILE", "/k"),
+            ("BAO_TOKEN", "s.team-token"),
+            ("VAULT_TOKEN", "hvs.team-token"),
         ]
         .into_iter()
         .map(|(k, v)| (k.into(), v.into()))
@@ -332,7 +341,10 @@ mod tests {
             },
         ] {
             let vars = plan(inherited(), &attached, options);
-            for own in VAULT_OWN_VARIABLES {
+            for own in VAULT_OWN_VARIABLES
+                .iter()
+                .chain(&crate::remote::TOKEN_VARIABLES)
+            {
                 assert!(
                     value_of(&vars, own).is_none(),
                     "{own} leaked with {options:?}"

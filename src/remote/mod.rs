@@ -32,6 +32,11 @@ pub enum RemoteError {
     Kv(#[from] KvError),
 }
 
+/// Where a team server's token may be in the environment: never passed on to what `vault
+/// run` starts (it would read every secret of the team), whatever `--keep-env` says. An agent
+/// given one on purpose gets it attached like any secret.
+pub const TOKEN_VARIABLES: [&str; 2] = ["BAO_TOKEN", "VAULT_TOKEN"];
+
 /// The first of `names` set (non-empty) in the environment: OpenBao's name, then Vault's.
 fn env_first(names: [&str; 2]) -> Option<String> {
     names
@@ -60,7 +65,7 @@ pub fn token(token_file: Option<&Path>, home: Option<&Path>) -> Result<SecretVal
     if let Some(file) = token_file {
         return read(file)?.ok_or(RemoteError::NoToken);
     }
-    if let Some(token) = env_first(["BAO_TOKEN", "VAULT_TOKEN"]) {
+    if let Some(token) = env_first(TOKEN_VARIABLES) {
         return SecretValue::new(token.trim().to_owned()).map_err(|_| RemoteError::NoToken);
     }
     match home.map(|h| h.join(".vault-token")) {

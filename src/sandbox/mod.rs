@@ -104,6 +104,7 @@ pub const CREDENTIAL_STORES: &[&str] = &[
     ".cargo/credentials.toml",
     ".codex/auth.json",
     ".claude/.credentials.json",
+    ".vault-token",
     ".ssh/id_rsa",
     ".ssh/id_ecdsa",
     ".ssh/id_ed25519",
