@@ -485,3 +485,38 @@ fn live_references_are_fetched_at_each_start_and_kept_for_offline_runs() {
     );
     assert!(stale.stdout.is_empty());
 }
+
+#[test]
+fn a_server_stopped_in_the_middle_of_a_pull_leaves_the_vault_as_it_was() {
+    let Some(mut bao) = Bao::start() else { return };
+    let alice = teammate(&bao);
+    let text: String = (0..400).map(|i| format!("VAR_{i}=value-{i}\n")).collect();
+    std::fs::write(alice.path("many.env"), text).unwrap();
+    let file = alice.path("many.env");
+    alice.ok(&["import", &file.to_string_lossy(), "--kind", "variable"]);
+    ok(&alice, &bao, &["push"]);
+    let bob = teammate(&bao);
+    let before = bob.snapshot();
+    let pull = bob
+        .cmd()
+        .env("BAO_ADDR", &bao.address)
+        .env("BAO_TOKEN", ROOT)
+        .args(["pull"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The server goes away once the pull has begun reading.
+    std::thread::sleep(Duration::from_millis(150));
+    let _ = bao.child.kill();
+    let out = pull.wait_with_output().unwrap();
+    if out.status.success() {
+        // Done before the server went: then it is all there, never a part.
+        eprintln!("the pull finished before the server stopped");
+        assert_eq!(bob.ok(&["list"]).matches("VAR_").count(), 400);
+    } else {
+        common::assert_fails_with(&out, "cannot reach the server");
+        bob.assert_unchanged(&before);
+    }
+}
