@@ -329,16 +329,7 @@ impl Quota {
         let secs = now.as_second();
         let mut local = self.local();
         let local = &mut *local;
-        if !local.agents.contains_key(ask.agent) {
-            local
-                .agents
-                .insert(ask.agent.to_owned(), AgentState::default());
-        }
-        #[allow(clippy::expect_used)]
-        let state = local
-            .agents
-            .get_mut(ask.agent)
-            .expect("inserted just above when missing");
+        let state = local.agents.entry(ask.agent.to_owned()).or_default();
         let running = match ask.concurrency {
             Some(cap) => {
                 self.start_running(ask.agent, state, cap)?;
