@@ -25,6 +25,7 @@ const HOSTILE: &str = concat!(
     "/tests/fixtures/hostile_agent.py"
 );
 const NOBODY: u32 = 65534;
+const TEAM_TOKEN: &str = "s.TEAMserverTOKENneverForAgents0123";
 
 /// What the sandbox tests need: bubblewrap, the system's python3 (the hostile agent), and
 /// setpriv to become an ordinary user when the tests run as root.
@@ -102,8 +103,9 @@ struct Setup {
     _sleeper: std::process::Child,
 }
 
-const COMMON_ROUTES: [&str; 7] = [
+const COMMON_ROUTES: [&str; 8] = [
     "vault_command",
+    "team_token",
     "vault_file",
     "other_processes",
     "usage_records",
@@ -190,6 +192,17 @@ fn setup(ci: bool) -> Setup {
     };
     args.push(format!("vault_file={}", vault_file.display()));
     std::fs::write(home.join(".bashrc"), "# the person's own\n").unwrap();
+    // The team's OpenBao token, where bao login leaves it and in the shell.
+    std::fs::write(home.join(".vault-token"), TEAM_TOKEN).unwrap();
+    shell_env.push(("BAO_TOKEN".to_owned(), TEAM_TOKEN.to_owned()));
+    args.push(format!(
+        "team_token={}",
+        TEAM_TOKEN.chars().rev().collect::<String>()
+    ));
+    args.push(format!(
+        "team_token_file={}",
+        home.join(".vault-token").display()
+    ));
     std::fs::create_dir_all(home.join(".local/state/vault")).unwrap();
     std::fs::write(home.join(".local/state/vault/usage.db"), "").unwrap();
     fake_bus(&env.path("run/bus"));
@@ -283,6 +296,10 @@ fn check_set_up(ci: bool) {
             "route {route} is open under --sandbox: {}",
             closed[*route]
         );
+    }
+    // The team's server token is never inherited, sandbox or not.
+    for report in [&open, &closed] {
+        assert_eq!(report["team_token_in_environment"]["open"], false);
     }
     // The mock saw only the real key, and the agent got its answers' way nowhere else.
     let _ = &setup.mock;
