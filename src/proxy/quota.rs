@@ -1036,6 +1036,13 @@ pub fn apply(tx: &Transaction<'_>, jobs: &[Job]) -> rusqlite::Result<()> {
 mod tests {
     use super::*;
 
+    /// A usage database of its own (gone with the directory).
+    fn database() -> (tempfile::TempDir, UsageDb) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::state::StateDir::new(dir.path()).usage_db();
+        (dir, db)
+    }
+
     fn quota(db: &UsageDb, run: &str) -> Arc<Quota> {
         Quota::new(db, std::path::Path::new("/v"), run, None).unwrap()
     }
@@ -1062,8 +1069,7 @@ mod tests {
 
     #[test]
     fn proxies_sharing_a_window_admit_its_limit_and_no_more() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = crate::state::StateDir::new(dir.path()).usage_db();
+        let (_dir, db) = database();
         let (one, other) = (quota(&db, "one"), quota(&db, "other"));
         let limits = requests("100/1d");
         let mut admitted = 0;
@@ -1083,8 +1089,7 @@ mod tests {
 
     #[test]
     fn a_stopping_proxy_gives_back_what_it_took() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = crate::state::StateDir::new(dir.path()).usage_db();
+        let (_dir, db) = database();
         let limits = requests("32/1d");
         let first = quota(&db, "first");
         // Its share is 2 (32/16): one used, one given back when it stops.
@@ -1099,8 +1104,7 @@ mod tests {
 
     #[test]
     fn reservations_through_two_proxies_stay_inside_the_budget() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = crate::state::StateDir::new(dir.path()).usage_db();
+        let (_dir, db) = database();
         let (one, other) = (quota(&db, "one"), quota(&db, "other"));
         let budget: Budget = "1usd/day".parse().unwrap();
         // Under way at once: 3 of 0.3 fit in 1, a fourth does not.
@@ -1125,8 +1129,7 @@ mod tests {
 
     #[test]
     fn what_a_dead_proxy_held_is_dropped_when_it_is_needed() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = crate::state::StateDir::new(dir.path()).usage_db();
+        let (_dir, db) = database();
         let conn = db.open().unwrap();
         // A proxy killed while it held all of the budget, and a living one holding nothing.
         conn.execute(
@@ -1150,8 +1153,7 @@ mod tests {
 
     #[test]
     fn a_run_s_budget_is_its_own() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = crate::state::StateDir::new(dir.path()).usage_db();
+        let (_dir, db) = database();
         let run = Quota::new(&db, std::path::Path::new("/v"), "run", Some(1.0)).unwrap();
         let first = run.admit(&ask(&[], None, 0.6)).unwrap();
         assert!(matches!(
@@ -1168,8 +1170,7 @@ mod tests {
 
     #[test]
     fn a_cap_on_requests_at_once_holds_across_proxies() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = crate::state::StateDir::new(dir.path()).usage_db();
+        let (_dir, db) = database();
         let (one, other) = (quota(&db, "one"), quota(&db, "other"));
         let capped = |cap| {
             let mut ask = ask(&[], None, 0.0);
@@ -1235,8 +1236,7 @@ mod tests {
 
     #[test]
     fn a_socket_s_responses_are_charged_to_the_budgets() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = crate::state::StateDir::new(dir.path()).usage_db();
+        let (_dir, db) = database();
         let budget: Budget = "1usd/total".parse().unwrap();
         let agents = quota(&db, "agents");
         let run = Quota::new(&db, std::path::Path::new("/v"), "run", Some(1.0)).unwrap();
@@ -1257,8 +1257,7 @@ mod tests {
 
     #[test]
     fn a_lowered_cap_budget_or_limit_holds_from_the_next_request() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = crate::state::StateDir::new(dir.path()).usage_db();
+        let (_dir, db) = database();
         let quota = quota(&db, "one");
         let capped = |cap| {
             let mut ask = ask(&[], None, 0.0);
@@ -1299,8 +1298,7 @@ mod tests {
 
     #[test]
     fn a_request_refused_for_an_unreadable_count_counts_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = crate::state::StateDir::new(dir.path()).usage_db();
+        let (_dir, db) = database();
         let quota = quota(&db, "one");
         let limits = crate::vault::keyless::Limits {
             requests: vec!["100/1d".parse().unwrap()],

@@ -33,27 +33,31 @@ pub struct SettingError(pub &'static str);
 const RATE_FORM: &str = "a rate is REQUESTS/WINDOW, such as 100/60s, 20/m or 1000/1h (a whole \
                          number of requests, above 0; a window of s, m, h or d, at most 1d)";
 
+/// A length of time as settings take it: a whole number (1 when left out) and s, m, h or d
+/// (`60s`, `5min`, `1h`, `d`), in seconds.
+pub fn seconds(text: &str) -> Option<u64> {
+    let digits = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let amount: u64 = match digits.is_empty() {
+        true => 1,
+        false => digits.parse().ok()?,
+    };
+    let unit = match &text[digits.len()..] {
+        "s" | "sec" => 1,
+        "m" | "min" => 60,
+        "h" | "hour" => 3600,
+        "d" | "day" => 86_400,
+        _ => return None,
+    };
+    amount.checked_mul(unit)
+}
+
 impl FromStr for Rate {
     type Err = SettingError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let (count, window) = text.trim().split_once('/').ok_or(SettingError(RATE_FORM))?;
         let requests: u32 = count.parse().map_err(|_| SettingError(RATE_FORM))?;
-        let digits = window.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-        let unit = &window[digits.len()..];
-        let amount: u64 = if digits.is_empty() {
-            1
-        } else {
-            digits.parse().map_err(|_| SettingError(RATE_FORM))?
-        };
-        let seconds = match unit {
-            "s" | "sec" => 1,
-            "m" | "min" => 60,
-            "h" | "hour" => 3600,
-            "d" | "day" => 86_400,
-            _ => return Err(SettingError(RATE_FORM)),
-        };
-        let window = amount.checked_mul(seconds).ok_or(SettingError(RATE_FORM))?;
+        let window = seconds(window).ok_or(SettingError(RATE_FORM))?;
         if requests == 0 || window == 0 || window > 86_400 {
             return Err(SettingError(RATE_FORM));
         }

@@ -48,18 +48,9 @@ pub const DEFAULT_MAX_AGE: u64 = 3600;
 
 /// A `--max-age` such as `1h`, `30m`, `2d` or `90s`: seconds.
 pub fn parse_max_age(text: &str) -> Result<u64, &'static str> {
-    const FORM: &str = "a max age is a whole number and s, m, h or d, such as 30m, 1h or 2d";
-    let text = text.trim();
-    let digits = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    let amount: u64 = digits.parse().map_err(|_| FORM)?;
-    let unit = match &text[digits.len()..] {
-        "s" => 1,
-        "m" | "min" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ => return Err(FORM),
-    };
-    amount.checked_mul(unit).filter(|&s| s > 0).ok_or(FORM)
+    super::keyless::seconds(text.trim())
+        .filter(|&s| s > 0)
+        .ok_or("a max age is a whole number and s, m, h or d, such as 30m, 1h or 2d")
 }
 
 /// An age in seconds as people read it: `45 s`, `12 min`, `3 h`, `2 d`.
