@@ -90,8 +90,8 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
         'vault;secret;add' {
             [CompletionResult]::new('--from-file', '--from-file', [CompletionResultType]::ParameterName, 'Read the value from this file (one trailing newline is dropped)')
             [CompletionResult]::new('--from-env', '--from-env', [CompletionResultType]::ParameterName, 'Read the value from this environment variable')
-            [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Fetch its value from this remote when an agent using it starts (the value is kept here too, for when the server cannot be reached)')
-            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'How old the value kept here may be when the server cannot be reached [default: 1h]')
+            [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Fetch its value from this remote when an agent using it starts, and while a keyless proxy serves it (the value is kept here too, for when the server cannot be reached)')
+            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'How old the value kept here may be when the server cannot be reached [default: 1h]; a running proxy fetches it again four times within it, at least every 5 min')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)')

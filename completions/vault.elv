@@ -84,8 +84,8 @@ set edit:completion:arg-completer[vault] = {|@words|
         &'vault;secret;add'= {
             cand --from-file 'Read the value from this file (one trailing newline is dropped)'
             cand --from-env 'Read the value from this environment variable'
-            cand --remote 'Fetch its value from this remote when an agent using it starts (the value is kept here too, for when the server cannot be reached)'
-            cand --max-age 'How old the value kept here may be when the server cannot be reached [default: 1h]'
+            cand --remote 'Fetch its value from this remote when an agent using it starts, and while a keyless proxy serves it (the value is kept here too, for when the server cannot be reached)'
+            cand --max-age 'How old the value kept here may be when the server cannot be reached [default: 1h]; a running proxy fetches it again four times within it, at least every 5 min'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
             cand --json 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'

@@ -317,11 +317,12 @@ pub enum SecretCommand {
         name: EnvName,
         #[command(flatten)]
         source: ValueSource,
-        /// Fetch its value from this remote when an agent using it starts (the value is kept
-        /// here too, for when the server cannot be reached)
+        /// Fetch its value from this remote when an agent using it starts, and while a keyless
+        /// proxy serves it (the value is kept here too, for when the server cannot be reached)
         #[arg(long, value_name = "REMOTE")]
         remote: Option<AgentName>,
-        /// How old the value kept here may be when the server cannot be reached [default: 1h]
+        /// How old the value kept here may be when the server cannot be reached [default: 1h];
+        /// a running proxy fetches it again four times within it, at least every 5 min
         #[arg(long, value_name = "AGE", requires = "remote", value_parser = parse_max_age)]
         max_age: Option<u64>,
     },

@@ -486,6 +486,138 @@ fn live_references_are_fetched_at_each_start_and_kept_for_offline_runs() {
     assert!(stale.stdout.is_empty());
 }
 
+/// A chat request through the keyless proxy at `url` with `token`: its status.
+fn chat(url: &str, token: &str) -> u16 {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::blocking::Client::new()
+        .post(format!("{url}/openai/v1/chat/completions"))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(r#"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"#)
+        .send()
+        .map_or(0, |answer| answer.status().as_u16())
+}
+
+/// Alice's openai key (at `mock`, which takes `new` too) pushed to the server, and Bob's vault
+/// with it as a live reference of max age 4 s (a running proxy fetches it each second),
+/// attached to bot.
+fn a_live_key(bao: &Bao, new: &str) -> (common::llm::LlmMock, Env, Env) {
+    let mock = common::llm::LlmMock::start(OPENAI);
+    mock.also_accept(new);
+    let alice = teammate(bao);
+    common::add_provider_at(&alice, "openai", &mock.base_url("/v1"), OPENAI);
+    ok(&alice, bao, &["push"]);
+    let bob = teammate(bao);
+    let live = ["secret", "add", "OPENAI_API_KEY", "--remote", "team"];
+    ok(&bob, bao, &[&live[..], &["--max-age", "4s"]].concat());
+    bob.ok(&["attach", "bot", "OPENAI_API_KEY"]);
+    (mock, alice, bob)
+}
+
+#[test]
+fn a_running_proxy_fetches_a_key_rotated_on_the_server_with_no_command_here() {
+    let Some(mut bao) = Bao::start() else { return };
+    const NEW: &str = "sk-proj-ROTATEDonTheServer0123456789abcdefXY";
+    let (mock, alice, bob) = a_live_key(&bao, NEW);
+    let token = bob.ok(&["agent", "token", "bot"]).trim().to_owned();
+    let mut proxy = common::Proxy::of(
+        bob.cmd()
+            .env("BAO_ADDR", &bao.address)
+            .env("BAO_TOKEN", ROOT)
+            .args(["proxy", "--listen", "127.0.0.1:0"]),
+    );
+    let key_seen = || {
+        mock.seen()
+            .last()
+            .and_then(|s| s.header("authorization").map(str::to_owned))
+            .unwrap_or_default()
+    };
+    assert_eq!(chat(&proxy.url, &token), 200);
+    assert_eq!(key_seen(), format!("Bearer {OPENAI}"));
+
+    // Rotated by a teammate: bob runs nothing, and the proxy serves the new key within
+    // seconds.
+    alice.ok_with_stdin(&["provider", "set", "OPENAI_API_KEY"], NEW.as_bytes());
+    ok(&alice, &bao, &["push"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        assert_eq!(chat(&proxy.url, &token), 200);
+        if key_seen() == format!("Bearer {NEW}") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the proxy kept the old key");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let audit = bob.ok(&["audit"]);
+    assert!(audit.contains("OPENAI_API_KEY@v2"), "{audit}");
+
+    // The server gone: the proxy keeps serving the key it has, and says so once.
+    let _ = bao.child.kill();
+    let _ = bao.child.wait();
+    std::thread::sleep(Duration::from_secs(4));
+    assert_eq!(chat(&proxy.url, &token), 200);
+    assert_eq!(key_seen(), format!("Bearer {NEW}"));
+    let child = proxy.child();
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut said = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut said).unwrap();
+    assert_eq!(said.matches("keeps serving").count(), 1, "{said}");
+    assert!(!said.contains(OPENAI) && !said.contains(NEW) && !said.contains(ROOT));
+}
+
+#[test]
+fn a_keyless_run_gets_a_key_rotated_on_the_server_while_its_agent_runs() {
+    let Some(bao) = Bao::start() else { return };
+    const NEW: &str = "sk-proj-ROTATEDwhileItRuns0123456789abcdefXYZ";
+    let (mock, alice, bob) = a_live_key(&bao, NEW);
+    bob.ok(&["agent", "set", "bot", "--keyless"]);
+    // The agent calls the provider four times a second for 10 s, then prints its codes.
+    let script = r#"
+import json, os, time, urllib.request
+codes, end = set(), time.time() + 10
+while time.time() < end:
+    request = urllib.request.Request(
+        os.environ["OPENAI_BASE_URL"] + "/chat/completions",
+        data=b'{"model":"gpt-4o-mini","messages":[]}',
+        headers={"authorization": "Bearer " + os.environ["OPENAI_API_KEY"],
+                 "content-type": "application/json"})
+    with urllib.request.urlopen(request) as answer:
+        codes.add(answer.status)
+    time.sleep(0.25)
+print(json.dumps(sorted(codes)))
+"#;
+    let run = bob
+        .cmd()
+        .env("BAO_ADDR", &bao.address)
+        .env("BAO_TOKEN", ROOT)
+        .args(["run", "bot", "--no-sandbox", "--", "python3", "-c", script])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while mock.seen().is_empty() {
+        assert!(Instant::now() < deadline, "the agent made no request");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    alice.ok_with_stdin(&["provider", "set", "OPENAI_API_KEY"], NEW.as_bytes());
+    ok(&alice, &bao, &["push"]);
+    let out = run.wait_with_output().unwrap();
+    common::assert_success(&out, &["run", "bot"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[200]");
+    let keys: Vec<String> = mock
+        .seen()
+        .iter()
+        .filter_map(|s| s.header("authorization").map(str::to_owned))
+        .collect();
+    assert_eq!(keys.first().unwrap(), &format!("Bearer {OPENAI}"));
+    assert_eq!(keys.last().unwrap(), &format!("Bearer {NEW}"), "{keys:?}");
+    // Taken while it ran: the agent, which never held the key, is not "restart needed".
+    let show = bob.ok(&["agent", "show", "bot"]);
+    assert!(!show.contains("restart"), "{show}");
+}
+
 #[test]
 fn a_server_stopped_in_the_middle_of_a_pull_leaves_the_vault_as_it_was() {
     let Some(mut bao) = Bao::start() else { return };

@@ -41,6 +41,7 @@ use crate::vault::{Document, VaultFile};
 pub struct UsageError(pub String);
 
 /// What every command needs: where the vault is, how to find the identity, how to talk.
+#[derive(Clone)]
 pub struct Context {
     pub ui: Ui,
     pub vault: VaultFile,

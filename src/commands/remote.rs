@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context as _, Result, anyhow};
 use serde_json::json;
@@ -15,7 +16,7 @@ use crate::names::{AgentName, EnvName};
 use crate::remote::State;
 use crate::remote::{self, Kv, Stored, Written};
 use crate::vault::Document;
-use crate::vault::remote::{DEFAULT_MAX_AGE, Known, Remote, age_text};
+use crate::vault::remote::{DEFAULT_MAX_AGE, Known, Remote, age_text, refetch_every};
 
 pub fn run(ctx: &Context, cmd: RemoteCommand) -> Result<()> {
     match cmd {
@@ -928,37 +929,60 @@ pub fn add_live(
     Ok(())
 }
 
-/// Before `agent` starts: its live references fetched again from their remotes, and the
-/// vault saved when one changed (a running proxy follows that like any change). A server
-/// that cannot be reached leaves the value kept here, when it is no older than its max age
-/// (said on stderr); past it, the run fails naming the entry and its age.
-/// `at`: the run's start, the time a fetched value is saved with (so that the agent, started
-/// with it, is not "restart needed").
-pub fn refresh_live(
-    ctx: &Context,
-    keys: &Identities<'_>,
-    doc: Document,
-    (agent, at): (&str, jiff::Timestamp),
-) -> Result<Document> {
-    let Ok(found) = doc.agent(agent) else {
-        return Ok(doc);
-    };
-    let wanted: Vec<(&AgentName, &Remote, Vec<&EnvName>)> = doc
-        .remotes
+/// Live references by remote: those attached to any of `agents` (`keys_only`: provider keys
+/// only, what a proxy serves) and chosen by `pick`.
+type Wanted<'d> = Vec<(&'d AgentName, &'d Remote, Vec<&'d EnvName>)>;
+
+fn live_wanted<'d>(
+    doc: &'d Document,
+    agents: &[&str],
+    keys_only: bool,
+    mut pick: impl FnMut(&EnvName, u64) -> bool,
+) -> Wanted<'d> {
+    let attached: Vec<&crate::vault::Agent> =
+        agents.iter().filter_map(|a| doc.agent(a).ok()).collect();
+    doc.remotes
         .iter()
         .map(|(name, remote)| {
             let entries = remote
                 .live
-                .keys()
-                .filter(|e| found.attach.contains_key(*e))
+                .iter()
+                .filter(|(e, _)| attached.iter().any(|a| a.attach.contains_key(*e)))
+                .filter(|(e, _)| {
+                    !keys_only
+                        || doc
+                            .entries
+                            .get(*e)
+                            .is_some_and(|entry| entry.provider_key().is_some())
+                })
+                .filter(|(e, age)| pick(e, **age))
+                .map(|(e, _)| e)
                 .collect();
             (name, remote, entries)
         })
         .filter(|(_, _, entries): &(_, _, Vec<&EnvName>)| !entries.is_empty())
-        .collect();
-    if wanted.is_empty() {
-        return Ok(doc);
-    }
+        .collect()
+}
+
+/// Why a live reference's server could not give its value.
+enum Unusable<'e> {
+    /// It could not be reached or used.
+    Unreachable(&'e anyhow::Error),
+    /// It answered, and no longer has the entry.
+    Gone,
+}
+
+/// Fetches `wanted` from their servers and saves those that changed, with time `at`, in one
+/// change noted in the audit log as `command`. Each entry whose server cannot give it goes to
+/// `unusable`, which says whether that stops everything. Whether the vault was saved.
+fn fetch_live(
+    ctx: &Context,
+    keys: &Identities<'_>,
+    doc: &Document,
+    wanted: &Wanted<'_>,
+    (at, command, agent): (jiff::Timestamp, &str, Option<&str>),
+    unusable: &mut dyn FnMut(&AgentName, &Remote, &EnvName, Unusable<'_>) -> Result<()>,
+) -> Result<bool> {
     let vault = ctx.vault_real_path();
     let mut fresh = Vec::new();
     for (name, remote, entries) in wanted {
@@ -972,19 +996,16 @@ pub fn refresh_live(
             Ok(fetched) => fetched,
             Err(why) => {
                 for entry in entries {
-                    offline(ctx, &vault, (name, remote), entry, &why)?;
+                    unusable(name, remote, entry, Unusable::Unreachable(&why))?;
                 }
                 continue;
             }
         };
         for (entry, stored) in fetched {
-            let stored = stored.ok_or_else(|| {
-                anyhow!(
-                    "{entry} is a live reference to remote {name}, which no longer has it: \
-                     push it again, or make it an ordinary entry (vault secret rm {entry}, \
-                     then vault secret add {entry})"
-                )
-            })?;
+            let Some(stored) = stored else {
+                unusable(name, remote, entry, Unusable::Gone)?;
+                continue;
+            };
             let there = there(entry, stored)?;
             let kept = doc.entries.get(entry).map(remote::entry_digest);
             if kept.as_deref() != Some(there.digest.as_str()) {
@@ -996,14 +1017,14 @@ pub fn refresh_live(
                          ordinary entry: vault secret rm {entry}, then vault secret add {entry})"
                     ));
                 }
-                fresh.push((entry.clone(), there, name.clone()));
+                fresh.push((entry.clone(), there, (*name).clone()));
             } else {
                 stamp_fetch(ctx, &vault, entry);
             }
         }
     }
     if fresh.is_empty() {
-        return Ok(doc);
+        return Ok(false);
     }
     ctx.vault.update(keys, |doc| {
         for (entry, there, name) in &fresh {
@@ -1025,8 +1046,142 @@ pub fn refresh_live(
         .iter()
         .map(|(entry, there, _)| format!("{entry}@v{}", there.stored.version))
         .collect();
-    ctx.record_change("run: live references fetched", names, Some(agent));
-    Ok(ctx.vault.open(keys)?)
+    ctx.record_change(command, names, agent);
+    Ok(true)
+}
+
+fn gone(name: &AgentName, entry: &EnvName) -> String {
+    format!(
+        "{entry} is a live reference to remote {name}, which no longer has it: push it again, \
+         or make it an ordinary entry (vault secret rm {entry}, then vault secret add {entry})"
+    )
+}
+
+/// Before `agent` starts: its live references fetched again from their remotes, and the
+/// vault saved when one changed (a running proxy follows that like any change). A server
+/// that cannot be reached leaves the value kept here, when it is no older than its max age
+/// (said on stderr); past it, the run fails naming the entry and its age.
+/// `at`: the run's start, the time a fetched value is saved with (so that the agent, started
+/// with it, is not "restart needed").
+pub fn refresh_live(
+    ctx: &Context,
+    keys: &Identities<'_>,
+    doc: Document,
+    (agent, at): (&str, jiff::Timestamp),
+) -> Result<Document> {
+    let wanted = live_wanted(&doc, &[agent], false, |_, _| true);
+    if wanted.is_empty() {
+        return Ok(doc);
+    }
+    let vault = ctx.vault_real_path();
+    let mut unusable = |name: &AgentName, remote: &Remote, entry: &EnvName, why: Unusable| match why
+    {
+        Unusable::Unreachable(why) => offline(ctx, &vault, (name, remote), entry, why),
+        Unusable::Gone => Err(anyhow!(gone(name, entry))),
+    };
+    let record = (at, "run: live references fetched", Some(agent));
+    match fetch_live(ctx, keys, &doc, &wanted, record, &mut unusable)? {
+        true => Ok(ctx.vault.open(keys)?),
+        false => Ok(doc),
+    }
+}
+
+/// While a keyless proxy serves: its agents' live provider keys fetched again as each comes
+/// due (`refetch_every` its max age), and saved when one changed, which the proxy then
+/// follows like any change to the vault. A server that cannot give a value leaves what the
+/// proxy serves as it is, said once on stderr until it gives one again.
+pub struct LiveKeys {
+    /// When entries without a try of their own were last tried (the run's start: its
+    /// references were just fetched); `None`: by when they were last fetched here.
+    since: Option<jiff::Timestamp>,
+    tried: BTreeMap<EnvName, jiff::Timestamp>,
+    /// Entries whose server could not give them, said once.
+    unusable: std::collections::BTreeSet<EnvName>,
+    /// Why the last fetch failed as a whole (the vault could not be saved), said once.
+    failed: Option<String>,
+}
+
+impl LiveKeys {
+    pub fn new(since: Option<jiff::Timestamp>) -> Self {
+        LiveKeys {
+            since,
+            tried: BTreeMap::new(),
+            unusable: Default::default(),
+            failed: None,
+        }
+    }
+
+    /// Fetches what is due for `agents` in `doc` (the vault as it is now); how long until the
+    /// next one is due (when there is none, 5 minutes: one may have been added by then).
+    pub fn tick(
+        &mut self,
+        ctx: &Context,
+        keys: &Identities<'_>,
+        doc: &Document,
+        agents: &[&str],
+    ) -> Duration {
+        let vault = ctx.vault_real_path();
+        let started = now();
+        // Each entry's wait from its last fetch or try; those due now are tried, and wait
+        // their whole time again.
+        let mut next = refetch_every(u64::MAX);
+        let due = live_wanted(doc, agents, true, |entry, max_age| {
+            let every = refetch_every(max_age);
+            let tried = self.tried.get(entry).copied().or(self.since);
+            let last = ctx.state.last_fetch(&vault, entry).max(tried);
+            let waited = last.map(|at| started.duration_since(at).as_secs().max(0).unsigned_abs());
+            match waited {
+                Some(waited) if waited < every => {
+                    next = next.min(every - waited);
+                    false
+                }
+                _ => {
+                    next = next.min(every);
+                    true
+                }
+            }
+        });
+        if due.is_empty() {
+            return Duration::from_secs(next);
+        }
+        let mut said = Vec::new();
+        let mut unusable = |name: &AgentName, _: &Remote, entry: &EnvName, why: Unusable| {
+            let why = match why {
+                Unusable::Unreachable(why) => format!(
+                    "{entry}: remote {name} cannot be used ({why}); the proxy keeps serving the \
+                     value it has"
+                ),
+                Unusable::Gone => format!(
+                    "{}; the proxy keeps serving the value it has",
+                    gone(name, entry)
+                ),
+            };
+            said.push((entry.clone(), why));
+            Ok(())
+        };
+        let record = (started, "proxy: live references fetched", None);
+        let failed = fetch_live(ctx, keys, doc, &due, record, &mut unusable).err();
+        // Said once until it changes: the same failure comes back at every try.
+        let failed = failed.map(|e| format!("live references not fetched: {e:#}"));
+        if failed.is_some() && failed != self.failed {
+            log::warn!("{}", failed.as_deref().unwrap_or_default());
+        }
+        self.failed = failed;
+        for (_, _, entries) in &due {
+            for entry in entries {
+                self.tried.insert((*entry).clone(), started);
+                if !said.iter().any(|(e, _)| e == *entry) {
+                    self.unusable.remove(*entry);
+                }
+            }
+        }
+        for (entry, why) in said {
+            if self.unusable.insert(entry) {
+                ctx.ui.warn(why);
+            }
+        }
+        Duration::from_secs(next)
+    }
 }
 
 /// A live reference whose server cannot be reached: the value kept here serves while it is

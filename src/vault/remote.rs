@@ -46,6 +46,13 @@ pub struct Known {
 /// A live reference's default `--max-age`: an hour.
 pub const DEFAULT_MAX_AGE: u64 = 3600;
 
+/// How often a running keyless proxy fetches a live reference with `max_age` again: four
+/// times within its max age, and at least every 5 minutes (as a server's own agent polls), but
+/// never more than once a second. Seconds.
+pub fn refetch_every(max_age: u64) -> u64 {
+    (max_age / 4).clamp(1, 300)
+}
+
 /// A `--max-age` such as `1h`, `30m`, `2d` or `90s`: seconds.
 pub fn parse_max_age(text: &str) -> Result<u64, &'static str> {
     super::keyless::seconds(text.trim())

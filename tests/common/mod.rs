@@ -397,9 +397,12 @@ impl Proxy {
 
     /// `vault proxy --listen LISTEN`.
     pub fn listening(env: &Env, listen: &str) -> Self {
-        let mut child = env
-            .cmd()
-            .args(["proxy", "--listen", listen])
+        Self::of(env.cmd().args(["proxy", "--listen", listen]))
+    }
+
+    /// `cmd`, a `vault proxy` made ready by the caller (its environment, its flags).
+    pub fn of(cmd: &mut Command) -> Self {
+        let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -64,7 +64,8 @@ fn run_in<'s, 'c>(
                 args.agent.to_string(),
                 TokenHash::of(keyless.token.expose()),
             );
-            let follower = super::proxy::follower(ctx, keys, Some(vec![token]))?;
+            let live = super::remote::LiveKeys::new(Some(started));
+            let follower = super::proxy::follower(ctx, keys, Some(vec![token]), live)?;
             config.follow = Some(follower.follow(ctx.vault.path().to_owned(), stamp));
             Some(follower.spawn(scope))
         }
