@@ -780,7 +780,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
             cand --force 'Write over what changed on the server since the last pull'
-            cand --prune 'Also delete from the server what the vault no longer has'
+            cand --prune 'Also delete from the server the entries (and, pushing everything, the agents) removed here since they were last synced'
             cand --json 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'

@@ -517,7 +517,7 @@ complete -c vault -n "__fish_vault_using_subcommand push" -l token-file -d 'A fi
 complete -c vault -n "__fish_vault_using_subcommand push" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand push" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
 complete -c vault -n "__fish_vault_using_subcommand push" -l force -d 'Write over what changed on the server since the last pull'
-complete -c vault -n "__fish_vault_using_subcommand push" -l prune -d 'Also delete from the server what the vault no longer has'
+complete -c vault -n "__fish_vault_using_subcommand push" -l prune -d 'Also delete from the server the entries (and, pushing everything, the agents) removed here since they were last synced'
 complete -c vault -n "__fish_vault_using_subcommand push" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand push" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand push" -s h -l help -d 'Print help'

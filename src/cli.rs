@@ -1048,7 +1048,8 @@ pub struct PushArgs {
     /// Write over what changed on the server since the last pull
     #[arg(long)]
     pub force: bool,
-    /// Also delete from the server what the vault no longer has
+    /// Also delete from the server the entries (and, pushing everything, the agents) removed
+    /// here since they were last synced
     #[arg(long)]
     pub prune: bool,
 }

@@ -267,6 +267,28 @@ fn deletions_are_pushed_only_with_prune() {
     bao.api("DELETE", "secret/data/agents/BACK", None);
     ok(&alice, &bao, &["push", "team", "BACK", "--force"]);
     assert_eq!(bao.value("BACK").as_deref(), Some("1"));
+    // An agent removed here: the status says so, and it goes from the server with --prune.
+    alice.ok(&["attach", "bot", "BACK"]);
+    ok(&alice, &bao, &["push"]);
+    alice.ok(&["agent", "rm", "bot"]);
+    let status = ok(&alice, &bao, &["remote", "status"]);
+    assert!(
+        status.contains("agent bot") && status.contains("deleted here"),
+        "{status}"
+    );
+    ok(&alice, &bao, &["push"]);
+    assert!(bao.value("_agents/bot").is_some());
+    let said = vault(&alice, &bao, ROOT, &["push", "--prune"]);
+    assert!(
+        common::stderr(&said).contains("agents deleted: bot"),
+        "{}",
+        common::stderr(&said)
+    );
+    assert_eq!(bao.value("_agents/bot"), None);
+    let status = ok(&alice, &bao, &["remote", "status", "--json"]);
+    let status: Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(status["agents"], json!([]), "{status}");
+    assert!(alice.ok(&["audit"]).contains("agent bot (deleted)"));
 }
 
 #[test]

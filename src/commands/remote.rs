@@ -658,6 +658,55 @@ fn push_agent(
     }
 }
 
+/// `push --prune`: deletes from `folder` what this vault knew and no longer has, when the
+/// server still holds it as this vault last saw it (`force`: however it holds it).
+#[derive(Clone, Copy)]
+struct Pruning<'k> {
+    kv: &'k Kv,
+    folder: &'k str,
+    force: bool,
+}
+
+impl Pruning<'_> {
+    /// Deletes each of `gone` (names and what was last synced), naming in `removed` what is
+    /// no longer there and in `conflicts` what changed there since (`what`: how it is named);
+    /// the failure that stopped it, if one did.
+    fn run<'n, N: AsRef<str> + Clone + 'n>(
+        self,
+        gone: impl Iterator<Item = (&'n N, &'n Known)>,
+        digest: impl Fn(&N, Stored) -> Result<String>,
+        what: impl Fn(&N) -> String,
+        removed: &mut Vec<N>,
+        conflicts: &mut Vec<String>,
+    ) -> Option<anyhow::Error> {
+        for (name, base) in gone {
+            let stored = match self.kv.read(self.folder, name.as_ref()) {
+                Ok(Some(stored)) => stored,
+                Ok(None) => {
+                    removed.push(name.clone());
+                    continue;
+                }
+                Err(e) => return Some(e.into()),
+            };
+            let version = stored.version;
+            match digest(name, stored) {
+                Ok(digest) if digest != base.digest && !self.force => {
+                    let line = state_line(&what(name), State::Conflict, Some(version), Some(base));
+                    conflicts.push(line);
+                    continue;
+                }
+                Ok(_) => {}
+                Err(e) => return Some(e),
+            }
+            match self.kv.delete(self.folder, name.as_ref()) {
+                Ok(()) => removed.push(name.clone()),
+                Err(e) => return Some(e.into()),
+            }
+        }
+        None
+    }
+}
+
 pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
     let keys = ctx.keys()?;
     let doc = ctx.vault.open(&keys)?;
@@ -713,39 +762,36 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
         }
     }
     let mut removed = Vec::new();
+    let mut removed_agents = Vec::new();
     if args.prune && failures.is_empty() {
-        // Only what this vault knew, and the server still holds as it last saw it.
-        for (entry, base) in &remote.entries {
-            if doc.entries.contains_key(entry) {
-                continue;
-            }
-            let server = match kv.read(&remote.path, entry) {
-                Ok(Some(stored)) => there(entry, stored)?,
-                Ok(None) => {
-                    removed.push(entry.clone());
-                    continue;
-                }
-                Err(e) => {
-                    failures.push(e.into());
-                    break;
-                }
+        let gone = remote
+            .entries
+            .iter()
+            .filter(|(e, _)| !doc.entries.contains_key(*e));
+        let digest = |entry: &EnvName, stored| Ok(there(entry, stored)?.digest);
+        let what = |entry: &EnvName| entry.to_string();
+        let pruning = Pruning {
+            kv: &kv,
+            folder: &remote.path,
+            force: args.force,
+        };
+        let failure = pruning.run(gone, digest, what, &mut removed, &mut conflicts);
+        failures.extend(failure);
+        if everything && failures.is_empty() {
+            // The same for agents removed here, under `_agents/`.
+            let folder = agents_folder(&remote);
+            let gone = remote
+                .agents
+                .iter()
+                .filter(|(a, _)| !doc.agents.contains_key(*a));
+            let digest = |_: &AgentName, stored: Stored| Ok(text_digest(stored.value.expose()));
+            let what = |agent: &AgentName| format!("agent {agent}");
+            let pruning = Pruning {
+                folder: &folder,
+                ..pruning
             };
-            if server.digest != base.digest && !args.force {
-                conflicts.push(state_line(
-                    entry,
-                    State::Conflict,
-                    Some(server.stored.version),
-                    Some(base),
-                ));
-                continue;
-            }
-            match kv.delete(&remote.path, entry) {
-                Ok(()) => removed.push(entry.clone()),
-                Err(e) => {
-                    failures.push(e.into());
-                    break;
-                }
-            }
+            let failure = pruning.run(gone, digest, what, &mut removed_agents, &mut conflicts);
+            failures.extend(failure);
         }
     }
     // What was written is noted even when something else failed.
@@ -763,6 +809,9 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
         for entry in &removed {
             saved.entries.remove(entry);
         }
+        for agent in &removed_agents {
+            saved.agents.remove(agent);
+        }
         let changed = *saved != before;
         Ok(((), changed))
     })?;
@@ -771,6 +820,11 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
         .iter()
         .map(|(entry, k, _)| format!("{entry}@v{}", k.version))
         .chain(removed.iter().map(|entry| format!("{entry} (deleted)")))
+        .chain(
+            removed_agents
+                .iter()
+                .map(|a| format!("agent {a} (deleted)")),
+        )
         .collect();
     if !audited.is_empty() {
         ctx.record_change("push", audited, None);
@@ -785,6 +839,10 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
     );
     if !removed.is_empty() {
         said += &format!(", {} deleted", removed.len());
+    }
+    if !removed_agents.is_empty() {
+        let names: Vec<&str> = removed_agents.iter().map(AgentName::as_str).collect();
+        said += &format!(", agents deleted: {}", names.join(", "));
     }
     ctx.ui.status(said);
     if let Some(failure) = failures.into_iter().next() {
@@ -801,61 +859,119 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
     Ok(())
 }
 
+/// How `remote status` says a state.
+fn state_word(state: State) -> &'static str {
+    match state {
+        State::Same => "same",
+        State::OnlyThere => "only on the server (pull)",
+        State::OnlyHere => "only here (push)",
+        State::ChangedHere => "changed here (push)",
+        State::ChangedThere => "changed on the server (pull)",
+        State::DeletedHere => "deleted here (push --prune)",
+        State::DeletedThere => "deleted on the server",
+        State::Conflict => "changed on both sides",
+    }
+}
+
+/// `remote status`' lines for one kind of thing: each name, its state, the server's version
+/// and the last synced one, for what is here (`local`: digests), there (digests, versions)
+/// and last synced (`base`).
+fn status_rows<N: Ord + AsRef<str>>(
+    local: &BTreeMap<&N, String>,
+    there: &BTreeMap<&N, (String, u64)>,
+    base: &BTreeMap<N, Known>,
+) -> Vec<(String, &'static str, Option<u64>, Option<u64>)> {
+    let names: std::collections::BTreeSet<&N> = local
+        .keys()
+        .chain(there.keys())
+        .copied()
+        .chain(base.keys())
+        .collect();
+    names
+        .into_iter()
+        .filter(|n| local.contains_key(n) || there.contains_key(n))
+        .map(|name| {
+            let here = local.get(name).map(String::as_str);
+            let server = there.get(name);
+            let synced = base.get(name);
+            let state = remote::compare(
+                here,
+                server.map(|(digest, _)| digest.as_str()),
+                synced.map(|k| k.digest.as_str()),
+            );
+            let server = server.map(|(_, version)| *version);
+            let synced = synced.map(|k| k.version);
+            (name.as_ref().to_owned(), state_word(state), server, synced)
+        })
+        .collect()
+}
+
 fn status(ctx: &Context, args: &RemoteArgs) -> Result<()> {
     let doc = ctx.open()?;
     let (name, remote) = chosen(&doc, args.remote.as_deref())?;
     let kv = connect(&remote, args.token_file.as_deref())?;
     kv.check_mount()?;
-    let server = server_entries(&kv, &remote, &ctx.ui)
-        .with_context(|| format!("cannot read remote {name}"))?;
-    let mut rows = Vec::new();
-    let mut json_rows = Vec::new();
-    let names: std::collections::BTreeSet<&EnvName> = doc
+    let read = || -> Result<_> {
+        Ok((
+            server_entries(&kv, &remote, &ctx.ui)?,
+            server_agents(&kv, &remote, &ctx.ui)?,
+        ))
+    };
+    let (server, server_agents) = read().with_context(|| format!("cannot read remote {name}"))?;
+    let local: BTreeMap<&EnvName, String> = doc
         .entries
-        .keys()
-        .chain(server.keys())
-        .chain(remote.entries.keys())
+        .iter()
+        .map(|(n, e)| (n, remote::entry_digest(e)))
         .collect();
-    for entry in names {
-        let base = remote.entries.get(entry);
-        let there = server.get(entry);
-        let local = doc.entries.get(entry).map(remote::entry_digest);
-        let state = remote::compare(
-            local.as_deref(),
-            there.map(|t| t.digest.as_str()),
-            base.map(|k| k.digest.as_str()),
-        );
-        let version = there.map(|t| t.stored.version);
-        let shown = match state {
-            State::Same => "same",
-            State::OnlyThere => "only on the server (pull)",
-            State::OnlyHere => "only here (push)",
-            State::ChangedHere => "changed here (push)",
-            State::ChangedThere => "changed on the server (pull)",
-            State::DeletedHere => "deleted here (push --prune)",
-            State::DeletedThere => "deleted on the server",
-            State::Conflict => "changed on both sides",
-        };
-        if local.is_none() && there.is_none() {
-            continue;
-        }
-        json_rows.push(json!({"name": entry.as_str(), "state": shown,
-                              "server_version": version, "synced_version": base.map(|k| k.version)}));
-        rows.push(vec![
-            entry.to_string(),
-            shown.to_owned(),
-            version.map_or_else(|| "-".into(), |v| format!("v{v}")),
-            base.map_or_else(|| "never".into(), |k| format!("v{}", k.version)),
-        ]);
-    }
+    let there = server
+        .iter()
+        .map(|(n, t)| (n, (t.digest.clone(), t.stored.version)))
+        .collect();
+    let entries = status_rows(&local, &there, &remote.entries);
+    let local_agents: BTreeMap<&AgentName, String> = doc
+        .agents
+        .iter()
+        .map(|(n, a)| Ok((n, text_digest(agent_text(a)?.expose()))))
+        .collect::<Result<_>>()?;
+    let there_agents = server_agents
+        .iter()
+        .map(|(n, (_, known))| (n, (known.digest.clone(), known.version)))
+        .collect();
+    let agents = status_rows(&local_agents, &there_agents, &remote.agents);
+    let json_rows = |rows: &[(String, &str, Option<u64>, Option<u64>)]| -> Vec<serde_json::Value> {
+        rows.iter()
+            .map(|(name, state, server, synced)| {
+                json!({"name": name, "state": state, "server_version": server,
+                       "synced_version": synced})
+            })
+            .collect()
+    };
     if ctx.ui.json {
-        ctx.ui
-            .print_json(&json!({"remote": name.as_str(), "entries": json_rows}))?;
+        ctx.ui.print_json(&json!({
+            "remote": name.as_str(),
+            "entries": json_rows(&entries),
+            "agents": json_rows(&agents),
+        }))?;
         return Ok(());
     }
+    let agents = agents
+        .into_iter()
+        .map(|(name, state, server, synced)| (format!("agent {name}"), state, server, synced));
+    let rows = entries
+        .into_iter()
+        .chain(agents)
+        .map(|(name, state, server, synced)| {
+            vec![
+                name,
+                state.to_owned(),
+                server.map_or_else(|| "-".into(), |v| format!("v{v}")),
+                synced.map_or_else(|| "never".into(), |v| format!("v{v}")),
+            ]
+        })
+        .collect();
     ctx.ui.print(
         ctx.ui
-            .table(&["ENTRY", "STATE", "SERVER", "LAST SYNCED"], rows),
+            .table(&["NAME", "STATE", "SERVER", "LAST SYNCED"], rows),
     )?;
     Ok(())
 }
