@@ -769,6 +769,7 @@ Register-ArgumentCompleter -Native -CommandName 'vault' -ScriptBlock {
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'A file holding the token (it wins over BAO_TOKEN, VAULT_TOKEN and ~/.vault-token)')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'The vault file [default: ~/.local/share/vault/vault.age]')
             [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried')
+            [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow an http:// address off this machine: the token then crosses the network unencrypted, so only where that network is yours alone')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what happens (repeat for more); never prints values')

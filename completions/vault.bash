@@ -2529,7 +2529,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__remote__subcmd__add)
-            opts="-v -h -V --address --mount --path --token-file --vault --identity --json --verbose --help --version"
+            opts="-v -h -V --address --mount --path --token-file --allow-http --vault --identity --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

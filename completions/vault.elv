@@ -700,6 +700,7 @@ set edit:completion:arg-completer[vault] = {|@words|
             cand --token-file 'A file holding the token (it wins over BAO_TOKEN, VAULT_TOKEN and ~/.vault-token)'
             cand --vault 'The vault file [default: ~/.local/share/vault/vault.age]'
             cand --identity 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried'
+            cand --allow-http 'Allow an http:// address off this machine: the token then crosses the network unencrypted, so only where that network is yours alone'
             cand --json 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
             cand -v 'Say more about what happens (repeat for more); never prints values'
             cand --verbose 'Say more about what happens (repeat for more); never prints values'

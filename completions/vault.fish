@@ -474,6 +474,7 @@ complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subc
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from add" -l token-file -d 'A file holding the token (it wins over BAO_TOKEN, VAULT_TOKEN and ~/.vault-token)' -r -F
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from add" -l vault -d 'The vault file [default: ~/.local/share/vault/vault.age]' -r -F
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from add" -l identity -d 'The identity file that opens the vault (age keys, an SSH key, or a passphrase-protected age file); when given, it is the only identity tried' -r -F
+complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from add" -l allow-http -d 'Allow an http:// address off this machine: the token then crosses the network unencrypted, so only where that network is yours alone'
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from add" -l json -d 'Print listings as JSON (list, agent list/show/token, audit, recipient list, identity show, provider list/test, import, export, proxy, usage)'
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more about what happens (repeat for more); never prints values'
 complete -c vault -n "__fish_vault_using_subcommand remote; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'

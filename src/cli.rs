@@ -1005,6 +1005,10 @@ pub struct RemoteAddArgs {
     /// A file holding the token (it wins over BAO_TOKEN, VAULT_TOKEN and ~/.vault-token)
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
+    /// Allow an http:// address off this machine: the token then crosses the network
+    /// unencrypted, so only where that network is yours alone
+    #[arg(long)]
+    pub allow_http: bool,
 }
 
 #[derive(Debug, Args)]

@@ -320,6 +320,24 @@ fn bad_servers_mounts_and_tokens_get_clear_errors_and_change_nothing() {
         &["remote", "add", "team", "--mount", "secret"],
     );
     common::assert_fails_with(&out, "missing, expired or revoked");
+    // http:// off this machine would send the token unencrypted: refused before any request,
+    // unless asked for.
+    let plain = ["remote", "add", "team", "--mount", "secret", "--address"];
+    let out = vault(
+        &env,
+        &bao,
+        ROOT,
+        &[&plain[..], &["http://bao.example.com:8200"]].concat(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(common::stderr(&out).contains("unencrypted: use https://"));
+    let allowed = [&plain[..], &["http://192.0.2.1:9", "--allow-http"]].concat();
+    let out = vault(&env, &bao, ROOT, &allowed);
+    assert!(
+        !common::stderr(&out).contains("unencrypted"),
+        "{}",
+        common::stderr(&out)
+    );
     // Paths a URL would read otherwise are refused (a usage error).
     for path in ["prod?x", "a/../b", "a#b", "a%2fb"] {
         let args = ["remote", "add", "team", "--mount", "secret", "--path", path];

@@ -35,8 +35,9 @@ fn connect(remote: &Remote, token_file: Option<&Path>) -> Result<Kv> {
     Ok(remote::connect(remote, token_file, home().as_deref())?)
 }
 
-/// An http(s) URL with no credentials, path, query or fragment.
-fn server_address(text: &str) -> Result<String> {
+/// An http(s) URL with no credentials, path, query or fragment; http only to this machine
+/// unless `allow_http` (every request carries the token).
+fn server_address(text: &str, allow_http: bool) -> Result<String> {
     let bad = || {
         UsageError(
             "the address is the server's URL, such as https://bao.example.com:8200 (http or \
@@ -53,6 +54,22 @@ fn server_address(text: &str) -> Result<String> {
         && url.path().trim_matches('/').is_empty();
     if !plain || url.host_str().is_none() {
         return Err(bad().into());
+    }
+    let this_machine = match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if url.scheme() == "http" && !this_machine && !allow_http {
+        let host = url.host_str().unwrap_or_default();
+        return Err(UsageError(format!(
+            "{} would send the token to {host} unencrypted: use https:// (with BAO_CACERT \
+             for a private certificate authority), or --allow-http where the network between \
+             is yours alone",
+            text.trim()
+        ))
+        .into());
     }
     Ok(text.trim().trim_end_matches('/').to_owned())
 }
@@ -84,7 +101,7 @@ fn add(ctx: &Context, args: RemoteAddArgs) -> Result<()> {
         UsageError("give the server's address: --address URL (or set BAO_ADDR)".into())
     })?;
     let remote = Remote {
-        address: server_address(&address)?,
+        address: server_address(&address, args.allow_http)?,
         mount: location(&args.mount, "--mount")?,
         path: location(&args.path, "--path")?,
         entries: BTreeMap::new(),
