@@ -402,6 +402,9 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
     let entries = server_entries(&kv, &remote, &ctx.ui)?;
     let agents = server_agents(&kv, &remote, &ctx.ui)?;
     let mut take = Vec::new();
+    // What each taken entry and agent was here when the plan was made: the vault is saved
+    // only if it still is (a change made here meanwhile is not written over).
+    let mut was: Vec<(String, Option<String>)> = Vec::new();
     let mut bases = Vec::new();
     let mut said = Vec::new();
     let mut conflicts = Vec::new();
@@ -421,6 +424,7 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
             State::Same => bases.push((entry.clone(), known)),
             State::OnlyThere | State::ChangedThere => {
                 said.push(format!("take {entry} (v{})", there.stored.version));
+                was.push((entry.to_string(), local));
                 take.push(entry.clone());
                 bases.push((entry.clone(), known));
             }
@@ -429,6 +433,7 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
                     "take {entry} (v{}), over the change here",
                     there.stored.version
                 ));
+                was.push((entry.to_string(), local));
                 take.push(entry.clone());
                 bases.push((entry.clone(), known));
             }
@@ -455,6 +460,7 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
             State::Same => take_agents.push((agent.clone(), None, known.clone())),
             State::OnlyThere | State::ChangedThere => {
                 said.push(format!("take agent {agent} (v{})", known.version));
+                was.push((format!("agent {agent}"), local));
                 take_agents.push((agent.clone(), Some(settings.clone()), known.clone()));
             }
             State::Conflict if args.force => {
@@ -462,6 +468,7 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
                     "take agent {agent} (v{}), over the change here",
                     known.version
                 ));
+                was.push((format!("agent {agent}"), local));
                 take_agents.push((agent.clone(), Some(settings.clone()), known.clone()));
             }
             State::Conflict => conflicts.push(format!("agent {agent}")),
@@ -489,6 +496,22 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
             .iter()
             .any(|(a, settings, k)| settings.is_some() || remote.agents.get(a) != Some(k));
     ctx.vault.update_if_changed(&keys, |doc| {
+        let now_here = |what: &str| match what.strip_prefix("agent ") {
+            Some(agent) => doc
+                .agents
+                .get(agent)
+                .and_then(|a| agent_text(a).ok())
+                .map(|text| text_digest(text.expose())),
+            None => doc.entries.get(what).map(remote::entry_digest),
+        };
+        if let Some((what, _)) = was.iter().find(|(what, then)| now_here(what) != *then) {
+            return Err(crate::vault::ModelError::ChangedMeanwhile {
+                what: what.clone(),
+                doing: "this pull read the server",
+                retry: format!("run vault pull {name} again"),
+            }
+            .into());
+        }
         for entry in &take {
             let there = &entries[entry];
             doc.put_entry(entry, there.details.clone(), there.stored.value.clone(), at)?;

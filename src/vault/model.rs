@@ -51,6 +51,13 @@ pub enum ModelError {
     /// would otherwise be echoed into logs.
     #[error(transparent)]
     Name(#[from] crate::names::NameError),
+    /// A change planned from one reading of the vault, which another command changed since.
+    #[error("{what} changed here while {doing}: nothing was changed; {retry}")]
+    ChangedMeanwhile {
+        what: String,
+        doing: &'static str,
+        retry: String,
+    },
     #[error(transparent)]
     Invalid(#[from] InvalidEntry),
     #[error("{name} already exists (a {}); change it with `vault {} set {name}`", kind.label(), kind.command())]
