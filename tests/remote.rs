@@ -9,6 +9,8 @@
 mod common;
 
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::Env;
@@ -656,6 +658,165 @@ print(json.dumps(sorted(codes)))
     // Taken while it ran: the agent, which never held the key, is not "restart needed".
     let show = bob.ok(&["agent", "show", "bot"]);
     assert!(!show.contains("restart"), "{show}");
+}
+
+/// A TCP gate in front of the server: it passes connections on, holds them open and silent
+/// (`hang`), or passes them on after 3 s (`slow`). Counts the connections it takes.
+struct Gate {
+    address: String,
+    hang: Arc<AtomicBool>,
+    slow: Arc<AtomicBool>,
+    taken: Arc<AtomicUsize>,
+}
+
+impl Gate {
+    fn before(bao: &Bao) -> Gate {
+        let to = bao.address.trim_start_matches("http://").to_owned();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let gate = Gate {
+            address: format!("http://{}", listener.local_addr().unwrap()),
+            hang: Arc::default(),
+            slow: Arc::default(),
+            taken: Arc::default(),
+        };
+        let (hang, slow, taken) = (gate.hang.clone(), gate.slow.clone(), gate.taken.clone());
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for stream in listener.incoming().flatten() {
+                taken.fetch_add(1, Ordering::SeqCst);
+                if hang.load(Ordering::SeqCst) {
+                    held.push(stream);
+                    continue;
+                }
+                let (to, slow) = (to.clone(), slow.load(Ordering::SeqCst));
+                std::thread::spawn(move || {
+                    if slow {
+                        std::thread::sleep(Duration::from_secs(3));
+                    }
+                    let up = std::net::TcpStream::connect(&to).unwrap();
+                    let (mut down_in, mut up_out) =
+                        (stream.try_clone().unwrap(), up.try_clone().unwrap());
+                    let there = std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut down_in, &mut up_out);
+                        let _ = up_out.shutdown(std::net::Shutdown::Write);
+                    });
+                    let (mut up_in, mut down_out) = (up, stream);
+                    let _ = std::io::copy(&mut up_in, &mut down_out);
+                    let _ = down_out.shutdown(std::net::Shutdown::Write);
+                    let _ = there.join();
+                });
+            }
+        });
+        gate
+    }
+
+    /// `vault ARGS` for `env`, with its server behind this gate.
+    fn cmd(&self, env: &Env) -> Command {
+        let mut cmd = env.cmd();
+        cmd.env("BAO_ADDR", &self.address).env("BAO_TOKEN", ROOT);
+        cmd
+    }
+}
+
+/// Like `a_live_key`, with Bob's remote behind a gate.
+fn a_live_key_behind(bao: &Bao, new: &str) -> (common::llm::LlmMock, Env, Env, Gate) {
+    let (mock, alice, _) = a_live_key(bao, new);
+    let gate = Gate::before(bao);
+    let bob = Env::new();
+    bob.init();
+    let add = [
+        "remote", "add", "team", "--mount", "secret", "--path", "agents",
+    ];
+    let live = [
+        "secret",
+        "add",
+        "OPENAI_API_KEY",
+        "--remote",
+        "team",
+        "--max-age",
+        "4s",
+    ];
+    for args in [&add[..], &live[..]] {
+        common::assert_success(&gate.cmd(&bob).args(args).output().unwrap(), args);
+    }
+    bob.ok(&["attach", "bot", "OPENAI_API_KEY"]);
+    (mock, alice, bob, gate)
+}
+
+#[test]
+fn a_server_that_hangs_holds_up_no_request_no_detach_and_no_exit() {
+    let Some(bao) = Bao::start() else { return };
+    let (_mock, _alice, bob, gate) = a_live_key_behind(&bao, OPENAI);
+    let token = bob.ok(&["agent", "token", "bot"]).trim().to_owned();
+    gate.hang.store(true, Ordering::SeqCst);
+    let taken = gate.taken.load(Ordering::SeqCst);
+    let mut proxy = common::Proxy::of(gate.cmd(&bob).args(["proxy", "--listen", "127.0.0.1:0"]));
+    assert_eq!(chat(&proxy.url, &token), 200);
+    // A fetch is under way, and hangs.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while gate.taken.load(Ordering::SeqCst) == taken {
+        assert!(Instant::now() < deadline, "the proxy fetched nothing");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // A detach counts from the very next request.
+    bob.ok(&["detach", "bot", "OPENAI_API_KEY"]);
+    assert_ne!(chat(&proxy.url, &token), 200);
+    let _ = proxy.child().kill();
+    // A keyless run ends with its agent, though a fetch hangs.
+    bob.ok(&["attach", "bot", "OPENAI_API_KEY"]);
+    bob.ok(&["agent", "set", "bot", "--keyless"]);
+    gate.hang.store(false, Ordering::SeqCst);
+    let mark = bob.path("started");
+    let script = format!("touch {}; sleep 3", mark.display());
+    let started = Instant::now();
+    let mut run = gate
+        .cmd(&bob)
+        .args(["run", "bot", "--no-sandbox", "--", "sh", "-c", &script])
+        .spawn()
+        .unwrap();
+    while !mark.exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the agent did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    gate.hang.store(true, Ordering::SeqCst);
+    let agent_started = Instant::now();
+    assert!(run.wait().unwrap().success());
+    // The agent's 3 s, not a fetch's 30 s timeout.
+    let took = agent_started.elapsed();
+    assert!(
+        took < Duration::from_secs(15),
+        "the run ended {took:?} after its agent started"
+    );
+}
+
+#[test]
+fn an_entry_removed_while_its_value_is_fetched_stays_removed() {
+    let Some(bao) = Bao::start() else { return };
+    const NEW: &str = "sk-proj-ROTATEDduringTheRm0123456789abcdefXYZ";
+    let (_mock, alice, bob, gate) = a_live_key_behind(&bao, NEW);
+    bob.ok(&["agent", "token", "bot"]);
+    let mut proxy = common::Proxy::of(gate.cmd(&bob).args(["proxy", "--listen", "127.0.0.1:0"]));
+    alice.ok_with_stdin(&["provider", "set", "OPENAI_API_KEY"], NEW.as_bytes());
+    ok(&alice, &bao, &["push"]);
+    // The next fetch takes 3 s: the entry is removed meanwhile.
+    gate.slow.store(true, Ordering::SeqCst);
+    let taken = gate.taken.load(Ordering::SeqCst);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while gate.taken.load(Ordering::SeqCst) == taken {
+        assert!(Instant::now() < deadline, "the proxy fetched nothing");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    bob.ok(&["provider", "rm", "OPENAI_API_KEY", "--yes", "--detach"]);
+    std::thread::sleep(Duration::from_secs(5));
+    let _ = proxy.child().kill();
+    let list = bob.ok(&["list"]);
+    assert!(
+        !list.contains("OPENAI_API_KEY"),
+        "a removed entry came back: {list}"
+    );
 }
 
 #[test]

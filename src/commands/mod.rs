@@ -10,6 +10,7 @@ mod export;
 mod identity;
 mod import;
 mod init;
+mod live;
 mod provider;
 mod proxy;
 mod recipient;

@@ -3,20 +3,19 @@
 //! interrupted.
 
 use std::io::Write as _;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
 use serde_json::json;
 
-use super::remote::LiveKeys;
+use super::live::{self, Served, SharedKeys, lock};
 use super::{Context, UsageError};
 use crate::cli::ProxyArgs;
 use crate::identity::Identities;
-use crate::proxy::live::{Follower, Reader, Stamp};
+use crate::proxy::live::{Follower, Stamp};
 use crate::proxy::{self, Config, Pricing};
 use crate::vault::Document;
 use crate::vault::keyless::TokenHash;
-use crate::vault::remote::refetch_every;
 
 /// The pricing table with the user's overrides (`pricing.toml` in the config directory).
 pub(super) fn pricing(ctx: &Context) -> Result<Pricing> {
@@ -32,69 +31,29 @@ fn stored_tokens(doc: &Document) -> Vec<(String, TokenHash)> {
 }
 
 /// How a running proxy reads the vault again: the same file, with the identities that opened
-/// it (a passphrase is not asked for again), for `agents`' tokens (`None`: every stored token,
-/// as the vault has them then); and between readings, `live` fetches those agents' live
-/// provider keys again when they are due.
+/// it (quiet: a passphrase is not asked for again), for `agents`' tokens (`None`: every stored
+/// token, as the vault has them then).
 pub(super) fn follower(
     ctx: &Context,
-    keys: Identities<'_>,
+    keys: SharedKeys,
     agents: Option<Vec<(String, TokenHash)>>,
-    live: LiveKeys,
 ) -> Result<Follower<'static>> {
-    Ok(Follower::new(VaultReader {
-        ctx: ctx.clone(),
-        // Never a prompt from that thread: the agent may own the terminal by then.
-        keys: keys.quiet(),
-        agents,
-        real: ctx.vault_real_path(),
-        pricing: pricing(ctx)?,
-        live,
+    let vault = ctx.vault.clone();
+    let real = ctx.vault_real_path();
+    let pricing = pricing(ctx)?;
+    let usage = ctx.state.usage_db();
+    Ok(Follower::new(move || {
+        let doc = vault.open(&*lock(&keys)).map_err(|e| e.to_string())?;
+        let agents = agents.clone().unwrap_or_else(|| stored_tokens(&doc));
+        Config::new(&doc, &agents, real.clone(), pricing.clone(), usage.clone())
+            .map_err(|e| e.to_string())
     }))
 }
 
-/// What the follower's thread holds to read the vault again.
-struct VaultReader {
-    ctx: Context,
-    keys: Identities<'static>,
-    agents: Option<Vec<(String, TokenHash)>>,
-    real: std::path::PathBuf,
-    pricing: Pricing,
-    live: LiveKeys,
-}
-
-impl Reader for VaultReader {
-    fn reload(&mut self) -> Result<Config, String> {
-        let doc = self.ctx.vault.open(&self.keys).map_err(|e| e.to_string())?;
-        let agents = self.agents.clone().unwrap_or_else(|| stored_tokens(&doc));
-        let usage = self.ctx.state.usage_db();
-        Config::new(
-            &doc,
-            &agents,
-            self.real.clone(),
-            self.pricing.clone(),
-            usage,
-        )
-        .map_err(|e| e.to_string())
-    }
-
-    fn tick(&mut self) -> Option<Duration> {
-        let doc = match self.ctx.vault.open(&self.keys) {
-            Ok(doc) => doc,
-            Err(e) => {
-                log::info!("live references not fetched: the vault cannot be read ({e})");
-                return Some(Duration::from_secs(refetch_every(u64::MAX)));
-            }
-        };
-        let served: Vec<String> = match &self.agents {
-            Some(agents) => agents.iter().map(|(name, _)| name.clone()).collect(),
-            None => stored_tokens(&doc)
-                .into_iter()
-                .map(|(name, _)| name)
-                .collect(),
-        };
-        let served: Vec<&str> = served.iter().map(String::as_str).collect();
-        Some(self.live.tick(&self.ctx, &self.keys, &doc, &served))
-    }
+/// The identities, for the threads that read the vault while a proxy runs. Never a prompt
+/// from those: the agent may own the terminal by then.
+pub(super) fn shared(keys: Identities<'_>) -> SharedKeys {
+    Arc::new(Mutex::new(keys.quiet()))
 }
 
 pub fn run(ctx: &Context, args: &ProxyArgs) -> Result<()> {
@@ -105,15 +64,8 @@ pub fn run(ctx: &Context, args: &ProxyArgs) -> Result<()> {
     // Taken before the vault is read: a save made while it is read is then a new version.
     let stamp = Stamp::of(ctx.vault.path());
     let keys = ctx.keys()?;
-    let mut doc = ctx.vault.open(&keys)?;
+    let doc = ctx.vault.open(&keys)?;
     let agents = stored_tokens(&doc);
-    // The served agents' live provider keys, fetched again as at an agent's start.
-    let mut live = LiveKeys::new(None);
-    let names: Vec<&str> = agents.iter().map(|(name, _)| name.as_str()).collect();
-    live.tick(ctx, &keys, &doc, &names);
-    if Stamp::of(ctx.vault.path()) != stamp {
-        doc = ctx.vault.open(&keys)?;
-    }
     if agents.is_empty() {
         return Err(UsageError(
             "no agent has a proxy token: create one with vault agent token AGENT (or run an \
@@ -130,7 +82,8 @@ pub fn run(ctx: &Context, args: &ProxyArgs) -> Result<()> {
         ctx.state.usage_db(),
     )?;
     drop(doc);
-    let follower = follower(ctx, keys, None, live)?;
+    let keys = shared(keys);
+    let follower = follower(ctx, Arc::clone(&keys), None)?;
     config.follow = Some(follower.follow(ctx.vault.path().to_owned(), stamp));
     // The usage database must open before the proxy says it is listening.
     config.usage.open()?;
@@ -181,6 +134,9 @@ pub fn run(ctx: &Context, args: &ProxyArgs) -> Result<()> {
         "Serving until interrupted (Ctrl-C); changes to the vault take effect on the next \
          request.",
     );
+    // The agents' live provider keys, fetched again from their servers while it serves.
+    let served: Served = Box::new(|doc| stored_tokens(doc).into_iter().map(|(a, _)| a).collect());
+    let _live = live::follow(ctx, keys, served, None);
     std::thread::scope(|scope| {
         let _following = follower.spawn(scope);
         proxy::serve_until_stopped(config, listener)

@@ -4,19 +4,17 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use anyhow::{Context as _, Result, anyhow};
 use serde_json::json;
 
 use super::{Context, UsageError, now};
 use crate::cli::{PullArgs, PushArgs, RemoteAddArgs, RemoteArgs, RemoteCommand};
-use crate::identity::Identities;
 use crate::names::{AgentName, EnvName};
 use crate::remote::State;
 use crate::remote::{self, Kv, Stored, Written};
 use crate::vault::Document;
-use crate::vault::remote::{DEFAULT_MAX_AGE, Known, Remote, age_text, refetch_every};
+use crate::vault::remote::{DEFAULT_MAX_AGE, Known, Remote, age_text};
 
 pub fn run(ctx: &Context, cmd: RemoteCommand) -> Result<()> {
     match cmd {
@@ -31,7 +29,7 @@ fn home() -> Option<PathBuf> {
     directories::BaseDirs::new().map(|b| b.home_dir().to_owned())
 }
 
-fn connect(remote: &Remote, token_file: Option<&Path>) -> Result<Kv> {
+pub(super) fn connect(remote: &Remote, token_file: Option<&Path>) -> Result<Kv> {
     Ok(remote::connect(remote, token_file, home().as_deref())?)
 }
 
@@ -270,13 +268,13 @@ fn each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> Result<R> + Sync) -> Ve
 }
 
 /// One entry as the server holds it: its digest, version, and what it becomes here.
-struct There {
-    stored: Stored,
-    details: crate::vault::Details,
-    digest: String,
+pub(super) struct There {
+    pub stored: Stored,
+    pub details: crate::vault::Details,
+    pub digest: String,
 }
 
-fn there(name: &EnvName, stored: Stored) -> Result<There> {
+pub(super) fn there(name: &EnvName, stored: Stored) -> Result<There> {
     let details = remote::details(name, &stored).map_err(|e| anyhow!(e))?;
     let digest = remote::digest(&details, stored.value.expose());
     Ok(There {
@@ -1016,13 +1014,19 @@ fn status(ctx: &Context, args: &RemoteArgs) -> Result<()> {
     Ok(())
 }
 
-fn stamp_fetch(ctx: &Context, vault: &Path, entry: &str) {
-    if let Err(e) = ctx.state.stamp_fetch(vault, entry, now()) {
-        ctx.ui.warn(format!(
-            "cannot note when {entry} was fetched (in {}): {e}",
-            ctx.state.path("fetched").display()
-        ));
+pub(super) fn stamp_fetch(ctx: &Context, vault: &Path, entry: &str) {
+    if let Some(why) = stamp_failure(ctx, vault, entry) {
+        ctx.ui.warn(why);
     }
+}
+
+/// Notes that `entry` was fetched now; what to warn of when that cannot be noted.
+pub(super) fn stamp_failure(ctx: &Context, vault: &Path, entry: &str) -> Option<String> {
+    let e = ctx.state.stamp_fetch(vault, entry, now()).err()?;
+    Some(format!(
+        "cannot note when {entry} was fetched (in {}): {e}",
+        ctx.state.path("fetched").display()
+    ))
 }
 
 /// `vault secret add NAME --remote REMOTE`: an entry whose value is the server's, fetched
@@ -1083,296 +1087,4 @@ pub fn add_live(
         age_text(age)
     ));
     Ok(())
-}
-
-/// Live references by remote: those attached to any of `agents` (`keys_only`: provider keys
-/// only, what a proxy serves) and chosen by `pick`.
-type Wanted<'d> = Vec<(&'d AgentName, &'d Remote, Vec<&'d EnvName>)>;
-
-fn live_wanted<'d>(
-    doc: &'d Document,
-    agents: &[&str],
-    keys_only: bool,
-    mut pick: impl FnMut(&EnvName, u64) -> bool,
-) -> Wanted<'d> {
-    let attached: Vec<&crate::vault::Agent> =
-        agents.iter().filter_map(|a| doc.agent(a).ok()).collect();
-    doc.remotes
-        .iter()
-        .map(|(name, remote)| {
-            let entries = remote
-                .live
-                .iter()
-                .filter(|(e, _)| attached.iter().any(|a| a.attach.contains_key(*e)))
-                .filter(|(e, _)| {
-                    !keys_only
-                        || doc
-                            .entries
-                            .get(*e)
-                            .is_some_and(|entry| entry.provider_key().is_some())
-                })
-                .filter(|(e, age)| pick(e, **age))
-                .map(|(e, _)| e)
-                .collect();
-            (name, remote, entries)
-        })
-        .filter(|(_, _, entries): &(_, _, Vec<&EnvName>)| !entries.is_empty())
-        .collect()
-}
-
-/// Why a live reference's server could not give its value.
-enum Unusable<'e> {
-    /// It could not be reached or used.
-    Unreachable(&'e anyhow::Error),
-    /// It answered, and no longer has the entry.
-    Gone,
-}
-
-/// Fetches `wanted` from their servers and saves those that changed, with time `at`, in one
-/// change noted in the audit log as `command`. Each entry whose server cannot give it goes to
-/// `unusable`, which says whether that stops everything. Whether the vault was saved.
-fn fetch_live(
-    ctx: &Context,
-    keys: &Identities<'_>,
-    doc: &Document,
-    wanted: &Wanted<'_>,
-    (at, command, agent): (jiff::Timestamp, &str, Option<&str>),
-    unusable: &mut dyn FnMut(&AgentName, &Remote, &EnvName, Unusable<'_>) -> Result<()>,
-) -> Result<bool> {
-    let vault = ctx.vault_real_path();
-    let mut fresh = Vec::new();
-    for (name, remote, entries) in wanted {
-        let fetched = connect(remote, None).and_then(|kv| {
-            entries
-                .iter()
-                .map(|e| Ok((*e, kv.read(&remote.path, e)?)))
-                .collect::<Result<Vec<_>>>()
-        });
-        let fetched = match fetched {
-            Ok(fetched) => fetched,
-            Err(why) => {
-                for entry in entries {
-                    unusable(name, remote, entry, Unusable::Unreachable(&why))?;
-                }
-                continue;
-            }
-        };
-        for (entry, stored) in fetched {
-            let Some(stored) = stored else {
-                unusable(name, remote, entry, Unusable::Gone)?;
-                continue;
-            };
-            let there = there(entry, stored)?;
-            let kept = doc.entries.get(entry).map(remote::entry_digest);
-            if kept.as_deref() != Some(there.digest.as_str()) {
-                let base = remote.entries.get(entry).map(|k| k.digest.as_str());
-                if kept.is_some() && kept.as_deref() != base {
-                    ctx.ui.warn(format!(
-                        "{entry} was changed here, but it is a live reference to remote \
-                         {name}: the server's value replaces it (push it there, or make it an \
-                         ordinary entry: vault secret rm {entry}, then vault secret add {entry})"
-                    ));
-                }
-                fresh.push((entry.clone(), there, (*name).clone()));
-            } else {
-                stamp_fetch(ctx, &vault, entry);
-            }
-        }
-    }
-    if fresh.is_empty() {
-        return Ok(false);
-    }
-    ctx.vault.update(keys, |doc| {
-        for (entry, there, name) in &fresh {
-            doc.put_entry(entry, there.details.clone(), there.stored.value.clone(), at)?;
-            if let Some(saved) = doc.remotes.get_mut(name) {
-                let known = Known {
-                    version: there.stored.version,
-                    digest: there.digest.clone(),
-                };
-                saved.entries.insert(entry.clone(), known);
-            }
-        }
-        Ok(())
-    })?;
-    for (entry, _, _) in &fresh {
-        stamp_fetch(ctx, &vault, entry);
-    }
-    let names = fresh
-        .iter()
-        .map(|(entry, there, _)| format!("{entry}@v{}", there.stored.version))
-        .collect();
-    ctx.record_change(command, names, agent);
-    Ok(true)
-}
-
-fn gone(name: &AgentName, entry: &EnvName) -> String {
-    format!(
-        "{entry} is a live reference to remote {name}, which no longer has it: push it again, \
-         or make it an ordinary entry (vault secret rm {entry}, then vault secret add {entry})"
-    )
-}
-
-/// Before `agent` starts: its live references fetched again from their remotes, and the
-/// vault saved when one changed (a running proxy follows that like any change). A server
-/// that cannot be reached leaves the value kept here, when it is no older than its max age
-/// (said on stderr); past it, the run fails naming the entry and its age.
-/// `at`: the run's start, the time a fetched value is saved with (so that the agent, started
-/// with it, is not "restart needed").
-pub fn refresh_live(
-    ctx: &Context,
-    keys: &Identities<'_>,
-    doc: Document,
-    (agent, at): (&str, jiff::Timestamp),
-) -> Result<Document> {
-    let wanted = live_wanted(&doc, &[agent], false, |_, _| true);
-    if wanted.is_empty() {
-        return Ok(doc);
-    }
-    let vault = ctx.vault_real_path();
-    let mut unusable = |name: &AgentName, remote: &Remote, entry: &EnvName, why: Unusable| match why
-    {
-        Unusable::Unreachable(why) => offline(ctx, &vault, (name, remote), entry, why),
-        Unusable::Gone => Err(anyhow!(gone(name, entry))),
-    };
-    let record = (at, "run: live references fetched", Some(agent));
-    match fetch_live(ctx, keys, &doc, &wanted, record, &mut unusable)? {
-        true => Ok(ctx.vault.open(keys)?),
-        false => Ok(doc),
-    }
-}
-
-/// While a keyless proxy serves: its agents' live provider keys fetched again as each comes
-/// due (`refetch_every` its max age), and saved when one changed, which the proxy then
-/// follows like any change to the vault. A server that cannot give a value leaves what the
-/// proxy serves as it is, said once on stderr until it gives one again.
-pub struct LiveKeys {
-    /// When entries without a try of their own were last tried (the run's start: its
-    /// references were just fetched); `None`: by when they were last fetched here.
-    since: Option<jiff::Timestamp>,
-    tried: BTreeMap<EnvName, jiff::Timestamp>,
-    /// Entries whose server could not give them, said once.
-    unusable: std::collections::BTreeSet<EnvName>,
-    /// Why the last fetch failed as a whole (the vault could not be saved), said once.
-    failed: Option<String>,
-}
-
-impl LiveKeys {
-    pub fn new(since: Option<jiff::Timestamp>) -> Self {
-        LiveKeys {
-            since,
-            tried: BTreeMap::new(),
-            unusable: Default::default(),
-            failed: None,
-        }
-    }
-
-    /// Fetches what is due for `agents` in `doc` (the vault as it is now); how long until the
-    /// next one is due (when there is none, 5 minutes: one may have been added by then).
-    pub fn tick(
-        &mut self,
-        ctx: &Context,
-        keys: &Identities<'_>,
-        doc: &Document,
-        agents: &[&str],
-    ) -> Duration {
-        let vault = ctx.vault_real_path();
-        let started = now();
-        // Each entry's wait from its last fetch or try; those due now are tried, and wait
-        // their whole time again.
-        let mut next = refetch_every(u64::MAX);
-        let due = live_wanted(doc, agents, true, |entry, max_age| {
-            let every = refetch_every(max_age);
-            let tried = self.tried.get(entry).copied().or(self.since);
-            let last = ctx.state.last_fetch(&vault, entry).max(tried);
-            let waited = last.map(|at| started.duration_since(at).as_secs().max(0).unsigned_abs());
-            match waited {
-                Some(waited) if waited < every => {
-                    next = next.min(every - waited);
-                    false
-                }
-                _ => {
-                    next = next.min(every);
-                    true
-                }
-            }
-        });
-        if due.is_empty() {
-            return Duration::from_secs(next);
-        }
-        let mut said = Vec::new();
-        let mut unusable = |name: &AgentName, _: &Remote, entry: &EnvName, why: Unusable| {
-            let why = match why {
-                Unusable::Unreachable(why) => format!(
-                    "{entry}: remote {name} cannot be used ({why}); the proxy keeps serving the \
-                     value it has"
-                ),
-                Unusable::Gone => format!(
-                    "{}; the proxy keeps serving the value it has",
-                    gone(name, entry)
-                ),
-            };
-            said.push((entry.clone(), why));
-            Ok(())
-        };
-        let record = (started, "proxy: live references fetched", None);
-        let failed = fetch_live(ctx, keys, doc, &due, record, &mut unusable).err();
-        // Said once until it changes: the same failure comes back at every try.
-        let failed = failed.map(|e| format!("live references not fetched: {e:#}"));
-        if failed.is_some() && failed != self.failed {
-            log::warn!("{}", failed.as_deref().unwrap_or_default());
-        }
-        self.failed = failed;
-        for (_, _, entries) in &due {
-            for entry in entries {
-                self.tried.insert((*entry).clone(), started);
-                if !said.iter().any(|(e, _)| e == *entry) {
-                    self.unusable.remove(*entry);
-                }
-            }
-        }
-        for (entry, why) in said {
-            if self.unusable.insert(entry) {
-                ctx.ui.warn(why);
-            }
-        }
-        Duration::from_secs(next)
-    }
-}
-
-/// A live reference whose server cannot be reached: the value kept here serves while it is
-/// no older than the reference's max age.
-fn offline(
-    ctx: &Context,
-    vault: &Path,
-    (name, remote): (&AgentName, &Remote),
-    entry: &EnvName,
-    why: &anyhow::Error,
-) -> Result<()> {
-    let max_age = remote.live.get(entry).copied().unwrap_or(DEFAULT_MAX_AGE);
-    let age = ctx
-        .state
-        .last_fetch(vault, entry)
-        .map(|at| now().duration_since(at).as_secs().max(0).unsigned_abs());
-    match age {
-        Some(age) if age <= max_age => {
-            ctx.ui.warn(format!(
-                "{entry}: remote {name} cannot be used ({why}); the value kept here, fetched \
-                 {} ago, serves (its max age is {})",
-                age_text(age),
-                age_text(max_age)
-            ));
-            Ok(())
-        }
-        _ => Err(anyhow!(
-            "{entry}: remote {name} cannot be used ({why}), and the value kept here is {} \
-             past its max age of {}; reach the server again, or raise it (vault secret rm \
-             {entry}, then vault secret add {entry} --remote {name} --max-age 1d)",
-            age.map_or_else(
-                || "of unknown age,".to_owned(),
-                |a| format!("{} old,", age_text(a))
-            ),
-            age_text(max_age)
-        )),
-    }
 }

@@ -4,13 +4,11 @@
 //! after it, is served from the new routes, tokens and keys. Requests and sockets already under
 //! way keep the routes they started with. A version that cannot be read (a half-written file,
 //! a vault this identity no longer opens) is logged and skipped: the last good one stays.
-//! Between readings, the same thread does what keeps the vault itself current (`Reader::tick`:
-//! live references fetched again from their server, saved as any change is).
 
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use tokio::sync::oneshot;
 
@@ -71,43 +69,14 @@ pub struct Follow {
     pub wake: mpsc::Sender<Wake>,
 }
 
-/// What the follower's thread does for a proxy: reads the vault again when asked, and, between
-/// asks, whatever keeps the vault itself up to date (fetching live references again).
-pub trait Reader: Send {
-    /// The vault read again: what the proxy should now serve, or why it cannot.
-    fn reload(&mut self) -> Result<Config, String>;
-
-    /// Work due by now; it says when to come back (`None`: never).
-    fn tick(&mut self) -> Option<Duration> {
-        None
-    }
-}
-
-impl<F: FnMut() -> Result<Config, String> + Send> Reader for F {
-    fn reload(&mut self) -> Result<Config, String> {
-        self()
-    }
-}
-
-/// Answers the proxy's requests to read the vault again with `reader`, and runs its ticks
-/// when they are due (the first at once), until the proxy stops.
-pub fn answer(wakes: &mpsc::Receiver<Wake>, reader: &mut dyn Reader) {
-    let mut due = Some(Instant::now());
-    loop {
-        let wake = match due {
-            Some(at) => wakes.recv_timeout(at.saturating_duration_since(Instant::now())),
-            None => wakes
-                .recv()
-                .map_err(|_| mpsc::RecvTimeoutError::Disconnected),
-        };
+/// Answers the proxy's requests to read the vault again with `reload`, until it stops.
+pub fn answer(wakes: &mpsc::Receiver<Wake>, mut reload: impl FnMut() -> Result<Config, String>) {
+    for wake in wakes {
         match wake {
-            Ok(Wake::Reload(reply)) => {
-                let _ = reply.send(reader.reload());
+            Wake::Reload(reply) => {
+                let _ = reply.send(reload());
             }
-            Ok(Wake::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => return,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                due = reader.tick().map(|wait| Instant::now() + wait);
-            }
+            Wake::Stop => return,
         }
     }
 }
@@ -283,7 +252,7 @@ impl Current {
 pub struct Follower<'a> {
     wakes: mpsc::Receiver<Wake>,
     wake: mpsc::Sender<Wake>,
-    reader: Box<dyn Reader + 'a>,
+    reload: Box<dyn FnMut() -> Result<Config, String> + Send + 'a>,
 }
 
 /// While it lives, the follower's thread answers; dropped (however the proxy's run ends, a
@@ -297,12 +266,12 @@ impl Drop for Following {
 }
 
 impl<'a> Follower<'a> {
-    pub fn new(reader: impl Reader + 'a) -> Self {
+    pub fn new(reload: impl FnMut() -> Result<Config, String> + Send + 'a) -> Self {
         let (wake, wakes) = mpsc::channel();
         Follower {
             wakes,
             wake,
-            reader: Box::new(reader),
+            reload: Box::new(reload),
         }
     }
 
@@ -325,9 +294,9 @@ impl<'a> Follower<'a> {
         let Follower {
             wakes,
             wake,
-            mut reader,
+            mut reload,
         } = self;
-        scope.spawn(move || answer(&wakes, &mut *reader));
+        scope.spawn(move || answer(&wakes, &mut *reload));
         Following(wake)
     }
 }
@@ -359,7 +328,7 @@ mod tests {
         let current = Current::new(&mut first).unwrap();
         let path = dir.path().to_owned();
         let slow = std::thread::spawn(move || {
-            answer(&wakes, &mut || {
+            answer(&wakes, || {
                 std::thread::sleep(Duration::from_millis(400));
                 Ok(config(&path, &["openai"]))
             })
@@ -377,46 +346,5 @@ mod tests {
         drop(current);
         drop(first);
         slow.join().unwrap();
-    }
-
-    /// Counts its ticks, which come every 20 ms; answers readings with an empty config.
-    struct Ticking(std::path::PathBuf, Arc<Mutex<u32>>);
-
-    impl Reader for Ticking {
-        fn reload(&mut self) -> Result<Config, String> {
-            Ok(config(&self.0, &["openai"]))
-        }
-        fn tick(&mut self) -> Option<Duration> {
-            *self.1.lock().unwrap() += 1;
-            Some(Duration::from_millis(20))
-        }
-    }
-
-    #[test]
-    fn ticks_come_when_due_between_readings_and_end_with_the_proxy() {
-        let dir = tempfile::tempdir().unwrap();
-        let ticks = Arc::new(Mutex::new(0));
-        let (wake, wakes) = mpsc::channel();
-        let mut reader = Ticking(dir.path().to_owned(), Arc::clone(&ticks));
-        let thread = std::thread::spawn(move || answer(&wakes, &mut reader));
-        // The first at once, then one each 20 ms.
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while *ticks.lock().unwrap() < 3 {
-            assert!(Instant::now() < deadline, "no ticks");
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        // A reading asked for between ticks is answered at once.
-        let (reply, answer) = oneshot::channel();
-        wake.send(Wake::Reload(reply)).unwrap();
-        assert_eq!(
-            answer.blocking_recv().unwrap().unwrap().configured,
-            ["openai"]
-        );
-        wake.send(Wake::Stop).unwrap();
-        thread.join().unwrap();
-        // None after the stop.
-        let counted = *ticks.lock().unwrap();
-        std::thread::sleep(Duration::from_millis(60));
-        assert_eq!(*ticks.lock().unwrap(), counted);
     }
 }

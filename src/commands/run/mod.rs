@@ -44,7 +44,7 @@ fn run_in<'s, 'c>(
     let stamp = Stamp::of(ctx.vault.path());
     let keys = ctx.keys()?;
     let doc = ctx.vault.open(&keys)?;
-    let doc = super::remote::refresh_live(ctx, &keys, doc, (&args.agent, started))?;
+    let doc = super::live::refresh(ctx, &keys, doc, (&args.agent, started))?;
     let plan = plan(ctx, &doc, &args)?;
     let (keyless, mut proxy) = match plan.keyless {
         true => match prepare_keyless(ctx, &doc, &args.agent, &plan.attached, plan.proxy_at)? {
@@ -64,10 +64,14 @@ fn run_in<'s, 'c>(
                 args.agent.to_string(),
                 TokenHash::of(keyless.token.expose()),
             );
-            let live = super::remote::LiveKeys::new(Some(started));
-            let follower = super::proxy::follower(ctx, keys, Some(vec![token]), live)?;
+            let keys = super::proxy::shared(keys);
+            let follower = super::proxy::follower(ctx, Arc::clone(&keys), Some(vec![token]))?;
             config.follow = Some(follower.follow(ctx.vault.path().to_owned(), stamp));
-            Some(follower.spawn(scope))
+            // Its live provider keys, fetched again from their servers while it runs.
+            let agent = args.agent.to_string();
+            let served: super::live::Served = Box::new(move |_| vec![agent.clone()]);
+            let live = super::live::follow(ctx, keys, served, Some(started));
+            Some((follower.spawn(scope), live))
         }
         _ => None,
     };
