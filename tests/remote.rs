@@ -185,6 +185,15 @@ fn one_teammate_pushes_the_other_pulls_and_runs_an_agent_with_it() {
         status.contains("DB_URL") && status.contains("same"),
         "{status}"
     );
+    // A teammate's change to how the agent runs or is contained is said plainly by the pull.
+    let set = ["agent", "set", "bot", "--allow-write", "/srv", "--command"];
+    alice.ok(&[&set[..], &["sh", "-c", "echo hi"]].concat());
+    ok(&alice, &bao, &["push"]);
+    let plan = ok(&bob, &bao, &["pull", "--dry-run"]);
+    assert!(
+        plan.contains("take agent bot (v2): it runs `sh -c 'echo hi'`, may write /srv"),
+        "{plan}"
+    );
     // The audit log has the pull, by names and versions.
     let audit = bob.ok(&["audit"]);
     assert!(

@@ -390,6 +390,50 @@ fn state_line(what: &str, state: State, there: Option<u64>, base: Option<&Known>
     }
 }
 
+/// What a pulled agent's settings change in what it runs and how it is contained, against
+/// the agent here (`None`: a new agent), for the person to see before it next runs: `: it
+/// now runs …, sandbox off, …`, or nothing.
+fn how_it_runs(here: Option<&crate::vault::Agent>, there: &crate::vault::Agent) -> String {
+    let mut changes = Vec::new();
+    let differs = |f: &dyn Fn(&crate::vault::Agent) -> String| {
+        let new = f(there);
+        let old = here.map_or_else(|| f(&crate::vault::Agent::new(there.created)), f);
+        (new != old).then_some(new)
+    };
+    let words = |command: &[String]| shlex::try_join(command.iter().map(String::as_str));
+    if let Some(command) = differs(&|a| words(&a.command).unwrap_or_else(|_| a.command.join(" "))) {
+        changes.push(match command.is_empty() {
+            true => "no command of its own".to_owned(),
+            false => format!("it runs `{command}`"),
+        });
+    }
+    if let Some(image) = differs(&|a| a.image.clone().unwrap_or_default()) {
+        changes.push(match image.is_empty() {
+            true => "no image".to_owned(),
+            false => format!("image {image}"),
+        });
+    }
+    if let Some(on) = differs(&|a| a.sandbox.unwrap_or(a.keyless).to_string()) {
+        changes.push(format!(
+            "sandbox {}",
+            if on == "true" { "on" } else { "off" }
+        ));
+    }
+    if let Some(network) = differs(&|a| a.network.unwrap_or_default().as_str().to_owned()) {
+        changes.push(format!("network {network}"));
+    }
+    if let Some(paths) = differs(&|a| a.allow_write.join(", ")) {
+        changes.push(match paths.is_empty() {
+            true => "may write only its working directory".to_owned(),
+            false => format!("may write {paths}"),
+        });
+    }
+    match changes.is_empty() {
+        true => String::new(),
+        false => format!(": {}", changes.join(", ")),
+    }
+}
+
 pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
     let keys = ctx.keys()?;
     let doc = ctx.vault.open(&keys)?;
@@ -457,13 +501,15 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
         match state {
             State::Same => take_agents.push((agent.clone(), None, known.clone())),
             State::OnlyThere | State::ChangedThere => {
-                said.push(format!("take agent {agent} (v{})", known.version));
+                let changes = how_it_runs(doc.agents.get(agent), settings);
+                said.push(format!("take agent {agent} (v{}){changes}", known.version));
                 was.push((format!("agent {agent}"), local));
                 take_agents.push((agent.clone(), Some(settings.clone()), known.clone()));
             }
             State::Conflict if args.force => {
+                let changes = how_it_runs(doc.agents.get(agent), settings);
                 said.push(format!(
-                    "take agent {agent} (v{}), over the change here",
+                    "take agent {agent} (v{}), over the change here{changes}",
                     known.version
                 ));
                 was.push((format!("agent {agent}"), local));
@@ -1087,4 +1133,41 @@ pub fn add_live(
         age_text(age)
     ));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::how_it_runs;
+    use crate::vault::Agent;
+
+    #[test]
+    fn a_pulled_agent_s_changes_to_how_it_runs_are_named() {
+        let at = jiff::Timestamp::UNIX_EPOCH;
+        let mut here = Agent::new(at);
+        here.keyless = true;
+        let mut there = here.clone();
+        assert_eq!(how_it_runs(Some(&here), &there), "");
+        // Keyless runs are sandboxed unless turned off: turning it off is said.
+        there.sandbox = Some(false);
+        there.image = Some("evil:latest".into());
+        there.network = Some(crate::sandbox::Network::Host);
+        assert_eq!(
+            how_it_runs(Some(&here), &there),
+            ": image evil:latest, sandbox off"
+        );
+        there.network = Some(crate::sandbox::Network::None);
+        there.allow_write = vec!["~/.bashrc".into()];
+        assert_eq!(
+            how_it_runs(Some(&here), &there),
+            ": image evil:latest, sandbox off, network none, may write ~/.bashrc"
+        );
+        // A new agent: what it has beyond the defaults.
+        let mut new = Agent::new(at);
+        new.command = vec!["python".into(), "bot.py".into()];
+        assert_eq!(how_it_runs(None, &new), ": it runs `python bot.py`");
+        assert_eq!(
+            how_it_runs(Some(&new), &Agent::new(at)),
+            ": no command of its own"
+        );
+    }
 }

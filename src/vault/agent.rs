@@ -77,6 +77,26 @@ pub struct Agent {
 }
 
 impl Agent {
+    /// An agent with nothing attached and every setting at its default, made at `now`.
+    pub fn new(now: Timestamp) -> Self {
+        Agent {
+            attach: BTreeMap::new(),
+            image: None,
+            command: Vec::new(),
+            keyless: false,
+            rates: BTreeMap::new(),
+            limits: Default::default(),
+            budget: None,
+            token: None,
+            sandbox: None,
+            network: None,
+            allow_write: Vec::new(),
+            scope: Scope::default(),
+            created: now,
+            updated: now,
+        }
+    }
+
     /// The request rate keyless mode holds the agent to for `provider`.
     pub fn rate(&self, provider: &str) -> Option<Rate> {
         match self.rates.get(provider) {

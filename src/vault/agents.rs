@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use crate::names::{AgentName, EnvName};
 use crate::providers::Provider;
 use crate::sandbox::Network;
-use crate::scope::{Endpoint, ModelPattern, Scope};
+use crate::scope::{Endpoint, ModelPattern};
 
 pub use super::agent::Agent;
 use super::keyless::{Budget, Rate, TokenHash};
@@ -170,20 +170,9 @@ impl Document {
         self.agents.insert(
             key,
             Agent {
-                attach: BTreeMap::new(),
                 image,
                 command,
-                keyless: false,
-                rates: BTreeMap::new(),
-                limits: Default::default(),
-                budget: None,
-                token: None,
-                sandbox: None,
-                network: None,
-                allow_write: Vec::new(),
-                scope: Scope::default(),
-                created: now,
-                updated: now,
+                ..Agent::new(now)
             },
         );
         Ok(())
