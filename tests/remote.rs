@@ -349,6 +349,23 @@ fn bad_servers_mounts_and_tokens_get_clear_errors_and_change_nothing() {
         "{}",
         common::stderr(&out)
     );
+    // A proxy in the environment never sees plain http (the token would be in it).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let trap = format!("http://{}", listener.local_addr().unwrap());
+    let other = Env::new();
+    other.init();
+    let mut add = other.cmd();
+    add.env("BAO_ADDR", &bao.address).env("BAO_TOKEN", ROOT);
+    for proxy in ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+        add.env(proxy, &trap);
+    }
+    let args = ["remote", "add", "proxied", "--mount", "secret"];
+    common::assert_success(&add.args(args).output().unwrap(), &args);
+    assert!(
+        listener.accept().is_err(),
+        "the proxy was given the request"
+    );
     // Paths a URL would read otherwise are refused (a usage error).
     for path in ["prod?x", "a/../b", "a#b", "a%2fb"] {
         let args = ["remote", "add", "team", "--mount", "secret", "--path", path];

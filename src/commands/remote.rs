@@ -33,45 +33,6 @@ pub(super) fn connect(remote: &Remote, token_file: Option<&Path>) -> Result<Kv> 
     Ok(remote::connect(remote, token_file, home().as_deref())?)
 }
 
-/// An http(s) URL with no credentials, path, query or fragment; http only to this machine
-/// unless `allow_http` (every request carries the token).
-fn server_address(text: &str, allow_http: bool) -> Result<String> {
-    let bad = || {
-        UsageError(
-            "the address is the server's URL, such as https://bao.example.com:8200 (http or \
-             https, no user, password or path)"
-                .into(),
-        )
-    };
-    let url = url::Url::parse(text.trim()).map_err(|_| bad())?;
-    let plain = matches!(url.scheme(), "http" | "https")
-        && url.username().is_empty()
-        && url.password().is_none()
-        && url.query().is_none()
-        && url.fragment().is_none()
-        && url.path().trim_matches('/').is_empty();
-    if !plain || url.host_str().is_none() {
-        return Err(bad().into());
-    }
-    let this_machine = match url.host() {
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    };
-    if url.scheme() == "http" && !this_machine && !allow_http {
-        let host = url.host_str().unwrap_or_default();
-        return Err(UsageError(format!(
-            "{} would send the token to {host} unencrypted: use https:// (with BAO_CACERT \
-             for a private certificate authority), or --allow-http where the network between \
-             is yours alone",
-            text.trim()
-        ))
-        .into());
-    }
-    Ok(text.trim().trim_end_matches('/').to_owned())
-}
-
 /// A mount or path on the server: folders of letters, digits, `.`, `_` and `-` (nothing a URL
 /// would read otherwise, and no `..`).
 fn location(text: &str, flag: &str) -> Result<String> {
@@ -99,12 +60,14 @@ fn add(ctx: &Context, args: RemoteAddArgs) -> Result<()> {
         UsageError("give the server's address: --address URL (or set BAO_ADDR)".into())
     })?;
     let remote = Remote {
-        address: server_address(&address, args.allow_http)?,
+        address: remote::address(&address, args.allow_http)
+            .map_err(|e| UsageError(e.to_string()))?,
         mount: location(&args.mount, "--mount")?,
         path: location(&args.path, "--path")?,
         entries: BTreeMap::new(),
         live: BTreeMap::new(),
         agents: BTreeMap::new(),
+        allow_http: args.allow_http,
     };
     if remote.mount.is_empty() {
         return Err(UsageError("give the KV version 2 mount: --mount MOUNT".into()).into());

@@ -102,6 +102,11 @@ impl Kv {
             .user_agent(concat!("vault/", env!("CARGO_PKG_VERSION")))
             // A redirect would carry the token wherever it points.
             .redirect(reqwest::redirect::Policy::none());
+        // Through a proxy (HTTP_PROXY, ALL_PROXY), plain http would hand the proxy the token:
+        // http goes straight to the server; https may take a proxy, which sees only TLS.
+        if address.starts_with("http://") {
+            builder = builder.no_proxy();
+        }
         if let Some(pem) = ca {
             let certificates = reqwest::Certificate::from_pem_bundle(pem)
                 .map_err(|_| unreachable("the CA certificate file is not PEM".into()))?;

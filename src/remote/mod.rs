@@ -28,8 +28,56 @@ pub enum RemoteError {
     TokenFile(PathBuf, std::io::ErrorKind),
     #[error("cannot read the CA certificate file {0} (BAO_CACERT / VAULT_CACERT): {1}")]
     CaFile(PathBuf, std::io::ErrorKind),
+    #[error(
+        "{address} would send the token to {host} unencrypted: use https:// (with BAO_CACERT \
+         for a private certificate authority), or remote add --allow-http where the network \
+         between is yours alone"
+    )]
+    Cleartext { address: String, host: String },
+    #[error(
+        "the address is the server's URL, such as https://bao.example.com:8200 (http or \
+         https, no user, password or path)"
+    )]
+    BadAddress,
     #[error(transparent)]
     Kv(#[from] KvError),
+}
+
+/// A server's address as a remote keeps it: an http(s) URL with no credentials, path, query
+/// or fragment, without its trailing `/`, as the URL reads it (`HTTP://Bao.Example` is
+/// `http://bao.example`). Every request carries the token, so http:// is for
+/// this machine only (loopback), unless `allow_http`.
+pub fn address(text: &str, allow_http: bool) -> Result<String, RemoteError> {
+    let text = text.trim();
+    let url = url::Url::parse(text).map_err(|_| RemoteError::BadAddress)?;
+    let plain = matches!(url.scheme(), "http" | "https")
+        && url.username().is_empty()
+        && url.password().is_none()
+        && url.query().is_none()
+        && url.fragment().is_none()
+        && url.path().trim_matches('/').is_empty();
+    if !plain || url.host_str().is_none() {
+        return Err(RemoteError::BadAddress);
+    }
+    let this_machine = match url.host() {
+        Some(url::Host::Domain(name)) => name
+            .strip_suffix('.')
+            .unwrap_or(name)
+            .eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        None => false,
+    };
+    if url.scheme() == "http" && !this_machine && !allow_http {
+        return Err(RemoteError::Cleartext {
+            address: text.to_owned(),
+            host: url.host_str().unwrap_or_default().to_owned(),
+        });
+    }
+    // As the URL reads it: scheme and host in lower case.
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 /// Where a team server's token may be in the environment: never passed on to what `vault
@@ -81,6 +129,8 @@ pub fn connect(
     token_file: Option<&Path>,
     home: Option<&Path>,
 ) -> Result<Kv, RemoteError> {
+    // Checked each time: the vault file holds the address, and it may have been edited.
+    address(&remote.address, remote.allow_http)?;
     let token = token(token_file, home)?;
     let namespace = env_first(["BAO_NAMESPACE", "VAULT_NAMESPACE"]);
     let ca = match env_first(["BAO_CACERT", "VAULT_CACERT"]) {
@@ -218,5 +268,57 @@ mod tests {
         assert_eq!(compare(None, Some(b), Some(a)), State::Conflict);
         assert_eq!(compare(Some(b), None, Some(a)), State::Conflict);
         assert_eq!(compare(Some(a), Some(b), None), State::Conflict);
+    }
+}
+
+#[cfg(test)]
+mod address_tests {
+    use super::{RemoteError, address};
+
+    #[test]
+    fn http_is_for_this_machine_only_unless_allowed() {
+        for here in [
+            "http://127.0.0.1:8200",
+            "http://127.1:8200",
+            "http://[::1]:8200",
+            "http://[::ffff:127.0.0.1]:8200",
+            "http://localhost:8200",
+            "http://LOCALHOST.:8200",
+            "HTTP://Localhost:8200/",
+        ] {
+            assert!(address(here, false).is_ok(), "{here}");
+        }
+        for away in [
+            "http://bao.example.com:8200",
+            "http://localhost.evil.com",
+            "http://10.0.0.2:8200",
+            "http://[::ffff:10.0.0.2]",
+        ] {
+            assert!(
+                matches!(address(away, false), Err(RemoteError::Cleartext { .. })),
+                "{away}"
+            );
+            assert!(address(away, true).is_ok(), "{away}");
+        }
+        assert_eq!(
+            address("https://Bao.Example.com:8200/", false).unwrap(),
+            "https://bao.example.com:8200"
+        );
+        assert_eq!(
+            address("HTTP://Localhost:8200/", false).unwrap(),
+            "http://localhost:8200"
+        );
+        for bad in [
+            "ftp://x",
+            "https://u:p@x",
+            "https://x/v1",
+            "https://x?a",
+            "x:8200",
+        ] {
+            assert!(
+                matches!(address(bad, false), Err(RemoteError::BadAddress)),
+                "{bad}"
+            );
+        }
     }
 }

@@ -31,6 +31,10 @@ pub struct Remote {
     /// The same base for each agent's settings (under `_agents/`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub agents: BTreeMap<AgentName, Known>,
+    /// An http:// address off this machine was allowed (`remote add --allow-http`): the token
+    /// crosses the network unencrypted.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_http: bool,
 }
 
 /// One entry or agent as the server held it when this vault last pulled or pushed it.
