@@ -846,6 +846,70 @@ fn an_entry_removed_while_its_value_is_fetched_stays_removed() {
 }
 
 #[test]
+fn a_pull_never_writes_over_what_is_changed_here_while_it_reads_the_server() {
+    let Some(bao) = Bao::start() else { return };
+    let alice = teammate(&bao);
+    alice.ok(&["var", "set", "FOO", "v1"]);
+    alice.ok(&["var", "set", "BAR", "v1"]);
+    ok(&alice, &bao, &["push"]);
+    let gate = Gate::before(&bao);
+    let bob = Env::new();
+    bob.init();
+    let add = [
+        "remote", "add", "team", "--mount", "secret", "--path", "agents",
+    ];
+    for args in [&add[..], &["pull"]] {
+        common::assert_success(&gate.cmd(&bob).args(args).output().unwrap(), args);
+    }
+    alice.ok(&["var", "set", "BAR", "v2"]);
+    ok(&alice, &bao, &["push"]);
+    // Each pull reads the server slowly; meanwhile the entry it would take (BAR), or make a
+    // live reference (FOO, with --live), is changed here.
+    for (pull, entry) in [(&["pull"][..], "BAR"), (&["pull", "--live"][..], "FOO")] {
+        gate.slow.store(true, Ordering::SeqCst);
+        let taken = gate.taken.load(Ordering::SeqCst);
+        let running = gate
+            .cmd(&bob)
+            .args(pull)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while gate.taken.load(Ordering::SeqCst) == taken {
+            assert!(
+                Instant::now() < deadline,
+                "the pull did not reach the server"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        bob.ok(&["var", "set", entry, "mine"]);
+        let out = running.wait_with_output().unwrap();
+        common::assert_fails_with(&out, &format!("{entry} changed here while this pull"));
+        assert_eq!(bob.ok(&["get", entry]).trim(), "mine");
+        gate.slow.store(false, Ordering::SeqCst);
+        // Nor does the next run: it is not a live reference.
+        bob.ok(&["attach", "bot", entry]);
+        let run = [
+            "run",
+            "bot",
+            "--",
+            "sh",
+            "-c",
+            &format!("printf %s \"${entry}\""),
+        ];
+        let out = gate.cmd(&bob).args(run).output().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "mine",
+            "{}",
+            common::stderr(&out)
+        );
+        bob.ok(&["var", "set", entry, "v1"]);
+    }
+}
+
+#[test]
 fn a_server_stopped_in_the_middle_of_a_pull_leaves_the_vault_as_it_was() {
     let Some(mut bao) = Bao::start() else { return };
     let alice = teammate(&bao);

@@ -190,18 +190,20 @@ fn save(
                 };
                 remote.entries.insert(f.entry.clone(), known);
             }
-            saved.push(format!("{}@v{}", f.entry, there.stored.version));
+            saved.push((f.entry.clone(), there.stored.version));
         }
         let changed = !saved.is_empty();
         Ok((saved, changed))
     })?;
+    // Only what was saved is fetched: an entry left as it is here is not the server's.
     let vault = ctx.vault_real_path();
-    for f in &found.fresh {
-        found.warnings.extend(stamped(ctx, &vault, &f.entry));
+    for (entry, _) in &saved {
+        found.warnings.extend(stamped(ctx, &vault, entry));
     }
     let any = !saved.is_empty();
     if any {
-        ctx.record_change(command, saved, agent);
+        let names = saved.iter().map(|(e, v)| format!("{e}@v{v}")).collect();
+        ctx.record_change(command, names, agent);
     }
     Ok(any)
 }

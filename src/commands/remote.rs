@@ -426,7 +426,13 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
             digest: there.digest.clone(),
         };
         match state {
-            State::Same => bases.push((entry.clone(), known)),
+            State::Same => {
+                // --live makes it a reference to the server's value: only as planned.
+                if args.live {
+                    was.push((entry.to_string(), local));
+                }
+                bases.push((entry.clone(), known));
+            }
             State::OnlyThere | State::ChangedThere => {
                 said.push(format!("take {entry} (v{})", there.stored.version));
                 was.push((entry.to_string(), local));
