@@ -300,6 +300,20 @@ fn deletions_are_pushed_only_with_prune() {
     let status: Value = serde_json::from_str(&status).unwrap();
     assert_eq!(status["agents"], json!([]), "{status}");
     assert!(alice.ok(&["audit"]).contains("agent bot (deleted)"));
+    // An agent a newer vault pushed (a setting this one does not know): left alone, said.
+    let newer = json!({"data": {"value": r#"{"attach":{},"from_the_future":1}"#}});
+    bao.api("POST", "secret/data/agents/_agents/future", Some(newer));
+    let status = vault(&alice, &bao, ROOT, &["remote", "status"]);
+    common::assert_success(&status, &["remote", "status"]);
+    let shown = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        shown.contains("agent future") && shown.contains("upgrade vault"),
+        "{shown}"
+    );
+    let pulled = vault(&alice, &bao, ROOT, &["pull"]);
+    common::assert_success(&pulled, &["pull"]);
+    assert!(common::stderr(&pulled).contains("left agent future as it is here"));
+    assert!(!alice.ok(&["agent", "list"]).contains("future"));
 }
 
 #[test]

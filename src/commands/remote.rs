@@ -291,14 +291,27 @@ fn agents_folder(remote: &Remote) -> String {
     }
 }
 
-/// The agents' settings the server holds under `_agents/`: what each holds, its version.
-fn server_agents(
-    kv: &Kv,
-    remote: &Remote,
-    ui: &crate::ui::Ui,
-) -> Result<BTreeMap<AgentName, (crate::vault::Agent, Known)>> {
+/// The agents' settings the server holds under `_agents/`.
+#[derive(Default)]
+struct ServerAgents {
+    /// What each holds, and its version.
+    read: BTreeMap<AgentName, (crate::vault::Agent, Known)>,
+    /// Those this version of vault cannot read (written by a newer one?), said once.
+    unreadable: BTreeMap<AgentName, Known>,
+}
+
+/// Why an agent's settings on the server are left alone.
+fn unreadable_agent(name: &AgentName, folder: &str) -> String {
+    format!(
+        "left agent {name} as it is here: its settings on the server ({folder}/{name}) are not \
+         an agent's as this version of vault reads them (pushed by a newer vault? upgrade vault, \
+         then pull again)"
+    )
+}
+
+fn server_agents(kv: &Kv, remote: &Remote, ui: &crate::ui::Ui) -> Result<ServerAgents> {
     let folder = agents_folder(remote);
-    let mut found = BTreeMap::new();
+    let mut found = ServerAgents::default();
     for path in kv.list(&folder)? {
         let Ok(name) = path.parse::<AgentName>() else {
             ui.warn(format!("left {folder}/{path} alone: not an agent's name"));
@@ -307,17 +320,19 @@ fn server_agents(
         let Some(stored) = kv.read(&folder, &path)? else {
             continue;
         };
-        let settings = serde_json::from_str(stored.value.expose()).map_err(|_| {
-            anyhow!(
-                "the server's settings of agent {name} ({folder}/{path}) are not an agent's \
-                 as this version of vault stores them"
-            )
-        })?;
         let known = Known {
             version: stored.version,
             digest: text_digest(stored.value.expose()),
         };
-        found.insert(name, (settings, known));
+        match serde_json::from_str(stored.value.expose()) {
+            Ok(settings) => {
+                found.read.insert(name, (settings, known));
+            }
+            Err(_) => {
+                ui.warn(unreadable_agent(&name, &folder));
+                found.unreadable.insert(name, known);
+            }
+        }
     }
     Ok(found)
 }
@@ -456,7 +471,7 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
         }
     }
     let mut take_agents = Vec::new();
-    for (agent, (settings, known)) in &agents {
+    for (agent, (settings, known)) in &agents.read {
         let local = match doc.agents.get(agent) {
             Some(a) => Some(text_digest(agent_text(a)?.expose())),
             None => None,
@@ -987,10 +1002,18 @@ fn status(ctx: &Context, args: &RemoteArgs) -> Result<()> {
         .map(|(n, a)| Ok((n, text_digest(agent_text(a)?.expose()))))
         .collect::<Result<_>>()?;
     let there_agents = server_agents
+        .read
         .iter()
-        .map(|(n, (_, known))| (n, (known.digest.clone(), known.version)))
+        .map(|(n, (_, known))| (n, known))
+        .chain(&server_agents.unreadable)
+        .map(|(n, known)| (n, (known.digest.clone(), known.version)))
         .collect();
-    let agents = status_rows(&local_agents, &there_agents, &remote.agents);
+    let mut agents = status_rows(&local_agents, &there_agents, &remote.agents);
+    for (name, state, ..) in &mut agents {
+        if server_agents.unreadable.keys().any(|n| n.as_str() == name) {
+            *state = "unreadable by this vault (upgrade vault)";
+        }
+    }
     let json_rows = |rows: &[(String, &str, Option<u64>, Option<u64>)]| -> Vec<serde_json::Value> {
         rows.iter()
             .map(|(name, state, server, synced)| {
