@@ -185,6 +185,10 @@ fn one_teammate_pushes_the_other_pulls_and_runs_an_agent_with_it() {
         status.contains("DB_URL") && status.contains("same"),
         "{status}"
     );
+    // A standing proxy token is each person's own: making one is no change to the agent there.
+    bob.ok(&["agent", "token", "bot"]);
+    let status = ok(&bob, &bao, &["remote", "status"]);
+    assert!(!status.contains("changed here"), "{status}");
     // A teammate's change to how the agent runs or is contained is said plainly by the pull.
     let set = ["agent", "set", "bot", "--allow-write", "/srv", "--command"];
     alice.ok(&[&set[..], &["sh", "-c", "echo hi"]].concat());

@@ -322,7 +322,7 @@ fn server_agents(kv: &Kv, remote: &Remote, ui: &crate::ui::Ui) -> Result<ServerA
         };
         let known = Known {
             version: stored.version,
-            digest: text_digest(stored.value.expose()),
+            digest: agent_digest(stored.value.expose()),
         };
         match serde_json::from_str(stored.value.expose()) {
             Ok(settings) => {
@@ -337,8 +337,18 @@ fn server_agents(kv: &Kv, remote: &Remote, ui: &crate::ui::Ui) -> Result<ServerA
     Ok(found)
 }
 
-fn text_digest(text: &str) -> String {
-    remote::digest(&crate::vault::Details::Secret, text)
+/// A digest of an agent's settings as the server keeps them (`agent_text`), leaving out when
+/// it last changed: a change to what is each person's own (its proxy token) moves that time,
+/// and is no change to share.
+fn agent_digest(text: &str) -> String {
+    let shared = match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(mut settings)) => {
+            settings.remove("updated");
+            serde_json::Value::Object(settings).to_string()
+        }
+        _ => text.to_owned(),
+    };
+    remote::digest(&crate::vault::Details::Secret, &shared)
 }
 
 /// An agent's settings as the server keeps them (its proxy token left out: it is each
@@ -473,7 +483,7 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
     let mut take_agents = Vec::new();
     for (agent, (settings, known)) in &agents.read {
         let local = match doc.agents.get(agent) {
-            Some(a) => Some(text_digest(agent_text(a)?.expose())),
+            Some(a) => Some(agent_digest(agent_text(a)?.expose())),
             None => None,
         };
         let base = remote.agents.get(agent);
@@ -529,7 +539,7 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
                 .agents
                 .get(agent)
                 .and_then(|a| agent_text(a).ok())
-                .map(|text| text_digest(text.expose())),
+                .map(|text| agent_digest(text.expose())),
             None => doc.entries.get(what).map(remote::entry_digest),
         };
         if let Some((what, _)) = was.iter().find(|(what, then)| now_here(what) != *then) {
@@ -684,10 +694,10 @@ fn push_agent(
 ) -> Result<Pushed> {
     let folder = agents_folder(remote);
     let text = agent_text(agent)?;
-    let local_digest = text_digest(text.expose());
+    let local_digest = agent_digest(text.expose());
     let server = kv.read(&folder, name)?;
     let version = server.as_ref().map(|s| s.version);
-    let server_digest = server.as_ref().map(|s| text_digest(s.value.expose()));
+    let server_digest = server.as_ref().map(|s| agent_digest(s.value.expose()));
     let base = remote.agents.get(name);
     let what = format!("agent {name}");
     let state = remote::compare(
@@ -852,7 +862,7 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
                 .agents
                 .iter()
                 .filter(|(a, _)| !doc.agents.contains_key(*a));
-            let digest = |_: &AgentName, stored: Stored| Ok(text_digest(stored.value.expose()));
+            let digest = |_: &AgentName, stored: Stored| Ok(agent_digest(stored.value.expose()));
             let what = |agent: &AgentName| format!("agent {agent}");
             let pruning = Pruning {
                 folder: &folder,
@@ -999,7 +1009,7 @@ fn status(ctx: &Context, args: &RemoteArgs) -> Result<()> {
     let local_agents: BTreeMap<&AgentName, String> = doc
         .agents
         .iter()
-        .map(|(n, a)| Ok((n, text_digest(agent_text(a)?.expose()))))
+        .map(|(n, a)| Ok((n, agent_digest(agent_text(a)?.expose()))))
         .collect::<Result<_>>()?;
     let there_agents = server_agents
         .read
