@@ -446,6 +446,10 @@ impl Ticks {
         for key in tried.into_iter().map(Some).chain([None]) {
             match now.remove(&key) {
                 Some(why) if self.said.get(&key) != Some(&why) => {
+                    // Nothing more once the proxy has stopped (its run may be printing its end).
+                    if self.stopped.load(Ordering::SeqCst) {
+                        return;
+                    }
                     self.ctx.ui.warn(&why);
                     self.said.insert(key, why);
                 }
