@@ -33,15 +33,29 @@ impl StateDir {
         self.dir.join("launched").join(vault_key(vault)).join(agent)
     }
 
-    /// Notes that `agent` was started at `at` (on this machine): the stamp is an empty file
-    /// whose modification time is the launch, two system calls on the path every run takes.
-    pub fn stamp_launch(&self, vault: &Path, agent: &str, at: Timestamp) -> io::Result<()> {
-        stamp(&self.launch_path(vault, agent), at)
+    /// Notes that `agent` was started at `at` (on this machine), `keyless` or not: the stamp
+    /// is a file whose modification time is the launch, holding `keyless` for a keyless one,
+    /// a few system calls on the path every run takes.
+    pub fn stamp_launch(
+        &self,
+        vault: &Path,
+        agent: &str,
+        at: Timestamp,
+        keyless: bool,
+    ) -> io::Result<()> {
+        let mode: &[u8] = if keyless { KEYLESS } else { b"" };
+        stamp(&self.launch_path(vault, agent), at, mode)
     }
 
     /// When `agent` was last started here, if ever.
     pub fn last_launch(&self, vault: &Path, agent: &str) -> Option<Timestamp> {
         stamped(&self.launch_path(vault, agent))
+    }
+
+    /// Whether `agent`'s last start here was keyless (its provider keys then are the proxy's,
+    /// which follows the vault: a changed key needs no restart).
+    pub fn launched_keyless(&self, vault: &Path, agent: &str) -> bool {
+        fs::read(self.launch_path(vault, agent)).is_ok_and(|held| held == KEYLESS)
     }
 
     /// Where the time a live reference was last fetched from its remote is kept (here:
@@ -52,7 +66,7 @@ impl StateDir {
 
     /// Notes that the live reference `entry` was fetched from its server at `at`.
     pub fn stamp_fetch(&self, vault: &Path, entry: &str, at: Timestamp) -> io::Result<()> {
-        stamp(&self.fetch_path(vault, entry), at)
+        stamp(&self.fetch_path(vault, entry), at, b"")
     }
 
     /// When `entry` was last fetched from its server here, if ever.
@@ -66,17 +80,24 @@ impl StateDir {
     }
 }
 
-/// An empty private file whose modification time is `at`.
-fn stamp(path: &Path, at: Timestamp) -> io::Result<()> {
+/// What a keyless launch's stamp holds.
+const KEYLESS: &[u8] = b"keyless\n";
+
+/// A private file holding `held` whose modification time is `at`.
+fn stamp(path: &Path, at: Timestamp, held: &[u8]) -> io::Result<()> {
     storage::create_private_dir(storage::parent_dir(path))?;
     let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(false);
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    options.open(path)?.set_modified(at.into())
+    let mut file = options.open(path)?;
+    if !held.is_empty() {
+        file.write_all(held)?;
+    }
+    file.set_modified(at.into())
 }
 
 fn stamped(path: &Path) -> Option<Timestamp> {
@@ -145,7 +166,12 @@ mod tests {
         let (one, two) = (dir.path().join("one.age"), dir.path().join("two.age"));
         assert_eq!(state.last_launch(&one, "a"), None);
         let at: Timestamp = "2026-11-23T10:00:00Z".parse().unwrap();
-        state.stamp_launch(&one, "a", at).unwrap();
+        state.stamp_launch(&one, "a", at, true).unwrap();
+        assert_eq!(state.last_launch(&one, "a"), Some(at));
+        assert!(state.launched_keyless(&one, "a"));
+        // A later plain launch is not keyless (the file is rewritten, not added to).
+        state.stamp_launch(&one, "a", at, false).unwrap();
+        assert!(!state.launched_keyless(&one, "a"));
         assert_eq!(state.last_launch(&one, "a"), Some(at));
         assert_eq!(state.last_launch(&one, "b"), None);
         assert_eq!(state.last_launch(&two, "a"), None);

@@ -216,6 +216,36 @@ fn restart_needed_flips_after_secret_set_and_clears_after_a_run() {
 }
 
 #[test]
+fn a_provider_key_changed_after_a_keyless_launch_needs_no_restart_and_after_a_plain_one_does() {
+    let env = Env::new();
+    env.init();
+    let key = "sk-proj-RestartOrNot0123456789abcdefghijklmn";
+    env.ok_with_stdin(&["provider", "add", "openai"], key.as_bytes());
+    env.ok(&["attach", "a", "OPENAI_API_KEY"]);
+    let status = |env: &Env| json(env, &["agent", "show", "a"])["attached"][0]["status"].clone();
+    // What counts is how it was last started, not what the agent is set to.
+    let keyless = ["--keyless", "--no-sandbox"];
+    for (setting, flags, after) in [
+        (None, &keyless[..], "current (through the proxy)"),
+        (None, &[][..], "restart needed"),
+        (Some("--keyless"), &["--no-keyless"][..], "restart needed"),
+        (
+            Some("--keyless"),
+            &["--no-sandbox"][..],
+            "current (through the proxy)",
+        ),
+    ] {
+        if let Some(setting) = setting {
+            env.ok(&["agent", "set", "a", setting]);
+        }
+        env.ok(&[&["run", "a"][..], flags, &["--", "true"]].concat());
+        assert_eq!(status(&env), "current", "{flags:?}");
+        env.ok_with_stdin(&["provider", "set", "OPENAI_API_KEY"], key.as_bytes());
+        assert_eq!(status(&env), after, "{setting:?} {flags:?}");
+    }
+}
+
+#[test]
 fn the_audit_log_records_runs_and_changes_with_names_only() {
     let env = vault_with_entries();
     env.ok(&["attach", "a", "OPENAI_API_KEY", "LOG_LEVEL"]);

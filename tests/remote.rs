@@ -657,7 +657,6 @@ fn a_keyless_run_gets_a_key_rotated_on_the_server_while_its_agent_runs() {
     let Some(bao) = Bao::start() else { return };
     const NEW: &str = "sk-proj-ROTATEDwhileItRuns0123456789abcdefXYZ";
     let (mock, alice, bob) = a_live_key(&bao, NEW);
-    bob.ok(&["agent", "set", "bot", "--keyless"]);
     // The agent calls the provider four times a second for 10 s, then prints its codes.
     let script = r#"
 import json, os, time, urllib.request
@@ -677,7 +676,16 @@ print(json.dumps(sorted(codes)))
         .cmd()
         .env("BAO_ADDR", &bao.address)
         .env("BAO_TOKEN", ROOT)
-        .args(["run", "bot", "--no-sandbox", "--", "python3", "-c", script])
+        .args([
+            "run",
+            "bot",
+            "--keyless",
+            "--no-sandbox",
+            "--",
+            "python3",
+            "-c",
+            script,
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -699,7 +707,8 @@ print(json.dumps(sorted(codes)))
         .collect();
     assert_eq!(keys.first().unwrap(), &format!("Bearer {OPENAI}"));
     assert_eq!(keys.last().unwrap(), &format!("Bearer {NEW}"), "{keys:?}");
-    // Taken while it ran: the agent, which never held the key, is not "restart needed".
+    // Taken while it ran keyless (the agent is not set so): the agent, which never held the
+    // key, is not "restart needed".
     let show = bob.ok(&["agent", "show", "bot"]);
     assert!(!show.contains("restart"), "{show}");
 }

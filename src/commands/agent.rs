@@ -419,13 +419,14 @@ fn show(ctx: &Context, name: &str) -> Result<()> {
     let agent = doc.agent(name)?;
     let attached = doc.attached(name)?;
     let launched = ctx.state.last_launch(ctx.vault.path(), name);
+    let through_proxy = ctx.state.launched_keyless(ctx.vault.path(), name);
     let keyless = KeylessView::of(ctx, name, agent, &attached);
     // A value, or the agent itself, changed after the last launch: the running agent has the
-    // old value (or lacks the new attachment) until it is restarted. A keyless agent's
+    // old value (or lacks the new attachment) until it is restarted. A keyless launch's
     // provider keys are the proxy's, which follows the vault: those need no restart.
     let status = |a: &Attached<'_>| match launched {
         None => "not launched",
-        Some(at) if a.entry.updated() > at && agent.keyless && a.entry.kind() == Kind::Provider => {
+        Some(at) if a.entry.updated() > at && through_proxy && a.entry.kind() == Kind::Provider => {
             "current (through the proxy)"
         }
         Some(at) if a.entry.updated() > at => "restart needed",

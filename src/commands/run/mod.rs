@@ -130,6 +130,7 @@ fn run_in<'s, 'c>(
         program: program_name,
         started,
         vault: ctx.vault_real_path(),
+        keyless: plan.keyless,
     };
     let engine = plan.boxed.map(|b| (b.engine.name, b.image));
     // The proxy serves from before the child starts until after it ends.
@@ -375,6 +376,8 @@ fn child(
 /// What the audit log says of a run, besides its pid and status.
 struct RunRecord {
     agent: String,
+    /// Started keyless: its provider keys are the proxy's, which follows the vault.
+    keyless: bool,
     names: Vec<String>,
     program: String,
     started: jiff::Timestamp,
@@ -409,10 +412,12 @@ fn wait_and_record(
 ) -> u8 {
     let (pid, result) = match outcome {
         Ok(running) => {
-            if let Err(e) = ctx
-                .state
-                .stamp_launch(ctx.vault.path(), &record.agent, record.started)
-            {
+            if let Err(e) = ctx.state.stamp_launch(
+                ctx.vault.path(),
+                &record.agent,
+                record.started,
+                record.keyless,
+            ) {
                 ctx.ui.warn(format!(
                     "could not note the launch of {}: {e}",
                     record.agent
