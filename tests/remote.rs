@@ -150,7 +150,13 @@ fn one_teammate_pushes_the_other_pulls_and_runs_an_agent_with_it() {
     // The agent comes too: its attachments and settings, under agents/_agents/bot.
     alice.ok(&["attach", "bot", "DB_URL"]);
     alice.ok(&["agent", "set", "bot", "--budget", "5usd/day"]);
-    ok(&alice, &bao, &["push"]);
+    let pushed = vault(&alice, &bao, ROOT, &["push"]);
+    let said = common::stderr(&pushed);
+    assert!(said.contains("3 written, 0 unchanged, agents written: bot"), "{said}");
+    // Pushed again: nothing is written, and it says so.
+    let again = common::stderr(&vault(&alice, &bao, ROOT, &["push"]));
+    assert!(again.contains("0 written, 3 unchanged") && !again.contains("agents"), "{again}");
+    assert!(alice.ok(&["audit"]).contains("agent bot@v1"));
     assert_eq!(bao.value("DB_URL").as_deref(), Some(DB_URL));
     assert!(
         bao.value("_agents/bot")

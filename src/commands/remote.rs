@@ -616,8 +616,8 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
 
 /// What a push did with one entry.
 enum Pushed {
-    /// Now the server holds this (written, or it did already).
-    Known(Known),
+    /// Now the server holds this: written by this push (`true`), or held already.
+    Known(Known, bool),
     /// Nothing to write: what the server holds is newer (a pull takes it), or it is deleted
     /// there.
     Left(String),
@@ -648,10 +648,11 @@ fn push_one(
     let version = server.as_ref().map(|t| t.stored.version);
     let write = match state {
         State::Same => {
-            return Ok(Pushed::Known(Known {
+            let known = Known {
                 version: version.unwrap_or(0),
                 digest: local_digest,
-            }));
+            };
+            return Ok(Pushed::Known(known, false));
         }
         State::OnlyHere | State::ChangedHere => true,
         State::ChangedThere | State::DeletedThere if !force => {
@@ -674,10 +675,13 @@ fn push_one(
     let mut meta = server.map(|t| t.stored.meta).unwrap_or_default();
     meta.extend(remote::metadata(local));
     match kv.write(&remote.path, entry, local.value(), cas, meta)? {
-        Written::Version(version) => Ok(Pushed::Known(Known {
-            version,
-            digest: local_digest,
-        })),
+        Written::Version(version) => {
+            let known = Known {
+                version,
+                digest: local_digest,
+            };
+            Ok(Pushed::Known(known, true))
+        }
         Written::Conflict => Ok(Pushed::Conflict(format!(
             "{entry}: changed on the server while this push ran"
         ))),
@@ -707,10 +711,11 @@ fn push_agent(
     );
     match state {
         State::Same => {
-            return Ok(Pushed::Known(Known {
+            let known = Known {
                 version: version.unwrap_or(0),
                 digest: local_digest,
-            }));
+            };
+            return Ok(Pushed::Known(known, false));
         }
         State::OnlyHere | State::ChangedHere => {}
         State::Conflict if !force => {
@@ -726,10 +731,13 @@ fn push_agent(
     let mut meta = server.map(|s| s.meta).unwrap_or_default();
     meta.insert("kind".into(), "agent".into());
     match kv.write(&folder, name, &text, cas, meta)? {
-        Written::Version(version) => Ok(Pushed::Known(Known {
-            version,
-            digest: local_digest,
-        })),
+        Written::Version(version) => {
+            let known = Known {
+                version,
+                digest: local_digest,
+            };
+            Ok(Pushed::Known(known, true))
+        }
         Written::Conflict => Ok(Pushed::Conflict(format!(
             "{what}: changed on the server while this push ran"
         ))),
@@ -819,10 +827,7 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
     let (mut left, mut conflicts, mut failures) = (Vec::new(), Vec::new(), Vec::new());
     for (entry, outcome) in names.iter().zip(outcomes) {
         match outcome {
-            Ok(Pushed::Known(k)) => {
-                let wrote = remote.entries.get(entry) != Some(&k);
-                known.push((entry.clone(), k, wrote));
-            }
+            Ok(Pushed::Known(k, wrote)) => known.push((entry.clone(), k, wrote)),
             Ok(Pushed::Left(line)) => left.push(line),
             Ok(Pushed::Conflict(line)) => conflicts.push(line),
             Err(e) => failures.push(e),
@@ -832,7 +837,7 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
     if everything && failures.is_empty() {
         for (agent_name, agent) in &doc.agents {
             match push_agent(&kv, &remote, agent_name, agent, args.force) {
-                Ok(Pushed::Known(k)) => agents_known.push((agent_name.clone(), k)),
+                Ok(Pushed::Known(k, wrote)) => agents_known.push((agent_name.clone(), k, wrote)),
                 Ok(Pushed::Left(line)) => left.push(line),
                 Ok(Pushed::Conflict(line)) => conflicts.push(line),
                 Err(e) => failures.push(e),
@@ -881,7 +886,7 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
         for (entry, k, _) in &known {
             saved.entries.insert(entry.clone(), k.clone());
         }
-        for (agent, k) in &agents_known {
+        for (agent, k, _) in &agents_known {
             saved.agents.insert(agent.clone(), k.clone());
         }
         for entry in &removed {
@@ -894,9 +899,16 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
         Ok(((), changed))
     })?;
     let written: Vec<&(EnvName, Known, bool)> = known.iter().filter(|(_, _, w)| *w).collect();
+    let agents_written: Vec<&(AgentName, Known, bool)> =
+        agents_known.iter().filter(|(_, _, w)| *w).collect();
     let audited: Vec<String> = written
         .iter()
         .map(|(entry, k, _)| format!("{entry}@v{}", k.version))
+        .chain(
+            agents_written
+                .iter()
+                .map(|(agent, k, _)| format!("agent {agent}@v{}", k.version)),
+        )
         .chain(removed.iter().map(|entry| format!("{entry} (deleted)")))
         .chain(
             removed_agents
@@ -915,6 +927,10 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
         written.len(),
         known.len() - written.len()
     );
+    if !agents_written.is_empty() {
+        let names: Vec<&str> = agents_written.iter().map(|(a, _, _)| a.as_str()).collect();
+        said += &format!(", agents written: {}", names.join(", "));
+    }
     if !removed.is_empty() {
         said += &format!(", {} deleted", removed.len());
     }
