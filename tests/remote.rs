@@ -152,10 +152,16 @@ fn one_teammate_pushes_the_other_pulls_and_runs_an_agent_with_it() {
     alice.ok(&["agent", "set", "bot", "--budget", "5usd/day"]);
     let pushed = vault(&alice, &bao, ROOT, &["push"]);
     let said = common::stderr(&pushed);
-    assert!(said.contains("3 written, 0 unchanged, agents written: bot"), "{said}");
+    assert!(
+        said.contains("3 written, 0 unchanged, agents written: bot"),
+        "{said}"
+    );
     // Pushed again: nothing is written, and it says so.
     let again = common::stderr(&vault(&alice, &bao, ROOT, &["push"]));
-    assert!(again.contains("0 written, 3 unchanged") && !again.contains("agents"), "{again}");
+    assert!(
+        again.contains("0 written, 3 unchanged") && !again.contains("agents"),
+        "{again}"
+    );
     assert!(alice.ok(&["audit"]).contains("agent bot@v1"));
     assert_eq!(bao.value("DB_URL").as_deref(), Some(DB_URL));
     assert!(
@@ -324,6 +330,18 @@ fn deletions_are_pushed_only_with_prune() {
     common::assert_success(&pulled, &["pull"]);
     assert!(common::stderr(&pulled).contains("left agent future as it is here"));
     assert!(!alice.ok(&["agent", "list"]).contains("future"));
+    // A remote's name misspelled is said so, not taken for an entry.
+    let typo = vault(&alice, &bao, ROOT, &["push", "teem"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(common::stderr(&typo).contains("did you mean remote team?"));
+    // A remote added without the team's --path finds only folders there, and says which.
+    ok(&alice, &bao, &["remote", "add", "top", "--mount", "secret"]);
+    let pulled = vault(&alice, &bao, ROOT, &["pull", "top"]);
+    let said = common::stderr(&pulled);
+    assert!(
+        said.contains("left the folder agents/ alone: a remote whose --path is agents"),
+        "{said}"
+    );
 }
 
 #[test]

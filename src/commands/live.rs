@@ -210,8 +210,9 @@ fn save(
 
 fn gone(name: &AgentName, entry: &EnvName) -> String {
     format!(
-        "{entry} is a live reference to remote {name}, which no longer has it: push it again, \
-         or make it an ordinary entry (vault secret rm {entry}, then vault secret add {entry})"
+        "{entry} is a live reference to remote {name}, which no longer has it: push it there \
+         again (vault push {name} {entry} --force), or make it an ordinary entry (vault secret \
+         rm {entry} --detach, then vault secret add {entry})"
     )
 }
 
@@ -279,8 +280,8 @@ fn offline(
         }
         _ => Err(anyhow!(
             "{entry}: remote {name} cannot be used ({why}), and the value kept here is {} \
-             past its max age of {}; reach the server again, or raise it (vault secret rm \
-             {entry}, then vault secret add {entry} --remote {name} --max-age 1d)",
+             past its max age of {}; reach the server again (vault remote status {name} says \
+             when it answers)",
             age.map_or_else(
                 || "of unknown age,".to_owned(),
                 |a| format!("{} old,", age_text(a))

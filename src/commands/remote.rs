@@ -151,6 +151,9 @@ fn rm(ctx: &Context, name: &AgentName) -> Result<()> {
 
 fn no_such_remote(doc: &Document, name: &str) -> String {
     let known: Vec<&str> = doc.remotes.keys().map(|k| k.as_str()).collect();
+    if let Some(like) = crate::vault::model::closest(doc.remotes.keys(), name) {
+        return format!("there is no remote {name}: did you mean {like}?");
+    }
     match known.is_empty() {
         true => format!("there is no remote {name}: add one with vault remote add"),
         false => format!(
@@ -167,7 +170,8 @@ fn chosen(doc: &Document, name: Option<&str>) -> Result<(AgentName, Remote)> {
         None if doc.remotes.len() == 1 => doc.remotes.iter().next(),
         None if doc.remotes.is_empty() => {
             return Err(UsageError(
-                "this vault has no remote: vault remote add NAME --address URL --mount MOUNT"
+                "this vault has no remote: vault remote add NAME --address URL --mount MOUNT \
+                 [--path PREFIX] (the same as your teammates')"
                     .into(),
             )
             .into());
@@ -255,15 +259,31 @@ fn server_entries(
     ui: &crate::ui::Ui,
 ) -> Result<BTreeMap<EnvName, There>> {
     let mut names = Vec::new();
+    let mut folders = std::collections::BTreeSet::new();
     for path in kv.list(&remote.path)? {
         if path.starts_with(&format!("{AGENTS}/")) {
+            continue;
+        }
+        let shown = |path: &str| match remote.path.is_empty() {
+            true => path.to_owned(),
+            false => format!("{}/{path}", remote.path),
+        };
+        // A folder: another remote's path, or this one's when it was added without --path.
+        if let Some((folder, _)) = path.split_once('/') {
+            if folders.insert(folder.to_owned()) {
+                let folder = shown(folder);
+                ui.warn(format!(
+                    "left the folder {folder}/ alone: a remote whose --path is {folder} pulls \
+                     what is in it"
+                ));
+            }
             continue;
         }
         match path.parse::<EnvName>() {
             Ok(name) => names.push(name),
             Err(_) => ui.warn(format!(
-                "left {}/{path} alone: an entry's name is an environment-variable name",
-                remote.path
+                "left {} alone: an entry's name is an environment-variable name",
+                shown(&path)
             )),
         }
     }
@@ -805,6 +825,19 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
         }
         _ => None,
     };
+    // A first word that names neither a remote nor an entry, but looks like a remote's name,
+    // is a remote misspelled.
+    if let Some(first) = targets.first()
+        && remote_name.is_none()
+        && !doc.entries.keys().any(|e| e.as_str() == first)
+        && let Some(like) = crate::vault::model::closest(doc.remotes.keys(), first)
+    {
+        return Err(UsageError(format!(
+            "there is no remote or entry {first}: did you mean remote {like}? (vault push {like} \
+             [NAMES…])"
+        ))
+        .into());
+    }
     let everything = targets.is_empty();
     let names: Vec<EnvName> = match everything {
         true => doc.entries.keys().cloned().collect(),
@@ -945,8 +978,8 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
     if !conflicts.is_empty() {
         return Err(anyhow!(
             "nothing was written for these, changed on the server since this vault last \
-             synced: {}; vault pull {name} takes the server's where nothing changed here, \
-             vault push {name} --force writes yours over it",
+             synced: {}; vault pull {name} --force takes the server's, vault push {name} \
+             --force writes yours over it (vault remote status shows both versions)",
             conflicts.join("; ")
         ));
     }

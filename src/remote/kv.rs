@@ -16,8 +16,8 @@ use crate::secret::SecretValue;
 #[derive(Debug, thiserror::Error)]
 pub enum KvError {
     #[error(
-        "cannot reach the server at {address} ({reason}); check the address (vault remote \
-         list), BAO_ADDR/VAULT_ADDR and that the server runs"
+        "cannot reach the server at {address} ({reason}); check that it runs there (the \
+         remote's address, as vault remote list shows it: BAO_ADDR is read only by remote add)"
     )]
     Unreachable { address: String, reason: String },
     #[error(
@@ -33,19 +33,24 @@ pub enum KvError {
     #[error("`{mount}` is a `{kind}` engine, not KV version 2")]
     NotKv { mount: String, kind: String },
     #[error(
-        "the token may not {action} {path}: its policy needs that capability there (bao token \
-         capabilities {path}); the token itself is fine"
+        "the token may not {action} {path}: its policy needs that capability on {policy} (bao \
+         token capabilities {policy}); the token itself is fine"
     )]
-    Denied { action: &'static str, path: String },
+    Denied {
+        action: &'static str,
+        path: String,
+        /// The API path a policy names (KV v2's `MOUNT/data/…` or `MOUNT/metadata/…`).
+        policy: String,
+    },
     #[error(
         "the server refused the token (missing, expired or revoked): set BAO_TOKEN or \
          VAULT_TOKEN, log in (bao login), or give --token-file"
     )]
     BadToken,
     #[error(
-        "the server refused to {action} {path}: the token is missing, expired or revoked, or \
-         its policy lacks that capability there (the token cannot look itself up, so which \
-         is not known)"
+        "the server refused to {action} {path}: the token is missing, expired or revoked (set \
+         BAO_TOKEN or VAULT_TOKEN, bao login, or --token-file), or its policy lacks that \
+         capability (the token cannot look itself up, so which is not known)"
     )]
     DeniedOrBadToken { action: &'static str, path: String },
     #[error("the server answered {status} to {action} {path}: {message}")]
@@ -155,6 +160,7 @@ impl Kv {
     /// The failure an answer means, for `action` on `path`.
     fn failure(&self, response: Response, action: &'static str, path: &str) -> KvError {
         let status = response.status();
+        let policy = response.url().path().trim_start_matches("/v1/").to_owned();
         let message = response
             .bytes()
             .ok()
@@ -175,6 +181,7 @@ impl Kv {
                     Some(true) => KvError::Denied {
                         action,
                         path: path.to_owned(),
+                        policy,
                     },
                     Some(false) => KvError::BadToken,
                     None => KvError::DeniedOrBadToken {

@@ -201,7 +201,7 @@ fn agent_list(agents: &[String]) -> String {
 }
 
 /// The existing name closest to `wanted` (case aside), when it is close enough to be a typo.
-pub(super) fn closest<'a, N: AsRef<str> + 'a>(
+pub fn closest<'a, N: AsRef<str> + 'a>(
     names: impl Iterator<Item = &'a N>,
     wanted: &str,
 ) -> Option<String> {

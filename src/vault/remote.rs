@@ -61,7 +61,7 @@ pub fn refetch_every(max_age: u64) -> u64 {
 pub fn parse_max_age(text: &str) -> Result<u64, &'static str> {
     super::keyless::seconds(text.trim())
         .filter(|&s| s > 0)
-        .ok_or("a max age is a whole number and s, m, h or d, such as 30m, 1h or 2d")
+        .ok_or("a max age is at least 1s: a whole number and s, m, h or d, such as 30m, 1h or 2d")
 }
 
 /// An age in seconds as people read it: `45 s`, `12 min`, `3 h`, `2 d`.
