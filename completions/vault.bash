@@ -2289,7 +2289,7 @@ _vault() {
             return 0
             ;;
         vault__subcmd__pull)
-            opts="-v -h -V --token-file --dry-run --force --live --max-age --vault --identity --json --verbose --help --version"
+            opts="-v -h -V --token-file --dry-run --force --live --max-age --prune --vault --identity --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -134,7 +134,7 @@ pub struct Cli {
     pub identity: Option<PathBuf>,
 
     /// Print listings as JSON (list, agent list/show/token, audit, recipient list, identity
-    /// show, provider list/test, import, export, proxy, usage)
+    /// show, provider list/test, import, export, proxy, usage, remote list/status)
     #[arg(long, global = true)]
     pub json: bool,
 
@@ -999,8 +999,14 @@ pub struct RemoteAddArgs {
     /// The KV version 2 mount, such as secret
     #[arg(long, value_name = "MOUNT")]
     pub mount: String,
-    /// Where under the mount this vault's entries go [default: the mount's top]
-    #[arg(long, value_name = "PREFIX", default_value = "")]
+    /// Where under the mount this vault's entries go, the same for every teammate [default:
+    /// the mount's top]
+    #[arg(
+        long,
+        value_name = "PREFIX",
+        default_value = "",
+        hide_default_value = true
+    )]
     pub path: String,
     /// A file holding the token (it wins over BAO_TOKEN, VAULT_TOKEN and ~/.vault-token)
     #[arg(long, value_name = "FILE")]
@@ -1038,6 +1044,10 @@ pub struct PullArgs {
     /// With --live: how old a kept value may be when the server cannot be reached [default: 1h]
     #[arg(long, value_name = "AGE", requires = "live", value_parser = parse_max_age)]
     pub max_age: Option<u64>,
+    /// Also remove here (detaching them) the entries deleted on the server since they were
+    /// last synced, when unchanged here: how a revoked secret leaves teammates' vaults
+    #[arg(long)]
+    pub prune: bool,
 }
 
 #[derive(Debug, Args)]

@@ -197,6 +197,16 @@ fn one_teammate_pushes_the_other_pulls_and_runs_an_agent_with_it() {
         status.contains("DB_URL") && status.contains("same"),
         "{status}"
     );
+    let status: Value =
+        serde_json::from_str(&ok(&bob, &bao, &["--json", "remote", "status"])).unwrap();
+    let db = status["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "DB_URL")
+        .unwrap();
+    assert_eq!(db["state"], "same", "{status}");
+    assert_eq!(status["agents"][0]["name"], "bot", "{status}");
     // A standing proxy token is each person's own: making one is no change to the agent there.
     bob.ok(&["agent", "token", "bot"]);
     let status = ok(&bob, &bao, &["remote", "status"]);
@@ -269,6 +279,32 @@ fn deletions_are_pushed_only_with_prune() {
     let _ = out;
     assert_eq!(bao.value("REGION"), None);
     assert_eq!(bao.value("MODE").as_deref(), Some("prod"));
+    // A teammate who had REGION keeps it (said so), and removes it with pull --prune, detached
+    // from the agent that had it: how a revoked secret leaves every vault.
+    let carol = teammate(&bao);
+    carol.ok(&["var", "set", "REGION", "eu"]);
+    ok(&carol, &bao, &["push"]);
+    alice.ok(&["var", "set", "REGION", "eu"]);
+    ok(&alice, &bao, &["push"]);
+    ok(&carol, &bao, &["pull"]);
+    carol.ok(&["attach", "bot", "REGION"]);
+    alice.ok(&["var", "rm", "REGION"]);
+    ok(&alice, &bao, &["push", "--prune"]);
+    let kept = common::stderr(&vault(&carol, &bao, ROOT, &["pull"]));
+    assert!(
+        kept.contains("keep REGION: deleted on the server (vault pull --prune"),
+        "{kept}"
+    );
+    assert!(carol.ok(&["list"]).contains("REGION"));
+    let pruned = vault(&carol, &bao, ROOT, &["pull", "--prune"]);
+    let said = common::stderr(&pruned);
+    assert!(
+        said.contains("remove REGION (deleted on the server), detached from bot"),
+        "{said}"
+    );
+    assert!(said.contains("1 removed"), "{said}");
+    assert!(!carol.ok(&["list"]).contains("REGION"));
+    assert!(carol.ok(&["audit"]).contains("REGION (deleted)"));
     // What a teammate added since, or another tool wrote, is not this vault's to delete.
     let bob = teammate(&bao);
     bob.ok(&["var", "set", "NEW", "1"]);

@@ -127,7 +127,7 @@ fn list(ctx: &Context) -> Result<()> {
         .collect();
     ctx.ui.print(
         ctx.ui
-            .table(&["REMOTE", "ADDRESS", "MOUNT/PATH", "ENTRIES PULLED"], rows),
+            .table(&["REMOTE", "ADDRESS", "MOUNT/PATH", "ENTRIES SYNCED"], rows),
     )?;
     Ok(())
 }
@@ -500,6 +500,35 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
             )),
         }
     }
+    // What the server deleted since this vault last synced it.
+    let mut drop_here = Vec::new();
+    for (entry, base) in &remote.entries {
+        if entries.contains_key(entry) {
+            continue;
+        }
+        let Some(local) = doc.entries.get(entry).map(remote::entry_digest) else {
+            continue;
+        };
+        let users = doc.agents_using(entry);
+        let users = match users.is_empty() {
+            true => String::new(),
+            false => format!(", detached from {}", users.join(", ")),
+        };
+        match (local == base.digest, args.prune) {
+            (true, true) => {
+                said.push(format!("remove {entry} (deleted on the server){users}"));
+                was.push((entry.to_string(), Some(local)));
+                drop_here.push(entry.clone());
+            }
+            (true, false) => said.push(format!(
+                "keep {entry}: deleted on the server (vault pull --prune removes it here)"
+            )),
+            (false, _) => said.push(format!(
+                "keep {entry}: deleted on the server, changed here (vault push --force writes \
+                 it there again; vault secret rm removes it here)"
+            )),
+        }
+    }
     let mut take_agents = Vec::new();
     for (agent, (settings, known)) in &agents.read {
         let local = match doc.agents.get(agent) {
@@ -549,6 +578,7 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
     let age = args.max_age;
     let changed = args.live
         || !take.is_empty()
+        || !drop_here.is_empty()
         || bases.iter().any(|(e, k)| remote.entries.get(e) != Some(k))
         || take_agents
             .iter()
@@ -574,6 +604,10 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
             let there = &entries[entry];
             doc.put_entry(entry, there.details.clone(), there.stored.value.clone(), at)?;
         }
+        for entry in &drop_here {
+            let kind = doc.entry(entry)?.kind();
+            doc.remove_entry(entry, kind, true, at)?;
+        }
         for (agent, settings, _) in &take_agents {
             if let Some(settings) = settings {
                 // Its standing proxy token is each person's own: kept as it is here.
@@ -596,6 +630,10 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
             for (agent, _, known) in &take_agents {
                 saved.agents.insert(agent.clone(), known.clone());
             }
+            for entry in &drop_here {
+                saved.entries.remove(entry);
+                saved.live.remove(entry);
+            }
         }
         Ok(((), changed))
     })?;
@@ -614,6 +652,7 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
                 .filter(|(_, settings, _)| settings.is_some())
                 .map(|(agent, _, known)| format!("agent {agent}@v{}", known.version)),
         )
+        .chain(drop_here.iter().map(|entry| format!("{entry} (deleted)")))
         .collect();
     if !audited.is_empty() {
         ctx.record_change("pull", audited.clone(), None);
@@ -621,8 +660,14 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
     for line in said {
         ctx.ui.status(line);
     }
-    ctx.ui
-        .status(format!("Pulled from {name}: {} taken", audited.len()));
+    ctx.ui.status(format!(
+        "Pulled from {name}: {} taken{}",
+        audited.len() - drop_here.len(),
+        match drop_here.len() {
+            0 => String::new(),
+            n => format!(", {n} removed"),
+        }
+    ));
     if !conflicts.is_empty() {
         return Err(anyhow!(
             "changed both here and on the server since this vault last synced, so kept as they \
@@ -986,19 +1031,25 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
     Ok(())
 }
 
-/// How `remote status` says a state.
-fn state_word(state: State) -> &'static str {
+/// How `remote status` gives a state: a code for scripts (`--json`'s `state`), and words
+/// with what to do.
+type Shown = (&'static str, &'static str);
+
+fn state_shown(state: State) -> Shown {
     match state {
-        State::Same => "same",
-        State::OnlyThere => "only on the server (pull)",
-        State::OnlyHere => "only here (push)",
-        State::ChangedHere => "changed here (push)",
-        State::ChangedThere => "changed on the server (pull)",
-        State::DeletedHere => "deleted here (push --prune)",
-        State::DeletedThere => "deleted on the server",
-        State::Conflict => "changed on both sides",
+        State::Same => ("same", "same"),
+        State::OnlyThere => ("only_there", "only on the server (pull)"),
+        State::OnlyHere => ("only_here", "only here (push)"),
+        State::ChangedHere => ("changed_here", "changed here (push)"),
+        State::ChangedThere => ("changed_there", "changed on the server (pull)"),
+        State::DeletedHere => ("deleted_here", "deleted here (push --prune)"),
+        State::DeletedThere => ("deleted_there", "deleted on the server (pull --prune)"),
+        State::Conflict => ("conflict", "changed on both sides"),
     }
 }
+
+/// One line of `remote status`: the name, its state, the server's version, the synced one.
+type StatusRow = (String, Shown, Option<u64>, Option<u64>);
 
 /// `remote status`' lines for one kind of thing: each name, its state, the server's version
 /// and the last synced one, for what is here (`local`: digests), there (digests, versions)
@@ -1007,7 +1058,7 @@ fn status_rows<N: Ord + AsRef<str>>(
     local: &BTreeMap<&N, String>,
     there: &BTreeMap<&N, (String, u64)>,
     base: &BTreeMap<N, Known>,
-) -> Vec<(String, &'static str, Option<u64>, Option<u64>)> {
+) -> Vec<StatusRow> {
     let names: std::collections::BTreeSet<&N> = local
         .keys()
         .chain(there.keys())
@@ -1028,7 +1079,7 @@ fn status_rows<N: Ord + AsRef<str>>(
             );
             let server = server.map(|(_, version)| *version);
             let synced = synced.map(|k| k.version);
-            (name.as_ref().to_owned(), state_word(state), server, synced)
+            (name.as_ref().to_owned(), state_shown(state), server, synced)
         })
         .collect()
 }
@@ -1070,13 +1121,13 @@ fn status(ctx: &Context, args: &RemoteArgs) -> Result<()> {
     let mut agents = status_rows(&local_agents, &there_agents, &remote.agents);
     for (name, state, ..) in &mut agents {
         if server_agents.unreadable.keys().any(|n| n.as_str() == name) {
-            *state = "unreadable by this vault (upgrade vault)";
+            *state = ("unreadable", "unreadable by this vault (upgrade vault)");
         }
     }
-    let json_rows = |rows: &[(String, &str, Option<u64>, Option<u64>)]| -> Vec<serde_json::Value> {
+    let json_rows = |rows: &[StatusRow]| -> Vec<serde_json::Value> {
         rows.iter()
-            .map(|(name, state, server, synced)| {
-                json!({"name": name, "state": state, "server_version": server,
+            .map(|(name, (state, says), server, synced)| {
+                json!({"name": name, "state": state, "says": says, "server_version": server,
                        "synced_version": synced})
             })
             .collect()
@@ -1095,10 +1146,10 @@ fn status(ctx: &Context, args: &RemoteArgs) -> Result<()> {
     let rows = entries
         .into_iter()
         .chain(agents)
-        .map(|(name, state, server, synced)| {
+        .map(|(name, (_, says), server, synced)| {
             vec![
                 name,
-                state.to_owned(),
+                says.to_owned(),
                 server.map_or_else(|| "-".into(), |v| format!("v{v}")),
                 synced.map_or_else(|| "never".into(), |v| format!("v{v}")),
             ]
