@@ -587,6 +587,13 @@ fn live_references_are_fetched_at_each_start_and_kept_for_offline_runs() {
         ],
     );
     bob.ok(&["attach", "bot", "DB_URL"]);
+    let list = bob.ok(&["list"]);
+    assert!(list.contains("secret (live: team, 60 min)"), "{list}");
+    let listed: Value = serde_json::from_str(&bob.ok(&["--json", "list"])).unwrap();
+    assert_eq!(
+        listed[0]["live"],
+        json!({"remote": "team", "max_age_seconds": 3600})
+    );
     let run = RUN_BOT;
     assert_eq!(ok(&bob, &bao, &run), DB_URL);
     // Rotated by a teammate: the next start has it, no pull needed.

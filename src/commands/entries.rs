@@ -32,9 +32,13 @@ pub fn list(ctx: &Context) -> Result<()> {
             .entries
             .iter()
             .map(|(name, e)| {
+                let live = doc.live_reference(name).map(|(remote, max_age)| {
+                    json!({"remote": remote.as_str(), "max_age_seconds": max_age})
+                });
                 json!({
                     "name": name,
                     "kind": e.kind().to_string(),
+                    "live": live,
                     "value": shown(e),
                     "created": e.created().to_string(),
                     "updated": e.updated().to_string(),
@@ -55,9 +59,18 @@ pub fn list(ctx: &Context) -> Result<()> {
         .entries
         .iter()
         .map(|(name, e)| {
+            // A live reference says whose value it keeps, and for how long.
+            let kind = match doc.live_reference(name) {
+                Some((remote, age)) => format!(
+                    "{} (live: {remote}, {})",
+                    e.kind(),
+                    crate::vault::remote::age_text(age)
+                ),
+                None => e.kind().to_string(),
+            };
             vec![
                 name.to_string(),
-                e.kind().to_string(),
+                kind,
                 match e.kind() {
                     // A provider key's hint tells keys apart without giving one away.
                     Kind::Provider => crate::providers::key_hint(e.value().expose()),

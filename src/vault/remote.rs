@@ -73,3 +73,12 @@ pub fn age_text(seconds: u64) -> String {
         s => format!("{} d", s / 86_400),
     }
 }
+
+impl super::Document {
+    /// The remote `entry` is a live reference to, and its max age (seconds), if it is one.
+    pub fn live_reference(&self, entry: &str) -> Option<(&AgentName, u64)> {
+        self.remotes
+            .iter()
+            .find_map(|(name, r)| r.live.get(entry).map(|age| (name, *age)))
+    }
+}
