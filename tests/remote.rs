@@ -328,6 +328,11 @@ fn deletions_are_pushed_only_with_prune() {
     alice.ok(&["var", "set", "BACK", "1"]);
     ok(&alice, &bao, &["push"]);
     bao.api("DELETE", "secret/data/agents/BACK", None);
+    let left = common::stderr(&vault(&alice, &bao, ROOT, &["push"]));
+    assert!(
+        left.contains("BACK: deleted on the server") && left.contains("--force writes yours"),
+        "{left}"
+    );
     ok(&alice, &bao, &["push", "team", "BACK", "--force"]);
     assert_eq!(bao.value("BACK").as_deref(), Some("1"));
     // An agent removed here: the status says so, and it goes from the server with --prune.

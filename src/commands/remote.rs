@@ -1000,6 +1000,12 @@ pub fn push(ctx: &Context, args: &PushArgs) -> Result<()> {
     for line in &left {
         ctx.ui.status(format!("left as it is: {line}"));
     }
+    if !left.is_empty() {
+        ctx.ui.status(format!(
+            "(vault pull {name} takes what changed on the server, and with --prune removes \
+             what was deleted there; vault push {name} --force writes yours over either)"
+        ));
+    }
     let mut said = format!(
         "Pushed to {name}: {} written, {} unchanged",
         written.len(),
