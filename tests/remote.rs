@@ -305,6 +305,17 @@ fn deletions_are_pushed_only_with_prune() {
     assert!(said.contains("1 removed"), "{said}");
     assert!(!carol.ok(&["list"]).contains("REGION"));
     assert!(carol.ok(&["audit"]).contains("REGION (deleted)"));
+    // Deleted softly there (bao kv delete: its versions kept), or rewritten by another tool:
+    // not gone, so not removed here.
+    carol.ok(&["var", "set", "SOFT", "1"]);
+    ok(&carol, &bao, &["push"]);
+    bao.api("DELETE", "secret/data/agents/SOFT", None);
+    let said = common::stderr(&vault(&carol, &bao, ROOT, &["pull", "--prune"]));
+    assert!(
+        said.contains("keep SOFT: the server holds it deleted (softly)"),
+        "{said}"
+    );
+    assert!(carol.ok(&["list"]).contains("SOFT"));
     // What a teammate added since, or another tool wrote, is not this vault's to delete.
     let bob = teammate(&bao);
     bob.ok(&["var", "set", "NEW", "1"]);

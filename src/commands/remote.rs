@@ -253,11 +253,7 @@ pub(super) fn there(name: &EnvName, stored: Stored) -> Result<There> {
 
 /// Every entry the server holds under the remote's path, as it holds it (secrets not in
 /// vault's form are left alone, and said so).
-fn server_entries(
-    kv: &Kv,
-    remote: &Remote,
-    ui: &crate::ui::Ui,
-) -> Result<BTreeMap<EnvName, There>> {
+fn server_entries(kv: &Kv, remote: &Remote, ui: &crate::ui::Ui) -> Result<ServerEntries> {
     let mut names = Vec::new();
     let mut folders = std::collections::BTreeSet::new();
     for path in kv.list(&remote.path)? {
@@ -289,6 +285,7 @@ fn server_entries(
     }
     let read = each(&names, |name| Ok(kv.read(&remote.path, name)?));
     let mut found = BTreeMap::new();
+    let listed = names.iter().cloned().collect();
     for (name, stored) in names.into_iter().zip(read) {
         match stored? {
             Some(stored) => {
@@ -301,7 +298,16 @@ fn server_entries(
             )),
         }
     }
-    Ok(found)
+    Ok(ServerEntries { found, listed })
+}
+
+/// The entries under a remote's path.
+struct ServerEntries {
+    /// Those in vault's form, as the server holds them.
+    found: BTreeMap<EnvName, There>,
+    /// Every name the server lists there, in vault's form or not, deleted softly or not: what
+    /// is not among them is gone from the server.
+    listed: std::collections::BTreeSet<EnvName>,
 }
 
 fn agents_folder(remote: &Remote) -> String {
@@ -449,7 +455,10 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
     let kv = connect(&remote, args.remote.token_file.as_deref())?;
     kv.check_mount()?;
     // Everything is read before anything changes: a server lost midway changes nothing.
-    let entries = server_entries(&kv, &remote, &ctx.ui)?;
+    let ServerEntries {
+        found: entries,
+        listed,
+    } = server_entries(&kv, &remote, &ctx.ui)?;
     let agents = server_agents(&kv, &remote, &ctx.ui)?;
     let mut take = Vec::new();
     // What each taken entry and agent was here when the plan was made: the vault is saved
@@ -514,6 +523,14 @@ pub fn pull(ctx: &Context, args: &PullArgs) -> Result<()> {
             true => String::new(),
             false => format!(", detached from {}", users.join(", ")),
         };
+        if listed.contains(entry) {
+            // Deleted softly (bao kv delete), or not in vault's form: not gone for good.
+            said.push(format!(
+                "keep {entry}: the server holds it deleted (softly) or not in vault's form \
+                 (only what is gone from it is removed here)"
+            ));
+            continue;
+        }
         match (local == base.digest, args.prune) {
             (true, true) => {
                 said.push(format!("remove {entry} (deleted on the server){users}"));
@@ -1097,7 +1114,7 @@ fn status(ctx: &Context, args: &RemoteArgs) -> Result<()> {
     kv.check_mount()?;
     let read = || -> Result<_> {
         Ok((
-            server_entries(&kv, &remote, &ctx.ui)?,
+            server_entries(&kv, &remote, &ctx.ui)?.found,
             server_agents(&kv, &remote, &ctx.ui)?,
         ))
     };
