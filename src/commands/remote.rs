@@ -748,24 +748,32 @@ fn push_one(
     if !write {
         return Ok(Pushed::Left(state_line(entry, state, version, base)));
     }
-    // Against the version just read; forced over a deleted one, against none.
+    // Keys the server's metadata has besides vault's own are kept.
+    let mut meta = server.map(|t| t.stored.meta).unwrap_or_default();
+    meta.extend(remote::metadata(local));
+    let at = (&remote.path[..], entry.as_str(), entry.as_str());
+    write_checked(kv, at, local.value(), (force, version), meta, local_digest)
+}
+
+/// Writes `value` at `folder/name` with check-and-set against `version`, the one just read
+/// (`force` over a deleted one: against none): what the server then holds, or a conflict
+/// naming `what`.
+fn write_checked(
+    kv: &Kv,
+    (folder, name, what): (&str, &str, &str),
+    value: &crate::secret::SecretValue,
+    (force, version): (bool, Option<u64>),
+    meta: serde_json::Map<String, serde_json::Value>,
+    digest: String,
+) -> Result<Pushed> {
     let cas = match (force, version) {
         (true, None) => None,
         (_, version) => Some(version.unwrap_or(0)),
     };
-    // Keys the server's metadata has besides vault's own are kept.
-    let mut meta = server.map(|t| t.stored.meta).unwrap_or_default();
-    meta.extend(remote::metadata(local));
-    match kv.write(&remote.path, entry, local.value(), cas, meta)? {
-        Written::Version(version) => {
-            let known = Known {
-                version,
-                digest: local_digest,
-            };
-            Ok(Pushed::Known(known, true))
-        }
+    match kv.write(folder, name, value, cas, meta)? {
+        Written::Version(version) => Ok(Pushed::Known(Known { version, digest }, true)),
         Written::Conflict => Ok(Pushed::Conflict(format!(
-            "{entry}: changed on the server while this push ran"
+            "{what}: changed on the server while this push ran"
         ))),
     }
 }
@@ -806,24 +814,10 @@ fn push_agent(
         _ if !force => return Ok(Pushed::Left(state_line(&what, state, version, base))),
         _ => {}
     }
-    let cas = match (force, version) {
-        (true, None) => None,
-        (_, version) => Some(version.unwrap_or(0)),
-    };
     let mut meta = server.map(|s| s.meta).unwrap_or_default();
     meta.insert("kind".into(), "agent".into());
-    match kv.write(&folder, name, &text, cas, meta)? {
-        Written::Version(version) => {
-            let known = Known {
-                version,
-                digest: local_digest,
-            };
-            Ok(Pushed::Known(known, true))
-        }
-        Written::Conflict => Ok(Pushed::Conflict(format!(
-            "{what}: changed on the server while this push ran"
-        ))),
-    }
+    let at = (&folder[..], name.as_str(), &what[..]);
+    write_checked(kv, at, &text, (force, version), meta, local_digest)
 }
 
 /// `push --prune`: deletes from `folder` what this vault knew and no longer has, when the
