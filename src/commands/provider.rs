@@ -103,16 +103,7 @@ fn check_base_url(url: &str) -> Result<String, UsageError> {
 
 /// Whether a key sent to `url` crosses a network in clear text.
 fn sent_in_clear(url: &str) -> bool {
-    let Ok(parsed) = reqwest::Url::parse(url) else {
-        return false;
-    };
-    let loopback = match parsed.host() {
-        Some(url::Host::Domain(host)) => host == "localhost",
-        Some(url::Host::Ipv4(ip)) => crate::proxy::is_loopback(ip.into()),
-        Some(url::Host::Ipv6(ip)) => crate::proxy::is_loopback(ip.into()),
-        None => false,
-    };
-    parsed.scheme() == "http" && !loopback
+    reqwest::Url::parse(url).is_ok_and(|url| crate::proxy::in_clear_off_this_machine(&url))
 }
 
 fn add(ctx: &Context, args: AddArgs, source: &ValueSource) -> Result<()> {

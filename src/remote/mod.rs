@@ -59,18 +59,7 @@ pub fn address(text: &str, allow_http: bool) -> Result<String, RemoteError> {
     if !plain || url.host_str().is_none() {
         return Err(RemoteError::BadAddress);
     }
-    let this_machine = match url.host() {
-        Some(url::Host::Domain(name)) => name
-            .strip_suffix('.')
-            .unwrap_or(name)
-            .eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => {
-            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
-        }
-        None => false,
-    };
-    if url.scheme() == "http" && !this_machine && !allow_http {
+    if crate::proxy::in_clear_off_this_machine(&url) && !allow_http {
         return Err(RemoteError::Cleartext {
             address: text.to_owned(),
             host: url.host_str().unwrap_or_default().to_owned(),
