@@ -313,14 +313,20 @@ impl Drop for Following {
     }
 }
 
-/// Starts that thread. `since`: when the served references were last fetched (a run's start:
-/// it fetched them); `None`: each by when this machine last fetched it.
+/// Starts that thread, when `doc` (the vault the proxy starts from) has live references at
+/// all: a vault without remotes costs a keyless run nothing. `since`: when the served
+/// references were last fetched (a run's start: it fetched them); `None`: each by when this
+/// machine last fetched it.
 pub fn follow(
     ctx: &Context,
+    doc: &Document,
     keys: SharedKeys,
     served: Served,
     since: Option<jiff::Timestamp>,
-) -> Following {
+) -> Option<Following> {
+    if doc.remotes.values().all(|r| r.live.is_empty()) {
+        return None;
+    }
     let (stop, stops) = mpsc::channel();
     let stopped = Arc::new(AtomicBool::new(false));
     let mut ticks = Ticks {
@@ -338,11 +344,11 @@ pub fn follow(
             wait = ticks.tick();
         }
     });
-    Following {
+    Some(Following {
         stop,
         stopped,
         keys,
-    }
+    })
 }
 
 /// The fetching thread's state.

@@ -81,9 +81,12 @@ pub fn run(ctx: &Context, args: &ProxyArgs) -> Result<()> {
         pricing(ctx)?,
         ctx.state.usage_db(),
     )?;
-    drop(doc);
+    // The agents' live provider keys, fetched again from their servers while it serves.
+    let served: Served = Box::new(|doc| stored_tokens(doc).into_iter().map(|(a, _)| a).collect());
     let keys = shared(keys);
-    let follower = follower(ctx, Arc::clone(&keys), None)?;
+    let live = live::follow(ctx, &doc, Arc::clone(&keys), served, None);
+    drop(doc);
+    let follower = follower(ctx, keys, None)?;
     config.follow = Some(follower.follow(ctx.vault.path().to_owned(), stamp));
     // The usage database must open before the proxy says it is listening.
     config.usage.open()?;
@@ -134,9 +137,7 @@ pub fn run(ctx: &Context, args: &ProxyArgs) -> Result<()> {
         "Serving until interrupted (Ctrl-C); changes to the vault take effect on the next \
          request.",
     );
-    // The agents' live provider keys, fetched again from their servers while it serves.
-    let served: Served = Box::new(|doc| stored_tokens(doc).into_iter().map(|(a, _)| a).collect());
-    let _live = live::follow(ctx, keys, served, None);
+    let _live = live;
     std::thread::scope(|scope| {
         let _following = follower.spawn(scope);
         proxy::serve_until_stopped(config, listener)

@@ -70,7 +70,7 @@ fn run_in<'s, 'c>(
             // Its live provider keys, fetched again from their servers while it runs.
             let agent = args.agent.to_string();
             let served: super::live::Served = Box::new(move |_| vec![agent.clone()]);
-            let live = super::live::follow(ctx, keys, served, Some(started));
+            let live = super::live::follow(ctx, &doc, keys, served, Some(started));
             Some((follower.spawn(scope), live))
         }
         _ => None,
