@@ -94,16 +94,13 @@ pub fn plan<'d>(
             .iter()
             .any(|a| same_name(OsStr::new(a.env_name), name))
     };
+    // vault's own variables, and a team server's token (an agent given one has it attached),
+    // are never inherited.
     let is_reserved = |name: &OsStr| {
         VAULT_OWN_VARIABLES
             .iter()
+            .chain(&crate::remote::TOKEN_VARIABLES)
             .any(|own| same_name(OsStr::new(own), name))
-    };
-    // A team server's token is never inherited (an agent given one has it attached).
-    let is_team_token = |name: &OsStr| {
-        crate::remote::TOKEN_VARIABLES
-            .iter()
-            .any(|t| same_name(OsStr::new(t), name))
     };
     // Keyless: no provider's credential or endpoint variable is inherited, whichever keys
     // are attached (one in the parent's environment would pass the proxy by).
@@ -130,8 +127,7 @@ pub fn plan<'d>(
     };
     let mut vars: Vec<(OsString, EnvValue<'d>)> = inherited
         .into_iter()
-        .filter(|(name, _)| !is_reserved(name) && !is_team_token(name))
-        .filter(|(name, _)| !is_credential(name) && !is_session(name))
+        .filter(|(name, _)| !is_reserved(name) && !is_credential(name) && !is_session(name))
         .filter(|(_, value)| !holds_a_real_key(value))
         .filter(|(name, _)| !options.isolate || isolated_keeps(name))
         .filter(|(name, _)| options.keep_env || !is_attached(name))
