@@ -11,6 +11,7 @@ pub mod dotenv;
 pub mod identity;
 pub mod launch;
 pub mod names;
+pub mod net;
 pub mod paths;
 pub mod providers;
 pub mod proxy;

@@ -103,7 +103,7 @@ fn check_base_url(url: &str) -> Result<String, UsageError> {
 
 /// Whether a key sent to `url` crosses a network in clear text.
 fn sent_in_clear(url: &str) -> bool {
-    reqwest::Url::parse(url).is_ok_and(|url| crate::proxy::in_clear_off_this_machine(&url))
+    reqwest::Url::parse(url).is_ok_and(|url| crate::net::in_clear_off_this_machine(&url))
 }
 
 fn add(ctx: &Context, args: AddArgs, source: &ValueSource) -> Result<()> {

@@ -266,29 +266,7 @@ pub fn bind_listen(text: &str) -> Result<Listener, ProxyError> {
 }
 
 /// Whether `ip` is loopback (`::ffff:127.0.0.1` included).
-/// Whether what is sent to `url` crosses a network in clear text: plain http to anywhere but
-/// this machine (loopback, or `localhost` with or without its trailing dot).
-pub fn in_clear_off_this_machine(url: &url::Url) -> bool {
-    let this_machine = match url.host() {
-        Some(url::Host::Domain(name)) => name
-            .strip_suffix('.')
-            .unwrap_or(name)
-            .eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => is_loopback(ip.into()),
-        Some(url::Host::Ipv6(ip)) => is_loopback(ip.into()),
-        None => false,
-    };
-    url.scheme() == "http" && !this_machine
-}
-
-pub fn is_loopback(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => v4.is_loopback(),
-        IpAddr::V6(v6) => {
-            v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
-        }
-    }
-}
+pub use crate::net::is_loopback;
 
 /// The proxy holds real keys for as long as it runs: on Linux, other processes of the same
 /// user may then not read its memory (ptrace, /proc/PID/mem) or get a core dump of it. The

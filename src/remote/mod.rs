@@ -59,7 +59,7 @@ pub fn address(text: &str, allow_http: bool) -> Result<String, RemoteError> {
     if !plain || url.host_str().is_none() {
         return Err(RemoteError::BadAddress);
     }
-    if crate::proxy::in_clear_off_this_machine(&url) && !allow_http {
+    if crate::net::in_clear_off_this_machine(&url) && !allow_http {
         return Err(RemoteError::Cleartext {
             address: text.to_owned(),
             host: url.host_str().unwrap_or_default().to_owned(),
